@@ -1,0 +1,124 @@
+"""e-Box Enterprise Message Registry API (Chalice). Routes and wiring only: the rules live in the
+`ebox` package. Deployed behind API Gateway's `/{proxy+}` with `Handler: app.handler`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from chalice import Chalice, Response
+
+from ebox.api import auth, views
+from ebox.api.publishing import publish_request
+from ebox.api.routing import guarded_routes, json_response, proxy_handler
+from ebox.domain import access
+from ebox.domain.consultation import Consultation, page_request
+from ebox.domain.validity import format_timestamp
+from ebox.wiring import services
+
+app = Chalice(app_name="ebox-enterprise")
+app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
+route = guarded_routes(app)
+EBOX = "/messageRegistry/v2/ebox"
+MESSAGE = EBOX + "/messages/{messageId}"
+ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream", "text/plain",
+            "application/x-www-form-urlencoded"]
+
+
+def _headers() -> dict[str, str]:
+    return {k.lower(): v for k, v in app.current_request.headers.items()}
+
+
+def _now() -> str:
+    return format_timestamp(datetime.now(UTC))
+
+
+def _consultation(scope: str) -> Consultation:
+    svc = services()
+    principal = auth.bearer_principal(_headers(), svc, scope)
+    return Consultation(enterprise_number=principal.enterprise_number, index=svc.index, content=svc.content,
+                        events=svc.events)
+
+
+@route("/health", methods=["GET"])
+def health() -> Response:
+    return json_response({"status": "ok"})
+
+
+@route("/oauth/token", methods=["POST"], content_types=ANY_BODY)
+def token() -> Response:
+    from ebox.api.errors import oauth_error_response
+    from ebox.domain.errors import EboxError, InvalidClient, InvalidInput, InvalidScope, UnsupportedGrantType
+
+    try:
+        body = auth.issue_token(_headers(), app.current_request.raw_body, services())
+    except (InvalidClient, InvalidScope, UnsupportedGrantType, InvalidInput) as error:
+        assert isinstance(error, EboxError)
+        return oauth_error_response(error)
+    return json_response(body, headers={"Cache-Control": "no-store"})
+
+
+@route("/oauth/jwks", methods=["GET"])
+def jwks() -> Response:
+    return json_response({"keys": [services().token_signer.jwk()]})
+
+
+@route("/messageRegistry/v3/ebox/messages", methods=["POST"], content_types=ANY_BODY)
+def publish_message() -> Response:
+    svc = services()
+    principal = auth.bearer_principal(_headers(), svc, access.PUBLISH)
+    result = publish_request(_headers(), app.current_request.raw_body, principal, svc)
+    return json_response(result.to_response(), status=201)
+
+
+@route(EBOX, methods=["GET"])
+def ebox_summary() -> Response:
+    return json_response(views.ebox_view(_consultation(access.SUMMARY_OWN_EBOX).summary()))
+
+
+@route(EBOX + "/messages", methods=["GET"])
+def list_messages() -> Response:
+    params: dict[str, Any] = app.current_request.query_params or {}
+    page, size = page_request(params.get("page"), params.get("pageSize"))
+    return json_response(views.messages_view(_consultation(access.MESSAGES_FULL).messages(page, size)))
+
+
+@route(MESSAGE, methods=["GET"])
+def get_message(messageId: str) -> Response:  # noqa: N803 - the e-Box API's parameter name
+    return json_response(views.message_view(_consultation(access.MESSAGES_FULL).message(messageId)))
+
+
+@route(MESSAGE + "/attachments", methods=["GET"])
+def list_attachments(messageId: str) -> Response:  # noqa: N803
+    return json_response(views.attachments_view(_consultation(access.MESSAGES_FULL).message(messageId)))
+
+
+@route(MESSAGE + "/attachments/{attachmentId}", methods=["GET"])
+def get_attachment(messageId: str, attachmentId: str) -> Response:  # noqa: N803
+    _, attachment = _consultation(access.MESSAGES_FULL).attachment(messageId, attachmentId)
+    return json_response(views.attachment_view(messageId, attachment))
+
+
+@route(MESSAGE + "/attachments/{attachmentId}/content", methods=["GET"])
+def get_attachment_content(messageId: str, attachmentId: str) -> Response:  # noqa: N803
+    attachment, data = _consultation(access.MESSAGES_FULL).attachment_content(messageId, attachmentId, now=_now())
+    disposition = f"attachment; filename*=UTF-8''{_quote(attachment.file_name)}"
+    return Response(body=data, status_code=200, headers={
+        "Content-Type": attachment.media_type,
+        "Content-Disposition": disposition,
+        "Digest": f"sha-256={attachment.sha256_b64url}",
+    })
+
+
+@route(MESSAGE + "/body", methods=["GET"])
+def get_body(messageId: str) -> Response:  # noqa: N803
+    return json_response(_consultation(access.MESSAGES_FULL).body(messageId, now=_now()))
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
+
+
+handler = proxy_handler(app)

@@ -1,0 +1,97 @@
+"""Documents and message metadata in S3, encrypted with the content KMS key (SSE-KMS).
+
+Layout of the content bucket:
+  staging/<uploadId>/<n>                     documents as received, before validation (1-day lifecycle)
+  messages/<messageId>/attachments/<attId>   documents of a published message
+  messages/<messageId>/message.json          the message record
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, BinaryIO
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ebox.domain.errors import TransientError
+from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
+from ebox.domain.records import message_to_record
+
+MULTIPART_THRESHOLD = 8 * 1024 * 1024
+
+
+class S3ContentStore:
+    def __init__(self, s3_client: Any, *, bucket: str, kms_key_id: str) -> None:
+        self._s3 = s3_client
+        self._bucket = bucket
+        self._kms_key_id = kms_key_id
+
+    def _encryption(self) -> dict[str, str]:
+        return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self._kms_key_id}
+
+    def stage(self, key: str, stream: BinaryIO, *, media_type: str, size: int) -> None:
+        """Uploads a received document to the staging area."""
+        try:
+            if size > MULTIPART_THRESHOLD:
+                self._s3.upload_fileobj(
+                    stream, self._bucket, key, ExtraArgs={"ContentType": media_type, **self._encryption()}
+                )
+            else:
+                self._s3.put_object(
+                    Bucket=self._bucket, Key=key, Body=stream, ContentType=media_type, **self._encryption()
+                )
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not store a received document: {error}") from error
+
+    def promote(self, message_id: str, attachment_id: str, document: ReceivedDocument) -> str:
+        key = f"messages/{message_id}/attachments/{attachment_id}"
+        try:
+            self._s3.copy_object(
+                Bucket=self._bucket,
+                Key=key,
+                CopySource={"Bucket": self._bucket, "Key": document.staged_key},
+                ContentType=document.media_type,
+                MetadataDirective="REPLACE",
+                Metadata={"sha256": document.sha256_b64url},
+                **self._encryption(),
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not store document {document.part_name}: {error}") from error
+        return key
+
+    def save_metadata(self, message: Message) -> None:
+        try:
+            self._s3.put_object(
+                Bucket=self._bucket,
+                Key=f"messages/{message.message_id}/message.json",
+                Body=json.dumps(message_to_record(message), ensure_ascii=False).encode(),
+                ContentType="application/json",
+                **self._encryption(),
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not store the message metadata: {error}") from error
+
+    def open_document(self, attachment: StoredAttachment) -> bytes:
+        try:
+            response = self._s3.get_object(Bucket=self._bucket, Key=attachment.content_key)
+            return bytes(response["Body"].read())
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not read document {attachment.attachment_id}: {error}") from error
+
+    def discard_staged(self, documents: list[ReceivedDocument]) -> None:
+        self._delete([d.staged_key for d in documents])
+
+    def discard_message(self, message: Message) -> None:
+        keys = [a.content_key for a in message.attachments]
+        self._delete([*keys, f"messages/{message.message_id}/message.json"])
+
+    def _delete(self, keys: list[str]) -> None:
+        if not keys:
+            return
+        try:
+            self._s3.delete_objects(
+                Bucket=self._bucket, Delete={"Objects": [{"Key": k} for k in keys], "Quiet": True}
+            )
+        except (ClientError, BotoCoreError):
+            # Left for the staging lifecycle rule: nothing refers to these objects.
+            return

@@ -1,0 +1,65 @@
+"""ES256 signatures made by a KMS asymmetric key (ECC_NIST_P256): the private key never leaves KMS."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+from ebox.domain.errors import TransientError
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+class KmsEs256Signer:
+    def __init__(self, kms_client: Any, *, key_id: str) -> None:
+        self._kms = kms_client
+        self._key_id = key_id
+        self._jwk: dict[str, str] | None = None
+
+    def jwk(self) -> dict[str, str]:
+        """The public key as a JWK (RFC 7517), ``kid`` being the KMS key id."""
+        if self._jwk is None:
+            try:
+                response = self._kms.get_public_key(KeyId=self._key_id)
+            except (ClientError, BotoCoreError) as error:
+                raise TransientError(f"could not read the signing key: {error}") from error
+            key = serialization.load_der_public_key(response["PublicKey"])
+            if not isinstance(key, ec.EllipticCurvePublicKey):
+                raise RuntimeError("the token signing key is not an elliptic-curve key")
+            numbers = key.public_numbers()
+            self._jwk = {
+                "kty": "EC",
+                "crv": "P-256",
+                "x": _b64url(numbers.x.to_bytes(32, "big")),
+                "y": _b64url(numbers.y.to_bytes(32, "big")),
+                "use": "sig",
+                "alg": "ES256",
+                "kid": str(response["KeyId"]).rsplit("/", 1)[-1],
+            }
+        return self._jwk
+
+    def sign_jws(self, payload: dict[str, Any], *, typ: str = "JWT") -> str:
+        """A compact JWS (RFC 7515) of ``payload`` signed with ES256."""
+        header = {"alg": "ES256", "typ": typ, "kid": self.jwk()["kid"]}
+        signing_input = f"{_b64url(json.dumps(header, separators=(',', ':')).encode())}." + _b64url(
+            json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        )
+        try:
+            response = self._kms.sign(
+                KeyId=self._key_id,
+                Message=signing_input.encode("ascii"),
+                MessageType="RAW",
+                SigningAlgorithm="ECDSA_SHA_256",
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"KMS could not sign: {error}") from error
+        r, s = decode_dss_signature(response["Signature"])
+        return f"{signing_input}.{_b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"

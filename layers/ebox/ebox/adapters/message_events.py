@@ -1,0 +1,64 @@
+"""Message events on the e-Box EventBridge bus (source ``ebox.message-registry``)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ebox.domain.message import Message
+
+SOURCE = "ebox.message-registry"
+logger = logging.getLogger(__name__)
+
+
+def published_detail(message: Message) -> dict[str, Any]:
+    """What subscribers learn of a publication: identities and ids, never document bytes."""
+    return {
+        "messageId": message.message_id,
+        "recipient": {"eboxType": "enterprise", "enterpriseNumber": message.recipient},
+        "senderOrganizationId": message.sender_organization_id,
+        "senderApplicationId": message.sender_application_id,
+        "messageTypeId": message.message_type_id,
+        "subject": message.subject,
+        "receiptDate": message.receipt_date,
+        "expirationDate": message.expiration_date,
+        "registeredMail": message.is_registered_mail,
+        "documents": [
+            {"attachmentId": a.attachment_id, "sha256": a.sha256_b64url, "size": a.size} for a in message.attachments
+        ],
+    }
+
+
+class EventBridgeMessageEvents:
+    def __init__(self, events_client: Any, *, bus_name: str) -> None:
+        self._events = events_client
+        self._bus = bus_name
+
+    def message_published(self, message: Message) -> None:
+        self._put("MessagePublished", published_detail(message))
+
+    def message_read(self, message: Message, when: str) -> None:
+        self._put(
+            "MessageRead",
+            {
+                "messageId": message.message_id,
+                "recipient": {"eboxType": "enterprise", "enterpriseNumber": message.recipient},
+                "senderOrganizationId": message.sender_organization_id,
+                "readAt": when,
+            },
+        )
+
+    def _put(self, detail_type: str, detail: dict[str, Any]) -> None:
+        entry = {"Source": SOURCE, "DetailType": detail_type, "Detail": json.dumps(detail), "EventBusName": self._bus}
+        try:
+            response = self._events.put_events(Entries=[entry])
+        except (ClientError, BotoCoreError):
+            # The message is already published and visible; the event is what is lost. Logged
+            # loudly so the alarm on this log line lets ops replay it (see README, operations).
+            logger.exception("event %s for message %s was not delivered", detail_type, detail["messageId"])
+            return
+        if response.get("FailedEntryCount"):
+            logger.error("event %s for message %s was refused: %s", detail_type, detail["messageId"], response)

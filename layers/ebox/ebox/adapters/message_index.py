@@ -1,0 +1,161 @@
+"""The e-Box index in DynamoDB (see tables.py for the access patterns)."""
+
+from __future__ import annotations
+
+import time
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from ebox.adapters.tables import EboxSummaryItem, IdempotencyItem, MessageItem
+from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused, TransientError
+from ebox.domain.message import Message
+from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord
+from ebox.domain.records import message_from_record, message_to_record
+from ebox.domain.validity import parse_timestamp
+
+IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600
+# Expired messages stay a while for the sender's status queries before DynamoDB's TTL removes them.
+EXPIRED_MESSAGE_GRACE_SECONDS = 30 * 24 * 3600
+
+
+def ebox_key(enterprise_number: str) -> str:
+    return f"EBOX#{enterprise_number}"
+
+
+def message_key(message_id: str) -> str:
+    return f"MSG#{message_id}"
+
+
+def idempotency_key(claim: IdempotencyClaim) -> str:
+    return f"IDEMPOTENCY#{claim.organization_id}#{claim.application_id}#{claim.key}"
+
+
+class DynamoMessageIndex:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def idempotency_record(self, claim: IdempotencyClaim) -> IdempotencyRecord | None:
+        try:
+            item = IdempotencyItem.get(idempotency_key(claim), "CLAIM", consistent_read=True)
+        except DoesNotExist:
+            return None
+        return IdempotencyRecord(item.message_id, item.expiration_date, item.request_fingerprint)
+
+    def add(self, message: Message, claim: IdempotencyClaim | None) -> None:
+        expires = int(parse_timestamp(message.expiration_date, field_name="expirationDate").timestamp())
+        item = MessageItem(
+            ebox_key(message.recipient),
+            message_key(message.message_id),
+            message_id=message.message_id,
+            document=message_to_record(message),
+            read_status=False,
+            visible=True,
+            expires_at=expires + EXPIRED_MESSAGE_GRACE_SECONDS,
+        )
+        summary = EboxSummaryItem(ebox_key(message.recipient), "SUMMARY")
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                transaction.save(item, condition=MessageItem.pk.does_not_exist())
+                transaction.update(
+                    summary,
+                    actions=[
+                        EboxSummaryItem.number_of_messages.add(1),
+                        EboxSummaryItem.number_of_unread_messages.add(1),
+                        EboxSummaryItem.ebox_size_bytes.add(message.total_size),
+                        EboxSummaryItem.last_receipt_date.set(message.receipt_date),
+                    ],
+                )
+                if claim is not None:
+                    transaction.save(
+                        IdempotencyItem(
+                            idempotency_key(claim),
+                            "CLAIM",
+                            message_id=message.message_id,
+                            expiration_date=message.expiration_date,
+                            request_fingerprint=claim.request_fingerprint,
+                            expires_at=int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
+                        ),
+                        condition=IdempotencyItem.pk.does_not_exist(),
+                    )
+        except TransactWriteError as error:
+            self._explain_conflict(error, claim)
+
+    def _explain_conflict(self, error: TransactWriteError, claim: IdempotencyClaim | None) -> None:
+        reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
+        if claim is not None and "ConditionalCheckFailed" in reasons:
+            record = self.idempotency_record(claim)
+            if record is not None and record.request_fingerprint != claim.request_fingerprint:
+                raise IdempotencyKeyReused(f"Idempotency-Key '{claim.key}' was already used for a different message")
+            if record is not None:
+                raise DuplicatePublication(
+                    f"Idempotency-Key '{claim.key}' was already used: message {record.message_id} was published",
+                    message_id=record.message_id,
+                    expiration_date=record.expiration_date,
+                )
+        raise TransientError(f"the e-Box index refused the write ({', '.join(map(str, reasons))})") from error
+
+    def get(self, enterprise_number: str, message_id: str) -> Message | None:
+        try:
+            item = MessageItem.get(ebox_key(enterprise_number), message_key(message_id))
+        except DoesNotExist:
+            return None
+        return _to_message(item)
+
+    def page(self, enterprise_number: str, *, page: int, page_size: int) -> list[Message]:
+        """One page, newest first. Page N reads the N*pageSize newest keys (bounded, no scan)."""
+        wanted = page * page_size
+        items = list(
+            MessageItem.query(
+                ebox_key(enterprise_number),
+                MessageItem.sk.startswith("MSG#"),
+                scan_index_forward=False,
+                limit=wanted,
+                page_size=wanted,
+            )
+        )
+        return [_to_message(item) for item in items[(page - 1) * page_size : wanted]]
+
+    def summary(self, enterprise_number: str) -> EboxSummary:
+        try:
+            item = EboxSummaryItem.get(ebox_key(enterprise_number), "SUMMARY")
+        except DoesNotExist:
+            return EboxSummary(0, 0, 0, None, None)
+        return EboxSummary(
+            number_of_messages=int(item.number_of_messages or 0),
+            number_of_unread_messages=int(item.number_of_unread_messages or 0),
+            ebox_size_bytes=int(item.ebox_size_bytes or 0),
+            last_receipt_date=item.last_receipt_date,
+            last_consultation_date=item.last_consultation_date,
+        )
+
+    def mark_read(self, enterprise_number: str, message_id: str, when: str) -> bool:
+        item = MessageItem(ebox_key(enterprise_number), message_key(message_id))
+        summary = EboxSummaryItem(ebox_key(enterprise_number), "SUMMARY")
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                transaction.update(
+                    item,
+                    actions=[MessageItem.read_status.set(True), MessageItem.read_at.set(when)],
+                    condition=MessageItem.pk.exists() & (MessageItem.read_status == False),  # noqa: E712
+                )
+                transaction.update(summary, actions=[EboxSummaryItem.number_of_unread_messages.add(-1)])
+        except TransactWriteError as error:
+            reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
+            if "ConditionalCheckFailed" in reasons:
+                return False
+            raise TransientError("the e-Box index could not record the reading") from error
+        return True
+
+    def touch_consultation(self, enterprise_number: str, when: str) -> None:
+        try:
+            EboxSummaryItem(ebox_key(enterprise_number), "SUMMARY").update(
+                actions=[EboxSummaryItem.last_consultation_date.set(when)]
+            )
+        except UpdateError as error:
+            raise TransientError("could not record the consultation") from error
+
+
+def _to_message(item: MessageItem) -> Message:
+    return message_from_record(item.document, read_status=bool(item.read_status), visible=bool(item.visible))

@@ -1,0 +1,168 @@
+"""DynamoDB items, as pynamodb models, and the access patterns they serve.
+
+Two tables, both keyed on ``pk`` (partition) and ``sk`` (sort):
+
+Registry table (reference data, read on every publication, written by administrators):
+| item                 | pk                | sk              | served access pattern                        |
+|----------------------|-------------------|-----------------|----------------------------------------------|
+| enterprise           | ENT#<number>      | ENTERPRISE      | GetItem: is the recipient active, e-Box open |
+| sender organisation  | ORG#<number>      | ORGANIZATION    | GetItem: names for reference data            |
+| sender application   | ORG#<number>      | APP#<appId>     | GetItem: the registered trio                 |
+| message type         | MSGTYPE#<typeId>  | MESSAGE_TYPE    | GetItem: validity period                     |
+| OAuth client         | CLIENT#<clientId> | OAUTH_CLIENT    | GetItem: token endpoint                      |
+
+Messages table (one partition per e-Box):
+| item        | pk                              | sk           | served access pattern                            |
+|-------------|---------------------------------|--------------|--------------------------------------------------|
+| message     | EBOX#<number>                   | MSG#<uuid7>  | Query begins_with MSG#, newest first (uuid7 is   |
+|             |                                 |              | time-ordered); GetItem by (e-Box, messageId), so |
+|             |                                 |              | another e-Box's message is simply not found      |
+| summary     | EBOX#<number>                   | SUMMARY      | GetItem: counts; updated in the same transaction |
+| idempotency | IDEMPOTENCY#<org>#<app>#<key>   | CLAIM        | GetItem + conditional Put in the transaction     |
+| audit event | MSG#<messageId>                 | AUDIT#<time>#<event> | Query: a message's audit trail           |
+| notified    | MSG#<messageId>                 | NOTIFIED     | conditional Put: e-mail sent once                |
+
+No request path scans. Items expire through the ``expires_at`` TTL attribute.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.models import Model
+
+
+class _Keyed(Model):
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class EnterpriseItem(_Keyed):
+    class Meta:
+        table_name = "unbound-registry"
+
+    name = UnicodeAttribute()
+    active = BooleanAttribute()
+    ebox_activated = BooleanAttribute()
+    contact_email = UnicodeAttribute(null=True)
+
+
+class SenderOrganizationItem(_Keyed):
+    class Meta:
+        table_name = "unbound-registry"
+
+    short_name = JSONAttribute()
+    long_name = JSONAttribute(null=True)
+
+
+class SenderApplicationItem(_Keyed):
+    class Meta:
+        table_name = "unbound-registry"
+
+    name = JSONAttribute()
+    message_type_ids = UnicodeSetAttribute()
+
+
+class MessageTypeItem(_Keyed):
+    class Meta:
+        table_name = "unbound-registry"
+
+    name = JSONAttribute()
+    validity_number = NumberAttribute()
+    validity_unit = UnicodeAttribute()
+
+
+class OAuthClientItem(_Keyed):
+    class Meta:
+        table_name = "unbound-registry"
+
+    secret_hash = UnicodeAttribute()
+    enterprise_number = UnicodeAttribute()
+    scopes = UnicodeSetAttribute()
+
+
+class MessageItem(_Keyed):
+    class Meta:
+        table_name = "unbound-messages"
+
+    message_id = UnicodeAttribute()
+    document = JSONAttribute()  # the Message, as ebox.adapters.message_codec writes it
+    read_status = BooleanAttribute(default=False)
+    visible = BooleanAttribute(default=True)
+    read_at = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+
+
+class EboxSummaryItem(_Keyed):
+    class Meta:
+        table_name = "unbound-messages"
+
+    number_of_messages = NumberAttribute(default=0)
+    number_of_unread_messages = NumberAttribute(default=0)
+    ebox_size_bytes = NumberAttribute(default=0)
+    last_receipt_date = UnicodeAttribute(null=True)
+    last_consultation_date = UnicodeAttribute(null=True)
+
+
+class IdempotencyItem(_Keyed):
+    class Meta:
+        table_name = "unbound-messages"
+
+    message_id = UnicodeAttribute()
+    expiration_date = UnicodeAttribute()
+    request_fingerprint = UnicodeAttribute()
+    expires_at = NumberAttribute()
+
+
+class AuditEventItem(_Keyed):
+    class Meta:
+        table_name = "unbound-messages"
+
+    event = UnicodeAttribute()
+    occurred_at = UnicodeAttribute()
+    detail = JSONAttribute()
+    expires_at = NumberAttribute(null=True)
+
+
+class NotificationSentItem(_Keyed):
+    class Meta:
+        table_name = "unbound-messages"
+
+    sent_at = UnicodeAttribute()
+    mail_id = UnicodeAttribute(null=True)
+
+
+REGISTRY_MODELS: tuple[type[Model], ...] = (
+    EnterpriseItem,
+    SenderOrganizationItem,
+    SenderApplicationItem,
+    MessageTypeItem,
+    OAuthClientItem,
+)
+MESSAGE_MODELS: tuple[type[Model], ...] = (
+    MessageItem,
+    EboxSummaryItem,
+    IdempotencyItem,
+    AuditEventItem,
+    NotificationSentItem,
+)
+
+
+def bind_tables(*, registry_table: str, messages_table: str, region: str, endpoint_url: str | None) -> None:
+    """Points the models at the deployed tables. Called once per cold start, never at import."""
+    for models, table in ((REGISTRY_MODELS, registry_table), (MESSAGE_MODELS, messages_table)):
+        for model in models:
+            meta: Any = model.Meta
+            if meta.table_name == table and getattr(meta, "host", None) == endpoint_url:
+                continue
+            meta.table_name = table
+            meta.region = region
+            meta.host = endpoint_url
+            model._connection = None

@@ -1,0 +1,57 @@
+"""Access-token verification with PyJWT against a JWKS: a remote one (Cognito, the federal
+authorisation server) by URL, or the built-in issuer's KMS public key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jwt
+
+from ebox.domain.errors import Unauthenticated
+
+ALGORITHMS = ["ES256", "RS256"]
+
+
+class JwtVerifier:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        jwks_url: str | None = None,
+        local_jwks: Callable[[], dict[str, Any]] | None = None,
+    ) -> None:
+        if not jwks_url and local_jwks is None:
+            raise ValueError("a JWKS URL or the built-in issuer's key is needed to verify tokens")
+        self._issuer = issuer
+        self._audience = audience
+        self._remote = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=600) if jwks_url else None
+        self._local_jwks = local_jwks
+
+    def _signing_key(self, token: str) -> Any:
+        if self._remote is not None:
+            return self._remote.get_signing_key_from_jwt(token).key
+        assert self._local_jwks is not None
+        kid = jwt.get_unverified_header(token).get("kid")
+        for jwk in self._local_jwks()["keys"]:
+            if jwk.get("kid") == kid:
+                return jwt.PyJWK(jwk).key
+        raise Unauthenticated("the access token was signed by a key this service does not trust")
+
+    def verify(self, token: str) -> dict[str, Any]:
+        try:
+            key = self._signing_key(token)
+            return jwt.decode(
+                token,
+                key,
+                algorithms=ALGORITHMS,
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "iss", "aud"]},
+                leeway=30,
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("the access token has expired") from None
+        except (jwt.InvalidTokenError, jwt.PyJWKClientError) as error:
+            raise Unauthenticated(f"the access token is not valid: {error}") from None

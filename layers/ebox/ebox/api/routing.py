@@ -1,0 +1,79 @@
+"""Glue between API Gateway's `/{proxy+}` resource and Chalice's routes, and per-route error mapping."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Chalice, Response
+
+from ebox.api.errors import error_response, status_message
+from ebox.wiring import services
+
+
+def guarded_routes(app: Chalice) -> Callable[..., Callable[[Callable[..., Any]], Any]]:
+    """``app.route`` whose views answer every error with a StatusMessage (see ebox.api.errors)."""
+
+    def route(path: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
+        def register(view: Callable[..., Any]) -> Any:
+            @functools.wraps(view)
+            def guarded(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return view(*args, **kwargs)
+                except Exception as error:  # noqa: BLE001 - mapped to a StatusMessage, 500 logged
+                    return error_response(error, environment=_environment())
+
+            return app.route(path, **options)(guarded)
+
+        return register
+
+    return route
+
+
+def _environment() -> str:
+    try:
+        return services().config.environment
+    except RuntimeError:
+        return "development"
+
+
+def proxy_handler(app: Chalice) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """A Lambda handler for API Gateway proxy events (`/{proxy+}`): finds the Chalice route the path
+    belongs to (as Chalice's own deployment would have API Gateway do) and hands the event over."""
+    from chalice.local import RouteMatcher
+
+    matcher = RouteMatcher(list(app.routes))
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        path = event.get("path") or "/"
+        try:
+            match = matcher.match_route(path)
+        except ValueError:
+            return _error(404, "NOT_FOUND", f"no resource at {path}")
+        method = event.get("httpMethod", "GET")
+        if method not in app.routes[match.route]:
+            return _error(405, "METHOD_NOT_ALLOWED", f"{method} is not allowed on {path}")
+        event = {
+            **event,
+            "resource": match.route,
+            "pathParameters": match.captured or None,
+            "requestContext": {**(event.get("requestContext") or {}), "resourcePath": match.route},
+        }
+        return app(event, context)
+
+    return handler
+
+
+def _error(status: int, code: str, message: str) -> dict[str, Any]:
+    body = status_message(code, message, _environment())
+    return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": json.dumps(body)}
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )

@@ -1,0 +1,74 @@
+"""JSON representations of the Message Registry v2.1 consultation API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ebox.domain.consultation import MessagePage
+from ebox.domain.message import Message, StoredAttachment
+from ebox.domain.ports import EboxSummary
+
+BASE = "/messageRegistry/v2/ebox/messages"
+
+
+def ebox_view(summary: EboxSummary) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "numberOfMessages": summary.number_of_messages,
+        "numberOfUnreadMessages": summary.number_of_unread_messages,
+        "eboxSize": round(summary.ebox_size_bytes / 1024, 3),
+    }
+    if summary.last_receipt_date:
+        view["lastReceiptDate"] = summary.last_receipt_date
+    if summary.last_consultation_date:
+        view["lastConsultationDate"] = summary.last_consultation_date
+    return view
+
+
+def attachment_view(message_id: str, attachment: StoredAttachment) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "attachmentId": attachment.attachment_id,
+        "fileName": attachment.file_name,
+        "mediaType": attachment.media_type,
+        "size": round(attachment.size / 1024, 3),
+        "mainContent": attachment.is_main_content,
+        "attachmentSigned": attachment.is_signed,
+        "digest": {"digestMethod": "sha_256", "digestValue": attachment.sha256_b64url},
+        "contentHref": f"{BASE}/{message_id}/attachments/{attachment.attachment_id}/content",
+    }
+    if attachment.title:
+        view["attachmentTitle"] = attachment.title
+    return view
+
+
+def attachments_view(message: Message) -> dict[str, Any]:
+    items = [attachment_view(message.message_id, a) for a in message.attachments]
+    return {"items": items, "totalItems": len(items)}
+
+
+def message_view(message: Message) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "messageId": message.message_id,
+        "subject": message.subject,
+        "receiptDate": message.receipt_date,
+        "expirationDate": message.expiration_date,
+        "readStatus": message.read_status,
+        "visible": message.visible,
+        "registeredMail": message.is_registered_mail,
+        "messageTypeId": message.message_type_id,
+        "senderOrganizationId": message.sender_organization_id,
+        "senderApplicationId": message.sender_application_id,
+        "bodyMainContent": message.is_body_main_content,
+        "replyAuthorized": message.is_reply_authorized,
+        "attachments": attachments_view(message),
+    }
+    if message.original_message_id:
+        view["originalMessageId"] = message.original_message_id
+    if message.for_the_attention_of:
+        view["forTheAttentionOf"] = message.for_the_attention_of
+    if message.business_data:
+        view["businessDataList"] = {"items": message.business_data, "totalItems": len(message.business_data)}
+    return view
+
+
+def messages_view(page: MessagePage) -> dict[str, Any]:
+    return {"items": [message_view(m) for m in page.items], "totalItems": page.total_items}

@@ -1,0 +1,84 @@
+"""Configuration: every environment variable the code reads, read once into one typed object.
+
+Handlers call :func:`load_config` at their first invocation (never at import time) and pass the
+object down. Names of variables live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+REGISTRY_TABLE = "EBOX_REGISTRY_TABLE"
+MESSAGES_TABLE = "EBOX_MESSAGES_TABLE"
+CONTENT_BUCKET = "EBOX_CONTENT_BUCKET"
+IMPORT_BUCKET = "EBOX_IMPORT_BUCKET"
+CONTENT_KEY_ID = "EBOX_CONTENT_KEY_ID"
+TOKEN_SIGNING_KEY_ID = "EBOX_TOKEN_SIGNING_KEY_ID"
+EVENT_BUS = "EBOX_EVENT_BUS"
+MAIL_FROM = "EBOX_MAIL_FROM"
+TOKEN_ISSUER = "EBOX_TOKEN_ISSUER"
+TOKEN_AUDIENCE = "EBOX_TOKEN_AUDIENCE"
+JWKS_URL = "EBOX_JWKS_URL"
+TOKEN_TTL_SECONDS = "EBOX_TOKEN_TTL_SECONDS"
+MAX_REQUEST_BYTES = "EBOX_MAX_REQUEST_BYTES"
+ENVIRONMENT = "EBOX_ENVIRONMENT"
+PUBLICATION_STATE_MACHINE_ARN = "EBOX_PUBLICATION_STATE_MACHINE_ARN"
+AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
+AWS_REGION = "AWS_REGION"
+AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
+
+# API Gateway -> Lambda synchronous payloads are capped at 6 MB; base64 grows a body by 4/3.
+DEFAULT_MAX_REQUEST_BYTES = 4_400_000
+
+
+@dataclass(frozen=True)
+class Config:
+    registry_table: str
+    messages_table: str
+    content_bucket: str
+    import_bucket: str
+    content_key_id: str
+    token_signing_key_id: str
+    event_bus: str
+    mail_from: str
+    token_issuer: str
+    token_audience: str
+    jwks_url: str | None
+    token_ttl_seconds: int
+    max_request_bytes: int
+    environment: str
+    publication_state_machine_arn: str
+    region: str
+    endpoint_url: str | None
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+
+    def required(name: str) -> str:
+        value = env.get(name)
+        if not value:
+            raise RuntimeError(f"configuration variable {name} is not set")
+        return value
+
+    return Config(
+        registry_table=required(REGISTRY_TABLE),
+        messages_table=required(MESSAGES_TABLE),
+        content_bucket=required(CONTENT_BUCKET),
+        import_bucket=env.get(IMPORT_BUCKET, ""),
+        content_key_id=required(CONTENT_KEY_ID),
+        token_signing_key_id=env.get(TOKEN_SIGNING_KEY_ID, ""),
+        event_bus=env.get(EVENT_BUS, "default"),
+        mail_from=env.get(MAIL_FROM, "no-reply@ebox.example"),
+        token_issuer=env.get(TOKEN_ISSUER, "urn:ebox:local-issuer"),
+        token_audience=env.get(TOKEN_AUDIENCE, "urn:ebox:message-registry"),
+        jwks_url=env.get(JWKS_URL) or None,
+        token_ttl_seconds=int(env.get(TOKEN_TTL_SECONDS, "3600")),
+        max_request_bytes=int(env.get(MAX_REQUEST_BYTES, str(DEFAULT_MAX_REQUEST_BYTES))),
+        environment=env.get(ENVIRONMENT, "development"),
+        publication_state_machine_arn=env.get(PUBLICATION_STATE_MACHINE_ARN, ""),
+        region=env.get(AWS_REGION) or env.get(AWS_DEFAULT_REGION) or "eu-west-1",
+        endpoint_url=env.get(AWS_ENDPOINT_URL) or None,
+    )

@@ -1,0 +1,1 @@
+"""The e-Box domain: rules about enterprises, messages and publications. No AWS in here."""

@@ -1,0 +1,89 @@
+"""An enterprise consulting its own e-Box. Every lookup is keyed by the caller's own e-Box, so a
+message of another enterprise is indistinguishable from one that does not exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ebox.domain.documents import sha256_b64url
+from ebox.domain.errors import InvalidInput, NotFound
+from ebox.domain.message import Message, StoredAttachment
+from ebox.domain.ports import ContentStore, EboxSummary, MessageEvents, MessageIndex
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 25
+
+
+class ContentIntegrityError(Exception):
+    """A stored document no longer has the digest recorded at publication (server-side fault)."""
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    items: list[Message]
+    total_items: int
+
+
+def page_request(page: str | None, page_size: str | None) -> tuple[int, int]:
+    try:
+        number = int(page) if page else 1
+        size = int(page_size) if page_size else DEFAULT_PAGE_SIZE
+    except ValueError:
+        raise InvalidInput("page and pageSize must be whole numbers") from None
+    if number < 1:
+        raise InvalidInput("page starts at 1")
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"pageSize must be between 1 and {MAX_PAGE_SIZE}")
+    return number, size
+
+
+class Consultation:
+    def __init__(self, *, enterprise_number: str, index: MessageIndex, content: ContentStore,
+                 events: MessageEvents) -> None:
+        self._ebox = enterprise_number
+        self._index = index
+        self._content = content
+        self._events = events
+
+    def summary(self) -> EboxSummary:
+        return self._index.summary(self._ebox)
+
+    def messages(self, page: int, page_size: int) -> MessagePage:
+        items = self._index.page(self._ebox, page=page, page_size=page_size)
+        return MessagePage(items=items, total_items=self._index.summary(self._ebox).number_of_messages)
+
+    def message(self, message_id: str) -> Message:
+        message = self._index.get(self._ebox, message_id)
+        if message is None:
+            raise NotFound(f"message {message_id} is not in this e-Box")
+        return message
+
+    def attachment(self, message_id: str, attachment_id: str) -> tuple[Message, StoredAttachment]:
+        message = self.message(message_id)
+        attachment = message.attachment(attachment_id)
+        if attachment is None:
+            raise NotFound(f"attachment {attachment_id} is not part of message {message_id}")
+        return message, attachment
+
+    def attachment_content(self, message_id: str, attachment_id: str, *, now: str) -> tuple[StoredAttachment, bytes]:
+        """The exact bytes published, checked against their digest; opening the main content reads it."""
+        message, attachment = self.attachment(message_id, attachment_id)
+        data = self._content.open_document(attachment)
+        if sha256_b64url(data) != attachment.sha256_b64url:
+            raise ContentIntegrityError(f"attachment {attachment_id} of {message_id} fails its digest check")
+        if attachment.is_main_content:
+            self._mark_read(message, now)
+        return attachment, data
+
+    def body(self, message_id: str, *, now: str) -> dict[str, str]:
+        message = self.message(message_id)
+        if message.body is None:
+            raise NotFound(f"message {message_id} has no body")
+        if message.is_body_main_content:
+            self._mark_read(message, now)
+        return message.body
+
+    def _mark_read(self, message: Message, now: str) -> None:
+        if not message.read_status and self._index.mark_read(self._ebox, message.message_id, now):
+            message.read_status = True
+            self._events.message_read(message, now)

@@ -1,0 +1,85 @@
+"""Rules about the documents of a publication: allowed types, digests, one main content."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from ebox.domain.errors import DigestDoNotMatch, InvalidInput
+from ebox.domain.message import MessageToPublish, ReceivedDocument
+
+ALLOWED_MEDIA_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/zip",
+        "text/csv",
+        "text/html",
+        "text/plain",
+        "text/xml",
+        "application/xml",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.oasis.opendocument.presentation",
+        "application/vnd.oasis.opendocument.graphics",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-powerpoint",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+)
+MAX_FILE_NAME = 255
+MAX_DOCUMENTS = 6
+
+
+def sha256_b64url(data: bytes) -> str:
+    """The digest as the e-Box writes it: base64url (RFC 4648 §5) of the SHA-256, no padding."""
+    return b64url_of_digest(hashlib.sha256(data).digest())
+
+
+def b64url_of_digest(digest: bytes) -> str:
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def normalise_media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def check_document(document: ReceivedDocument) -> None:
+    if document.media_type not in ALLOWED_MEDIA_TYPES:
+        raise InvalidInput(
+            f"part '{document.part_name}': media type '{document.media_type}' is not allowed in an e-Box"
+        )
+    if not document.file_name or len(document.file_name) > MAX_FILE_NAME:
+        raise InvalidInput(f"part '{document.part_name}': a file name of 1 to {MAX_FILE_NAME} characters is required")
+    if document.size == 0:
+        raise InvalidInput(f"part '{document.part_name}': the document is empty")
+
+
+def match_documents(
+    message: MessageToPublish, documents: dict[str, ReceivedDocument]
+) -> list[tuple[ReceivedDocument, int]]:
+    """Pairs each announced attachment with its part (by `httpPartName`), checking both ways.
+
+    Returns (document, index in `attachments`) pairs in announcement order.
+    """
+    announced = [a.http_part_name for a in message.attachments]
+    missing = [name for name in announced if name not in documents]
+    if missing:
+        raise InvalidInput(f"attachments announce parts that were not sent: {', '.join(missing)}")
+    unannounced = sorted(set(documents) - set(announced))
+    if unannounced:
+        raise InvalidInput(f"parts were sent but not announced in messageToPublish: {', '.join(unannounced)}")
+    if len(announced) > MAX_DOCUMENTS:
+        raise InvalidInput(f"at most {MAX_DOCUMENTS} documents per message, got {len(announced)}")
+    pairs = []
+    for index, attachment in enumerate(message.attachments):
+        document = documents[attachment.http_part_name]
+        check_document(document)
+        if attachment.digest_value is not None and attachment.digest_value.rstrip("=") != document.sha256_b64url:
+            raise DigestDoNotMatch(
+                f"part '{document.part_name}': SHA-256 of the bytes received is {document.sha256_b64url}, "
+                f"the digest announced is {attachment.digest_value} (base64url of the SHA-256 is expected)"
+            )
+        pairs.append((document, index))
+    return pairs

@@ -1,0 +1,96 @@
+"""Typed errors of the e-Box domain, each with the e-Box `StatusMessage` code it is reported with.
+
+The HTTP status of each lives in one place: :mod:`ebox.api.errors`. State machines match these class
+names in `Retry`/`Catch`, so they are part of the public contract: do not rename them lightly.
+"""
+
+from __future__ import annotations
+
+
+class EboxError(Exception):
+    """A failure the caller must be told about, with the e-Box code it maps to."""
+
+    code = "INTERNAL_ERROR"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(EboxError):
+    """The request is malformed or refers to something that is not valid (client mistake)."""
+
+    code = "INVALID_INPUT"
+
+
+class InvalidSender(EboxError):
+    """The sender is not the authenticated organisation, or its trio is not registered."""
+
+    code = "INVALID_SENDER"
+
+
+class DigestDoNotMatch(EboxError):
+    """A document's bytes do not have the SHA-256 the sender announced."""
+
+    code = "DIGEST_DO_NOT_MATCH"
+
+
+class PayloadTooLarge(EboxError):
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class Unauthenticated(EboxError):
+    """No token, or a token that is forged, expired or meant for someone else."""
+
+    code = "UNAUTHORIZED"
+
+
+class InvalidClient(EboxError):
+    """OAuth2 client authentication failed (RFC 6749 `invalid_client`)."""
+
+    code = "invalid_client"
+
+
+class InvalidScope(EboxError):
+    """A client asked for a scope it is not registered for (RFC 6749 `invalid_scope`)."""
+
+    code = "invalid_scope"
+
+
+class UnsupportedGrantType(EboxError):
+    code = "unsupported_grant_type"
+
+
+class MissingScope(EboxError):
+    """The token is valid but does not carry the scope the operation needs."""
+
+    code = "FORBIDDEN"
+
+
+class NotFound(EboxError):
+    """The resource does not exist, or not in the caller's e-Box (both look the same, on purpose)."""
+
+    code = "NOT_FOUND"
+
+
+class DuplicatePublication(EboxError):
+    """The Idempotency-Key was already used for this very publication."""
+
+    code = "DUPLICATE_PUBLICATION"
+
+    def __init__(self, message: str, *, message_id: str, expiration_date: str) -> None:
+        super().__init__(message)
+        self.message_id = message_id
+        self.expiration_date = expiration_date
+
+
+class IdempotencyKeyReused(EboxError):
+    """The Idempotency-Key was already used for a different publication."""
+
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class TransientError(EboxError):
+    """A dependency failed in a way that a retry may cure (throttling, 5xx). Retried by callers."""
+
+    code = "SERVICE_UNAVAILABLE"

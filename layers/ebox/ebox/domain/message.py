@@ -1,0 +1,138 @@
+"""The message model: what a sender asks to publish and what an e-Box holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+TranslatedString = dict[str, str]
+LANGUAGES = ("nl", "fr", "de")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    ebox_type: str
+    enterprise_number: str
+
+
+@dataclass(frozen=True)
+class Sender:
+    enterprise_number: str
+    application_id: str
+    partition: str | None = None
+
+
+@dataclass(frozen=True)
+class AttachmentToPublish:
+    http_part_name: str
+    is_main_content: bool
+    is_signed: bool
+    title: TranslatedString | None
+    digest_value: str | None
+
+
+@dataclass(frozen=True)
+class MessageToPublish:
+    """A validated `messageToPublish` (v3 names; v2 names are accepted on input)."""
+
+    sender: Sender
+    recipient: Recipient
+    message_type_id: str
+    subject: TranslatedString
+    body: TranslatedString | None
+    is_body_main_content: bool
+    is_reply_authorized: bool
+    is_registered_mail: bool
+    attachments: tuple[AttachmentToPublish, ...]
+    expiration_date: str | None = None
+    original_message_id: str | None = None
+    for_the_attention_of: dict[str, Any] | None = None
+    business_data: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReceivedDocument:
+    """A file part as it arrived: where its bytes were staged and what they hash to."""
+
+    part_name: str
+    file_name: str
+    media_type: str
+    size: int
+    sha256_b64url: str
+    staged_key: str
+
+
+@dataclass(frozen=True)
+class StoredAttachment:
+    attachment_id: str
+    file_name: str
+    media_type: str
+    size: int
+    is_main_content: bool
+    is_signed: bool
+    title: TranslatedString | None
+    sha256_b64url: str
+    content_key: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "attachmentId": self.attachment_id,
+            "fileName": self.file_name,
+            "mediaType": self.media_type,
+            "size": self.size,
+            "isMainContent": self.is_main_content,
+            "isSigned": self.is_signed,
+            "title": self.title,
+            "sha256": self.sha256_b64url,
+            "contentKey": self.content_key,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StoredAttachment:
+        return cls(
+            attachment_id=data["attachmentId"],
+            file_name=data["fileName"],
+            media_type=data["mediaType"],
+            size=int(data["size"]),
+            is_main_content=bool(data["isMainContent"]),
+            is_signed=bool(data["isSigned"]),
+            title=data.get("title"),
+            sha256_b64url=data["sha256"],
+            content_key=data["contentKey"],
+        )
+
+
+@dataclass
+class Message:
+    """A message as an e-Box holds it (index record; documents live in the content store)."""
+
+    message_id: str
+    recipient: str
+    sender_organization_id: str
+    sender_application_id: str
+    message_type_id: str
+    subject: TranslatedString
+    receipt_date: str
+    expiration_date: str
+    is_body_main_content: bool
+    is_reply_authorized: bool
+    is_registered_mail: bool
+    body: TranslatedString | None
+    attachments: list[StoredAttachment] = field(default_factory=list)
+    read_status: bool = False
+    visible: bool = True
+    sender_partition: str | None = None
+    original_message_id: str | None = None
+    for_the_attention_of: dict[str, Any] | None = None
+    business_data: list[dict[str, Any]] = field(default_factory=list)
+    recipient_has_digital_ebox: bool = True
+
+    @property
+    def total_size(self) -> int:
+        return sum(a.size for a in self.attachments)
+
+    def main_attachment(self) -> StoredAttachment | None:
+        return next((a for a in self.attachments if a.is_main_content), None)
+
+    def attachment(self, attachment_id: str) -> StoredAttachment | None:
+        return next((a for a in self.attachments if a.attachment_id == attachment_id), None)

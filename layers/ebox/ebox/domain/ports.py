@@ -1,0 +1,84 @@
+"""What the domain needs from the outside world. Adapters implement these; tests use fakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
+from ebox.domain.registry import Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    """A sender application's Idempotency-Key and the fingerprint of the request it came with."""
+
+    organization_id: str
+    application_id: str
+    key: str
+    request_fingerprint: str
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    message_id: str
+    expiration_date: str
+    request_fingerprint: str
+
+
+@dataclass(frozen=True)
+class EboxSummary:
+    number_of_messages: int
+    number_of_unread_messages: int
+    ebox_size_bytes: int
+    last_receipt_date: str | None
+    last_consultation_date: str | None
+
+
+class Registry(Protocol):
+    def enterprise(self, enterprise_number: str) -> Enterprise | None: ...
+
+    def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None: ...
+
+    def sender_organization(self, organization_id: str) -> SenderOrganization | None: ...
+
+    def message_type(self, message_type_id: str) -> MessageType | None: ...
+
+    def oauth_client(self, client_id: str) -> OAuthClient | None: ...
+
+
+class ContentStore(Protocol):
+    def promote(self, message_id: str, attachment_id: str, document: ReceivedDocument) -> str:
+        """Moves a staged document to its message; returns the key it now lives under."""
+        ...
+
+    def save_metadata(self, message: Message) -> None: ...
+
+    def open_document(self, attachment: StoredAttachment) -> bytes: ...
+
+    def discard_staged(self, documents: list[ReceivedDocument]) -> None: ...
+
+
+class MessageIndex(Protocol):
+    def idempotency_record(self, claim: IdempotencyClaim) -> IdempotencyRecord | None: ...
+
+    def add(self, message: Message, claim: IdempotencyClaim | None) -> None:
+        """Makes the message visible in its e-Box, atomically with the claim; raises
+        DuplicatePublication / IdempotencyKeyReused when the claim was taken meanwhile."""
+        ...
+
+    def get(self, enterprise_number: str, message_id: str) -> Message | None: ...
+
+    def page(self, enterprise_number: str, *, page: int, page_size: int) -> list[Message]: ...
+
+    def summary(self, enterprise_number: str) -> EboxSummary: ...
+
+    def mark_read(self, enterprise_number: str, message_id: str, when: str) -> bool:
+        """Sets readStatus; returns True when this call changed it (first opening)."""
+        ...
+
+
+class MessageEvents(Protocol):
+    def message_published(self, message: Message) -> None: ...
+
+    def message_read(self, message: Message, when: str) -> None: ...

@@ -1,0 +1,182 @@
+"""Publishing a message: the steps every publication goes through, whether it came through the API
+or was dropped in the import bucket. Each step is a function so the pipeline's Lambdas can run them
+one by one, and the API runs them in a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ebox.domain.documents import match_documents
+from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused, InvalidInput, InvalidSender
+from ebox.domain.ids import new_attachment_id
+from ebox.domain.message import Message, MessageToPublish, ReceivedDocument, StoredAttachment
+from ebox.domain.ports import ContentStore, IdempotencyClaim, MessageEvents, MessageIndex, Registry
+from ebox.domain.registry import Enterprise, MessageType
+from ebox.domain.validity import expiration_for, format_timestamp
+
+NO_DIGITAL_USER = "NO_DIGITAL_USER"
+
+
+@dataclass(frozen=True)
+class PublicationResult:
+    message_id: str
+    expiration_date: str
+    code: str | None = None
+
+    def to_response(self) -> dict[str, str]:
+        body = {"messageId": self.message_id, "expirationDate": self.expiration_date}
+        if self.code:
+            body["code"] = self.code
+        return body
+
+
+def check_sender(request: MessageToPublish, authenticated_org: str, registry: Registry) -> MessageType:
+    """The sender must be the authenticated organisation and publish within a registered trio."""
+    sender = request.sender
+    if sender.enterprise_number != authenticated_org:
+        raise InvalidSender(
+            f"sender {sender.enterprise_number} is not the organisation of the access token ({authenticated_org})"
+        )
+    application = registry.sender_application(sender.enterprise_number, sender.application_id)
+    if application is None or request.message_type_id not in application.message_type_ids:
+        raise InvalidSender(
+            f"organisation {sender.enterprise_number}, application '{sender.application_id}' and message type "
+            f"'{request.message_type_id}' are not a registered sender trio"
+        )
+    message_type = registry.message_type(request.message_type_id)
+    if message_type is None:
+        raise InvalidSender(f"message type '{request.message_type_id}' is not registered")
+    return message_type
+
+
+def validate_recipient(enterprise_number: str, registry: Registry) -> Enterprise:
+    """The recipient must be an active enterprise of the BCE/KBO register."""
+    enterprise = registry.enterprise(enterprise_number)
+    if enterprise is None:
+        raise InvalidInput(f"enterprise {enterprise_number} is not in the register of enterprises")
+    if not enterprise.active:
+        raise InvalidInput(f"enterprise {enterprise_number} is not active in the register of enterprises")
+    return enterprise
+
+
+def check_idempotency(claim: IdempotencyClaim | None, index: MessageIndex) -> None:
+    if claim is None:
+        return
+    record = index.idempotency_record(claim)
+    if record is None:
+        return
+    if record.request_fingerprint != claim.request_fingerprint:
+        raise IdempotencyKeyReused(f"Idempotency-Key '{claim.key}' was already used for a different message")
+    raise DuplicatePublication(
+        f"Idempotency-Key '{claim.key}' was already used: message {record.message_id} was published",
+        message_id=record.message_id,
+        expiration_date=record.expiration_date,
+    )
+
+
+def compose_message(
+    *,
+    message_id: str,
+    request: MessageToPublish,
+    message_type: MessageType,
+    recipient: Enterprise,
+    received: datetime,
+) -> Message:
+    expiration = expiration_for(received, message_type.validity, request.expiration_date)
+    return Message(
+        message_id=message_id,
+        recipient=recipient.enterprise_number,
+        sender_organization_id=request.sender.enterprise_number,
+        sender_application_id=request.sender.application_id,
+        sender_partition=request.sender.partition,
+        message_type_id=request.message_type_id,
+        subject=request.subject,
+        body=request.body,
+        receipt_date=format_timestamp(received),
+        expiration_date=format_timestamp(expiration),
+        is_body_main_content=request.is_body_main_content,
+        is_reply_authorized=request.is_reply_authorized,
+        is_registered_mail=request.is_registered_mail,
+        original_message_id=request.original_message_id,
+        for_the_attention_of=request.for_the_attention_of,
+        business_data=list(request.business_data),
+        recipient_has_digital_ebox=recipient.ebox_activated,
+    )
+
+
+def store_content(
+    message: Message, request: MessageToPublish, documents: dict[str, ReceivedDocument], content: ContentStore
+) -> Message:
+    """Moves the staged documents to the message and writes its metadata; not yet visible."""
+    attachments = []
+    for document, index in match_documents(request, documents):
+        announced = request.attachments[index]
+        attachment_id = new_attachment_id()
+        attachments.append(
+            StoredAttachment(
+                attachment_id=attachment_id,
+                file_name=document.file_name,
+                media_type=document.media_type,
+                size=document.size,
+                is_main_content=announced.is_main_content,
+                is_signed=announced.is_signed,
+                title=announced.title,
+                sha256_b64url=document.sha256_b64url,
+                content_key=content.promote(message.message_id, attachment_id, document),
+            )
+        )
+    message.attachments = attachments
+    content.save_metadata(message)
+    return message
+
+
+def index_message(
+    message: Message, claim: IdempotencyClaim | None, index: MessageIndex, events: MessageEvents
+) -> PublicationResult:
+    """Makes the message visible in the recipient's e-Box and announces it."""
+    index.add(message, claim)
+    events.message_published(message)
+    return result_of(message)
+
+
+def result_of(message: Message) -> PublicationResult:
+    return PublicationResult(
+        message_id=message.message_id,
+        expiration_date=message.expiration_date,
+        code=None if message.recipient_has_digital_ebox else NO_DIGITAL_USER,
+    )
+
+
+@dataclass(frozen=True)
+class PublicationPorts:
+    registry: Registry
+    content: ContentStore
+    index: MessageIndex
+    events: MessageEvents
+
+
+def publish(
+    *,
+    request: MessageToPublish,
+    documents: dict[str, ReceivedDocument],
+    authenticated_org: str,
+    claim: IdempotencyClaim | None,
+    message_id: str,
+    received: datetime,
+    ports: PublicationPorts,
+) -> PublicationResult:
+    """Every step in a row, as the API runs them. Staged documents are discarded on any refusal."""
+    try:
+        message_type = check_sender(request, authenticated_org, ports.registry)
+        recipient = validate_recipient(request.recipient.enterprise_number, ports.registry)
+        match_documents(request, documents)
+        check_idempotency(claim, ports.index)
+        message = compose_message(
+            message_id=message_id, request=request, message_type=message_type, recipient=recipient, received=received
+        )
+        message = store_content(message, request, documents, ports.content)
+        return index_message(message, claim, ports.index, ports.events)
+    finally:
+        ports.content.discard_staged(list(documents.values()))

@@ -1,0 +1,181 @@
+"""Reads a `messageToPublish` JSON document (v3 names, v2 names accepted) into a MessageToPublish.
+
+Every rule that can be checked without the documents or the registry is checked here, and each
+failure names the field at fault.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ebox.domain.enterprise_number import normalise_enterprise_number
+from ebox.domain.errors import InvalidInput
+from ebox.domain.message import LANGUAGES, AttachmentToPublish, MessageToPublish, Recipient, Sender, TranslatedString
+
+MAX_SUBJECT = 400
+MAX_BUSINESS_VALUE = 256
+
+
+def parse_message_to_publish(raw: bytes | str) -> MessageToPublish:
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"messageToPublish is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise InvalidInput("messageToPublish must be a JSON object")
+    return message_from_dict(data)
+
+
+def message_from_dict(data: dict[str, Any]) -> MessageToPublish:
+    attachments = tuple(_attachment(item, i) for i, item in enumerate(_list(data, "attachments")))
+    body = _translated(data.get("bodyContent"), "bodyContent", max_length=None) if data.get("bodyContent") else None
+    is_body_main = _bool(data, "isBodyMainContent", "bodyMainContent")
+    if is_body_main and body is None:
+        raise InvalidInput("isBodyMainContent is true but there is no bodyContent")
+    main_count = sum(a.is_main_content for a in attachments) + (1 if is_body_main else 0)
+    if main_count != 1:
+        raise InvalidInput(
+            f"a message has exactly one main content (an attachment or the body); this one has {main_count}"
+        )
+    names = [a.http_part_name for a in attachments]
+    if len(set(names)) != len(names):
+        raise InvalidInput("two attachments name the same httpPartName")
+    return MessageToPublish(
+        sender=_sender(data),
+        recipient=_recipient(data),
+        message_type_id=_string(data, "messageTypeId"),
+        subject=_translated(data.get("subject"), "subject", max_length=MAX_SUBJECT),
+        body=body,
+        is_body_main_content=is_body_main,
+        is_reply_authorized=_bool(data, "isReplyAuthorized", "replyAuthorized"),
+        is_registered_mail=_bool(data, "isRegisteredMail", "registeredMail"),
+        attachments=attachments,
+        expiration_date=_optional_string(data, "expirationDate"),
+        original_message_id=_optional_string(data, "originalMessageId"),
+        for_the_attention_of=_optional_object(data, "forTheAttentionOf"),
+        business_data=tuple(_business_data(item) for item in _list(data, "businessDataList")),
+    )
+
+
+def _sender(data: dict[str, Any]) -> Sender:
+    sender = data.get("sender")
+    application = data.get("senderApplicationId")
+    if isinstance(sender, dict):
+        number = sender.get("enterpriseNumber") or sender.get("eboxIdValue")
+        partition = sender.get("partition")
+        application = application or sender.get("applicationId")
+    else:
+        number, partition = data.get("senderOrganizationId"), None
+    if not isinstance(number, str) or not number:
+        raise InvalidInput("sender.enterpriseNumber is required")
+    if not isinstance(application, str) or not application:
+        raise InvalidInput("senderApplicationId is required")
+    if partition is not None and not isinstance(partition, str):
+        raise InvalidInput("sender.partition must be a string")
+    try:
+        number = normalise_enterprise_number(number)
+    except InvalidInput as error:
+        raise InvalidInput(f"sender: {error.message}") from None
+    return Sender(enterprise_number=number, application_id=application, partition=partition)
+
+
+def _recipient(data: dict[str, Any]) -> Recipient:
+    recipient = data.get("recipient")
+    if not isinstance(recipient, dict):
+        raise InvalidInput("recipient is required: {eboxType: 'enterprise', enterpriseNumber}")
+    ebox_type = recipient.get("eboxType", "enterprise")
+    if ebox_type != "enterprise":
+        raise InvalidInput(f"recipient.eboxType '{ebox_type}' is not served here: only 'enterprise'")
+    number = recipient.get("enterpriseNumber") or recipient.get("eboxIdValue")
+    if not isinstance(number, str):
+        raise InvalidInput("recipient.enterpriseNumber is required")
+    try:
+        return Recipient(ebox_type="enterprise", enterprise_number=normalise_enterprise_number(number))
+    except InvalidInput as error:
+        raise InvalidInput(f"recipient: {error.message}") from None
+
+
+def _attachment(item: Any, index: int) -> AttachmentToPublish:
+    where = f"attachments[{index}]"
+    if not isinstance(item, dict):
+        raise InvalidInput(f"{where} must be an object")
+    part = item.get("httpPartName")
+    if not isinstance(part, str) or not part:
+        raise InvalidInput(f"{where}.httpPartName is required")
+    digest = item.get("digest")
+    digest_value = None
+    if digest is not None:
+        if not isinstance(digest, dict) or digest.get("digestMethod", "sha_256").lower() not in ("sha_256", "sha-256"):
+            raise InvalidInput(f"{where}.digest must be {{digestMethod: 'sha_256', digestValue}}")
+        digest_value = digest.get("digestValue")
+        if not isinstance(digest_value, str) or not digest_value:
+            raise InvalidInput(f"{where}.digest.digestValue is required")
+    title = item.get("attachmentTitle")
+    return AttachmentToPublish(
+        http_part_name=part,
+        is_main_content=_bool(item, "isMainContent", "mainContent"),
+        is_signed=_bool(item, "isAttachmentSigned", "attachmentSigned"),
+        title=_translated(title, f"{where}.attachmentTitle", max_length=MAX_SUBJECT) if title else None,
+        digest_value=digest_value,
+    )
+
+
+def _business_data(item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict) or not isinstance(item.get("key"), str):
+        raise InvalidInput("businessDataList items need a key and values")
+    values = item.get("values")
+    if not isinstance(values, list):
+        raise InvalidInput(f"businessData '{item['key']}': values must be a list")
+    for value in values:
+        _translated(value, f"businessData '{item['key']}' value", max_length=MAX_BUSINESS_VALUE)
+    return item
+
+
+def _translated(value: Any, where: str, *, max_length: int | None) -> TranslatedString:
+    if not isinstance(value, dict) or not value:
+        raise InvalidInput(f"{where} must be an object with at least one of nl, fr, de")
+    unknown = set(value) - set(LANGUAGES) - {"en"}
+    if unknown:
+        raise InvalidInput(f"{where}: unknown language(s) {', '.join(sorted(unknown))}")
+    for language, text in value.items():
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidInput(f"{where}.{language} must be a non-empty string")
+        if max_length is not None and len(text) > max_length:
+            raise InvalidInput(f"{where}.{language} is longer than {max_length} characters")
+    return dict(value)
+
+
+def _bool(data: dict[str, Any], name: str, v2_name: str) -> bool:
+    value = data.get(name, data.get(v2_name, False))
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{name} must be true or false")
+    return value
+
+
+def _string(data: dict[str, Any], name: str) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"{name} is required")
+    return value
+
+
+def _optional_string(data: dict[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(f"{name} must be a string")
+    return value
+
+
+def _optional_object(data: dict[str, Any], name: str) -> dict[str, Any] | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, dict):
+        raise InvalidInput(f"{name} must be an object")
+    return value
+
+
+def _list(data: dict[str, Any], name: str) -> list[Any]:
+    value = data.get(name, [])
+    if not isinstance(value, list):
+        raise InvalidInput(f"{name} must be a list")
+    return value

@@ -1,0 +1,56 @@
+"""What the e-Box knows about enterprises, senders and OAuth clients (the reference data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ebox.domain.message import TranslatedString
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    """An entry of the BCE/KBO register, with the state of its e-Box."""
+
+    enterprise_number: str
+    name: str
+    active: bool
+    ebox_activated: bool
+    contact_email: str | None = None
+
+
+@dataclass(frozen=True)
+class ValidityPeriod:
+    number: int
+    unit: str  # day | month | year
+
+
+@dataclass(frozen=True)
+class MessageType:
+    message_type_id: str
+    name: TranslatedString
+    validity: ValidityPeriod
+
+
+@dataclass(frozen=True)
+class SenderApplication:
+    """A registered trio: organisation, application and the message types it may publish."""
+
+    organization_id: str
+    application_id: str
+    name: TranslatedString
+    message_type_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SenderOrganization:
+    organization_id: str
+    short_name: TranslatedString
+    long_name: TranslatedString | None = None
+
+
+@dataclass(frozen=True)
+class OAuthClient:
+    client_id: str
+    secret_hash: str  # "pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>"
+    enterprise_number: str
+    allowed_scopes: frozenset[str] = field(default_factory=frozenset)

@@ -1,0 +1,67 @@
+"""Loads reference data (enterprises, senders, message types, OAuth clients) from a JSON document
+into the registry: how the demo data is seeded, and how an administrator loads a register extract."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ebox.domain.access import SCOPE_PREFIX, hash_secret
+from ebox.domain.enterprise_number import normalise_enterprise_number
+from ebox.domain.registry import (
+    Enterprise,
+    MessageType,
+    OAuthClient,
+    SenderApplication,
+    SenderOrganization,
+    ValidityPeriod,
+)
+
+
+class RegistryWriter(Protocol):
+    def save_enterprise(self, enterprise: Enterprise) -> None: ...
+    def save_sender_organization(self, organization: SenderOrganization) -> None: ...
+    def save_sender_application(self, application: SenderApplication) -> None: ...
+    def save_message_type(self, message_type: MessageType) -> None: ...
+    def save_oauth_client(self, client: OAuthClient) -> None: ...
+
+
+def import_registry(data: dict[str, Any], registry: RegistryWriter) -> dict[str, int]:
+    """Writes every entry of ``data``; returns how many of each kind were written."""
+    counts = {"messageTypes": 0, "senderOrganizations": 0, "enterprises": 0, "oauthClients": 0}
+    for item in data.get("messageTypes", []):
+        validity = item["validity"]
+        registry.save_message_type(
+            MessageType(item["messageTypeId"], item["name"], ValidityPeriod(int(validity["number"]), validity["unit"]))
+        )
+        counts["messageTypes"] += 1
+    for item in data.get("senderOrganizations", []):
+        org = normalise_enterprise_number(item["organizationId"])
+        registry.save_sender_organization(SenderOrganization(org, item["shortName"], item.get("longName")))
+        for app in item.get("applications", []):
+            registry.save_sender_application(
+                SenderApplication(org, app["applicationId"], app["name"], frozenset(app["messageTypeIds"]))
+            )
+        counts["senderOrganizations"] += 1
+    for item in data.get("enterprises", []):
+        registry.save_enterprise(
+            Enterprise(
+                enterprise_number=normalise_enterprise_number(item["enterpriseNumber"]),
+                name=item["name"],
+                active=bool(item["active"]),
+                ebox_activated=bool(item["eboxActivated"]),
+                contact_email=item.get("contactEmail"),
+            )
+        )
+        counts["enterprises"] += 1
+    for item in data.get("oauthClients", []):
+        scopes = frozenset(s if s.startswith("scope:") else SCOPE_PREFIX + s for s in item["scopes"])
+        registry.save_oauth_client(
+            OAuthClient(
+                client_id=item["clientId"],
+                secret_hash=hash_secret(item["secret"]),
+                enterprise_number=normalise_enterprise_number(item["enterpriseNumber"]),
+                allowed_scopes=scopes,
+            )
+        )
+        counts["oauthClients"] += 1
+    return counts

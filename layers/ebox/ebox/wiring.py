@@ -1,0 +1,97 @@
+"""The composition root: builds each adapter from the configuration, lazily, once per process."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ebox.config import Config, load_config
+
+
+@dataclass
+class Services:
+    config: Config
+
+    def client(self, service: str) -> Any:
+        from ebox.adapters.aws_clients import aws_client
+
+        return aws_client(service, region=self.config.region, endpoint_url=self.config.endpoint_url)
+
+    @cached_property
+    def _tables_bound(self) -> bool:
+        from ebox.adapters.tables import bind_tables
+
+        bind_tables(
+            registry_table=self.config.registry_table,
+            messages_table=self.config.messages_table,
+            region=self.config.region,
+            endpoint_url=self.config.endpoint_url,
+        )
+        return True
+
+    @cached_property
+    def registry(self) -> Any:
+        from ebox.adapters.registry import DynamoRegistry
+
+        assert self._tables_bound
+        return DynamoRegistry()
+
+    @cached_property
+    def index(self) -> Any:
+        from pynamodb.connection import Connection
+
+        from ebox.adapters.message_index import DynamoMessageIndex
+
+        assert self._tables_bound
+        return DynamoMessageIndex(Connection(region=self.config.region, host=self.config.endpoint_url))
+
+    @cached_property
+    def content(self) -> Any:
+        from ebox.adapters.content_store import S3ContentStore
+
+        return S3ContentStore(
+            self.client("s3"), bucket=self.config.content_bucket, kms_key_id=self.config.content_key_id
+        )
+
+    @cached_property
+    def events(self) -> Any:
+        from ebox.adapters.message_events import EventBridgeMessageEvents
+
+        return EventBridgeMessageEvents(self.client("events"), bus_name=self.config.event_bus)
+
+    @cached_property
+    def mailer(self) -> Any:
+        from ebox.adapters.mailer import SesMailer
+
+        return SesMailer(self.client("ses"), sender=self.config.mail_from)
+
+    @cached_property
+    def token_signer(self) -> Any:
+        from ebox.adapters.kms_signer import KmsEs256Signer
+
+        return KmsEs256Signer(self.client("kms"), key_id=self.config.token_signing_key_id)
+
+    @cached_property
+    def token_verifier(self) -> Any:
+        from ebox.adapters.token_verifier import JwtVerifier
+
+        local = None if self.config.jwks_url else (lambda: {"keys": [self.token_signer.jwk()]})
+        return JwtVerifier(
+            issuer=self.config.token_issuer,
+            audience=self.config.token_audience,
+            jwks_url=self.config.jwks_url,
+            local_jwks=local,
+        )
+
+
+@functools.cache
+def services() -> Services:
+    """The process-wide services, built from the environment at first use (a Lambda cold start)."""
+    return Services(load_config())
+
+
+def reset_services() -> None:
+    """Forgets the cached services (tests that change the environment call this)."""
+    services.cache_clear()
