@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from chalice import Chalice, Response
-
+from chalice.app import Request
 from ebox.api import auth, views
 from ebox.api.publishing import publish_request
 from ebox.api.routing import guarded_routes, json_response, proxy_handler
@@ -25,8 +24,19 @@ ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream
             "application/x-www-form-urlencoded"]
 
 
+def _request() -> Request:
+    request = app.current_request
+    assert request is not None, "only called while a request is handled"
+    return request
+
+
 def _headers() -> dict[str, str]:
-    return {k.lower(): v for k, v in app.current_request.headers.items()}
+    return {k.lower(): v for k, v in _request().headers.items()}
+
+
+def _body() -> bytes:
+    body = _request().raw_body
+    return body.encode() if isinstance(body, str) else bytes(body or b"")
 
 
 def _now() -> str:
@@ -51,7 +61,7 @@ def token() -> Response:
     from ebox.domain.errors import EboxError, InvalidClient, InvalidInput, InvalidScope, UnsupportedGrantType
 
     try:
-        body = auth.issue_token(_headers(), app.current_request.raw_body, services())
+        body = auth.issue_token(_headers(), _body(), services())
     except (InvalidClient, InvalidScope, UnsupportedGrantType, InvalidInput) as error:
         assert isinstance(error, EboxError)
         return oauth_error_response(error)
@@ -67,7 +77,7 @@ def jwks() -> Response:
 def publish_message() -> Response:
     svc = services()
     principal = auth.bearer_principal(_headers(), svc, access.PUBLISH)
-    result = publish_request(_headers(), app.current_request.raw_body, principal, svc)
+    result = publish_request(_headers(), _body(), principal, svc)
     return json_response(result.to_response(), status=201)
 
 
@@ -78,7 +88,7 @@ def ebox_summary() -> Response:
 
 @route(EBOX + "/messages", methods=["GET"])
 def list_messages() -> Response:
-    params: dict[str, Any] = app.current_request.query_params or {}
+    params: dict[str, str] = dict(_request().query_params or {})
     page, size = page_request(params.get("page"), params.get("pageSize"))
     return json_response(views.messages_view(_consultation(access.MESSAGES_FULL).messages(page, size)))
 

@@ -48,6 +48,20 @@ class Services:
         return DynamoMessageIndex(Connection(region=self.config.region, host=self.config.endpoint_url))
 
     @cached_property
+    def audit(self) -> Any:
+        from ebox.adapters.audit_trail import DynamoAuditTrail
+
+        assert self._tables_bound
+        return DynamoAuditTrail()
+
+    @cached_property
+    def notifications(self) -> Any:
+        from ebox.adapters.audit_trail import DynamoNotificationLedger
+
+        assert self._tables_bound
+        return DynamoNotificationLedger()
+
+    @cached_property
     def content(self) -> Any:
         from ebox.adapters.content_store import S3ContentStore
 

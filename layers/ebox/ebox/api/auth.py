@@ -8,7 +8,13 @@ import time
 from collections.abc import Mapping
 from urllib.parse import parse_qs, unquote_plus
 
-from ebox.domain.access import Principal, authenticate_client, grant_scopes, principal_from_claims, token_claims
+from ebox.domain.access import (
+    Principal,
+    authenticate_client,
+    grant_scopes,
+    principal_from_claims,
+    token_claims,
+)
 from ebox.domain.errors import InvalidClient, InvalidInput, Unauthenticated, UnsupportedGrantType
 from ebox.wiring import Services
 

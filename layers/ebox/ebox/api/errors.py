@@ -45,7 +45,7 @@ def error_response(error: Exception, *, environment: str) -> Response:
         if isinstance(error, errors.DuplicatePublication):
             extra = {"messageId": error.message_id, "expirationDate": error.expiration_date}
         body = status_message(error.code, error.message, environment, **extra)
-        headers = {"Content-Type": "application/json"}
+        headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
         if status == 401:
             headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         if status >= 500:
@@ -60,7 +60,7 @@ def oauth_error_response(error: errors.EboxError) -> Response:
     """RFC 6749 §5.2 errors for the token endpoint."""
     status = next((s for cls, s in OAUTH_STATUS.items() if isinstance(error, cls)), 400)
     code = error.code if isinstance(error, tuple(OAUTH_STATUS)) and error.code.islower() else "invalid_request"
-    headers = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json", "Cache-Control": "no-store"}
     if status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="ebox"'
     return Response(

@@ -64,7 +64,7 @@ def read_publication(
     """Fills ``upload`` from the body. On failure, ``upload.documents`` lists what was already
     staged, for the caller to discard."""
     reader = _PublicationReader(upload, staging_prefix, stage)
-    parser = MultipartParser(boundary_of(content_type), reader.callbacks(), max_size=max_bytes + 1)
+    parser = MultipartParser(boundary_of(content_type), reader.callbacks(), max_size=max_bytes + 1)  # type: ignore[arg-type]
     received = 0
     try:
         for chunk in chunks:
@@ -133,7 +133,7 @@ class _PublicationReader:
             return
         if part.name in self.upload.documents:
             raise InvalidInput(f"the part '{part.name}' is sent twice")
-        part.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        part.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed in _end/close
         part.sha256 = hashlib.sha256()
 
     def _data(self, data: bytes, start: int, end: int) -> None:

@@ -84,6 +84,7 @@ def compose_message(
     recipient: Enterprise,
     received: datetime,
 ) -> Message:
+    """The message as the recipient's e-Box will hold it, dates set, documents not yet attached."""
     expiration = expiration_for(received, message_type.validity, request.expiration_date)
     return Message(
         message_id=message_id,

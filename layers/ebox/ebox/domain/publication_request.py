@@ -11,7 +11,14 @@ from typing import Any
 
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidInput
-from ebox.domain.message import LANGUAGES, AttachmentToPublish, MessageToPublish, Recipient, Sender, TranslatedString
+from ebox.domain.message import (
+    LANGUAGES,
+    AttachmentToPublish,
+    MessageToPublish,
+    Recipient,
+    Sender,
+    TranslatedString,
+)
 
 MAX_SUBJECT = 400
 MAX_BUSINESS_VALUE = 256

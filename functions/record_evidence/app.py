@@ -1,0 +1,24 @@
+"""Record evidence: every message event on the bus is written once to the message's audit trail."""
+
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from ebox.pipeline.audit_steps import record_event
+from ebox.wiring import services
+
+logger = Logger(service="ebox-record-evidence")
+
+
+def _record_handler(record: SQSRecord) -> None:
+    event = json.loads(record.body)
+    written = record_event(event, services())
+    logger.info("audit %s %s", event["detail-type"], "recorded" if written else "already recorded")
+
+
+def handler(event: dict[str, Any], context: Any) -> Any:
+    return process_partial_response(
+        event=event, record_handler=_record_handler, processor=BatchProcessor(EventType.SQS), context=context
+    )
