@@ -24,7 +24,6 @@ JWKS_URL = "EBOX_JWKS_URL"
 TOKEN_TTL_SECONDS = "EBOX_TOKEN_TTL_SECONDS"
 MAX_REQUEST_BYTES = "EBOX_MAX_REQUEST_BYTES"
 ENVIRONMENT = "EBOX_ENVIRONMENT"
-PUBLICATION_STATE_MACHINE_ARN = "EBOX_PUBLICATION_STATE_MACHINE_ARN"
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
 AWS_REGION = "AWS_REGION"
 AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
@@ -49,7 +48,6 @@ class Config:
     token_ttl_seconds: int
     max_request_bytes: int
     environment: str
-    publication_state_machine_arn: str
     region: str
     endpoint_url: str | None
 
@@ -78,7 +76,6 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         token_ttl_seconds=int(env.get(TOKEN_TTL_SECONDS, "3600")),
         max_request_bytes=int(env.get(MAX_REQUEST_BYTES, str(DEFAULT_MAX_REQUEST_BYTES))),
         environment=env.get(ENVIRONMENT, "development"),
-        publication_state_machine_arn=env.get(PUBLICATION_STATE_MACHINE_ARN, ""),
         region=env.get(AWS_REGION) or env.get(AWS_DEFAULT_REGION) or "eu-west-1",
         endpoint_url=env.get(AWS_ENDPOINT_URL) or None,
     )

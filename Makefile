@@ -1,0 +1,47 @@
+# e-Box Enterprise — the commands a person runs. Each installs what it needs itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export AWS_DEFAULT_REGION ?= eu-west-1
+
+.PHONY: run test lint unit integration e2e template bench install clean build-ApiFunction
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip<26.3"
+	$(BIN)/python -m pip install --quiet -e ".[local,dev]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP)
+
+## make run: the whole e-Box on an embedded AWS emulation, with demo data, on http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/ebox-local
+
+## make test: every test — lint, types, unit, integration (moto), template, end-to-end (local stack)
+test: $(STAMP) node_modules/.installed lint
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+## make bench: publication throughput, AWS calls per message, cold imports (see bench/README.md)
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+# SAM's makefile build method for the API function: only the Chalice app, the layer has the rest.
+build-ApiFunction:
+	cp app.py "$(ARTIFACTS_DIR)/"
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,160 @@
+"""In-memory implementations of the domain's ports, and factories for domain objects."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused
+from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
+from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord
+from ebox.domain.registry import (
+    Enterprise,
+    MessageType,
+    OAuthClient,
+    SenderApplication,
+    SenderOrganization,
+    ValidityPeriod,
+)
+
+SENDER = "0406798006"
+RECIPIENT = "0852093431"
+OTHER = "0403019261"
+PAPER_ONLY = "0220916609"
+INACTIVE = "0428759497"
+
+
+def b64url_sha256(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def message_json(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "sender": {"eboxType": "enterprise", "enterpriseNumber": SENDER},
+        "senderApplicationId": "demo-app",
+        "recipient": {"eboxType": "enterprise", "enterpriseNumber": RECIPIENT},
+        "messageTypeId": "demo-notice",
+        "subject": {"fr": "Avis de cotisation", "nl": "Bijdragebericht"},
+        "attachments": [{"httpPartName": "upfile1", "isMainContent": True}],
+    }
+    body.update(overrides)
+    return body
+
+
+def document(name: str = "upfile1", data: bytes = b"%PDF-1.7 demo", media_type: str = "application/pdf",
+             file_name: str = "notice.pdf") -> ReceivedDocument:
+    return ReceivedDocument(name, file_name, media_type, len(data), b64url_sha256(data), f"staging/x/{name}")
+
+
+class FakeRegistry:
+    def __init__(self) -> None:
+        self.enterprises = {
+            RECIPIENT: Enterprise(RECIPIENT, "Demo Bakery", True, True, "office@bakery.example"),
+            OTHER: Enterprise(OTHER, "Demo Logistics", True, True, "admin@logistics.example"),
+            PAPER_ONLY: Enterprise(PAPER_ONLY, "Paper Only", True, False),
+            INACTIVE: Enterprise(INACTIVE, "Dissolved", False, False),
+        }
+        self.applications = {
+            (SENDER, "demo-app"): SenderApplication(SENDER, "demo-app", {"fr": "Démo"}, frozenset({"demo-notice"}))
+        }
+        self.types = {"demo-notice": MessageType("demo-notice", {"fr": "Avis"}, ValidityPeriod(2, "year"))}
+        self.clients: dict[str, OAuthClient] = {}
+
+    def enterprise(self, enterprise_number: str) -> Enterprise | None:
+        return self.enterprises.get(enterprise_number)
+
+    def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None:
+        return self.applications.get((organization_id, application_id))
+
+    def sender_organization(self, organization_id: str) -> SenderOrganization | None:
+        return SenderOrganization(organization_id, {"fr": "ONSS"}) if organization_id == SENDER else None
+
+    def message_type(self, message_type_id: str) -> MessageType | None:
+        return self.types.get(message_type_id)
+
+    def oauth_client(self, client_id: str) -> OAuthClient | None:
+        return self.clients.get(client_id)
+
+
+@dataclass
+class FakeContent:
+    objects: dict[str, bytes] = field(default_factory=dict)
+    metadata: dict[str, Message] = field(default_factory=dict)
+    discarded: list[str] = field(default_factory=list)
+
+    def promote(self, message_id: str, attachment_id: str, doc: ReceivedDocument) -> str:
+        key = f"messages/{message_id}/attachments/{attachment_id}"
+        self.objects[key] = self.objects.get(doc.staged_key, b"")
+        return key
+
+    def save_metadata(self, message: Message) -> None:
+        self.metadata[message.message_id] = message
+
+    def open_document(self, attachment: StoredAttachment) -> bytes:
+        return self.objects[attachment.content_key]
+
+    def discard_staged(self, documents: list[ReceivedDocument]) -> None:
+        for doc in documents:
+            self.discarded.append(doc.staged_key)
+            self.objects.pop(doc.staged_key, None)
+
+
+@dataclass
+class FakeIndex:
+    messages: dict[tuple[str, str], Message] = field(default_factory=dict)
+    claims: dict[tuple[str, str, str], IdempotencyRecord] = field(default_factory=dict)
+
+    def idempotency_record(self, claim: IdempotencyClaim) -> IdempotencyRecord | None:
+        return self.claims.get((claim.organization_id, claim.application_id, claim.key))
+
+    def add(self, message: Message, claim: IdempotencyClaim | None) -> None:
+        if claim is not None:
+            existing = self.idempotency_record(claim)
+            if existing and existing.request_fingerprint != claim.request_fingerprint:
+                raise IdempotencyKeyReused("reused")
+            if existing:
+                raise DuplicatePublication("dup", message_id=existing.message_id,
+                                           expiration_date=existing.expiration_date)
+            self.claims[(claim.organization_id, claim.application_id, claim.key)] = IdempotencyRecord(
+                message.message_id, message.expiration_date, claim.request_fingerprint)
+        self.messages[(message.recipient, message.message_id)] = replace(message)
+
+    def get(self, enterprise_number: str, message_id: str) -> Message | None:
+        found = self.messages.get((enterprise_number, message_id))
+        return replace(found) if found else None
+
+    def page(self, enterprise_number: str, *, page: int, page_size: int) -> list[Message]:
+        mine = sorted((m for (e, _), m in self.messages.items() if e == enterprise_number),
+                      key=lambda m: m.message_id, reverse=True)
+        return mine[(page - 1) * page_size: page * page_size]
+
+    def summary(self, enterprise_number: str) -> EboxSummary:
+        mine = [m for (e, _), m in self.messages.items() if e == enterprise_number]
+        return EboxSummary(len(mine), sum(not m.read_status for m in mine), sum(m.total_size for m in mine),
+                           None, None)
+
+    def mark_read(self, enterprise_number: str, message_id: str, when: str) -> bool:
+        message = self.messages[(enterprise_number, message_id)]
+        if message.read_status:
+            return False
+        message.read_status = True
+        return True
+
+
+@dataclass
+class RecordingEvents:
+    published: list[str] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)
+
+    def message_published(self, message: Message) -> None:
+        self.published.append(message.message_id)
+
+    def message_read(self, message: Message, when: str) -> None:
+        self.read.append(message.message_id)
+
+
+def encode(data: dict[str, Any]) -> bytes:
+    return json.dumps(data).encode()
