@@ -27,6 +27,8 @@ ENVIRONMENT = "EBOX_ENVIRONMENT"
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
 AWS_REGION = "AWS_REGION"
 AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
+# Set by Lambda when active tracing is on (template: Tracing: Active).
+AWS_XRAY_DAEMON_ADDRESS = "AWS_XRAY_DAEMON_ADDRESS"
 
 # API Gateway -> Lambda synchronous payloads are capped at 6 MB; base64 grows a body by 4/3.
 DEFAULT_MAX_REQUEST_BYTES = 4_400_000
@@ -50,6 +52,7 @@ class Config:
     environment: str
     region: str
     endpoint_url: str | None
+    tracing: bool
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> Config:
@@ -78,4 +81,5 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         environment=env.get(ENVIRONMENT, "development"),
         region=env.get(AWS_REGION) or env.get(AWS_DEFAULT_REGION) or "eu-west-1",
         endpoint_url=env.get(AWS_ENDPOINT_URL) or None,
+        tracing=bool(env.get(AWS_XRAY_DAEMON_ADDRESS)),
     )

@@ -17,12 +17,16 @@ class Services:
     def client(self, service: str) -> Any:
         from ebox.adapters.aws_clients import aws_client
 
+        if self.config.tracing:
+            _trace_aws_calls()
         return aws_client(service, region=self.config.region, endpoint_url=self.config.endpoint_url)
 
     @cached_property
     def _tables_bound(self) -> bool:
         from ebox.adapters.tables import bind_tables
 
+        if self.config.tracing:
+            _trace_aws_calls()
         bind_tables(
             registry_table=self.config.registry_table,
             messages_table=self.config.messages_table,
@@ -98,6 +102,14 @@ class Services:
             jwks_url=self.config.jwks_url,
             local_jwks=local,
         )
+
+
+@functools.cache
+def _trace_aws_calls() -> None:
+    """X-Ray subsegments for every AWS call; loaded only when Lambda traces (it costs ~0.4 s to import)."""
+    from aws_xray_sdk.core import patch
+
+    patch(["botocore"])
 
 
 @functools.cache
