@@ -10,8 +10,7 @@ EBOX = "/messageRegistry/v2/ebox"
 
 @pytest.fixture
 def published(api, sender_token):
-    ids = [api.publish(sender_token, publication(subject={"fr": f"Avis {n}"})).json()["messageId"] for n in range(3)]
-    return ids
+    return [api.publish(sender_token, publication(subject={"fr": f"Avis {n}"})).json()["messageId"] for n in range(3)]
 
 
 def test_inbox_lists_messages_newest_first_with_counts(api, enterprise_token, published):

@@ -1,5 +1,4 @@
 import pytest
-
 from ebox.domain.access import (
     MESSAGES_FULL,
     PUBLISH,

@@ -1,10 +1,10 @@
 import json
 
 import pytest
-
 from ebox.domain.documents import match_documents, sha256_b64url
 from ebox.domain.errors import DigestDoNotMatch, InvalidInput
 from ebox.domain.publication_request import parse_message_to_publish
+
 from tests.fakes import b64url_sha256, document, message_json
 
 PDF = b"%PDF-1.7 demo"

@@ -1,5 +1,4 @@
 import pytest
-
 from ebox.domain.enterprise_number import is_valid_enterprise_number, normalise_enterprise_number
 from ebox.domain.errors import InvalidInput
 

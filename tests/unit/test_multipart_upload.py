@@ -2,9 +2,9 @@ import io
 import json
 
 import pytest
-
 from ebox.api.multipart_upload import PublicationUpload, read_publication
 from ebox.domain.errors import InvalidInput, PayloadTooLarge
+
 from tests.fakes import b64url_sha256
 
 BOUNDARY = "----ebox-boundary"

@@ -1,11 +1,11 @@
 from datetime import UTC, datetime
 
 import pytest
-
 from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused, InvalidInput, InvalidSender
 from ebox.domain.ports import IdempotencyClaim
 from ebox.domain.publication import PublicationPorts, publish
 from ebox.domain.publication_request import message_from_dict
+
 from tests.fakes import (
     INACTIVE,
     PAPER_ONLY,

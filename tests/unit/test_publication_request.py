@@ -1,9 +1,9 @@
 import json
 
 import pytest
-
 from ebox.domain.errors import InvalidInput
 from ebox.domain.publication_request import parse_message_to_publish
+
 from tests.fakes import RECIPIENT, SENDER, message_json
 
 

@@ -1,7 +1,6 @@
 from datetime import UTC, datetime
 
 import pytest
-
 from ebox.domain.errors import InvalidInput
 from ebox.domain.registry import ValidityPeriod
 from ebox.domain.validity import add_validity, expiration_for

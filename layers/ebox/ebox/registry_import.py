@@ -25,8 +25,12 @@ class RegistryWriter(Protocol):
     def save_oauth_client(self, client: OAuthClient) -> None: ...
 
 
-def import_registry(data: dict[str, Any], registry: RegistryWriter) -> dict[str, int]:
-    """Writes every entry of ``data``; returns how many of each kind were written."""
+def import_registry(
+    data: dict[str, Any], registry: RegistryWriter, *, secret_iterations: int | None = None
+) -> dict[str, int]:
+    """Writes every entry of ``data``; returns how many of each kind were written.
+
+    ``secret_iterations`` lowers the PBKDF2 cost of client secrets (tests only)."""
     counts = {"messageTypes": 0, "senderOrganizations": 0, "enterprises": 0, "oauthClients": 0}
     for item in data.get("messageTypes", []):
         validity = item["validity"]
@@ -58,7 +62,11 @@ def import_registry(data: dict[str, Any], registry: RegistryWriter) -> dict[str,
         registry.save_oauth_client(
             OAuthClient(
                 client_id=item["clientId"],
-                secret_hash=hash_secret(item["secret"]),
+                secret_hash=(
+                    hash_secret(item["secret"], iterations=secret_iterations)
+                    if secret_iterations
+                    else hash_secret(item["secret"])
+                ),
                 enterprise_number=normalise_enterprise_number(item["enterpriseNumber"]),
                 allowed_scopes=scopes,
             )

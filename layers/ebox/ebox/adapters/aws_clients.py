@@ -28,3 +28,9 @@ def aws_client(service: str, *, region: str, endpoint_url: str | None) -> Any:
 @functools.cache
 def _cached_client(service: str, region: str, endpoint_url: str | None) -> Any:
     return _session(region).client(service, endpoint_url=endpoint_url, config=_RETRIES)
+
+
+def reset_clients() -> None:
+    """Forgets cached clients and sessions (tests that swap endpoints call this)."""
+    _cached_client.cache_clear()
+    _session.cache_clear()

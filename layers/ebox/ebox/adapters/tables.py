@@ -160,8 +160,6 @@ def bind_tables(*, registry_table: str, messages_table: str, region: str, endpoi
     for models, table in ((REGISTRY_MODELS, registry_table), (MESSAGE_MODELS, messages_table)):
         for model in models:
             meta: Any = model.Meta
-            if meta.table_name == table and getattr(meta, "host", None) == endpoint_url:
-                continue
             meta.table_name = table
             meta.region = region
             meta.host = endpoint_url

@@ -1,0 +1,54 @@
+"""`make bench`: prints each figure beside its floor and the ratio between them."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.cold_import import cold_imports
+from bench.emulator import provisioned_emulator
+from bench.publication import calls_per_message, floor, publish_many
+from tests.apigw import PDF
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--messages", type=int, default=300, help="publications per measurement")
+    args = parser.parse_args()
+    console = Console()
+
+    with provisioned_emulator() as environment:
+        publish_many(10)  # warm-up: caches, connections, KMS public key
+        rate, calls = publish_many(args.messages)
+        floor_rate = floor(args.messages, environment, PDF)
+
+    table = Table(title=f"Publication through the emulator (moto server), {args.messages} messages of "
+                        f"{len(PDF)} bytes, one client")
+    for column in ("measure", "messages/s", "floor messages/s", "ratio to floor"):
+        table.add_column(column)
+    table.add_row("API handler → S3 + DynamoDB + EventBridge", f"{rate:.1f}", f"{floor_rate:.1f}",
+                  f"{rate / floor_rate:.2f}")
+    console.print(table)
+
+    table = Table(title="AWS API calls per simple message (botocore before-call hook)")
+    table.add_column("service")
+    table.add_column("calls per message")
+    for service, per_message in calls_per_message(calls, args.messages):
+        table.add_row(service, str(per_message))
+    console.print(table)
+    console.print("  operations: " + ", ".join(f"{k} {v / args.messages:g}" for k, v in sorted(calls.items())))
+
+    rows = cold_imports()
+    baseline = rows[0][1]
+    table = Table(title="Cold import of each handler module (median of 5, warm .pyc)")
+    for column in ("module", "ms", "ratio to import boto3"):
+        table.add_column(column)
+    for name, ms in rows:
+        table.add_row(name, f"{ms:.0f}", f"{ms / baseline:.2f}")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""Counts AWS API calls with a botocore event hook on every client created while counting."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import botocore.session
+
+
+@contextmanager
+def counting_calls() -> Iterator[Counter[str]]:
+    counts: Counter[str] = Counter()
+    original = botocore.session.Session.create_client
+
+    def count(model: Any, **_: Any) -> None:
+        counts[f"{model.service_model.service_name}:{model.name}"] += 1
+
+    def create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
+        client = original(self, *args, **kwargs)
+        client.meta.events.register("before-call.*.*", count)
+        return client
+
+    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+    try:
+        yield counts
+    finally:
+        botocore.session.Session.create_client = original  # type: ignore[method-assign]

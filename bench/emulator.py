@@ -1,0 +1,49 @@
+"""A moto server in this process, provisioned from template.yaml with the demo data (as `make run`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def provisioned_emulator() -> Iterator[dict[str, str]]:
+    """Yields the environment of the provisioned functions; AWS_ENDPOINT_URL points at the server."""
+    import requests
+    from ebox.adapters.aws_clients import reset_clients
+    from ebox.registry_import import import_registry
+    from ebox.wiring import reset_services, services
+    from ebox_local.provision import provision_template
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    requests.post(f"{endpoint}/moto-api/config",
+                  json={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}, timeout=5)
+    os.environ.update(AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                      AWS_DEFAULT_REGION="eu-west-1", AWS_REGION="eu-west-1",
+                      AWS_REQUEST_CHECKSUM_CALCULATION="when_required")
+    try:
+        provisioned = provision_template(ROOT / "template.yaml")
+        os.environ.update(provisioned.environment)
+        reset_clients()
+        reset_services()
+        import_registry(json.loads((ROOT / "infra/demo/demo-data.json").read_text()), services().registry,
+                        secret_iterations=1000)
+        yield dict(provisioned.environment, AWS_ENDPOINT_URL=endpoint)
+    finally:
+        server.stop()

@@ -1,0 +1,57 @@
+"""Publication throughput through the real API handler against the emulator, and the floor: bare
+boto3 doing only the minimal writes of one message (one S3 put, one DynamoDB put)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from typing import Any
+
+from bench.calls import counting_calls
+from tests.apigw import ApiCaller, publication
+
+
+def publish_many(count: int) -> tuple[float, Counter[str]]:
+    """Messages per second through `app.handler`, and the AWS calls made for them."""
+    from ebox.adapters.aws_clients import reset_clients
+    from ebox.wiring import reset_services
+
+    from app import handler
+
+    api = ApiCaller(handler)
+    token = api.token("demo-sender", "demo-sender-secret")
+    body = publication()
+    with counting_calls() as calls:
+        reset_clients()  # clients made from here on carry the counting hook
+        reset_services()
+        start = time.perf_counter()
+        for _ in range(count):
+            answer = api.publish(token, body)
+            assert answer.status == 201, answer.body
+        elapsed = time.perf_counter() - start
+    return count / elapsed, calls
+
+
+def floor(count: int, environment: dict[str, str], document: bytes) -> float:
+    import boto3
+
+    endpoint = environment["AWS_ENDPOINT_URL"]
+    s3 = boto3.client("s3", endpoint_url=endpoint)
+    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint)
+    bucket, table = environment["EBOX_CONTENT_BUCKET"], environment["EBOX_MESSAGES_TABLE"]
+    start = time.perf_counter()
+    for _ in range(count):
+        message_id = str(uuid.uuid4())
+        s3.put_object(Bucket=bucket, Key=f"floor/{message_id}", Body=document)
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": f"FLOOR#{message_id}"}, "sk": {"S": "MSG"}})
+    return count / (time.perf_counter() - start)
+
+
+def calls_per_message(calls: Counter[str], count: int) -> list[tuple[str, Any]]:
+    by_service: Counter[str] = Counter()
+    for name, n in calls.items():
+        by_service[name.split(":")[0]] += n
+    rows: list[tuple[str, Any]] = [(s, round(n / count, 2)) for s, n in sorted(by_service.items())]
+    rows.append(("total", round(sum(by_service.values()) / count, 2)))
+    return rows

@@ -1,0 +1,127 @@
+"""End to end over HTTP, like a sender's integrator and an enterprise's clerk would use it."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+import pytest
+import requests
+from ebox_cli.main import app as cli
+from typer.testing import CliRunner
+
+from tests.apigw import PDF, publication
+
+pytestmark = pytest.mark.e2e
+EBOX = "/messageRegistry/v2/ebox"
+
+
+def token(base_url: str, client_id: str, secret: str) -> str:
+    answer = requests.post(f"{base_url}/oauth/token", data={"grant_type": "client_credentials",
+                                                              "client_id": client_id, "client_secret": secret},
+                           timeout=30)
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])
+
+
+def eventually(check, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.2)
+
+
+def test_health_is_ready(base_url):
+    assert requests.get(f"{base_url}/health", timeout=10).status_code == 200
+
+
+def test_publish_with_curl_like_multipart_then_consult(base_url):
+    from tests.apigw import BOUNDARY
+
+    sender = token(base_url, "demo-sender", "demo-sender-secret")
+    answer = requests.post(f"{base_url}/messageRegistry/v3/ebox/messages/", data=publication(),
+                           headers={"Authorization": f"Bearer {sender}",
+                                    "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}, timeout=30)
+    assert answer.status_code == 201, answer.text
+    message_id = answer.json()["messageId"]
+
+    clerk = {"Authorization": f"Bearer {token(base_url, 'ent-0852093431', 'demo-secret')}"}
+    inbox = requests.get(f"{base_url}{EBOX}/messages", headers=clerk, timeout=30).json()
+    assert message_id in [m["messageId"] for m in inbox["items"]]
+    message = requests.get(f"{base_url}{EBOX}/messages/{message_id}", headers=clerk, timeout=30).json()
+    href = message["attachments"]["items"][0]["contentHref"]
+    content = requests.get(f"{base_url}{href}", headers=clerk, timeout=30)
+    assert content.status_code == 200 and content.content == PDF
+
+    other = {"Authorization": f"Bearer {token(base_url, 'ent-0403019261', 'demo-secret')}"}
+    assert requests.get(f"{base_url}{EBOX}/messages/{message_id}", headers=other, timeout=30).status_code == 404
+
+
+def test_the_recipient_is_emailed_by_the_notify_lambda(base_url):
+    sender = token(base_url, "demo-sender", "demo-sender-secret")
+    from tests.apigw import BOUNDARY
+
+    subject = f"Rappel {time.time_ns()}"
+    answer = requests.post(f"{base_url}/messageRegistry/v3/ebox/messages", data=publication(subject={"fr": subject}),
+                           headers={"Authorization": f"Bearer {sender}",
+                                    "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}, timeout=30)
+    assert answer.status_code == 201
+
+    def mailed():
+        mails = requests.get(f"{base_url}/local/mail", timeout=10).json()
+        return [m for m in mails if subject in str(m)]
+
+    found = eventually(mailed)
+    assert len(found) == 1
+    assert "office@demo-bakery.example" in str(found[0])
+
+
+def test_cli_publish_then_inbox_and_read(base_url, tmp_path, monkeypatch):
+    document = tmp_path / "avis-2026.pdf"
+    document.write_bytes(PDF)
+    runner = CliRunner()
+    monkeypatch.setenv("EBOX_API_URL", base_url)
+    published = runner.invoke(cli, ["publish", "--to", "0852093431", "--subject", "Avis CLI", str(document),
+                                    "--client-id", "demo-sender", "--client-secret", "demo-sender-secret", "--json"])
+    assert published.exit_code == 0, published.output
+    import json
+
+    message_id = json.loads(published.stdout)["messageId"]
+    creds = ["--client-id", "ent-0852093431", "--client-secret", "demo-secret"]
+    inbox = runner.invoke(cli, ["inbox", *creds])
+    assert inbox.exit_code == 0 and "Avis CLI" in inbox.output
+    saved = tmp_path / "saved"
+    read = runner.invoke(cli, ["read", message_id, "--save-dir", str(saved), *creds])
+    assert read.exit_code == 0, read.output
+    assert hashlib.sha256((saved / "avis-2026.pdf").read_bytes()).digest() == hashlib.sha256(PDF).digest()
+
+
+def test_a_dropped_package_is_published_by_the_state_machine(base_url, local_stack):
+    import io
+    import json
+    import zipfile
+
+    import boto3
+
+    from tests.fakes import b64url_sha256, message_json
+
+    meta = message_json(subject={"nl": f"Pakket {time.time_ns()}"},
+                        attachments=[{"httpPartName": "avis.pdf", "isMainContent": True,
+                                      "digest": {"digestMethod": "sha_256", "digestValue": b64url_sha256(PDF)}}])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("messageToPublish.json", json.dumps(meta))
+        archive.writestr("avis.pdf", PDF)
+    s3 = boto3.client("s3", endpoint_url=local_stack.aws_endpoint_url, region_name="eu-west-1",
+                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    s3.put_object(Bucket=local_stack.environment["EBOX_IMPORT_BUCKET"], Key="0406798006/drop/avis.zip",
+                  Body=buffer.getvalue())
+    clerk = {"Authorization": f"Bearer {token(base_url, 'ent-0852093431', 'demo-secret')}"}
+
+    def arrived():
+        items = requests.get(f"{base_url}{EBOX}/messages", headers=clerk, timeout=30).json()["items"]
+        return [m for m in items if m["subject"] == meta["subject"]]
+
+    assert eventually(arrived, timeout=30)
