@@ -116,13 +116,19 @@ def get_attachment_content(messageId: str, attachmentId: str) -> Response:  # no
     return Response(body=data, status_code=200, headers={
         "Content-Type": attachment.media_type,
         "Content-Disposition": disposition,
-        "Digest": f"sha-256={attachment.sha256_b64url}",
+        "Repr-Digest": f"sha-256=:{_standard_base64(attachment.sha256_b64url)}:",  # RFC 9530
     })
 
 
 @route(MESSAGE + "/body", methods=["GET"])
 def get_body(messageId: str) -> Response:  # noqa: N803
     return json_response(_consultation(access.MESSAGES_FULL).body(messageId, now=_now()))
+
+
+def _standard_base64(b64url: str) -> str:
+    import base64
+
+    return base64.b64encode(base64.urlsafe_b64decode(b64url + "=" * (-len(b64url) % 4))).decode()
 
 
 def _quote(name: str) -> str:

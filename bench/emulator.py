@@ -25,7 +25,7 @@ def provisioned_emulator() -> Iterator[dict[str, str]]:
     from ebox.adapters.aws_clients import reset_clients
     from ebox.registry_import import import_registry
     from ebox.wiring import reset_services, services
-    from ebox_local.provision import provision_template
+    from ebox_local.provisioning import provision_template
     from moto.server import ThreadedMotoServer
 
     port = _free_port()

@@ -34,7 +34,7 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     from ebox.adapters.aws_clients import reset_clients
     from ebox.registry_import import import_registry
     from ebox.wiring import reset_services, services
-    from ebox_local.provision import provision_template
+    from ebox_local.provisioning import provision_template
     from moto import mock_aws
 
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
@@ -84,7 +84,7 @@ def enterprise_token(api: Any) -> str:
 @pytest.fixture
 def handlers(stack: Stack) -> dict[str, Any]:
     """The step Lambdas' handlers, loaded from functions/<step>/app.py as Lambda loads them."""
-    from ebox_local.lambda_runtime import load_handler
+    from ebox_local.functions import load_handler
 
     return {step: load_handler(ROOT / "functions" / step, "app.handler")
             for step in ("ingest", "validate_recipient", "store_content", "index_message", "notify",

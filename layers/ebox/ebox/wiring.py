@@ -22,18 +22,17 @@ class Services:
         return aws_client(service, region=self.config.region, endpoint_url=self.config.endpoint_url)
 
     @cached_property
-    def _tables_bound(self) -> bool:
+    def _tables_bound(self) -> Any:
         from ebox.adapters.tables import bind_tables
 
         if self.config.tracing:
             _trace_aws_calls()
-        bind_tables(
+        return bind_tables(
             registry_table=self.config.registry_table,
             messages_table=self.config.messages_table,
             region=self.config.region,
             endpoint_url=self.config.endpoint_url,
         )
-        return True
 
     @cached_property
     def registry(self) -> Any:
@@ -44,12 +43,9 @@ class Services:
 
     @cached_property
     def index(self) -> Any:
-        from pynamodb.connection import Connection
-
         from ebox.adapters.message_index import DynamoMessageIndex
 
-        assert self._tables_bound
-        return DynamoMessageIndex(Connection(region=self.config.region, host=self.config.endpoint_url))
+        return DynamoMessageIndex(self._tables_bound)
 
     @cached_property
     def audit(self) -> Any:

@@ -21,11 +21,19 @@ def _pick(translated: dict[str, str] | None, fallback: str) -> str:
     return next((translated[lang] for lang in LANGUAGES if translated.get(lang)), fallback)
 
 
+def _all(translated: dict[str, str] | None, fallback: str) -> str:
+    """Every translation once, nl / fr / de: an e-mail reaches people of any language."""
+    if not translated:
+        return fallback
+    texts = [translated[lang] for lang in LANGUAGES if translated.get(lang)]
+    return " / ".join(dict.fromkeys(texts)) or fallback
+
+
 def new_document_email(
     *, to: str, detail: dict[str, Any], sender_name: dict[str, str] | None, enterprise_name: str
 ) -> Email:
     sender = _pick(sender_name, detail["senderOrganizationId"])
-    subject = _pick(detail.get("subject"), "(no subject)")
+    subject = _all(detail.get("subject"), "(no subject)")
     text = (
         f"Nieuw document in uw e-Box / Nouveau document dans votre e-Box / Neues Dokument in Ihrer e-Box\n\n"
         f"{enterprise_name} ({detail['recipient']['enterpriseNumber']})\n"
