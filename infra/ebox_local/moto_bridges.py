@@ -24,11 +24,13 @@ _ORIGINAL_SEND = Rule.send_to_targets
 
 
 def install(provisioned: Provisioned) -> None:
-    def run_handler(self: LambdaSimpleBackend, function_name: str, qualifier: str | None, body: Any,
+    def run_handler(  # noqa: PLR0917 - the signature of the moto method it replaces
+        self: LambdaSimpleBackend, function_name: str, qualifier: str | None, body: Any,
                     headers: Any, response_headers: Any) -> bytes:
         function = provisioned.function_by_name(function_name)
         if function is None:
-            return bytes(_ORIGINAL_INVOKE(self, function_name, qualifier, body, headers, response_headers) or b"")
+            answer = _ORIGINAL_INVOKE(self, function_name, qualifier, body, headers, response_headers) or b""
+            return answer.encode() if isinstance(answer, str) else answer
         event = json.loads(body) if body else {}
         try:
             result = invoke(function, event)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ebox.adapters.aws_clients import aws_client
+
 from ebox_local.cfn import ACCOUNT_ID, Resolver, load_template, substitute_definition
 
 logger = logging.getLogger("ebox_local")

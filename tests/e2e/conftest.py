@@ -12,7 +12,7 @@ from tests.conftest import TEMPLATE
 
 @pytest.fixture(scope="session")
 def local_stack() -> Iterator[Any]:
-    from ebox_local.stack import LocalStack
+    from ebox_local.runner import LocalStack
 
     with LocalStack(TEMPLATE, port=0, moto_port=0) as running:
         yield running
