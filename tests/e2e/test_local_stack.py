@@ -78,7 +78,7 @@ def test_the_recipient_is_emailed_by_the_notify_lambda(base_url):
 
 
 def test_cli_publish_then_inbox_and_read(base_url, tmp_path, monkeypatch):
-    from ebox_cli.main import app as cli
+    from ebox_cli.commands import app as cli
 
     document = tmp_path / "avis-2026.pdf"
     document.write_bytes(PDF)
