@@ -126,3 +126,28 @@ def test_a_dropped_package_is_published_by_the_state_machine(base_url, local_sta
         return [m for m in items if m["subject"] == meta["subject"]]
 
     assert eventually(arrived, timeout=30)
+
+
+def test_cli_reports_api_errors_and_an_unreachable_api_without_a_traceback(base_url):
+    from ebox_cli.commands import app as cli
+
+    runner = CliRunner()
+    wrong = runner.invoke(cli, ["inbox", "--api", base_url, "--client-id", "ent-0852093431",
+                                "--client-secret", "wrong"])
+    assert wrong.exit_code == 1
+    assert "invalid_client" in wrong.output and "Traceback" not in wrong.output
+    refused = runner.invoke(cli, ["inbox", "--api", "http://127.0.0.1:9", "--client-id", "x", "--client-secret", "y"])
+    assert refused.exit_code == 1
+    assert "make run" in refused.output
+
+
+def test_cli_refuses_to_publish_to_an_unregistered_enterprise(base_url, tmp_path):
+    from ebox_cli.commands import app as cli
+
+    document = tmp_path / "avis.pdf"
+    document.write_bytes(PDF)
+    result = CliRunner().invoke(cli, ["publish", "--api", base_url, "--to", "0477700056", "--subject", "x",
+                                      str(document), "--client-id", "demo-sender",
+                                      "--client-secret", "demo-sender-secret"])
+    assert result.exit_code == 1
+    assert "INVALID_INPUT" in result.output and "0477700056" in result.output
