@@ -1,23 +1,63 @@
-"""The whole local stack (`make run`'s), started once for the end-to-end tests on free ports."""
+"""The whole local stack, started as `make run` starts it (`ebox-local`, its own process), on free
+ports, once for the end-to-end tests; stopped with Ctrl-C (SIGINT) at the end."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+import requests
 
-from tests.conftest import TEMPLATE
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningStack:
+    api_url: str
+    aws_endpoint_url: str
+    process: subprocess.Popen[bytes]
 
 
 @pytest.fixture(scope="session")
-def local_stack() -> Iterator[Any]:
-    from ebox_local.runner import LocalStack
-
-    with LocalStack(TEMPLATE, port=0, moto_port=0) as running:
-        yield running
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    port, moto_port = _free_port(), _free_port()
+    log = (tmp_path_factory.mktemp("local-stack") / "ebox-local.log").open("wb")
+    command = [str(Path(sys.executable).parent / "ebox-local"), "--port", str(port), "--moto-port", str(moto_port)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                               env={k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT")})
+    stack = RunningStack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", process)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        try:
+            if requests.get(f"{stack.api_url}/health", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"ebox-local did not become ready; see {log.name}")
+        time.sleep(0.2)
+    yield stack
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0, "ebox-local did not stop cleanly on Ctrl-C"
+    log.close()
 
 
 @pytest.fixture(scope="session")
-def base_url(local_stack: Any) -> str:
-    return str(local_stack.api_url)
+def base_url(local_stack: RunningStack) -> str:
+    return local_stack.api_url

@@ -117,8 +117,8 @@ def test_a_dropped_package_is_published_by_the_state_machine(base_url, local_sta
         archive.writestr("avis.pdf", PDF)
     s3 = boto3.client("s3", endpoint_url=local_stack.aws_endpoint_url, region_name="eu-west-1",
                       aws_access_key_id="testing", aws_secret_access_key="testing")
-    s3.put_object(Bucket=local_stack.environment["EBOX_IMPORT_BUCKET"], Key="0406798006/drop/avis.zip",
-                  Body=buffer.getvalue())
+    import_bucket = next(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("ebox-import-"))
+    s3.put_object(Bucket=import_bucket, Key="0406798006/drop/avis.zip", Body=buffer.getvalue())
     clerk = {"Authorization": f"Bearer {token(base_url, 'ent-0852093431', 'demo-secret')}"}
 
     def arrived():

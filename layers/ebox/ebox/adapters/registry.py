@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from pynamodb.exceptions import DoesNotExist
 
 from ebox.adapters.tables import (
@@ -20,9 +24,32 @@ from ebox.domain.registry import (
     ValidityPeriod,
 )
 
+T = TypeVar("T")
+# Sender trios and message types change a few times a year; a Lambda container may keep them this long.
+REFERENCE_TTL_SECONDS = 300.0
+
+
+class _ReferenceCache:
+    def __init__(self, ttl: float) -> None:
+        self._ttl = ttl
+        self._entries: dict[tuple[Any, ...], tuple[float, Any]] = {}
+
+    def get(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
+        now = time.monotonic()
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]  # type: ignore[no-any-return]
+        value = load()
+        self._entries[key] = (now + self._ttl, value)
+        return value
+
 
 class DynamoRegistry:
-    """Reads, plus the writes an administrator (or the demo seed) makes."""
+    """Reads, plus the writes an administrator (or the demo seed) makes. Sender trios and message
+    types are cached for a few minutes; enterprises (whose e-Box may just have opened) never are."""
+
+    def __init__(self, reference_ttl: float = REFERENCE_TTL_SECONDS) -> None:
+        self._cache = _ReferenceCache(reference_ttl)
 
     def enterprise(self, enterprise_number: str) -> Enterprise | None:
         try:
@@ -38,6 +65,10 @@ class DynamoRegistry:
         )
 
     def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None:
+        return self._cache.get(("app", organization_id, application_id),
+                               lambda: self._read_sender_application(organization_id, application_id))
+
+    def _read_sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None:
         try:
             item = SenderApplicationItem.get(f"ORG#{organization_id}", f"APP#{application_id}")
         except DoesNotExist:
@@ -57,6 +88,9 @@ class DynamoRegistry:
         return SenderOrganization(organization_id, item.short_name, item.long_name)
 
     def message_type(self, message_type_id: str) -> MessageType | None:
+        return self._cache.get(("type", message_type_id), lambda: self._read_message_type(message_type_id))
+
+    def _read_message_type(self, message_type_id: str) -> MessageType | None:
         try:
             item = MessageTypeItem.get(f"MSGTYPE#{message_type_id}", "MESSAGE_TYPE")
         except DoesNotExist:

@@ -168,7 +168,8 @@ def publish(
     received: datetime,
     ports: PublicationPorts,
 ) -> PublicationResult:
-    """Every step in a row, as the API runs them. Staged documents are discarded on any refusal."""
+    """Every step in a row, as the API runs them. On any refusal the staged documents are discarded
+    at once; once published, the staging copies are left to the bucket's one-day lifecycle rule."""
     try:
         message_type = check_sender(request, authenticated_org, ports.registry)
         recipient = validate_recipient(request.recipient.enterprise_number, ports.registry)
@@ -179,5 +180,6 @@ def publish(
         )
         message = store_content(message, request, documents, ports.content)
         return index_message(message, claim, ports.index, ports.events)
-    finally:
+    except Exception:
         ports.content.discard_staged(list(documents.values()))
+        raise

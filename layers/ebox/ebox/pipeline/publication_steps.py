@@ -94,7 +94,6 @@ def store_content_step(state: State, services: Services) -> State:
         received=parse_timestamp(state["received"], field_name="received"),
     )
     message = store_content(message, request, documents, services.content)
-    services.content.discard_staged(list(documents.values()))
     return {**state, "message": message_to_record(message)}
 
 
