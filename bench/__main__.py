@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 from rich.console import Console
 from rich.table import Table
@@ -14,10 +15,11 @@ from tests.apigw import PDF
 
 
 def main() -> None:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=300, help="publications per measurement")
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=120)
 
     with provisioned_emulator() as environment:
         publish_many(10)  # warm-up: caches, connections, KMS public key
@@ -41,12 +43,14 @@ def main() -> None:
     console.print("  operations: " + ", ".join(f"{k} {v / args.messages:g}" for k, v in sorted(calls.items())))
 
     rows = cold_imports()
-    baseline = rows[0][1]
-    table = Table(title="Cold import of each handler module (median of 5, warm .pyc)")
-    for column in ("module", "ms", "ratio to import boto3"):
+    baseline, baseline_client = rows[0][1], rows[0][2]
+    table = Table(title="Cold start of each handler (median of 5 processes, warm .pyc)")
+    for column in ("module", "import ms", "ratio to import boto3", "+ adapters built ms",
+                   "ratio to boto3 + 1 client"):
         table.add_column(column)
-    for name, ms in rows:
-        table.add_row(name, f"{ms:.0f}", f"{ms / baseline:.2f}")
+    for name, ms, with_adapters in rows:
+        table.add_row(name, f"{ms:.0f}", f"{ms / baseline:.2f}", f"{with_adapters:.0f}",
+                      f"{with_adapters / baseline_client:.2f}")
     console.print(table)
 
 
