@@ -12,6 +12,7 @@ from ebox.api.publishing import publish_request
 from ebox.api.routing import guarded_routes, json_response, proxy_handler
 from ebox.domain import access
 from ebox.domain.consultation import Consultation, page_request
+from ebox.domain.evidence_access import evidence_for, evidence_view
 from ebox.domain.validity import format_timestamp
 from ebox.wiring import services
 
@@ -47,7 +48,7 @@ def _consultation(scope: str) -> Consultation:
     svc = services()
     principal = auth.bearer_principal(_headers(), svc, scope)
     return Consultation(enterprise_number=principal.enterprise_number, index=svc.index, content=svc.content,
-                        events=svc.events)
+                        events=svc.events, signer=svc.evidence_signer)
 
 
 @route("/health", methods=["GET"])
@@ -118,6 +119,20 @@ def get_attachment_content(messageId: str, attachmentId: str) -> Response:  # no
         "Content-Disposition": disposition,
         "Repr-Digest": f"sha-256=:{_standard_base64(attachment.sha256_b64url)}:",  # RFC 9530
     })
+
+
+@route("/evidence/keys", methods=["GET"])
+def evidence_keys() -> Response:
+    return json_response({"keys": [services().evidence_signer.jwk()]})
+
+
+@route("/messageRegistry/v3/ebox/messages/{messageId}/evidences", methods=["GET"])
+def list_evidences(messageId: str) -> Response:  # noqa: N803
+    svc = services()
+    principal = auth.any_principal(_headers(), svc)
+    records = evidence_for(principal, messageId, svc.index.evidence(messageId))
+    items = [evidence_view(r) for r in records]
+    return json_response({"items": items, "totalItems": len(items)})
 
 
 @route(MESSAGE + "/body", methods=["GET"])

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused
+from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
 from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord
 from ebox.domain.registry import (
@@ -110,7 +111,9 @@ class FakeIndex:
     def idempotency_record(self, claim: IdempotencyClaim) -> IdempotencyRecord | None:
         return self.claims.get((claim.organization_id, claim.application_id, claim.key))
 
-    def add(self, message: Message, claim: IdempotencyClaim | None) -> None:
+    evidence_records: dict[str, list[SignedEvidence]] = field(default_factory=dict)
+
+    def add(self, message: Message, claim: IdempotencyClaim | None, evidence: list[SignedEvidence]) -> None:
         if claim is not None:
             existing = self.idempotency_record(claim)
             if existing and existing.request_fingerprint != claim.request_fingerprint:
@@ -121,6 +124,7 @@ class FakeIndex:
             self.claims[(claim.organization_id, claim.application_id, claim.key)] = IdempotencyRecord(
                 message.message_id, message.expiration_date, claim.request_fingerprint)
         self.messages[(message.recipient, message.message_id)] = replace(message)
+        self.evidence_records[message.message_id] = list(evidence)
 
     def get(self, enterprise_number: str, message_id: str) -> Message | None:
         found = self.messages.get((enterprise_number, message_id))
@@ -136,12 +140,20 @@ class FakeIndex:
         return EboxSummary(len(mine), sum(not m.read_status for m in mine), sum(m.total_size for m in mine),
                            None, None)
 
-    def mark_read(self, enterprise_number: str, message_id: str, when: str) -> bool:
+    def mark_read(self, enterprise_number: str, message_id: str, when: str, evidence: list[SignedEvidence]) -> bool:
         message = self.messages[(enterprise_number, message_id)]
         if message.read_status:
             return False
         message.read_status = True
+        self.evidence_records[message_id].extend(evidence)
         return True
+
+    def evidence_head(self, message_id: str) -> ChainHead:
+        records = self.evidence_records.get(message_id, [])
+        return ChainHead(records[-1].sequence, records[-1].record_hash) if records else ChainHead.empty()
+
+    def evidence(self, message_id: str) -> list[SignedEvidence]:
+        return list(self.evidence_records.get(message_id, []))
 
 
 @dataclass
@@ -154,6 +166,22 @@ class RecordingEvents:
 
     def message_read(self, message: Message, when: str) -> None:
         self.read.append(message.message_id)
+
+
+class LocalSigner:
+    """An ES256 signer with an in-memory key, standing in for KMS in unit tests."""
+
+    key_id = "unit-test-key"
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        self.private_key = ec.generate_private_key(ec.SECP256R1())
+
+    def sign_jws(self, payload: dict[str, Any], *, typ: str = "JWT") -> str:
+        import jwt
+
+        return jwt.encode(payload, self.private_key, algorithm="ES256", headers={"kid": self.key_id, "typ": typ})
 
 
 def encode(data: dict[str, Any]) -> bytes:

@@ -116,8 +116,18 @@ class _Provisioner:
         props = self.resolver.resolve(raw)
         s3 = self.client("s3")
         name = props.get("BucketName") or f"{PREFIX}-{logical_id.lower()}"
-        extra = {} if self.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": self.region}}
+        extra: dict[str, Any] = {} if self.region == "us-east-1" else {
+            "CreateBucketConfiguration": {"LocationConstraint": self.region}}
+        if props.get("ObjectLockEnabled"):
+            extra["ObjectLockEnabledForBucket"] = True
         s3.create_bucket(Bucket=name, **extra)
+        lock = props.get("ObjectLockConfiguration")
+        if lock:
+            retention = lock["Rule"]["DefaultRetention"]
+            rule = {"DefaultRetention": {"Mode": retention["Mode"],
+                                         **{k: int(v) for k, v in retention.items() if k in ("Days", "Years")}}}
+            s3.put_object_lock_configuration(Bucket=name, ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled", "Rule": rule})
         encryption = props.get("BucketEncryption", {}).get("ServerSideEncryptionConfiguration")
         if encryption:
             rules = [{"ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"],

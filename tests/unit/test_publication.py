@@ -14,6 +14,7 @@ from tests.fakes import (
     FakeContent,
     FakeIndex,
     FakeRegistry,
+    LocalSigner,
     RecordingEvents,
     document,
     message_json,
@@ -24,7 +25,7 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def ports():
-    return PublicationPorts(FakeRegistry(), FakeContent(), FakeIndex(), RecordingEvents())
+    return PublicationPorts(FakeRegistry(), FakeContent(), FakeIndex(), RecordingEvents(), LocalSigner())
 
 
 def run(ports, *, message_id="m-1", org=SENDER, claim=None, docs=None, **overrides):

@@ -16,6 +16,8 @@ CONTENT_BUCKET = "EBOX_CONTENT_BUCKET"
 IMPORT_BUCKET = "EBOX_IMPORT_BUCKET"
 CONTENT_KEY_ID = "EBOX_CONTENT_KEY_ID"
 TOKEN_SIGNING_KEY_ID = "EBOX_TOKEN_SIGNING_KEY_ID"
+EVIDENCE_KEY_ID = "EBOX_EVIDENCE_KEY_ID"
+EVIDENCE_BUCKET = "EBOX_EVIDENCE_BUCKET"
 EVENT_BUS = "EBOX_EVENT_BUS"
 MAIL_FROM = "EBOX_MAIL_FROM"
 TOKEN_ISSUER = "EBOX_TOKEN_ISSUER"
@@ -42,6 +44,8 @@ class Config:
     import_bucket: str
     content_key_id: str
     token_signing_key_id: str
+    evidence_key_id: str
+    evidence_bucket: str
     event_bus: str
     mail_from: str
     token_issuer: str
@@ -71,6 +75,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         import_bucket=env.get(IMPORT_BUCKET, ""),
         content_key_id=required(CONTENT_KEY_ID),
         token_signing_key_id=env.get(TOKEN_SIGNING_KEY_ID, ""),
+        evidence_key_id=env.get(EVIDENCE_KEY_ID, ""),
+        evidence_bucket=env.get(EVIDENCE_BUCKET, ""),
         event_bus=env.get(EVENT_BUS, "default"),
         mail_from=env.get(MAIL_FROM, "no-reply@ebox.example"),
         token_issuer=env.get(TOKEN_ISSUER, "urn:ebox:local-issuer"),

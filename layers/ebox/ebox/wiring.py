@@ -88,6 +88,12 @@ class Services:
         return KmsEs256Signer(self.client("kms"), key_id=self.config.token_signing_key_id)
 
     @cached_property
+    def evidence_signer(self) -> Any:
+        from ebox.adapters.kms_signer import KmsEs256Signer
+
+        return KmsEs256Signer(self.client("kms"), key_id=self.config.evidence_key_id)
+
+    @cached_property
     def token_verifier(self) -> Any:
         from ebox.adapters.token_verifier import JwtVerifier
 

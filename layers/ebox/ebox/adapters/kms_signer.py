@@ -46,6 +46,10 @@ class KmsEs256Signer:
             }
         return self._jwk
 
+    @property
+    def key_id(self) -> str:
+        return self.jwk()["kid"]
+
     def sign_jws(self, payload: dict[str, Any], *, typ: str = "JWT") -> str:
         """A compact JWS (RFC 7515) of ``payload`` signed with ES256."""
         header = {"alg": "ES256", "typ": typ, "kid": self.jwk()["kid"]}

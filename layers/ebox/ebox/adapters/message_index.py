@@ -8,8 +8,15 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from ebox.adapters.tables import EboxSummaryItem, IdempotencyItem, MessageItem
+from ebox.adapters.tables import (
+    EboxSummaryItem,
+    EvidenceHeadItem,
+    EvidenceItem,
+    IdempotencyItem,
+    MessageItem,
+)
 from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused, TransientError
+from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence
 from ebox.domain.message import Message
 from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord
 from ebox.domain.records import message_from_record, message_to_record
@@ -43,7 +50,7 @@ class DynamoMessageIndex:
             return None
         return IdempotencyRecord(item.message_id, item.expiration_date, item.request_fingerprint)
 
-    def add(self, message: Message, claim: IdempotencyClaim | None) -> None:
+    def add(self, message: Message, claim: IdempotencyClaim | None, evidence: list[SignedEvidence]) -> None:
         expires = int(parse_timestamp(message.expiration_date, field_name="expirationDate").timestamp())
         item = MessageItem(
             ebox_key(message.recipient),
@@ -67,6 +74,7 @@ class DynamoMessageIndex:
                         EboxSummaryItem.last_receipt_date.set(message.receipt_date),
                     ],
                 )
+                _append_evidence(transaction, message.message_id, ChainHead.empty(), evidence)
                 if claim is not None:
                     transaction.save(
                         IdempotencyItem(
@@ -130,9 +138,10 @@ class DynamoMessageIndex:
             last_consultation_date=item.last_consultation_date,
         )
 
-    def mark_read(self, enterprise_number: str, message_id: str, when: str) -> bool:
+    def mark_read(self, enterprise_number: str, message_id: str, when: str, evidence: list[SignedEvidence]) -> bool:
         item = MessageItem(ebox_key(enterprise_number), message_key(message_id))
         summary = EboxSummaryItem(ebox_key(enterprise_number), "SUMMARY")
+        head = ChainHead(evidence[0].sequence - 1, None) if evidence else None
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.update(
@@ -141,12 +150,28 @@ class DynamoMessageIndex:
                     condition=MessageItem.pk.exists() & (MessageItem.read_status == False),  # noqa: E712
                 )
                 transaction.update(summary, actions=[EboxSummaryItem.number_of_unread_messages.add(-1)])
+                if head is not None:
+                    _append_evidence(transaction, message_id, head, evidence)
         except TransactWriteError as error:
             reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
-            if "ConditionalCheckFailed" in reasons:
+            if reasons and reasons[0] == "ConditionalCheckFailed":
                 return False
-            raise TransientError("the e-Box index could not record the reading") from error
+            raise TransientError("the e-Box index could not record the reading; try again") from error
         return True
+
+    def evidence_head(self, message_id: str) -> ChainHead:
+        try:
+            item = EvidenceHeadItem.get(message_key(message_id), "EVIDENCE_HEAD", consistent_read=True)
+        except DoesNotExist:
+            return ChainHead.empty()
+        return ChainHead(int(item.sequence), item.record_hash)
+
+    def evidence(self, message_id: str) -> list[SignedEvidence]:
+        return [
+            SignedEvidence(i.evidence_id, message_id, int(i.sequence), EvidenceEvent(i.event), i.jws)
+            for i in EvidenceItem.query(message_key(message_id), EvidenceItem.sk.startswith("EVIDENCE#"),
+                                        consistent_read=True)
+        ]
 
     def touch_consultation(self, enterprise_number: str, when: str) -> None:
         try:
@@ -155,6 +180,25 @@ class DynamoMessageIndex:
             )
         except UpdateError as error:
             raise TransientError("could not record the consultation") from error
+
+
+def _append_evidence(transaction: TransactWrite, message_id: str, head: ChainHead,
+                     evidence: list[SignedEvidence]) -> None:
+    """Adds the records and moves the chain head, on condition that nobody moved it meanwhile."""
+    if not evidence:
+        return
+    for record in evidence:
+        transaction.save(
+            EvidenceItem(message_key(message_id), f"EVIDENCE#{record.sequence:04d}", evidence_id=record.evidence_id,
+                         sequence=record.sequence, event=record.event.value, jws=record.jws),
+            condition=EvidenceItem.pk.does_not_exist(),
+        )
+    last = evidence[-1]
+    new_head = EvidenceHeadItem(message_key(message_id), "EVIDENCE_HEAD", sequence=last.sequence,
+                                record_hash=last.record_hash)
+    condition = (EvidenceHeadItem.pk.does_not_exist() if head.sequence == 0
+                 else EvidenceHeadItem.sequence == head.sequence)
+    transaction.save(new_head, condition=condition)
 
 
 def _to_message(item: MessageItem) -> Message:

@@ -21,6 +21,9 @@ Messages table (one partition per e-Box):
 | idempotency | IDEMPOTENCY#<org>#<app>#<key>   | CLAIM        | GetItem + conditional Put in the transaction     |
 | audit event | MSG#<messageId>                 | AUDIT#<time>#<event> | Query: a message's audit trail           |
 | notified    | MSG#<messageId>                 | NOTIFIED     | conditional Put: e-mail sent once                |
+| evidence    | MSG#<messageId>                 | EVIDENCE#<seq:04> | Query: the message's chain, in order        |
+| chain head  | MSG#<messageId>                 | EVIDENCE_HEAD | GetItem; conditional on `sequence` in the     |
+|             |                                 |              | transaction that appends, so chains never fork   |
 
 No request path scans. Items expire through the ``expires_at`` TTL attribute.
 """
@@ -140,6 +143,25 @@ class NotificationSentItem(_Keyed):
     mail_id = UnicodeAttribute(null=True)
 
 
+class EvidenceItem(_Keyed):
+    class Meta:
+        table_name = "unbound-messages"
+
+    evidence_id = UnicodeAttribute()
+    sequence = NumberAttribute()
+    event = UnicodeAttribute()
+    jws = UnicodeAttribute()
+    archived = BooleanAttribute(default=False)
+
+
+class EvidenceHeadItem(_Keyed):
+    class Meta:
+        table_name = "unbound-messages"
+
+    sequence = NumberAttribute()
+    record_hash = UnicodeAttribute()
+
+
 REGISTRY_MODELS: tuple[type[Model], ...] = (
     EnterpriseItem,
     SenderOrganizationItem,
@@ -153,6 +175,8 @@ MESSAGE_MODELS: tuple[type[Model], ...] = (
     IdempotencyItem,
     AuditEventItem,
     NotificationSentItem,
+    EvidenceItem,
+    EvidenceHeadItem,
 )
 
 

@@ -19,12 +19,17 @@ from ebox.domain.errors import InvalidClient, InvalidInput, Unauthenticated, Uns
 from ebox.wiring import Services
 
 
-def bearer_principal(headers: Mapping[str, str], services: Services, scope: str) -> Principal:
+def any_principal(headers: Mapping[str, str], services: Services) -> Principal:
+    """The verified caller, whatever its scopes (the operation decides what they allow)."""
     authorization = headers.get("authorization", "")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("an 'Authorization: Bearer <access token>' header is required")
-    principal = principal_from_claims(services.token_verifier.verify(token.strip()))
+    return principal_from_claims(services.token_verifier.verify(token.strip()))
+
+
+def bearer_principal(headers: Mapping[str, str], services: Services, scope: str) -> Principal:
+    principal = any_principal(headers, services)
     principal.require(scope)
     return principal
 

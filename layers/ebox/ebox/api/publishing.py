@@ -74,5 +74,5 @@ def publish_request(
         claim=claim,
         message_id=message_id,
         received=datetime.now(UTC),
-        ports=PublicationPorts(services.registry, content, services.index, services.events),
+        ports=PublicationPorts(services.registry, content, services.index, services.events, services.evidence_signer),
     )

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from ebox.domain.documents import sha256_b64url
 from ebox.domain.errors import InvalidInput, NotFound
+from ebox.domain.evidence import EvidenceEvent, sign_events
 from ebox.domain.message import Message, StoredAttachment
-from ebox.domain.ports import ContentStore, EboxSummary, MessageEvents, MessageIndex
+from ebox.domain.ports import ContentStore, EboxSummary, EvidenceSigner, MessageEvents, MessageIndex
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
@@ -39,11 +40,12 @@ def page_request(page: str | None, page_size: str | None) -> tuple[int, int]:
 
 class Consultation:
     def __init__(self, *, enterprise_number: str, index: MessageIndex, content: ContentStore,
-                 events: MessageEvents) -> None:
+                 events: MessageEvents, signer: EvidenceSigner) -> None:
         self._ebox = enterprise_number
         self._index = index
         self._content = content
         self._events = events
+        self._signer = signer
 
     def summary(self) -> EboxSummary:
         return self._index.summary(self._ebox)
@@ -84,6 +86,12 @@ class Consultation:
         return message.body
 
     def _mark_read(self, message: Message, now: str) -> None:
-        if not message.read_status and self._index.mark_read(self._ebox, message.message_id, now):
+        """The first opening of the main content is the ContentHandover, signed and chained."""
+        if message.read_status:
+            return
+        evidence = sign_events([(EvidenceEvent.CONTENT_HANDOVER, None)], message=message,
+                               head=self._index.evidence_head(message.message_id), event_time=now,
+                               signer=self._signer)
+        if self._index.mark_read(self._ebox, message.message_id, now, evidence):
             message.read_status = True
             self._events.message_read(message, now)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
 from ebox.domain.registry import Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
 
@@ -62,9 +63,9 @@ class ContentStore(Protocol):
 class MessageIndex(Protocol):
     def idempotency_record(self, claim: IdempotencyClaim) -> IdempotencyRecord | None: ...
 
-    def add(self, message: Message, claim: IdempotencyClaim | None) -> None:
-        """Makes the message visible in its e-Box, atomically with the claim; raises
-        DuplicatePublication / IdempotencyKeyReused when the claim was taken meanwhile."""
+    def add(self, message: Message, claim: IdempotencyClaim | None, evidence: list[SignedEvidence]) -> None:
+        """Makes the message visible in its e-Box, atomically with the claim and its first evidence
+        records; raises DuplicatePublication / IdempotencyKeyReused when the claim was taken meanwhile."""
         ...
 
     def get(self, enterprise_number: str, message_id: str) -> Message | None: ...
@@ -73,9 +74,20 @@ class MessageIndex(Protocol):
 
     def summary(self, enterprise_number: str) -> EboxSummary: ...
 
-    def mark_read(self, enterprise_number: str, message_id: str, when: str) -> bool:
-        """Sets readStatus; returns True when this call changed it (first opening)."""
+    def mark_read(self, enterprise_number: str, message_id: str, when: str, evidence: list[SignedEvidence]) -> bool:
+        """Sets readStatus with its evidence; returns True when this call changed it (first opening)."""
         ...
+
+    def evidence_head(self, message_id: str) -> ChainHead: ...
+
+    def evidence(self, message_id: str) -> list[SignedEvidence]: ...
+
+
+class EvidenceSigner(Protocol):
+    @property
+    def key_id(self) -> str: ...
+
+    def sign_jws(self, payload: dict[str, Any], *, typ: str = "JWT") -> str: ...
 
 
 class MessageEvents(Protocol):

@@ -10,9 +10,17 @@ from datetime import datetime
 
 from ebox.domain.documents import match_documents
 from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused, InvalidInput, InvalidSender
+from ebox.domain.evidence import ChainHead, EvidenceEvent, sign_events
 from ebox.domain.ids import new_attachment_id
 from ebox.domain.message import Message, MessageToPublish, ReceivedDocument, StoredAttachment
-from ebox.domain.ports import ContentStore, IdempotencyClaim, MessageEvents, MessageIndex, Registry
+from ebox.domain.ports import (
+    ContentStore,
+    EvidenceSigner,
+    IdempotencyClaim,
+    MessageEvents,
+    MessageIndex,
+    Registry,
+)
 from ebox.domain.registry import Enterprise, MessageType
 from ebox.domain.validity import expiration_for, format_timestamp
 
@@ -133,11 +141,18 @@ def store_content(
     return message
 
 
+PUBLICATION_EVIDENCE = [(EvidenceEvent.SUBMISSION_ACCEPTANCE, None), (EvidenceEvent.CONTENT_CONSIGNMENT, None)]
+
+
 def index_message(
-    message: Message, claim: IdempotencyClaim | None, index: MessageIndex, events: MessageEvents
+    message: Message, claim: IdempotencyClaim | None, index: MessageIndex, events: MessageEvents,
+    signer: EvidenceSigner,
 ) -> PublicationResult:
-    """Makes the message visible in the recipient's e-Box and announces it."""
-    index.add(message, claim)
+    """Makes the message visible in the recipient's e-Box with the signed evidence of its submission
+    and consignment (one atomic write), and announces it."""
+    evidence = sign_events(PUBLICATION_EVIDENCE, message=message, head=ChainHead.empty(),
+                           event_time=message.receipt_date, signer=signer)
+    index.add(message, claim, evidence)
     events.message_published(message)
     return result_of(message)
 
@@ -156,6 +171,7 @@ class PublicationPorts:
     content: ContentStore
     index: MessageIndex
     events: MessageEvents
+    signer: EvidenceSigner
 
 
 def publish(
@@ -179,7 +195,7 @@ def publish(
             message_id=message_id, request=request, message_type=message_type, recipient=recipient, received=received
         )
         message = store_content(message, request, documents, ports.content)
-        return index_message(message, claim, ports.index, ports.events)
+        return index_message(message, claim, ports.index, ports.events, ports.signer)
     except Exception:
         ports.content.discard_staged(list(documents.values()))
         raise

@@ -101,7 +101,7 @@ def index_message_step(state: State, services: Services) -> State:
     message = message_from_record(state["message"])
     claim = IdempotencyClaim(**state["claim"])
     try:
-        result = index_message(message, claim, services.index, services.events)
+        result = index_message(message, claim, services.index, services.events, services.evidence_signer)
     except DuplicatePublication as duplicate:
         # The same package was dropped again, or this step is retried: it is published once.
         if duplicate.message_id != message.message_id:

@@ -1,0 +1,157 @@
+"""Evidence of what happened to a message, shaped on ETSI EN 319 522 (electronic registered delivery).
+
+One record per event, for every message whatever its level. Records of a message form a chain: each
+carries the SHA-256 of the previous record's signed form, so removing, reordering or editing one is
+detected. Signing (JWS, ES256) and storage are the adapters' business; this module only decides
+what a record says and checks chains.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from ebox.domain.message import Message
+
+EVENT_URI = "http://uri.etsi.org/19522/Event/{}"
+POLICY_ID = "urn:ebox:evidence-policy:v1"
+JWS_TYPE = "ebox-evidence+jwt"
+
+
+class EvidenceEvent(Enum):
+    SUBMISSION_ACCEPTANCE = "SubmissionAcceptance"
+    SUBMISSION_REJECTION = "SubmissionRejection"
+    CONTENT_CONSIGNMENT = "ContentConsignment"
+    NOTIFICATION_FOR_ACCEPTANCE = "NotificationForAcceptance"
+    ACCEPTANCE_BY_RECIPIENT = "AcceptanceByRecipient"
+    REJECTION_BY_RECIPIENT = "RejectionByRecipient"
+    ACCEPTANCE_REJECTION_EXPIRY = "AcceptanceRejectionExpiry"
+    CONTENT_HANDOVER = "ContentHandover"
+
+    @property
+    def uri(self) -> str:
+        return EVENT_URI.format(self.value)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The last record of a message's chain: its position and the hash of its signed form."""
+
+    sequence: int
+    record_hash: str | None
+
+    @classmethod
+    def empty(cls) -> ChainHead:
+        return cls(0, None)
+
+
+@dataclass(frozen=True)
+class SignedEvidence:
+    evidence_id: str
+    message_id: str
+    sequence: int
+    event: EvidenceEvent
+    jws: str
+
+    @property
+    def record_hash(self) -> str:
+        return record_hash(self.jws)
+
+
+def record_hash(jws: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(jws.encode("ascii")).digest()).rstrip(b"=").decode()
+
+
+def evidence_payload(
+    *,
+    event: EvidenceEvent,
+    message: Message,
+    head: ChainHead,
+    event_time: str,
+    issuer: str,
+    key_id: str,
+    reasons: list[str] | None = None,
+) -> dict[str, Any]:
+    """The claims of one evidence record, next in the chain after ``head``."""
+    sequence = head.sequence + 1
+    payload: dict[str, Any] = {
+        "evidenceId": f"{message.message_id}-{sequence:03d}",
+        "sequence": sequence,
+        "event": event.value,
+        "eventUri": event.uri,
+        "eventTime": event_time,
+        "submissionTime": message.receipt_date,
+        "messageId": message.message_id,
+        "sender": {
+            "enterpriseNumber": message.sender_organization_id,
+            "applicationId": message.sender_application_id,
+            **({"partition": message.sender_partition} if message.sender_partition else {}),
+        },
+        "recipient": {"eboxType": "enterprise", "enterpriseNumber": message.recipient},
+        "registeredMail": message.is_registered_mail,
+        "documents": [
+            {"attachmentId": a.attachment_id, "fileName": a.file_name, "digestMethod": "sha_256",
+             "digestValue": a.sha256_b64url}
+            for a in message.attachments
+        ],
+        "issuer": issuer,
+        "keyId": key_id,
+        "policyId": POLICY_ID,
+        "previousRecordHash": head.record_hash,
+    }
+    if reasons:
+        payload["reasons"] = reasons
+    return payload
+
+
+@dataclass(frozen=True)
+class ChainFinding:
+    sequence: int
+    ok: bool
+    what: str
+
+
+def check_chain(payloads: list[dict[str, Any]], jws_list: list[str]) -> list[ChainFinding]:
+    """Checks order and links of a message's records (signatures are checked separately).
+
+    ``payloads[i]`` must be the verified payload of ``jws_list[i]``."""
+    findings = []
+    previous: str | None = None
+    for position, (payload, jws) in enumerate(zip(payloads, jws_list, strict=True), start=1):
+        expected = position
+        if payload.get("sequence") != expected:
+            findings.append(ChainFinding(expected, False, f"record {payload.get('sequence')} found at position "
+                                                           f"{expected}: a record is missing or out of order"))
+        elif payload.get("previousRecordHash") != previous:
+            findings.append(ChainFinding(expected, False, "does not link to the record before it"))
+        else:
+            findings.append(ChainFinding(expected, True, f"{payload.get('event')} at {payload.get('eventTime')}"))
+        previous = record_hash(jws)
+    return findings
+
+
+ISSUER = "urn:ebox:evidence-service"
+
+
+def sign_events(
+    events: Sequence[tuple[EvidenceEvent, list[str] | None]],
+    *,
+    message: Message,
+    head: ChainHead,
+    event_time: str,
+    signer: Any,
+) -> list[SignedEvidence]:
+    """Signs one record per event, each chained to the one before, starting after ``head``."""
+    signed = []
+    for event, reasons in events:
+        payload = evidence_payload(event=event, message=message, head=head, event_time=event_time,
+                                   issuer=ISSUER, key_id=signer.key_id, reasons=reasons)
+        jws = signer.sign_jws(payload, typ=JWS_TYPE)
+        record = SignedEvidence(payload["evidenceId"], message.message_id, payload["sequence"], event, jws)
+        signed.append(record)
+        head = ChainHead(record.sequence, record.record_hash)
+    return signed

@@ -1,0 +1,42 @@
+"""Who may read a message's evidence: its sender organisation and its recipient, nobody else."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from ebox.domain.access import MESSAGES_FULL, PUBLISH, Principal
+from ebox.domain.errors import NotFound
+from ebox.domain.evidence import SignedEvidence
+
+
+def unverified_claims(jws: str) -> dict[str, Any]:
+    """The payload of one of our own stored records (its signature is checked by whoever relies on it)."""
+    payload = jws.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
+
+
+def evidence_for(principal: Principal, message_id: str, records: list[SignedEvidence]) -> list[SignedEvidence]:
+    """The records if ``principal`` is the message's sender or recipient; NotFound otherwise, so that
+    a stranger cannot even learn that the message exists."""
+    if records:
+        first = unverified_claims(records[0].jws)
+        is_sender = PUBLISH in principal.scopes and first["sender"]["enterpriseNumber"] == principal.enterprise_number
+        is_recipient = (MESSAGES_FULL in principal.scopes
+                        and first["recipient"]["enterpriseNumber"] == principal.enterprise_number)
+        if is_sender or is_recipient:
+            return records
+    raise NotFound(f"message {message_id} has no evidence you may see")
+
+
+def evidence_view(record: SignedEvidence) -> dict[str, Any]:
+    claims = unverified_claims(record.jws)
+    return {
+        "evidenceId": record.evidence_id,
+        "sequence": record.sequence,
+        "event": record.event.value,
+        "eventUri": record.event.uri,
+        "eventTime": claims["eventTime"],
+        "jws": record.jws,
+    }

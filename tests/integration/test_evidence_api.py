@@ -1,0 +1,66 @@
+"""Signed evidence of every message, on moto (KMS ECC key), read back as sender and recipient."""
+
+import json
+
+from ebox.domain.evidence import check_chain
+from joserfc import jws
+from joserfc.jwk import KeySet
+
+from tests.apigw import PDF, publication
+from tests.fakes import OTHER, b64url_sha256
+
+EBOX = "/messageRegistry/v2/ebox"
+
+
+def evidences(api, token, message_id):
+    return api.get(token, f"/messageRegistry/v3/ebox/messages/{message_id}/evidences")
+
+
+def verified(api, items):
+    """Each record verified with joserfc against the published JWKS (KMS signed, PyJWT not involved)."""
+    keys = KeySet.import_key_set(api.call("GET", "/evidence/keys").json())
+    return [json.loads(jws.deserialize_compact(i["jws"], keys, algorithms=["ES256"]).payload) for i in items]
+
+
+def test_publication_leaves_signed_submission_and_consignment_evidence(api, sender_token, enterprise_token):
+    message_id = api.publish(sender_token, publication()).json()["messageId"]
+    for token in (sender_token, enterprise_token):
+        answer = evidences(api, token, message_id)
+        assert answer.status == 200
+        assert [i["event"] for i in answer.json()["items"]] == ["SubmissionAcceptance", "ContentConsignment"]
+    payloads = verified(api, answer.json()["items"])
+    assert payloads[0]["documents"][0]["digestValue"] == b64url_sha256(PDF)
+    assert payloads[0]["messageId"] == message_id
+    assert all(f.ok for f in check_chain(payloads, [i["jws"] for i in answer.json()["items"]]))
+
+
+def test_first_opening_of_the_main_content_is_a_chained_content_handover(api, sender_token, enterprise_token):
+    message_id = api.publish(sender_token, publication()).json()["messageId"]
+    href = api.get(enterprise_token, f"{EBOX}/messages/{message_id}").json()["attachments"]["items"][0]["contentHref"]
+    api.get(enterprise_token, href)
+    api.get(enterprise_token, href)  # a second opening is no new event
+    items = evidences(api, sender_token, message_id).json()["items"]
+    assert [i["event"] for i in items] == ["SubmissionAcceptance", "ContentConsignment", "ContentHandover"]
+    payloads = verified(api, items)
+    assert all(f.ok for f in check_chain(payloads, [i["jws"] for i in items]))
+
+
+def test_nobody_else_sees_a_messages_evidence(api, sender_token):
+    message_id = api.publish(sender_token, publication()).json()["messageId"]
+    other = api.token(f"ent-{OTHER}", "demo-secret")
+    answer = evidences(api, other, message_id)
+    assert answer.status == 404 and answer.json()["code"] == "NOT_FOUND"
+    assert evidences(api, sender_token, "01a20000-0000-7000-8000-000000000000").status == 404
+
+
+def test_a_repeated_publication_adds_no_evidence(api, sender_token):
+    first = api.publish(sender_token, publication(), idempotency_key="ev-1").json()["messageId"]
+    assert api.publish(sender_token, publication(), idempotency_key="ev-1").status == 409
+    assert len(evidences(api, sender_token, first).json()["items"]) == 2
+
+
+def test_a_refused_publication_leaves_no_evidence(api, sender_token, stack):
+    api.publish(sender_token, publication(digest=b64url_sha256(b"other")))
+    from ebox.adapters.tables import EvidenceItem
+
+    assert list(EvidenceItem.scan()) == []
