@@ -113,3 +113,19 @@ def test_every_event_is_recorded_once_in_the_audit_trail(stack, handlers, api, s
     # EventBridge times have a one-second resolution: both events may share a second.
     assert sorted(e["event"] for e in trail) == ["MessagePublished", "MessageRead"]
     assert all(e["detail"]["recipient"]["enterpriseNumber"] == RECIPIENT for e in trail)
+
+
+def test_evidence_is_archived_once_under_object_lock(stack, handlers, api, sender_token):
+    message_id = api.publish(sender_token, publication()).json()["messageId"]
+    event = sqs_event(stack, stack.evidence_queue)
+    handlers["record_evidence"](event, None)
+    handlers["record_evidence"](event, None)
+    bucket = stack.environment["EBOX_EVIDENCE_BUCKET"]
+    versions = stack.s3.list_object_versions(Bucket=bucket, Prefix=f"evidence/{message_id}/").get("Versions", [])
+    keys = sorted(v["Key"] for v in versions)
+    assert keys == [f"evidence/{message_id}/0001-SubmissionAcceptance.jws",
+                    f"evidence/{message_id}/0002-ContentConsignment.jws"]
+    head = stack.s3.head_object(Bucket=bucket, Key=keys[0])
+    assert head["ObjectLockMode"] == "COMPLIANCE"
+    stored = stack.s3.get_object(Bucket=bucket, Key=keys[0])["Body"].read().decode()
+    assert stored == stack.services.index.evidence(message_id)[0].jws

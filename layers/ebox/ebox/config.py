@@ -18,6 +18,7 @@ CONTENT_KEY_ID = "EBOX_CONTENT_KEY_ID"
 TOKEN_SIGNING_KEY_ID = "EBOX_TOKEN_SIGNING_KEY_ID"
 EVIDENCE_KEY_ID = "EBOX_EVIDENCE_KEY_ID"
 EVIDENCE_BUCKET = "EBOX_EVIDENCE_BUCKET"
+TSA_URL = "EBOX_TSA_URL"
 EVENT_BUS = "EBOX_EVENT_BUS"
 MAIL_FROM = "EBOX_MAIL_FROM"
 TOKEN_ISSUER = "EBOX_TOKEN_ISSUER"
@@ -46,6 +47,7 @@ class Config:
     token_signing_key_id: str
     evidence_key_id: str
     evidence_bucket: str
+    tsa_url: str | None
     event_bus: str
     mail_from: str
     token_issuer: str
@@ -77,6 +79,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         token_signing_key_id=env.get(TOKEN_SIGNING_KEY_ID, ""),
         evidence_key_id=env.get(EVIDENCE_KEY_ID, ""),
         evidence_bucket=env.get(EVIDENCE_BUCKET, ""),
+        tsa_url=env.get(TSA_URL) or None,
         event_bus=env.get(EVENT_BUS, "default"),
         mail_from=env.get(MAIL_FROM, "no-reply@ebox.example"),
         token_issuer=env.get(TOKEN_ISSUER, "urn:ebox:local-issuer"),

@@ -94,6 +94,21 @@ class Services:
         return KmsEs256Signer(self.client("kms"), key_id=self.config.evidence_key_id)
 
     @cached_property
+    def evidence_archive(self) -> Any:
+        from ebox.adapters.evidence_archive import S3EvidenceArchive
+
+        return S3EvidenceArchive(self.client("s3"), bucket=self.config.evidence_bucket)
+
+    @cached_property
+    def timestamper(self) -> Any:
+        """The RFC 3161 client of the configured TSA, or None when none is configured."""
+        if not self.config.tsa_url:
+            return None
+        from ebox.adapters.timestamping import Rfc3161Timestamper
+
+        return Rfc3161Timestamper(self.config.tsa_url)
+
+    @cached_property
     def token_verifier(self) -> Any:
         from ebox.adapters.token_verifier import JwtVerifier
 

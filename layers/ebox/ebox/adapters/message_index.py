@@ -166,6 +166,18 @@ class DynamoMessageIndex:
             return ChainHead.empty()
         return ChainHead(int(item.sequence), item.record_hash)
 
+    def unarchived_evidence(self, message_id: str) -> list[SignedEvidence]:
+        return [
+            SignedEvidence(i.evidence_id, message_id, int(i.sequence), EvidenceEvent(i.event), i.jws)
+            for i in EvidenceItem.query(message_key(message_id), EvidenceItem.sk.startswith("EVIDENCE#"),
+                                        consistent_read=True)
+            if not i.archived
+        ]
+
+    def mark_archived(self, record: SignedEvidence) -> None:
+        EvidenceItem(message_key(record.message_id), f"EVIDENCE#{record.sequence:04d}").update(
+            actions=[EvidenceItem.archived.set(True)])
+
     def evidence(self, message_id: str) -> list[SignedEvidence]:
         return [
             SignedEvidence(i.evidence_id, message_id, int(i.sequence), EvidenceEvent(i.event), i.jws)
