@@ -9,8 +9,9 @@ from chalice import Chalice, Response
 from chalice.app import Request
 from ebox.api import auth, views
 from ebox.api.publishing import publish_request
+from ebox.api.requests import accept_flag
 from ebox.api.routing import guarded_routes, json_response, proxy_handler
-from ebox.domain import access
+from ebox.domain import access, qualified_delivery
 from ebox.domain.consultation import Consultation, page_request
 from ebox.domain.evidence_access import evidence_for, evidence_view
 from ebox.domain.validity import format_timestamp
@@ -119,6 +120,16 @@ def get_attachment_content(messageId: str, attachmentId: str) -> Response:  # no
         "Content-Disposition": disposition,
         "Repr-Digest": f"sha-256=:{_standard_base64(attachment.sha256_b64url)}:",  # RFC 9530
     })
+
+
+@route("/messageRegistry/v3/ebox/messages/{messageId}/acceptance", methods=["POST"], content_types=ANY_BODY)
+def answer_registered_message(messageId: str) -> Response:  # noqa: N803
+    """Qualified registered mail: the recipient accepts ({"accept": true}) or refuses it."""
+    svc = services()
+    accept = accept_flag(_body())
+    message = _consultation(access.MESSAGES_FULL).message(messageId)
+    qualified_delivery.answer(message, accept=accept, states=svc.delivery_states, workflow=svc.workflow)
+    return json_response({"messageId": messageId, "answer": "accepted" if accept else "refused"}, status=202)
 
 
 @route("/evidence/keys", methods=["GET"])

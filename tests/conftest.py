@@ -29,11 +29,19 @@ class Stack:
 
 
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
-    """Every resource of template.yaml, created in moto by the local stack's provisioner."""
+def stack_parameters() -> dict[str, str]:
+    """Template parameter overrides; a test module redefines this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch, stack_parameters: dict[str, str]) -> Iterator[Stack]:
+    """Every resource of template.yaml, created in moto by the local stack's provisioner, with the
+    handlers run for real when Step Functions or EventBridge invoke them."""
     from ebox.adapters.aws_clients import reset_clients
     from ebox.registry_import import import_registry
     from ebox.wiring import reset_services, services
+    from ebox_local import moto_bridges
     from ebox_local.provisioning import provision_template
     from moto import mock_aws
 
@@ -42,9 +50,10 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws(config=MOTO_CONFIG):
-        provisioned = provision_template(TEMPLATE)
+        provisioned = provision_template(TEMPLATE, stack_parameters)
         for name, value in provisioned.environment.items():
             monkeypatch.setenv(name, value)
+        moto_bridges.install(provisioned)
         reset_clients()
         reset_services()
         svc = services()
@@ -59,6 +68,7 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
             notification_queue=provisioned.queue_url("NotificationQueue"),
             evidence_queue=provisioned.queue_url("EvidenceQueue"),
         )
+        moto_bridges.uninstall()
         reset_services()
         reset_clients()
 

@@ -82,7 +82,7 @@ def test_state_machine_substitutions_match_the_definition_placeholders(template,
     raw_machines = _of_type(template, "AWS::Serverless::StateMachine")
     machines = _of_type(transformed, "AWS::StepFunctions::StateMachine")
     assert raw_machines and set(machines) == set(raw_machines)
-    resources = set(transformed["Resources"])
+    resources = set(transformed["Resources"]) | set(transformed.get("Parameters", {}))
     problems = []
     for name, machine in machines.items():
         props = machine["Properties"]
@@ -96,7 +96,7 @@ def test_state_machine_substitutions_match_the_definition_placeholders(template,
         for key, value in substitutions.items():
             target = _ref_or_getatt_target(value)
             if not isinstance(value, str) and target not in resources:
-                problems.append(f"{name}: substitution {key} = {value} names no resource")
+                problems.append(f"{name}: substitution {key} = {value} names no resource or parameter")
         # The deployed definition is the ASL file, untouched.
         source = raw_machines[name]["Properties"].get("DefinitionUri")
         if isinstance(source, str):

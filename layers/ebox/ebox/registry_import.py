@@ -43,7 +43,8 @@ def import_registry(
         registry.save_sender_organization(SenderOrganization(org, item["shortName"], item.get("longName")))
         for app in item.get("applications", []):
             registry.save_sender_application(
-                SenderApplication(org, app["applicationId"], app["name"], frozenset(app["messageTypeIds"]))
+                SenderApplication(org, app["applicationId"], app["name"], frozenset(app["messageTypeIds"]),
+                                  frozenset(app.get("registeredMailTypes", [])))
             )
         counts["senderOrganizations"] += 1
     for item in data.get("enterprises", []):

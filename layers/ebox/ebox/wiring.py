@@ -94,6 +94,18 @@ class Services:
         return KmsEs256Signer(self.client("kms"), key_id=self.config.evidence_key_id)
 
     @cached_property
+    def delivery_states(self) -> Any:
+        from ebox.adapters.message_index import DynamoDeliveryStates
+
+        return DynamoDeliveryStates(self._tables_bound)
+
+    @cached_property
+    def workflow(self) -> Any:
+        from ebox.adapters.workflow import StepFunctionsWorkflow
+
+        return StepFunctionsWorkflow(self.client("stepfunctions"))
+
+    @cached_property
     def evidence_archive(self) -> Any:
         from ebox.adapters.evidence_archive import S3EvidenceArchive
 

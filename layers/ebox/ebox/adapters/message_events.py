@@ -26,6 +26,7 @@ def published_detail(message: Message) -> dict[str, Any]:
         "receiptDate": message.receipt_date,
         "expirationDate": message.expiration_date,
         "registeredMail": message.is_registered_mail,
+        "registeredMailType": message.registered_mail_type or "simple",
         "documents": [
             {"attachmentId": a.attachment_id, "sha256": a.sha256_b64url, "size": a.size} for a in message.attachments
         ],
@@ -50,6 +51,17 @@ class EventBridgeMessageEvents:
                 "readAt": when,
             },
         )
+
+    def delivery_concluded(self, message: Message, detail_type: str, outcome: str) -> None:
+        """What the sender subscribes to: the end of a qualified delivery."""
+        self._put(detail_type, {
+            "messageId": message.message_id,
+            "recipient": {"eboxType": "enterprise", "enterpriseNumber": message.recipient},
+            "senderOrganizationId": message.sender_organization_id,
+            "senderApplicationId": message.sender_application_id,
+            "outcome": outcome,
+            "evidence": f"/messageRegistry/v3/ebox/messages/{message.message_id}/evidences",
+        })
 
     def _put(self, detail_type: str, detail: dict[str, Any]) -> None:
         entry = {"Source": SOURCE, "DetailType": detail_type, "Detail": json.dumps(detail), "EventBusName": self._bus}

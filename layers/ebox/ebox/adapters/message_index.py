@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
@@ -59,6 +60,7 @@ class DynamoMessageIndex:
             document=message_to_record(message),
             read_status=False,
             visible=True,
+            delivery_state=message.delivery_state,
             expires_at=expires + EXPIRED_MESSAGE_GRACE_SECONDS,
         )
         summary = EboxSummaryItem(ebox_key(message.recipient), "SUMMARY")
@@ -214,4 +216,39 @@ def _append_evidence(transaction: TransactWrite, message_id: str, head: ChainHea
 
 
 def _to_message(item: MessageItem) -> Message:
-    return message_from_record(item.document, read_status=bool(item.read_status), visible=bool(item.visible))
+    return message_from_record(item.document, read_status=bool(item.read_status), visible=bool(item.visible),
+                               delivery_state=item.delivery_state)
+
+
+class DynamoDeliveryStates:
+    """Qualified mail's delivery state on the message item, moved together with its evidence."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def move(self, enterprise_number: str, message_id: str, *, expected: str, new: str,
+             evidence: list[SignedEvidence], task_token: str | None = None) -> bool:
+        """Moves the state from ``expected`` to ``new`` with the records; False if it was not ``expected``."""
+        item = MessageItem(ebox_key(enterprise_number), message_key(message_id))
+        actions: list[Any] = [
+            MessageItem.delivery_state.set(new),
+            MessageItem.task_token.set(task_token) if task_token else MessageItem.task_token.remove(),
+        ]
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                transaction.update(item, actions=actions, condition=MessageItem.delivery_state == expected)
+                if evidence:
+                    _append_evidence(transaction, message_id, ChainHead(evidence[0].sequence - 1, None), evidence)
+        except TransactWriteError as error:
+            reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                return False
+            raise TransientError(f"could not record the delivery of {message_id}") from error
+        return True
+
+    def task_token(self, enterprise_number: str, message_id: str) -> str | None:
+        try:
+            item = MessageItem.get(ebox_key(enterprise_number), message_key(message_id), consistent_read=True)
+        except DoesNotExist:
+            return None
+        return item.task_token

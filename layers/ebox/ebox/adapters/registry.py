@@ -78,6 +78,7 @@ class DynamoRegistry:
             application_id=application_id,
             name=item.name,
             message_type_ids=frozenset(item.message_type_ids or ()),
+            registered_mail_types=frozenset(item.registered_mail_types or ()),
         )
 
     def sender_organization(self, organization_id: str) -> SenderOrganization | None:
@@ -130,6 +131,7 @@ class DynamoRegistry:
             f"APP#{application.application_id}",
             name=application.name,
             message_type_ids=set(application.message_type_ids),
+            registered_mail_types=set(application.registered_mail_types) or None,
         ).save()
 
     def save_message_type(self, message_type: MessageType) -> None:

@@ -72,6 +72,7 @@ class SenderApplicationItem(_Keyed):
 
     name = JSONAttribute()
     message_type_ids = UnicodeSetAttribute()
+    registered_mail_types = UnicodeSetAttribute(null=True)
 
 
 class MessageTypeItem(_Keyed):
@@ -102,6 +103,8 @@ class MessageItem(_Keyed):
     visible = BooleanAttribute(default=True)
     read_at = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
+    delivery_state = UnicodeAttribute(null=True)
+    task_token = UnicodeAttribute(null=True)
 
 
 class EboxSummaryItem(_Keyed):

@@ -19,6 +19,8 @@ HTTP_STATUS: dict[type[errors.EboxError], int] = {
     errors.DigestDoNotMatch: 400,
     errors.Unauthenticated: 401,
     errors.MissingScope: 403,
+    errors.AcceptanceRequired: 403,
+    errors.AcceptanceClosed: 409,
     errors.NotFound: 404,
     errors.DuplicatePublication: 409,
     errors.PayloadTooLarge: 413,

@@ -41,6 +41,8 @@ def attachment_view(message_id: str, attachment: StoredAttachment) -> dict[str, 
 
 
 def attachments_view(message: Message) -> dict[str, Any]:
+    if message.content_withheld:
+        return {"items": [], "totalItems": 0}
     items = [attachment_view(message.message_id, a) for a in message.attachments]
     return {"items": items, "totalItems": len(items)}
 
@@ -59,8 +61,12 @@ def message_view(message: Message) -> dict[str, Any]:
         "senderApplicationId": message.sender_application_id,
         "bodyMainContent": message.is_body_main_content,
         "replyAuthorized": message.is_reply_authorized,
-        "attachments": attachments_view(message),
+        "attachments": {"items": [], "totalItems": 0} if message.content_withheld else attachments_view(message),
     }
+    if message.registered_mail_type:
+        view["registeredMailType"] = message.registered_mail_type
+    if message.delivery_state:
+        view["deliveryState"] = message.delivery_state
     if message.original_message_id:
         view["originalMessageId"] = message.original_message_id
     if message.for_the_attention_of:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ebox.domain.documents import sha256_b64url
-from ebox.domain.errors import InvalidInput, NotFound
+from ebox.domain.errors import AcceptanceRequired, InvalidInput, NotFound
 from ebox.domain.evidence import EvidenceEvent, sign_events
 from ebox.domain.message import Message, StoredAttachment
 from ebox.domain.ports import ContentStore, EboxSummary, EvidenceSigner, MessageEvents, MessageIndex
@@ -36,6 +36,14 @@ def page_request(page: str | None, page_size: str | None) -> tuple[int, int]:
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput(f"pageSize must be between 1 and {MAX_PAGE_SIZE}")
     return number, size
+
+
+def _require_consent(message: Message) -> None:
+    if message.content_withheld:
+        raise AcceptanceRequired(
+            f"message {message.message_id} is qualified registered mail: accept it first "
+            f"(POST /messageRegistry/v3/ebox/messages/{message.message_id}/acceptance)"
+        )
 
 
 class Consultation:
@@ -70,6 +78,7 @@ class Consultation:
     def attachment_content(self, message_id: str, attachment_id: str, *, now: str) -> tuple[StoredAttachment, bytes]:
         """The exact bytes published, checked against their digest; opening the main content reads it."""
         message, attachment = self.attachment(message_id, attachment_id)
+        _require_consent(message)
         data = self._content.open_document(attachment)
         if sha256_b64url(data) != attachment.sha256_b64url:
             raise ContentIntegrityError(f"attachment {attachment_id} of {message_id} fails its digest check")
@@ -79,6 +88,7 @@ class Consultation:
 
     def body(self, message_id: str, *, now: str) -> dict[str, str]:
         message = self.message(message_id)
+        _require_consent(message)
         if message.body is None:
             raise NotFound(f"message {message_id} has no body")
         if message.is_body_main_content:

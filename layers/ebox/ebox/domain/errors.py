@@ -73,6 +73,18 @@ class NotFound(EboxError):
     code = "NOT_FOUND"
 
 
+class AcceptanceRequired(EboxError):
+    """Qualified registered mail: the content is shown once the recipient has accepted the message."""
+
+    code = "ACCEPTANCE_REQUIRED"
+
+
+class AcceptanceClosed(EboxError):
+    """The message awaits no answer (not qualified, already answered, or its acceptance window closed)."""
+
+    code = "ACCEPTANCE_CLOSED"
+
+
 class DuplicatePublication(EboxError):
     """The Idempotency-Key was already used for this very publication."""
 

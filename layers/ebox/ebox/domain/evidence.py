@@ -27,6 +27,7 @@ class EvidenceEvent(Enum):
     SUBMISSION_REJECTION = "SubmissionRejection"
     CONTENT_CONSIGNMENT = "ContentConsignment"
     NOTIFICATION_FOR_ACCEPTANCE = "NotificationForAcceptance"
+    NOTIFICATION_FOR_ACCEPTANCE_FAILURE = "NotificationForAcceptanceFailure"
     ACCEPTANCE_BY_RECIPIENT = "AcceptanceByRecipient"
     REJECTION_BY_RECIPIENT = "RejectionByRecipient"
     ACCEPTANCE_REJECTION_EXPIRY = "AcceptanceRejectionExpiry"
@@ -93,6 +94,7 @@ def evidence_payload(
         },
         "recipient": {"eboxType": "enterprise", "enterpriseNumber": message.recipient},
         "registeredMail": message.is_registered_mail,
+        "registeredMailType": message.registered_mail_type or "simple",
         "documents": [
             {"attachmentId": a.attachment_id, "fileName": a.file_name, "digestMethod": "sha_256",
              "digestValue": a.sha256_b64url}

@@ -44,6 +44,7 @@ class MessageToPublish:
     is_reply_authorized: bool
     is_registered_mail: bool
     attachments: tuple[AttachmentToPublish, ...]
+    registered_mail_type: str | None = None  # v3 extension: "registered" | "qualified"
     expiration_date: str | None = None
     original_message_id: str | None = None
     for_the_attention_of: dict[str, Any] | None = None
@@ -126,6 +127,13 @@ class Message:
     for_the_attention_of: dict[str, Any] | None = None
     business_data: list[dict[str, Any]] = field(default_factory=list)
     recipient_has_digital_ebox: bool = True
+    registered_mail_type: str | None = None
+    delivery_state: str | None = None  # qualified mail: awaiting_acceptance | accepted | refused | expired
+
+    @property
+    def content_withheld(self) -> bool:
+        """Qualified mail shows its content only once the recipient accepted it (consent mode)."""
+        return self.registered_mail_type == "qualified" and self.delivery_state != "accepted"
 
     @property
     def total_size(self) -> int:

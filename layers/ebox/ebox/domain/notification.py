@@ -40,7 +40,10 @@ def new_document_email(
         f"From / Van / De: {sender}\n"
         f"Subject / Onderwerp / Objet: {subject}\n"
         f"Received: {detail['receiptDate']} - available until {detail['expirationDate']}\n"
-        f"Message id: {detail['messageId']}\n\n"
-        f"Consult it in your e-Box. This e-mail never contains the document itself.\n"
+        f"Message id: {detail['messageId']}\n"
+        + ("Registered mail: accept or refuse it in your e-Box before its window closes.\n"
+           if detail.get("registeredMailType") == "qualified" else "")
+        + "\n"
+        "Consult it in your e-Box. This e-mail never contains the document itself.\n"
     )
     return Email(to=to, subject=f"e-Box: {sender} - {subject}"[:200], text=text)

@@ -53,6 +53,10 @@ def check_sender(request: MessageToPublish, authenticated_org: str, registry: Re
             f"organisation {sender.enterprise_number}, application '{sender.application_id}' and message type "
             f"'{request.message_type_id}' are not a registered sender trio"
         )
+    if request.registered_mail_type and request.registered_mail_type not in application.registered_mail_types:
+        raise InvalidSender(
+            f"application '{sender.application_id}' is not registered to send {request.registered_mail_type} mail"
+        )
     message_type = registry.message_type(request.message_type_id)
     if message_type is None:
         raise InvalidSender(f"message type '{request.message_type_id}' is not registered")
@@ -108,6 +112,8 @@ def compose_message(
         is_body_main_content=request.is_body_main_content,
         is_reply_authorized=request.is_reply_authorized,
         is_registered_mail=request.is_registered_mail,
+        registered_mail_type=request.registered_mail_type,
+        delivery_state="awaiting_acceptance" if request.registered_mail_type == "qualified" else None,
         original_message_id=request.original_message_id,
         for_the_attention_of=request.for_the_attention_of,
         business_data=list(request.business_data),

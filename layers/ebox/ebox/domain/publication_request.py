@@ -56,13 +56,29 @@ def message_from_dict(data: dict[str, Any]) -> MessageToPublish:
         body=body,
         is_body_main_content=is_body_main,
         is_reply_authorized=_bool(data, "isReplyAuthorized", "replyAuthorized"),
-        is_registered_mail=_bool(data, "isRegisteredMail", "registeredMail"),
+        is_registered_mail=_bool(data, "isRegisteredMail", "registeredMail") or _registered_type(data) is not None,
+        registered_mail_type=_registered_type(data),
         attachments=attachments,
         expiration_date=_optional_string(data, "expirationDate"),
         original_message_id=_optional_string(data, "originalMessageId"),
         for_the_attention_of=_optional_object(data, "forTheAttentionOf"),
         business_data=tuple(_business_data(item) for item in _list(data, "businessDataList")),
     )
+
+
+REGISTERED_MAIL_TYPES = ("registered", "qualified")
+
+
+def _registered_type(data: dict[str, Any]) -> str | None:
+    """`registeredMailType` (our v3 extension): "qualified" asks for the recipient's acceptance."""
+    value = data.get("registeredMailType")
+    if value is None:
+        return "registered" if _bool(data, "isRegisteredMail", "registeredMail") else None
+    if value not in REGISTERED_MAIL_TYPES:
+        raise InvalidInput(f"registeredMailType must be one of {', '.join(REGISTERED_MAIL_TYPES)}")
+    if data.get("isRegisteredMail", data.get("registeredMail", True)) is False:
+        raise InvalidInput("registeredMailType is given but isRegisteredMail is false")
+    return str(value)
 
 
 def _sender(data: dict[str, Any]) -> Sender:

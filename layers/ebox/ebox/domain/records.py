@@ -22,6 +22,7 @@ def message_to_record(message: Message) -> dict[str, Any]:
         "isBodyMainContent": message.is_body_main_content,
         "isReplyAuthorized": message.is_reply_authorized,
         "isRegisteredMail": message.is_registered_mail,
+        "registeredMailType": message.registered_mail_type,
         "originalMessageId": message.original_message_id,
         "forTheAttentionOf": message.for_the_attention_of,
         "businessData": message.business_data,
@@ -31,7 +32,7 @@ def message_to_record(message: Message) -> dict[str, Any]:
 
 
 def message_from_record(
-    record: dict[str, Any], *, read_status: bool = False, visible: bool = True
+    record: dict[str, Any], *, read_status: bool = False, visible: bool = True, delivery_state: str | None = None
 ) -> Message:
     return Message(
         message_id=record["messageId"],
@@ -47,6 +48,8 @@ def message_from_record(
         is_body_main_content=record["isBodyMainContent"],
         is_reply_authorized=record["isReplyAuthorized"],
         is_registered_mail=record["isRegisteredMail"],
+        registered_mail_type=record.get("registeredMailType"),
+        delivery_state=delivery_state,
         original_message_id=record.get("originalMessageId"),
         for_the_attention_of=record.get("forTheAttentionOf"),
         business_data=list(record.get("businessData") or []),

@@ -39,6 +39,7 @@ class SenderApplication:
     application_id: str
     name: TranslatedString
     message_type_ids: frozenset[str]
+    registered_mail_types: frozenset[str] = frozenset()  # which of "registered", "qualified" it may send
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,32 @@
+"""Step Functions' side of qualified mail: resuming the execution that waits for the recipient."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ebox.domain.errors import AcceptanceClosed, TransientError
+
+REFUSED_ERROR = "MessageRefused"
+CLOSED = {"TaskTimedOut", "TaskDoesNotExist", "InvalidToken"}
+
+
+class StepFunctionsWorkflow:
+    def __init__(self, sfn_client: Any) -> None:
+        self._sfn = sfn_client
+
+    def answer(self, task_token: str, *, accept: bool) -> None:
+        try:
+            if accept:
+                self._sfn.send_task_success(taskToken=task_token, output=json.dumps({"accepted": True}))
+            else:
+                self._sfn.send_task_failure(taskToken=task_token, error=REFUSED_ERROR,
+                                            cause="the recipient refused the message")
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in CLOSED:
+                raise AcceptanceClosed("the acceptance window of this message has closed") from None
+            raise TransientError(f"the delivery workflow did not take the answer: {error}") from error
+        except BotoCoreError as error:
+            raise TransientError(f"the delivery workflow is unreachable: {error}") from error
