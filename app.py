@@ -9,11 +9,12 @@ from chalice import Chalice, Response
 from chalice.app import Request
 from ebox.api import auth, views
 from ebox.api.publishing import publish_request
-from ebox.api.requests import accept_flag
+from ebox.api.requests import accept_flag, json_body
 from ebox.api.routing import guarded_routes, json_response, proxy_handler
 from ebox.domain import access, qualified_delivery
 from ebox.domain.consultation import Consultation, page_request
 from ebox.domain.evidence_access import evidence_for, evidence_view
+from ebox.domain.message_status import parse_status_queries, statuses
 from ebox.domain.validity import format_timestamp
 from ebox.wiring import services
 
@@ -130,6 +131,14 @@ def answer_registered_message(messageId: str) -> Response:  # noqa: N803
     message = _consultation(access.MESSAGES_FULL).message(messageId)
     qualified_delivery.answer(message, accept=accept, states=svc.delivery_states, workflow=svc.workflow)
     return json_response({"messageId": messageId, "answer": "accepted" if accept else "refused"}, status=202)
+
+
+@route("/messageRegistry/v2/searchMessageStatus", methods=["POST"], content_types=ANY_BODY)
+def search_message_status() -> Response:
+    svc = services()
+    principal = auth.bearer_principal(_headers(), svc, access.PUBLISH)
+    keys = parse_status_queries(json_body(_body()))
+    return json_response(statuses(principal.enterprise_number, keys, svc.index))
 
 
 @route("/evidence/keys", methods=["GET"])

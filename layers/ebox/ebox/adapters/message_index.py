@@ -127,6 +127,11 @@ class DynamoMessageIndex:
         )
         return [_to_message(item) for item in items[(page - 1) * page_size : wanted]]
 
+    def many(self, keys: list[tuple[str, str]]) -> list[Message]:
+        """Messages by (e-Box, messageId), in one BatchGetItem per hundred; unknown keys are skipped."""
+        items = MessageItem.batch_get([(ebox_key(ebox), message_key(mid)) for ebox, mid in keys])
+        return [_to_message(item) for item in items]
+
     def summary(self, enterprise_number: str) -> EboxSummary:
         try:
             item = EboxSummaryItem.get(ebox_key(enterprise_number), "SUMMARY")

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ebox.domain.errors import InvalidInput
+
+
+def json_body(body: bytes) -> Any:
+    try:
+        return json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("the body is not valid JSON") from None
 
 
 def accept_flag(body: bytes) -> bool:

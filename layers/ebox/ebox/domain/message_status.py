@@ -1,0 +1,49 @@
+"""`searchMessageStatus` (v2.1): a sender asks what became of its messages."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ebox.domain.enterprise_number import normalise_enterprise_number
+from ebox.domain.errors import InvalidInput
+from ebox.domain.message import Message
+
+MAX_QUERIES = 100
+
+
+class MessageLookup(Protocol):
+    def many(self, keys: list[tuple[str, str]]) -> list[Message]: ...
+
+
+def parse_status_queries(data: Any) -> list[tuple[str, str]]:
+    """`[{messageId, eboxId: {eboxType: "enterprise", eboxIdValue}}]` → (enterprise number, messageId)."""
+    if not isinstance(data, list) or not data:
+        raise InvalidInput("the body is a list of {messageId, eboxId: {eboxType, eboxIdValue}}")
+    if len(data) > MAX_QUERIES:
+        raise InvalidInput(f"at most {MAX_QUERIES} messages per request")
+    keys = []
+    for index, item in enumerate(data):
+        ebox = item.get("eboxId") if isinstance(item, dict) else None
+        if not isinstance(ebox, dict) or not isinstance(item.get("messageId"), str):
+            raise InvalidInput(f"item {index}: messageId and eboxId are required")
+        if ebox.get("eboxType", "enterprise") != "enterprise":
+            raise InvalidInput(f"item {index}: only enterprise e-Boxes are served here")
+        keys.append((normalise_enterprise_number(str(ebox.get("eboxIdValue", ""))), item["messageId"]))
+    return list(dict.fromkeys(keys))
+
+
+def statuses(sender_org: str, keys: list[tuple[str, str]], lookup: MessageLookup) -> list[dict[str, Any]]:
+    """The status of each of the sender's own messages; other senders' messages are left out, as if
+    they did not exist."""
+    return [
+        {
+            "messageId": m.message_id,
+            "eboxId": {"eboxType": "enterprise", "eboxIdValue": m.recipient},
+            "expirationDate": m.expiration_date,
+            "readStatus": m.read_status,
+            "visible": m.visible,
+            **({"deliveryState": m.delivery_state} if m.delivery_state else {}),
+        }
+        for m in lookup.many(keys)
+        if m.sender_organization_id == sender_org
+    ]
