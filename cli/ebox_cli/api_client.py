@@ -104,6 +104,13 @@ class Client:
     def content(self, href: str) -> bytes:
         return bytes(self._request("GET", href, headers=self._auth()).content)
 
+    def evidences(self, message_id: str) -> list[dict[str, Any]]:
+        return list(self._request("GET", f"/messageRegistry/v3/ebox/messages/{message_id}/evidences",
+                                  headers=self._auth()).json()["items"])
+
+    def evidence_keys(self) -> dict[str, Any]:
+        return dict(self._request("GET", "/evidence/keys").json())
+
     def mail(self) -> list[dict[str, Any]]:
         return list(self._request("GET", "/local/mail").json())
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ebox_cli.api_client import ApiError, Client, Unreachable, message_to_publish, sha256_b64url
-from ebox_cli.output import console, inbox_table, mail_table, message_panel
+from ebox_cli.output import console, evidence_table, inbox_table, mail_table, message_panel
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
 
@@ -126,6 +126,39 @@ def _body_or_none(client: Client, message_id: str) -> dict[str, str] | None:
         if error.status == 404:
             return None
         raise
+
+
+evidence_app = typer.Typer(help="Signed evidence of a message's delivery.", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+
+
+@evidence_app.command("verify")
+def verify_evidence(
+    source: Annotated[str, typer.Argument(help="a message id (fetched from the API), or a JSON file saved "
+                                               "from its /evidences answer")],
+    document: Annotated[list[Path], typer.Option("--document", exists=True, dir_okay=False,
+                                                 help="a document whose digest must be in the records")] = [],  # noqa: B006
+    jwks_file: Annotated[Path | None, typer.Option("--jwks", exists=True, dir_okay=False,
+                                                   help="trusted keys (default: the API's /evidence/keys)")] = None,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = "", client_secret: Secret = "",
+) -> None:
+    """Check every signature, the chain of records and the documents' digests; say plainly what holds."""
+    from ebox_cli.evidence_check import verify_records
+
+    client = Client(api, client_id, client_secret)
+    path = Path(source)
+    items = json.loads(path.read_text())["items"] if path.is_file() else _call(lambda: client.evidences(source))
+    jwks = json.loads(jwks_file.read_text()) if jwks_file else _call(client.evidence_keys)
+    verdict = verify_records([i["jws"] if isinstance(i, dict) else str(i) for i in items], jwks, document)
+    out = console()
+    out.print(evidence_table(verdict.rows))
+    for problem in verdict.problems:
+        out.print(f"[red]✗[/red] {problem}")
+    if verdict.ok:
+        out.print(f"[green]✓ all {len(items)} records are signed by a trusted key, chained in order and "
+                  "unaltered[/green]")
+        return
+    raise typer.Exit(code=1)
 
 
 @app.command()

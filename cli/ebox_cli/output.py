@@ -59,5 +59,14 @@ def mail_table(mails: list[dict[str, Any]]) -> Table:
     return table
 
 
+def evidence_table(rows: list[tuple[str, str, bool, str]]) -> Table:
+    table = Table(title="Evidence check")
+    for column in ("record", "event", "", "what"):
+        table.add_column(column, overflow="fold")
+    for record, event, ok, what in rows:
+        table.add_row(record, event, "[green]✓[/green]" if ok else "[red]✗[/red]", what)
+    return table
+
+
 def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, soft_wrap=True)

@@ -151,3 +151,45 @@ def test_cli_refuses_to_publish_to_an_unregistered_enterprise(base_url, tmp_path
                                       "--client-secret", "demo-sender-secret"])
     assert result.exit_code == 1
     assert "INVALID_INPUT" in result.output and "0477700056" in result.output
+
+
+def test_cli_verifies_evidence_and_says_what_does_not_hold(base_url, tmp_path, monkeypatch):
+    import json
+
+    from ebox_cli.commands import app as cli
+
+    monkeypatch.setenv("EBOX_API_URL", base_url)
+    monkeypatch.setenv("COLUMNS", "250")  # one table row per line, whatever the terminal
+    document = tmp_path / "avis.pdf"
+    document.write_bytes(PDF)
+    sender = ["--client-id", "demo-sender", "--client-secret", "demo-sender-secret"]
+    runner = CliRunner()
+    published = runner.invoke(cli, ["publish", "--to", "0852093431", "--subject", "Preuve", str(document),
+                                    "--json", *sender])
+    message_id = json.loads(published.stdout)["messageId"]
+
+    good = runner.invoke(cli, ["evidence", "verify", message_id, "--document", str(document), *sender])
+    assert good.exit_code == 0, good.output
+    assert "SubmissionAcceptance" in good.output and "all 2 records" in good.output
+
+    token = requests.post(f"{base_url}/oauth/token", data={"grant_type": "client_credentials",
+                                                          "client_id": "demo-sender",
+                                                          "client_secret": "demo-sender-secret"}).json()
+    saved = requests.get(f"{base_url}/messageRegistry/v3/ebox/messages/{message_id}/evidences",
+                         headers={"Authorization": f"Bearer {token['access_token']}"}, timeout=30).json()
+    dropped = tmp_path / "dropped.json"
+    dropped.write_text(json.dumps({"items": saved["items"][1:]}))
+    missing = runner.invoke(cli, ["evidence", "verify", str(dropped), *sender])
+    assert missing.exit_code == 1 and "chain at record 1" in missing.output
+
+    head, payload, signature = saved["items"][0]["jws"].split(".")
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps({"items": [{"jws": f"{head}.{payload[:-4]}AAAA.{signature}"},
+                                            saved["items"][1]]}))
+    tampered = runner.invoke(cli, ["evidence", "verify", str(forged), *sender])
+    assert tampered.exit_code == 1 and "signature does not hold" in tampered.output
+
+    other = tmp_path / "other.pdf"
+    other.write_bytes(b"%PDF-1.7 another document")
+    wrong_document = runner.invoke(cli, ["evidence", "verify", message_id, "--document", str(other), *sender])
+    assert wrong_document.exit_code == 1 and "in no evidence record" in wrong_document.output
