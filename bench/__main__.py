@@ -8,6 +8,7 @@ import logging
 from rich.console import Console
 from rich.table import Table
 
+from bench import qualified
 from bench.cold_import import cold_imports
 from bench.emulator import provisioned_emulator
 from bench.publication import calls_per_message, floor, publish_many
@@ -25,6 +26,7 @@ def main() -> None:
         publish_many(10)  # warm-up: caches, connections, KMS public key
         rate, calls = publish_many(args.messages)
         floor_rate = floor(args.messages, environment, PDF)
+        delivery_rows = qualified.run()
 
     table = Table(title=f"Publication through the emulator (moto server), {args.messages} messages of "
                         f"{len(PDF)} bytes, one client")
@@ -41,6 +43,13 @@ def main() -> None:
         table.add_row(service, str(per_message))
     console.print(table)
     console.print("  operations: " + ", ".join(f"{k} {v / args.messages:g}" for k, v in sorted(calls.items())))
+
+    table = Table(title="Evidence and Step Functions per message (3 messages per case)")
+    for column in ("case", "billed state transitions", "evidence records"):
+        table.add_column(column)
+    for case, transitions, records in delivery_rows:
+        table.add_row(case, f"{transitions:g}", f"{records:g}")
+    console.print(table)
 
     rows = cold_imports()
     baseline, baseline_client = rows[0][1], rows[0][2]

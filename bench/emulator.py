@@ -20,11 +20,13 @@ def _free_port() -> int:
 
 @contextmanager
 def provisioned_emulator() -> Iterator[dict[str, str]]:
-    """Yields the environment of the provisioned functions; AWS_ENDPOINT_URL points at the server."""
+    """Yields the environment of the provisioned functions; AWS_ENDPOINT_URL points at the server.
+    The acceptance window of qualified mail is 2 s, so that the expiry path can be measured."""
     import requests
     from ebox.adapters.aws_clients import reset_clients
     from ebox.registry_import import import_registry
     from ebox.wiring import reset_services, services
+    from ebox_local import moto_bridges
     from ebox_local.provisioning import provision_template
     from moto.server import ThreadedMotoServer
 
@@ -36,14 +38,16 @@ def provisioned_emulator() -> Iterator[dict[str, str]]:
                   json={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}, timeout=5)
     os.environ.update(AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
                       AWS_DEFAULT_REGION="eu-west-1", AWS_REGION="eu-west-1",
-                      AWS_REQUEST_CHECKSUM_CALCULATION="when_required")
+                      AWS_REQUEST_CHECKSUM_CALCULATION="when_required", MOTO_PORT=str(port))
     try:
-        provisioned = provision_template(ROOT / "template.yaml")
+        provisioned = provision_template(ROOT / "template.yaml", {"AcceptanceWindowSeconds": "2"})
         os.environ.update(provisioned.environment)
+        moto_bridges.install(provisioned)  # Step Functions' Lambda tasks run the real handlers
         reset_clients()
         reset_services()
         import_registry(json.loads((ROOT / "infra/demo/demo-data.json").read_text()), services().registry,
                         secret_iterations=1000)
         yield dict(provisioned.environment, AWS_ENDPOINT_URL=endpoint)
     finally:
+        moto_bridges.uninstall()
         server.stop()

@@ -30,7 +30,8 @@ def publish_many(count: int) -> tuple[float, Counter[str]]:
             answer = api.publish(token, body)
             assert answer.status == 201, answer.body
         elapsed = time.perf_counter() - start
-    return count / elapsed, calls
+        counted = Counter(calls)  # the hooked clients live on: keep only what these publications made
+    return count / elapsed, counted
 
 
 def floor(count: int, environment: dict[str, str], document: bytes) -> float:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -66,8 +67,10 @@ def _deliver(target: dict[str, Any], event: Any, provisioned: Provisioned, accou
     arn = target["Arn"]
     payload = json.loads(target["Input"]) if target.get("Input") else event
     if parse_arn(arn).service == "states":
+        # Named after the event, as EventBridge does: one execution per event, and moto needs a name.
+        name = str(event.get("id") or uuid.uuid4())
         execution = stepfunctions_backend(account, region).start_execution(
-            arn, name=None, execution_input=json.dumps(payload))  # type: ignore[arg-type]
+            arn, name=name, execution_input=json.dumps(payload))
         logger.info("event %s started %s", event.get("detail-type"), execution.execution_arn)
         return
     function = provisioned.function_by_name(arn)
