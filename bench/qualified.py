@@ -33,8 +33,9 @@ def _transitions(sfn: Any, message_id: str) -> int:
 
 def run(count: int = 3) -> list[tuple[str, float, float]]:
     """(case, transitions per message, evidence records per message)."""
-    from app import handler
     from ebox.wiring import services
+
+    from app import handler
 
     api = ApiCaller(handler)
     sender = api.token("demo-sender", "demo-sender-secret")

@@ -148,6 +148,9 @@ class FakeIndex:
         self.evidence_records[message_id].extend(evidence)
         return True
 
+    def record_rejection(self, record: SignedEvidence) -> None:
+        self.evidence_records[record.message_id] = [record]
+
     def evidence_head(self, message_id: str) -> ChainHead:
         records = self.evidence_records.get(message_id, [])
         return ChainHead(records[-1].sequence, records[-1].record_hash) if records else ChainHead.empty()
@@ -166,6 +169,9 @@ class RecordingEvents:
 
     def message_read(self, message: Message, when: str) -> None:
         self.read.append(message.message_id)
+
+    def message_rejected(self, message_id: str, sender: str, recipient: str, code: str) -> None:
+        self.published.append(f"rejected:{message_id}:{code}")
 
 
 class LocalSigner:

@@ -1,147 +1,183 @@
-"""A small client of the e-Box API for the `ebox` command (what an integrator's code would do)."""
+"""The e-Box API over HTTP, as an integrator's code would call it: one token per client, typed answers,
+and every failure turned into an `ebox_cli.errors` class."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import mimetypes
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import requests
 
+from ebox_cli.answers import (
+    Content,
+    EboxSummary,
+    IssuedToken,
+    Message,
+    MessagePage,
+    Published,
+    mail_list,
+    translated_body,
+)
+from ebox_cli.digests import header_digest
+from ebox_cli.errors import ApiError, ApiUnreachable, UnexpectedAnswer
+from ebox_cli.publication import Document
 
-class ApiError(Exception):
-    """The API answered with an error: its StatusMessage (or OAuth2 error) code and message."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-class Unreachable(Exception):
-    pass
-
-
-def sha256_b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-
-
-def media_type_of(path: Path) -> str:
-    guessed, _ = mimetypes.guess_type(path.name)
-    return guessed or "application/octet-stream"
+PUBLISH = "/messageRegistry/v3/ebox/messages"
+EBOX = "/messageRegistry/v2/ebox"
 
 
-@dataclass
-class Client:
-    base_url: str
+@dataclass(frozen=True)
+class Credentials:
     client_id: str
     client_secret: str
-    timeout: float = 60.0
 
-    def __post_init__(self) -> None:
-        self.base_url = self.base_url.rstrip("/")
-        self._session = requests.Session()
+
+class EboxClient:
+    def __init__(self, base_url: str, credentials: Credentials | None = None, *,
+                 session: requests.Session | None = None, timeout: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._credentials = credentials
+        self._session = session
+        self._timeout = timeout
         self._token: str | None = None
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        try:
-            response = self._session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
-        except requests.ConnectionError:
-            raise Unreachable(f"the e-Box API is not reachable at {self.base_url}") from None
-        if response.status_code >= 400:
-            raise _error_of(response)
-        return response
+    @property
+    def session(self) -> requests.Session:
+        if self._session is None:
+            self._session = requests.Session()
+        return self._session
 
-    def token(self, scope: str | None = None) -> str:
-        form = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret}
+    def token(self, scope: str | None = None) -> IssuedToken:
+        if self._credentials is None:
+            raise ValueError("this client was built without credentials")
+        form = {"grant_type": "client_credentials", "client_id": self._credentials.client_id,
+                "client_secret": self._credentials.client_secret}
         if scope:
             form["scope"] = scope
-        return str(self._request("POST", "/oauth/token", data=form).json()["access_token"])
+        return IssuedToken.from_json(_json(self._send("POST", "/oauth/token", authenticated=False, data=form)))
 
-    def _auth(self) -> dict[str, str]:
-        if self._token is None:
-            self._token = self.token()
-        return {"Authorization": f"Bearer {self._token}"}
+    def publish(self, message: dict[str, Any], documents: list[Document],
+                idempotency_key: str | None = None) -> Published:
+        parts: list[tuple[str, tuple[str | None, bytes, str]]] = [
+            ("messageToPublish", (None, json.dumps(message, ensure_ascii=False).encode(), "application/json"))]
+        parts += [(d.part_name, (d.file_name, d.data, d.media_type)) for d in documents]
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        return Published.from_json(_json(self._send("POST", PUBLISH, files=parts, headers=headers)))
 
-    def publish(self, message: dict[str, Any], files: list[Path], idempotency_key: str | None) -> dict[str, Any]:
-        parts: list[tuple[str, tuple[str | None, Any, str]]] = [
-            ("messageToPublish", (None, json.dumps(message), "application/json"))]
-        handles = []
+    def summary(self) -> EboxSummary:
+        return EboxSummary.from_json(_json(self._send("GET", EBOX)))
+
+    def messages(self, page: int, page_size: int) -> MessagePage:
+        answer = self._send("GET", f"{EBOX}/messages", params={"page": page, "pageSize": page_size})
+        return MessagePage.from_json(_json(answer))
+
+    def message(self, message_id: str) -> Message:
+        return Message.from_json(_json(self._send("GET", f"{EBOX}/messages/{_segment(message_id)}")))
+
+    def body(self, message_id: str) -> dict[str, str] | None:
+        """The message's body text; None when it has none. Reading a body that is the main content marks it read."""
         try:
-            for index, path in enumerate(files, start=1):
-                handle = path.open("rb")
-                handles.append(handle)
-                parts.append((f"upfile{index}", (path.name, handle, media_type_of(path))))
-            headers = self._auth()
-            if idempotency_key:
-                headers["Idempotency-Key"] = idempotency_key
-            return dict(self._request("POST", "/messageRegistry/v3/ebox/messages", files=parts,
-                                      headers=headers).json())
-        finally:
-            for handle in handles:
-                handle.close()
+            answer = self._send("GET", f"{EBOX}/messages/{_segment(message_id)}/body")
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise
+        return translated_body(_json(answer))
 
-    def summary(self) -> dict[str, Any]:
-        return dict(self._request("GET", "/messageRegistry/v2/ebox", headers=self._auth()).json())
+    def content(self, href: str) -> Content:
+        """A document's bytes. Opening the main content marks the message read on the server."""
+        answer = self._send("GET", href)
+        return Content(answer.content, header_digest(answer.headers))
 
-    def messages(self, page: int, page_size: int) -> dict[str, Any]:
-        return dict(self._request("GET", "/messageRegistry/v2/ebox/messages", headers=self._auth(),
-                                  params={"page": page, "pageSize": page_size}).json())
-
-    def message(self, message_id: str) -> dict[str, Any]:
-        return dict(self._request("GET", f"/messageRegistry/v2/ebox/messages/{message_id}",
-                                  headers=self._auth()).json())
-
-    def body(self, message_id: str) -> dict[str, str]:
-        return dict(self._request("GET", f"/messageRegistry/v2/ebox/messages/{message_id}/body",
-                                  headers=self._auth()).json())
-
-    def content(self, href: str) -> bytes:
-        return bytes(self._request("GET", href, headers=self._auth()).content)
-
-    def evidences(self, message_id: str) -> list[dict[str, Any]]:
-        return list(self._request("GET", f"/messageRegistry/v3/ebox/messages/{message_id}/evidences",
-                                  headers=self._auth()).json()["items"])
+    def evidences(self, message_id: str) -> list[Any]:
+        answer = _json(self._send("GET", f"/messageRegistry/v3/ebox/messages/{_segment(message_id)}/evidences"))
+        items = answer.get("items") if isinstance(answer, dict) else None
+        if not isinstance(items, list):
+            raise UnexpectedAnswer("the evidences answer has no items")
+        return items
 
     def evidence_keys(self) -> dict[str, Any]:
-        return dict(self._request("GET", "/evidence/keys").json())
+        answer = _json(self._send("GET", "/evidence/keys", authenticated=False))
+        if not isinstance(answer, dict):
+            raise UnexpectedAnswer("the evidence keys are not a JWKS")
+        return answer
 
     def mail(self) -> list[dict[str, Any]]:
-        return list(self._request("GET", "/local/mail").json())
+        return mail_list(_json(self._send("GET", "/local/mail", authenticated=False)))
+
+    def _bearer(self) -> dict[str, str]:
+        if self._token is None:
+            self._token = self.token().access_token
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def _send(self, method: str, path: str, *, authenticated: bool = True, headers: dict[str, str] | None = None,
+              **kwargs: Any) -> requests.Response:
+        all_headers = {"Accept": "application/json", **(headers or {})}
+        if authenticated:
+            all_headers.update(self._bearer())
+        try:
+            answer = self.session.request(method, self._url(path), headers=all_headers, timeout=self._timeout,
+                                          **kwargs)
+        except requests.ConnectionError as error:
+            raise ApiUnreachable(self.base_url, _reason(error)) from None
+        except requests.Timeout:
+            raise ApiUnreachable(self.base_url, f"no answer within {self._timeout:g} s") from None
+        except requests.RequestException as error:
+            raise ApiUnreachable(self.base_url, type(error).__name__) from None
+        if answer.status_code >= 400:
+            raise error_of(answer)
+        return answer
+
+    def _url(self, path_or_url: str) -> str:
+        """The API's own links are paths; an absolute link is followed only to the same origin (the token goes
+        with it)."""
+        if "://" not in path_or_url:
+            return f"{self.base_url}/{path_or_url.lstrip('/')}"
+        if _origin(path_or_url) != _origin(self.base_url):
+            raise UnexpectedAnswer(f"the API linked to another site ({_origin(path_or_url)}); not followed")
+        return path_or_url
 
 
-def message_to_publish(*, sender: str, application: str, message_type: str, recipient: str, subject: str,
-                       language: str, body: str | None, files: list[Path]) -> dict[str, Any]:
-    """The v3 `messageToPublish` for these files: the first is the main content, or the body if none."""
-    message: dict[str, Any] = {
-        "sender": {"eboxType": "enterprise", "enterpriseNumber": sender},
-        "senderApplicationId": application,
-        "recipient": {"eboxType": "enterprise", "enterpriseNumber": recipient},
-        "messageTypeId": message_type,
-        "subject": {language: subject},
-        "attachments": [{
-            "httpPartName": f"upfile{index}",
-            "isMainContent": index == 1,
-            "attachmentTitle": {language: path.stem},
-            "digest": {"digestMethod": "sha_256", "digestValue": sha256_b64url(path.read_bytes())},
-        } for index, path in enumerate(files, start=1)],
-    }
-    if body:
-        message["bodyContent"] = {language: body}
-        message["isBodyMainContent"] = not files
-    return message
-
-
-def _error_of(response: requests.Response) -> ApiError:
+def error_of(answer: requests.Response) -> ApiError:
+    """A StatusMessage `{code, message}` or an RFC 6749 `{error, error_description}`; else the HTTP status."""
     try:
-        body = response.json()
+        body = answer.json()
     except ValueError:
-        return ApiError(response.status_code, f"HTTP_{response.status_code}", response.text[:200])
-    if "error" in body:
-        return ApiError(response.status_code, body["error"], body.get("error_description", ""))
-    return ApiError(response.status_code, body.get("code", f"HTTP_{response.status_code}"), body.get("message", ""))
+        body = None
+    if isinstance(body, dict) and body.get("error"):
+        return ApiError(answer.status_code, str(body["error"]), str(body.get("error_description") or ""), body)
+    if isinstance(body, dict) and body.get("code"):
+        return ApiError(answer.status_code, str(body["code"]), str(body.get("message") or ""), body)
+    text = " ".join(answer.text.split())[:200] or answer.reason or ""
+    return ApiError(answer.status_code, f"HTTP_{answer.status_code}", text)
+
+
+def _json(answer: requests.Response) -> Any:
+    try:
+        return answer.json()
+    except ValueError:
+        raise UnexpectedAnswer(f"{answer.request.method} {urlsplit(answer.url).path} did not answer JSON") from None
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def _reason(error: requests.ConnectionError) -> str:
+    """The operating system's words for it ("Connection refused", "Name or service not known"), when it gave some."""
+    cause: BaseException | None = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
+    seen = 0
+    while cause is not None and seen < 10:
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror.lower()
+        reason = getattr(cause, "reason", None)
+        cause = reason if isinstance(reason, BaseException) else cause.__cause__ or cause.__context__
+        seen += 1
+    return "no connection"

@@ -1,72 +1,138 @@
-"""How the `ebox` command shows things to people (Rich)."""
+"""How the `ebox` command shows things to people (Rich). Text from the API is never read as Rich markup."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
+
+from ebox_cli.answers import EboxSummary, Message, MessagePage, Published
+from ebox_cli.errors import ApiError, ApiUnreachable, CliError
 
 LANGUAGES = ("fr", "nl", "de", "en")
-
-
-def pick(translated: dict[str, str] | None, language: str) -> str:
-    if not translated:
-        return ""
-    return translated.get(language) or next((translated[lang] for lang in LANGUAGES if translated.get(lang)), "")
-
-
-def inbox_table(page: dict[str, Any], summary: dict[str, Any], language: str) -> Table:
-    table = Table(title=f"e-Box: {summary.get('numberOfMessages', 0)} messages, "
-                        f"{summary.get('numberOfUnreadMessages', 0)} unread")
-    for column in ("", "received", "sender", "subject", "docs", "messageId"):
-        table.add_column(column, overflow="fold")
-    for message in page.get("items", []):
-        table.add_row(
-            " " if message.get("readStatus") else "[bold]●[/bold]",
-            message.get("receiptDate", ""),
-            message.get("senderOrganizationId", ""),
-            ("[bold]" if not message.get("readStatus") else "") + pick(message.get("subject"), language),
-            str(message.get("attachments", {}).get("totalItems", 0)),
-            message.get("messageId", ""),
-        )
-    return table
-
-
-def message_panel(message: dict[str, Any], body: dict[str, str] | None, language: str) -> Panel:
-    lines = [
-        f"[bold]{pick(message.get('subject'), language)}[/bold]",
-        f"from {message.get('senderOrganizationId')} ({message.get('senderApplicationId')}), "
-        f"type {message.get('messageTypeId')}",
-        f"received {message.get('receiptDate')}, available until {message.get('expirationDate')}",
-        f"registered mail: {'yes' if message.get('registeredMail') else 'no'}; "
-        f"replies: {'allowed' if message.get('replyAuthorized') else 'not allowed'}",
-    ]
-    if body:
-        lines += ["", pick(body, language)]
-    return Panel("\n".join(lines), title=message.get("messageId"))
-
-
-def mail_table(mails: list[dict[str, Any]]) -> Table:
-    table = Table(title=f"{len(mails)} e-mails captured by the local stack (newest first)")
-    for column in ("to", "subject", "body"):
-        table.add_column(column, overflow="fold")
-    for mail in mails:
-        destinations = mail.get("destinations") or {}
-        to = ", ".join(destinations.get("ToAddresses", [])) if isinstance(destinations, dict) else str(destinations)
-        table.add_row(to, str(mail.get("subject", "")), str(mail.get("body", "")))
-    return table
-
-
-def evidence_table(rows: list[tuple[str, str, bool, str]]) -> Table:
-    table = Table(title="Evidence check")
-    for column in ("record", "event", "", "what"):
-        table.add_column(column, overflow="fold")
-    for record, event, ok, what in rows:
-        table.add_row(record, event, "[green]✓[/green]" if ok else "[red]✗[/red]", what)
-    return table
+STATUS_FIELDS = {"id", "code", "message", "environment", "error", "error_description"}
 
 
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, soft_wrap=True)
+    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+
+
+def pick(translated: dict[str, str], language: str) -> str:
+    """The text in `language`, else in the first language that has one."""
+    return translated.get(language) or next((translated[lang] for lang in LANGUAGES if translated.get(lang)),
+                                            next(iter(translated.values()), ""))
+
+
+def when(timestamp: str) -> str:
+    """`2026-03-01T09:30:00Z` as `2026-03-01 09:30 UTC`; anything else as it came."""
+    try:
+        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return timestamp
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def published(answer: Published) -> RenderableType:
+    lines = [Text.assemble("published ", (answer.message_id, "bold"),
+                           f", available until {when(answer.expiration_date)}" if answer.expiration_date else "")]
+    if answer.code == "NO_DIGITAL_USER":
+        lines.append(Text.from_markup(
+            "[yellow]NO_DIGITAL_USER[/yellow]: the recipient has never opened its e-Box, so nobody there may see "
+            "this message; send it on paper as well."))
+    elif answer.code:
+        lines.append(Text(f"note from the API: {answer.code}", style="yellow"))
+    return Group(*lines)
+
+
+def inbox(page: MessagePage, summary: EboxSummary, language: str, *, first_number: int) -> RenderableType:
+    table = Table(title="e-Box", title_justify="left")
+    for column, justify in (("#", "right"), ("received", "left"), ("sender", "left"), ("subject", "left"),
+                            ("status", "left"), ("docs", "right"), ("messageId", "left")):
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for number, message in enumerate(page.items, start=first_number):
+        style = "" if message.read else "bold"
+        table.add_row(str(number), when(message.receipt_date), _sender(message),
+                      Text(pick(message.subject, language), style=style),
+                      Text("read") if message.read else Text("● unread", style="bold"),
+                      str(len(message.attachments)), message.message_id)
+    shown = (f"{first_number}–{first_number + len(page.items) - 1} of {page.total_items} shown"
+             if page.items else "none on this page")
+    return Group(table, Text(f"{summary.number_of_messages} messages, {summary.number_of_unread_messages} unread "
+                             f"({shown})"))
+
+
+def message(message: Message, language: str) -> RenderableType:
+    lines = [
+        Text(pick(message.subject, language) or "(no subject)", style="bold"),
+        Text(f"from {message.sender_organization_id} ({message.sender_application_id}), "
+             f"type {message.message_type_id}"),
+        Text(f"received {when(message.receipt_date)}, available until {when(message.expiration_date)}"),
+        Text(f"{'read' if message.read else 'unread'}; registered mail: {'yes' if message.registered_mail else 'no'}"),
+    ]
+    for attachment in message.attachments:
+        main = ", main content" if attachment.main_content else ""
+        lines.append(Text(f"• {attachment.file_name} ({attachment.media_type}, {attachment.size_kb:g} kB{main})"))
+    if message.body_main_content:
+        lines.append(Text("• the body is the main content"))
+    return Panel(Group(*lines), title=escape(message.message_id), title_align="left")
+
+
+def body(text: dict[str, str], language: str) -> RenderableType:
+    return Panel(Text(pick(text, language)), title="body", title_align="left")
+
+
+def saved(paths: list[Path]) -> RenderableType:
+    return Group(*[Text(f"saved {path} (SHA-256 checked)") for path in paths])
+
+
+def mails(items: list[dict[str, Any]]) -> RenderableType:
+    if not items:
+        return Text("no e-mail captured yet")
+    panels: list[RenderableType] = [Text(f"{len(items)} e-mails captured by the local stack, newest first")]
+    for mail in items:
+        rows = Table.grid(padding=(0, 1))
+        rows.add_column(style="dim")
+        rows.add_column(overflow="fold")
+        for key, value in mail.items():
+            if key not in ("subject", "body", "text", "html"):
+                rows.add_row(key, _shown(value))
+        text = next((mail[k] for k in ("body", "text", "html") if mail.get(k)), "")
+        panels.append(Panel(Group(rows, Text(""), Text(_shown(text))) if text else rows,
+                            title=escape(_shown(mail.get("subject", "(no subject)"))), title_align="left"))
+    return Group(*panels)
+
+
+def failure(error: CliError) -> RenderableType:
+    if isinstance(error, ApiError):
+        lines = [Text.assemble((error.code, "bold red"), f" (HTTP {error.status}): " if error.status else ": ",
+                               (error.message, "red"))]
+        lines += [Text(f"{key}: {_shown(value)}") for key, value in error.body.items() if key not in STATUS_FIELDS]
+        return Group(*lines)
+    text = Text(str(error), style="red")
+    if isinstance(error, ApiUnreachable):
+        text.append("\nIs the local stack running? Start it with `make run` (or point --api / EBOX_API_URL at the "
+                    "API).", style="default")
+    return text
+
+
+def _sender(message: Message) -> Text:
+    text = Text(message.sender_organization_id)
+    if message.sender_application_id:
+        text.append(f" {message.sender_application_id}", style="dim")
+    return text
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    return "" if value is None else str(value)

@@ -59,8 +59,21 @@ def test_a_repeated_publication_adds_no_evidence(api, sender_token):
     assert len(evidences(api, sender_token, first).json()["items"]) == 2
 
 
-def test_a_refused_publication_leaves_no_evidence(api, sender_token, stack):
-    api.publish(sender_token, publication(digest=b64url_sha256(b"other")))
+def test_a_malformed_publication_leaves_no_evidence(api, sender_token, stack):
     from ebox.adapters.tables import EvidenceItem
 
+    assert api.publish(sender_token, b"--garbage").status == 400
     assert list(EvidenceItem.scan()) == []
+
+
+def test_a_refused_publication_gets_a_signed_submission_rejection(api, sender_token):
+    refused = api.publish(sender_token, publication(digest=b64url_sha256(b"other bytes")))
+    assert refused.status == 400 and refused.json()["code"] == "DIGEST_DO_NOT_MATCH"
+    keys = KeySet.import_key_set(api.call("GET", "/evidence/keys").json())
+    record = json.loads(jws.deserialize_compact(refused.json()["evidence"], keys, algorithms=["ES256"]).payload)
+    assert record["event"] == "SubmissionRejection"
+    assert record["reasons"][0].startswith("DIGEST_DO_NOT_MATCH")
+    assert record["sender"]["enterpriseNumber"] == "0406798006"
+    assert record["documents"][0]["digestValue"] == b64url_sha256(PDF)
+    listed = evidences(api, sender_token, record["messageId"]).json()["items"]
+    assert [i["event"] for i in listed] == ["SubmissionRejection"]

@@ -24,6 +24,8 @@ def package(meta, files):
     return buffer.getvalue()
 
 
+# The packages are put in a bucket without EventBridge notifications, so that only these calls run the
+# steps (a package in the import bucket would also start the state machine, see tests/e2e).
 def run_pipeline(handlers, event):
     state = handlers["ingest"](event, None)
     for step in ("validate_recipient", "store_content", "index_message"):
@@ -38,9 +40,9 @@ def good_package():
 
 
 def test_a_dropped_package_is_published_once_even_when_dropped_again(stack, handlers, api, enterprise_token):
-    stack.s3.put_object(Bucket=stack.import_bucket, Key="0406798006/batch-1/avis.zip", Body=good_package())
-    first = run_pipeline(handlers, drop_event(stack.import_bucket, "0406798006/batch-1/avis.zip"))
-    again = run_pipeline(handlers, drop_event(stack.import_bucket, "0406798006/batch-1/avis.zip"))
+    stack.s3.put_object(Bucket=stack.content_bucket, Key="0406798006/batch-1/avis.zip", Body=good_package())
+    first = run_pipeline(handlers, drop_event(stack.content_bucket, "0406798006/batch-1/avis.zip"))
+    again = run_pipeline(handlers, drop_event(stack.content_bucket, "0406798006/batch-1/avis.zip"))
     assert first["duplicate"] is False and again == {**first, "duplicate": True}
     inbox = api.get(enterprise_token, "/messageRegistry/v2/ebox/messages").json()
     assert [m["messageId"] for m in inbox["items"]] == [first["messageId"]]
@@ -51,9 +53,9 @@ def test_a_dropped_package_is_published_once_even_when_dropped_again(stack, hand
 def test_a_package_under_another_senders_prefix_is_refused(stack, handlers):
     from ebox.domain.errors import InvalidSender
 
-    stack.s3.put_object(Bucket=stack.import_bucket, Key="0403019261/avis.zip", Body=good_package())
+    stack.s3.put_object(Bucket=stack.content_bucket, Key="0403019261/avis.zip", Body=good_package())
     with pytest.raises(InvalidSender):
-        handlers["ingest"](drop_event(stack.import_bucket, "0403019261/avis.zip"), None)
+        handlers["ingest"](drop_event(stack.content_bucket, "0403019261/avis.zip"), None)
 
 
 @pytest.mark.parametrize("data, fragment", [
@@ -64,9 +66,9 @@ def test_a_package_under_another_senders_prefix_is_refused(stack, handlers):
 def test_unusable_packages_are_invalid_input(stack, handlers, data, fragment):
     from ebox.domain.errors import InvalidInput
 
-    stack.s3.put_object(Bucket=stack.import_bucket, Key="0406798006/bad.zip", Body=data)
+    stack.s3.put_object(Bucket=stack.content_bucket, Key="0406798006/bad.zip", Body=data)
     with pytest.raises(InvalidInput, match=fragment):
-        run_pipeline(handlers, drop_event(stack.import_bucket, "0406798006/bad.zip"))
+        run_pipeline(handlers, drop_event(stack.content_bucket, "0406798006/bad.zip"))
 
 
 def sqs_event(stack, queue_url):

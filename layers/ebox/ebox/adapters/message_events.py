@@ -52,6 +52,14 @@ class EventBridgeMessageEvents:
             },
         )
 
+    def message_rejected(self, message_id: str, sender: str, recipient: str, code: str) -> None:
+        self._put("MessageRejected", {
+            "messageId": message_id,
+            "senderOrganizationId": sender,
+            "recipient": {"eboxType": "enterprise", "enterpriseNumber": recipient},
+            "code": code,
+        })
+
     def delivery_concluded(self, message: Message, detail_type: str, outcome: str) -> None:
         """What the sender subscribes to: the end of a qualified delivery."""
         self._put(detail_type, {

@@ -166,6 +166,14 @@ class DynamoMessageIndex:
             raise TransientError("the e-Box index could not record the reading; try again") from error
         return True
 
+    def record_rejection(self, record: SignedEvidence) -> None:
+        """A refused submission's only record, under the message id it would have had."""
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                _append_evidence(transaction, record.message_id, ChainHead.empty(), [record])
+        except TransactWriteError as error:
+            raise TransientError("could not record the rejection's evidence") from error
+
     def evidence_head(self, message_id: str) -> ChainHead:
         try:
             item = EvidenceHeadItem.get(message_key(message_id), "EVIDENCE_HEAD", consistent_read=True)

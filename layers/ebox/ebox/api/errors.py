@@ -46,6 +46,8 @@ def error_response(error: Exception, *, environment: str) -> Response:
         extra: dict[str, Any] = {}
         if isinstance(error, errors.DuplicatePublication):
             extra = {"messageId": error.message_id, "expirationDate": error.expiration_date}
+        if error.evidence:
+            extra["evidence"] = error.evidence
         body = status_message(error.code, error.message, environment, **extra)
         headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
         if status == 401:

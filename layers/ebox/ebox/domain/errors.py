@@ -15,6 +15,7 @@ class EboxError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        self.evidence: str | None = None  # a signed SubmissionRejection, when the refusal has one
 
 
 class InvalidInput(EboxError):

@@ -9,8 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ebox.domain.documents import match_documents
-from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused, InvalidInput, InvalidSender
-from ebox.domain.evidence import ChainHead, EvidenceEvent, sign_events
+from ebox.domain.errors import (
+    DigestDoNotMatch,
+    DuplicatePublication,
+    EboxError,
+    IdempotencyKeyReused,
+    InvalidInput,
+    InvalidSender,
+)
+from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence, sign_events
 from ebox.domain.ids import new_attachment_id
 from ebox.domain.message import Message, MessageToPublish, ReceivedDocument, StoredAttachment
 from ebox.domain.ports import (
@@ -171,6 +178,29 @@ def result_of(message: Message) -> PublicationResult:
     )
 
 
+REJECTED_SUBMISSIONS = (InvalidInput, InvalidSender, DigestDoNotMatch)
+
+
+def rejection_evidence(
+    *, message_id: str, request: MessageToPublish, documents: dict[str, ReceivedDocument], authenticated_org: str,
+    error: EboxError, received: datetime, signer: EvidenceSigner,
+) -> SignedEvidence:
+    """The signed SubmissionRejection of a refused publication: who sent what, to whom, and why."""
+    attempted = Message(
+        message_id=message_id, recipient=request.recipient.enterprise_number,
+        sender_organization_id=authenticated_org, sender_application_id=request.sender.application_id,
+        message_type_id=request.message_type_id, subject=request.subject, receipt_date=format_timestamp(received),
+        expiration_date=format_timestamp(received), is_body_main_content=request.is_body_main_content,
+        is_reply_authorized=request.is_reply_authorized, is_registered_mail=request.is_registered_mail,
+        body=None, registered_mail_type=request.registered_mail_type,
+        attachments=[StoredAttachment("", d.file_name, d.media_type, d.size, False, False, None, d.sha256_b64url, "")
+                     for d in documents.values()],
+    )
+    return sign_events([(EvidenceEvent.SUBMISSION_REJECTION, [f"{error.code}: {error.message}"])],
+                       message=attempted, head=ChainHead.empty(), event_time=attempted.receipt_date,
+                       signer=signer)[0]
+
+
 @dataclass(frozen=True)
 class PublicationPorts:
     registry: Registry
@@ -202,6 +232,16 @@ def publish(
         )
         message = store_content(message, request, documents, ports.content)
         return index_message(message, claim, ports.index, ports.events, ports.signer)
+    except REJECTED_SUBMISSIONS as refusal:
+        ports.content.discard_staged(list(documents.values()))
+        record = rejection_evidence(message_id=message_id, request=request, documents=documents,
+                                    authenticated_org=authenticated_org, error=refusal, received=received,
+                                    signer=ports.signer)
+        ports.index.record_rejection(record)
+        ports.events.message_rejected(record.message_id, authenticated_org,
+                                      request.recipient.enterprise_number, refusal.code)
+        refusal.evidence = record.jws
+        raise
     except Exception:
         ports.content.discard_staged(list(documents.values()))
         raise
