@@ -88,7 +88,8 @@ class EboxClient:
 
     def content(self, href: str) -> Content:
         """A document's bytes. Opening the main content marks the message read on the server."""
-        answer = self._send("GET", href)
+        # Chalice refuses a binary answer unless Accept allows it: `*/*` takes whatever type the document has.
+        answer = self._send("GET", href, headers={"Accept": "*/*"})
         return Content(answer.content, header_digest(answer.headers))
 
     def evidences(self, message_id: str) -> list[Any]:

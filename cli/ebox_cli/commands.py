@@ -1,40 +1,68 @@
-"""`ebox`: publish to an enterprise's e-Box, consult one, see the e-mails the local stack sent."""
+"""`ebox`: publish to an enterprise's e-Box, consult one, see the e-mails the local stack sent.
+
+Exit codes: 0 done; 1 the API refused, failed or is unreachable, or a document failed its digest check; 2 usage."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
+from rich.markup import escape
 
-from ebox_cli.api_client import ApiError, Client, Unreachable, message_to_publish, sha256_b64url
-from ebox_cli.output import console, evidence_table, inbox_table, mail_table, message_panel
+from ebox_cli import downloads, output
+from ebox_cli.api_client import Credentials, EboxClient
+from ebox_cli.errors import ApiError, CliError
+from ebox_cli.publication import load_documents, message_to_publish
+
+DEFAULT_API = "http://127.0.0.1:8000"
+LANGUAGES = ("fr", "nl", "de")
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
 
-ApiUrl = Annotated[str, typer.Option("--api", envvar="EBOX_API_URL", help="base URL of the e-Box API")]
-ClientId = Annotated[str, typer.Option("--client-id", envvar="EBOX_CLIENT_ID", help="OAuth2 client id")]
-Secret = Annotated[str, typer.Option("--client-secret", envvar="EBOX_CLIENT_SECRET", help="OAuth2 client secret")]
-AsJson = Annotated[bool, typer.Option("--json", help="print the API's JSON answer")]
-Language = Annotated[str, typer.Option("--lang", help="language shown: fr, nl or de")]
-DEFAULT_API = "http://127.0.0.1:8000"
+
+def _api_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise typer.BadParameter(f"{value!r} is not an http(s) URL such as {DEFAULT_API}")
+    return value
 
 
-def _fail(error: Exception) -> typer.Exit:
-    err = console(stderr=True)
-    if isinstance(error, ApiError):
-        err.print(f"[red]{error.code}[/red] (HTTP {error.status}): {error.message}")
-    else:
-        err.print(f"[red]{error}[/red] — is the local stack running? Start it with `make run`.")
-    return typer.Exit(code=1)
+def _language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(LANGUAGES)}")
+    return value
 
 
-def _call(action: Any) -> Any:
+ApiUrl = Annotated[str, typer.Option("--api", envvar="EBOX_API_URL", callback=_api_url,
+                                     help="Base URL of the e-Box API.")]
+ClientId = Annotated[str | None, typer.Option("--client-id", envvar="EBOX_CLIENT_ID", help="OAuth2 client id.")]
+Secret = Annotated[str | None, typer.Option("--client-secret", envvar="EBOX_CLIENT_SECRET", show_default=False,
+                                            help="OAuth2 client secret.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the API's JSON answer instead.")]
+Language = Annotated[str, typer.Option("--lang", callback=_language,
+                                       help="Language shown (fr, nl, de); another one when missing.")]
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Any `CliError` becomes one red message on stderr and exit code 1: never a traceback."""
     try:
-        return action()
-    except (ApiError, Unreachable) as error:
-        raise _fail(error) from None
+        yield
+    except CliError as error:
+        output.console(stderr=True).print(output.failure(error))
+        raise typer.Exit(code=1) from None
+
+
+def _client(api: str, client_id: str | None, client_secret: str | None) -> EboxClient:
+    if not client_id or not client_secret:
+        raise typer.BadParameter("missing; give both, or set EBOX_CLIENT_ID and EBOX_CLIENT_SECRET",
+                                 param_hint="'--client-id' / '--client-secret'")
+    return EboxClient(api, Credentials(client_id, client_secret))
 
 
 def _print_json(data: Any) -> None:
@@ -43,89 +71,118 @@ def _print_json(data: Any) -> None:
 
 @app.command()
 def publish(
-    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="documents; the first is the "
-                                                "main content")] = [],  # noqa: B006 - Typer's default
-    to: Annotated[str, typer.Option("--to", help="recipient's enterprise number")] = ...,  # type: ignore[assignment]
-    subject: Annotated[str, typer.Option(help="subject of the message")] = ...,  # type: ignore[assignment]
-    body: Annotated[str | None, typer.Option(help="body text (the main content when no file is given)")] = None,
-    language: Annotated[str, typer.Option("--subject-lang", help="language of subject and body")] = "fr",
-    message_type: Annotated[str, typer.Option("--type", help="message type id")] = "demo-notice",
-    application: Annotated[str, typer.Option("--app", help="sender application id")] = "demo-app",
-    sender: Annotated[str, typer.Option(envvar="EBOX_SENDER_ORG", help="sender's enterprise number")] = "0406798006",
-    idempotency_key: Annotated[str | None, typer.Option(help="Idempotency-Key header")] = None,
-    api: ApiUrl = DEFAULT_API, client_id: ClientId = "", client_secret: Secret = "", as_json: AsJson = False,
+    to: Annotated[str, typer.Option("--to", help="Recipient's enterprise number.")],
+    subject: Annotated[str, typer.Option("--subject", help="Subject of the message.")],
+    files: Annotated[list[Path] | None, typer.Argument(
+        metavar="FILE", exists=True, dir_okay=False, readable=True, show_default=False,
+        help="Documents to publish; the first is the main content.")] = None,
+    body: Annotated[str | None, typer.Option("--body", help="Body text; the main content when no file is given.")]
+    = None,
+    language: Annotated[str, typer.Option("--subject-lang", callback=_language,
+                                          help="Language of the subject and body (fr, nl, de).")] = "fr",
+    message_type: Annotated[str, typer.Option("--type", help="Message type id.")] = "demo-notice",
+    application: Annotated[str, typer.Option("--app", help="Sender application id.")] = "demo-app",
+    sender: Annotated[str, typer.Option("--sender", envvar="EBOX_SENDER_ORG",
+                                        help="Sender's enterprise number.")] = "0406798006",
+    idempotency_key: Annotated[str | None, typer.Option("--idempotency-key",
+                                                        help="Sent as the Idempotency-Key header.")] = None,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
     """Publish a message (documents and/or a body) to an enterprise's e-Box."""
     if not files and not body:
-        raise typer.BadParameter("give at least one document or a --body")
+        raise typer.BadParameter("give at least one document or a body", param_hint="'FILE...' / '--body'")
+    client = _client(api, client_id, client_secret)
+    try:
+        documents = load_documents(files or [])
+    except OSError as error:
+        raise typer.BadParameter(f"cannot read {error.filename}: {error.strerror}") from None
     message = message_to_publish(sender=sender, application=application, message_type=message_type, recipient=to,
-                                 subject=subject, language=language, body=body, files=files)
-    client = Client(api, client_id, client_secret)
-    answer = _call(lambda: client.publish(message, files, idempotency_key))
+                                 subject=subject, language=language, body=body, documents=documents)
+    with _reported():
+        answer = client.publish(message, documents, idempotency_key)
     if as_json:
-        _print_json(answer)
-        return
-    out = console()
-    out.print(f"published [bold]{answer['messageId']}[/bold], available until {answer['expirationDate']}")
-    if answer.get("code") == "NO_DIGITAL_USER":
-        out.print("[yellow]NO_DIGITAL_USER[/yellow]: the recipient never opened its e-Box; send it on paper too.")
+        _print_json(answer.raw)
+    else:
+        output.console().print(output.published(answer))
 
 
 @app.command()
 def inbox(
-    page: Annotated[int, typer.Option(min=1)] = 1,
-    page_size: Annotated[int, typer.Option(min=1, max=100)] = 25,
+    page: Annotated[int, typer.Option("--page", min=1, help="Page number, from 1.")] = 1,
+    page_size: Annotated[int, typer.Option("--page-size", min=1, max=100, help="Messages per page.")] = 25,
     language: Language = "fr",
-    api: ApiUrl = DEFAULT_API, client_id: ClientId = "", client_secret: Secret = "", as_json: AsJson = False,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
     """List the messages of your e-Box, newest first."""
-    client = Client(api, client_id, client_secret)
-    listing = _call(lambda: client.messages(page, page_size))
-    if as_json:
-        _print_json(listing)
-        return
-    console().print(inbox_table(listing, _call(client.summary), language))
+    client = _client(api, client_id, client_secret)
+    with _reported():
+        listing = client.messages(page, page_size)
+        if as_json:
+            _print_json(listing.raw)
+            return
+        summary = client.summary()
+    output.console().print(output.inbox(listing, summary, language, first_number=(page - 1) * page_size + 1))
 
 
 @app.command()
 def read(
-    message_id: Annotated[str, typer.Argument(help="the message to read")],
-    save_dir: Annotated[Path, typer.Option(file_okay=False, help="where documents are saved")] = Path(),
+    message_id: Annotated[str, typer.Argument(metavar="MESSAGE_ID", help="The message to read.", show_default=False)],
+    save_dir: Annotated[Path, typer.Option("--save-dir", file_okay=False,
+                                           help="Where its documents are saved.")] = Path(),
     language: Language = "fr",
-    api: ApiUrl = DEFAULT_API, client_id: ClientId = "", client_secret: Secret = "", as_json: AsJson = False,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
-    """Show a message and save its documents (digests checked). Opening the main content marks it read."""
-    client = Client(api, client_id, client_secret)
-    message = _call(lambda: client.message(message_id))
-    body = _call(lambda: _body_or_none(client, message_id))
-    saved = []
-    for attachment in message.get("attachments", {}).get("items", []):
-        data = _call(lambda a=attachment: client.content(a["contentHref"]))
-        expected = attachment.get("digest", {}).get("digestValue")
-        if expected and sha256_b64url(data) != expected:
-            console(stderr=True).print(f"[red]DIGEST_DO_NOT_MATCH[/red]: {attachment['fileName']} is not the "
-                                       "document published; nothing saved.")
-            raise typer.Exit(code=1)
-        save_dir.mkdir(parents=True, exist_ok=True)
-        target = save_dir / Path(attachment["fileName"]).name
-        target.write_bytes(data)
-        saved.append(str(target))
+    """Show a message and save its documents, checked against their SHA-256.
+
+    None is saved unless all pass. Opening the main content marks the message read."""
+    client = _client(api, client_id, client_secret)
+    out = output.console()
+    with _reported():
+        message = client.message(message_id)
+        if not as_json:
+            out.print(output.message(message, language))
+        text = client.body(message_id)
+        if text and not as_json:
+            out.print(output.body(text, language))
+        saved = downloads.save(downloads.fetch_verified(client, message), save_dir)
     if as_json:
-        _print_json({"message": message, "body": body, "saved": saved})
+        _print_json({"message": message.raw, "body": text, "saved": [str(path) for path in saved]})
         return
-    out = console()
-    out.print(message_panel(message, body, language))
-    for path in saved:
-        out.print(f"saved {path} (SHA-256 checked)")
+    out.print(output.saved(saved))
+    if not message.read:
+        out.print("It is now marked as read.")
 
 
-def _body_or_none(client: Client, message_id: str) -> dict[str, str] | None:
-    try:
-        return client.body(message_id)
-    except ApiError as error:
-        if error.status == 404:
-            return None
-        raise
+@app.command()
+def mail(api: ApiUrl = DEFAULT_API, as_json: AsJson = False) -> None:
+    """The e-mails the local stack sent, newest first (SES is emulated: they never leave this machine)."""
+    with _reported():
+        try:
+            mails = EboxClient(api).mail()
+        except ApiError as error:
+            if error.status == 404:
+                raise CliError(f"{api} has no /local/mail: only the local stack (`make run`) captures e-mails") \
+                    from None
+            raise
+    if as_json:
+        _print_json(mails)
+    else:
+        output.console().print(output.mails(mails))
+
+
+@app.command()
+def token(
+    scope: Annotated[str | None, typer.Option("--scope", help="Space-separated scopes to ask for.")] = None,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
+) -> None:
+    """Print an access token, e.g. for curl -H "Authorization: Bearer $(ebox token)"."""
+    client = _client(api, client_id, client_secret)
+    with _reported():
+        issued = client.token(scope)
+    if as_json:
+        _print_json(issued.raw)
+    else:
+        typer.echo(issued.access_token)
 
 
 evidence_app = typer.Typer(help="Signed evidence of a message's delivery.", no_args_is_help=True)
@@ -134,26 +191,29 @@ app.add_typer(evidence_app, name="evidence")
 
 @evidence_app.command("verify")
 def verify_evidence(
-    source: Annotated[str, typer.Argument(help="a message id (fetched from the API), or a JSON file saved "
-                                               "from its /evidences answer")],
-    document: Annotated[list[Path], typer.Option("--document", exists=True, dir_okay=False,
-                                                 help="a document whose digest must be in the records")] = [],  # noqa: B006
+    source: Annotated[str, typer.Argument(help="A message id (fetched from the API), or a JSON file saved "
+                                               "from its /evidences answer.")],
+    document: Annotated[list[Path] | None, typer.Option(
+        "--document", exists=True, dir_okay=False, help="A document whose digest must be in the records.")] = None,
     jwks_file: Annotated[Path | None, typer.Option("--jwks", exists=True, dir_okay=False,
-                                                   help="trusted keys (default: the API's /evidence/keys)")] = None,
-    api: ApiUrl = DEFAULT_API, client_id: ClientId = "", client_secret: Secret = "",
+                                                   help="Trusted keys (default: the API's /evidence/keys).")] = None,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None,
 ) -> None:
     """Check every signature, the chain of records and the documents' digests; say plainly what holds."""
     from ebox_cli.evidence_check import verify_records
 
-    client = Client(api, client_id, client_secret)
     path = Path(source)
-    items = json.loads(path.read_text())["items"] if path.is_file() else _call(lambda: client.evidences(source))
-    jwks = json.loads(jwks_file.read_text()) if jwks_file else _call(client.evidence_keys)
-    verdict = verify_records([i["jws"] if isinstance(i, dict) else str(i) for i in items], jwks, document)
-    out = console()
-    out.print(evidence_table(verdict.rows))
+    with _reported():
+        if path.is_file():
+            items = _saved_json(path, "items")["items"]
+        else:
+            items = _client(api, client_id, client_secret).evidences(source)
+        jwks = _saved_json(jwks_file, "keys") if jwks_file else EboxClient(api).evidence_keys()
+    verdict = verify_records([i["jws"] if isinstance(i, dict) else str(i) for i in items], jwks, document or [])
+    out = output.console()
+    out.print(output.evidence_table(verdict.rows))
     for problem in verdict.problems:
-        out.print(f"[red]✗[/red] {problem}")
+        out.print(f"[red]✗[/red] {escape(problem)}")
     if verdict.ok:
         out.print(f"[green]✓ all {len(items)} records are signed by a trusted key, chained in order and "
                   "unaltered[/green]")
@@ -161,19 +221,12 @@ def verify_evidence(
     raise typer.Exit(code=1)
 
 
-@app.command()
-def mail(api: ApiUrl = DEFAULT_API, as_json: AsJson = False) -> None:
-    """The e-mails the local stack sent (SES is emulated: they stay on this machine)."""
-    mails = _call(lambda: Client(api, "", "").mail())
-    if as_json:
-        _print_json(mails)
-        return
-    console().print(mail_table(mails))
-
-
-@app.command()
-def token(scope: Annotated[str | None, typer.Option(help="space-separated scopes")] = None,
-          api: ApiUrl = DEFAULT_API, client_id: ClientId = "", client_secret: Secret = "") -> None:
-    """Print an access token, for curl."""
-    typer.echo(_call(lambda: Client(api, client_id, client_secret).token(scope)))
-
+def _saved_json(path: Path, key: str) -> dict[str, Any]:
+    """A JSON object saved in a file, which must have `key` (a list); any other file is a usage error."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise typer.BadParameter(f"{path} is not a JSON object with a list {key!r}")
+    return data

@@ -69,6 +69,8 @@ def _targets(documents: list[VerifiedDocument], directory: Path) -> list[Path]:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
+    """Written beside the target, then renamed over it. Like the temporary file, the document is readable by
+    its owner only (mode 0600): e-Box documents are confidential."""
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".ebox-", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -40,7 +40,8 @@ class DigestMismatch(CliError):
     """A downloaded document is not the one whose SHA-256 the message's metadata records."""
 
     def __init__(self, file_name: str, expected: str, actual: str, against: str = "the message's metadata") -> None:
-        super().__init__(f"{file_name}: its SHA-256 is {actual}, but {against} says {expected or '(no digest)'}")
+        super().__init__(f"DIGEST_DO_NOT_MATCH: {file_name} is not the document published: its SHA-256 is {actual}, "
+                         f"but {against} says {expected or '(no digest)'}. Nothing was saved.")
         self.file_name = file_name
         self.expected = expected
         self.actual = actual

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
@@ -15,7 +16,8 @@ from rich.text import Text
 from ebox_cli.answers import EboxSummary, Message, MessagePage, Published
 from ebox_cli.errors import ApiError, ApiUnreachable, CliError
 
-LANGUAGES = ("fr", "nl", "de", "en")
+LANGUAGES = ("fr", "nl", "de")
+UNREAD = "●"
 STATUS_FIELDS = {"id", "code", "message", "environment", "error", "error_description"}
 
 
@@ -29,15 +31,17 @@ def pick(translated: dict[str, str], language: str) -> str:
                                             next(iter(translated.values()), ""))
 
 
-def when(timestamp: str) -> str:
-    """`2026-03-01T09:30:00Z` as `2026-03-01 09:30 UTC`; anything else as it came."""
+def when(timestamp: str, *, seconds: bool = True) -> str:
+    """`2026-03-01T09:30:00Z` as `2026-03-01 09:30:00 UTC` (or `2026-03-01 09:30`); anything else as it came."""
     try:
         moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
     except ValueError:
         return timestamp
-    if moment.tzinfo is None:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    if not seconds:
         return moment.strftime("%Y-%m-%d %H:%M")
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return moment.strftime("%Y-%m-%d %H:%M:%S") + (" UTC" if moment.tzinfo is not None else "")
 
 
 def published(answer: Published) -> RenderableType:
@@ -53,20 +57,24 @@ def published(answer: Published) -> RenderableType:
 
 
 def inbox(page: MessagePage, summary: EboxSummary, language: str, *, first_number: int) -> RenderableType:
-    table = Table(title="e-Box", title_justify="left")
-    for column, justify in (("#", "right"), ("received", "left"), ("sender", "left"), ("subject", "left"),
-                            ("status", "left"), ("docs", "right"), ("messageId", "left")):
-        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    """One row per message; the id sits under the subject so that it is never cut, even 80 columns wide."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("received", no_wrap=True)
+    table.add_column("sender", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("subject / messageId", overflow="fold", min_width=36)
+    table.add_column("docs", justify="right", no_wrap=True)
     for number, message in enumerate(page.items, start=first_number):
-        style = "" if message.read else "bold"
-        table.add_row(str(number), when(message.receipt_date), _sender(message),
-                      Text(pick(message.subject, language), style=style),
-                      Text("read") if message.read else Text("● unread", style="bold"),
-                      str(len(message.attachments)), message.message_id)
-    shown = (f"{first_number}–{first_number + len(page.items) - 1} of {page.total_items} shown"
-             if page.items else "none on this page")
-    return Group(table, Text(f"{summary.number_of_messages} messages, {summary.number_of_unread_messages} unread "
-                             f"({shown})"))
+        subject = Text(pick(message.subject, language) or "(no subject)", style="" if message.read else "bold")
+        table.add_row(str(number), when(message.receipt_date, seconds=False), message.sender_organization_id,
+                      Text("" if message.read else UNREAD, style="bold"),
+                      Text.assemble(subject, "\n", (message.message_id, "dim")), str(len(message.attachments)))
+    shown = (f"{first_number}–{first_number + len(page.items) - 1} of {page.total_items}" if page.items
+             else f"none of {page.total_items} on this page")
+    legend = f" ({UNREAD})" if summary.number_of_unread_messages else ""
+    return Group(table, Text(f"{_count(summary.number_of_messages, 'message')}, {summary.number_of_unread_messages} "
+                             f"unread{legend}; showing {shown}"))
 
 
 def message(message: Message, language: str) -> RenderableType:
@@ -96,7 +104,7 @@ def saved(paths: list[Path]) -> RenderableType:
 def mails(items: list[dict[str, Any]]) -> RenderableType:
     if not items:
         return Text("no e-mail captured yet")
-    panels: list[RenderableType] = [Text(f"{len(items)} e-mails captured by the local stack, newest first")]
+    panels: list[RenderableType] = [Text(f"{_count(len(items), 'e-mail')} captured by the local stack, newest first")]
     for mail in items:
         rows = Table.grid(padding=(0, 1))
         rows.add_column(style="dim")
@@ -110,11 +118,21 @@ def mails(items: list[dict[str, Any]]) -> RenderableType:
     return Group(*panels)
 
 
+def evidence_table(rows: list[tuple[str, str, bool, str]]) -> Table:
+    table = Table(title="Evidence check")
+    for column in ("record", "event", "", "what"):
+        table.add_column(column, overflow="fold")
+    for record, event, ok, what in rows:
+        table.add_row(Text(record), Text(event), Text("✓", style="green") if ok else Text("✗", style="red"), Text(what))
+    return table
+
+
 def failure(error: CliError) -> RenderableType:
     if isinstance(error, ApiError):
         lines = [Text.assemble((error.code, "bold red"), f" (HTTP {error.status}): " if error.status else ": ",
                                (error.message, "red"))]
-        lines += [Text(f"{key}: {_shown(value)}") for key, value in error.body.items() if key not in STATUS_FIELDS]
+        lines += [Text(f"{key}: {_abridged(_shown(value))}") for key, value in error.body.items()
+                  if key not in STATUS_FIELDS]
         return Group(*lines)
     text = Text(str(error), style="red")
     if isinstance(error, ApiUnreachable):
@@ -123,11 +141,12 @@ def failure(error: CliError) -> RenderableType:
     return text
 
 
-def _sender(message: Message) -> Text:
-    text = Text(message.sender_organization_id)
-    if message.sender_application_id:
-        text.append(f" {message.sender_application_id}", style="dim")
-    return text
+def _abridged(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else f"{text[:limit - 40]}… ({len(text)} characters)"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _shown(value: Any) -> str:

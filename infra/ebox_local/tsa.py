@@ -101,6 +101,25 @@ def _read_query(query_der: bytes) -> tsp.TimeStampReq:
     return query
 
 
+def _signed_attributes(tst_info_der: bytes, certificate: asn1_x509.Certificate) -> cms.CMSAttributes:
+    """contentType id-ct-TSTInfo, messageDigest, and signingCertificateV2 (RFC 5035 ESSCertIDv2) naming the TSA."""
+    ess_cert_id = {
+        # hash_algorithm is left out: its DEFAULT, sha256, must not be encoded in DER.
+        "cert_hash": hashlib.sha256(certificate.dump()).digest(),
+        "issuer_serial": {
+            "issuer": [asn1_x509.GeneralName(name="directory_name", value=certificate.issuer)],
+            "serial_number": certificate.serial_number,
+        },
+    }
+    return cms.CMSAttributes(
+        [
+            {"type": "content_type", "values": ["tst_info"]},
+            {"type": "message_digest", "values": [hashlib.sha256(tst_info_der).digest()]},
+            {"type": "signing_certificate_v2", "values": [{"certs": [ess_cert_id]}]},
+        ]
+    )
+
+
 class LocalTsa:
     """An RFC 3161 TSA answering DER queries with DER responses; see the module's note on what it is not."""
 
@@ -148,29 +167,7 @@ class LocalTsa:
         )
         tst_info_der = tst_info.dump()
         certificate = self._asn1_certificate
-        signed_attrs = cms.CMSAttributes(
-            [
-                {"type": "content_type", "values": ["tst_info"]},
-                {"type": "message_digest", "values": [hashlib.sha256(tst_info_der).digest()]},
-                {
-                    "type": "signing_certificate_v2",
-                    "values": [
-                        {
-                            "certs": [
-                                {
-                                    # hash_algorithm left out: its DEFAULT, sha256, must not be encoded in DER.
-                                    "cert_hash": hashlib.sha256(certificate.dump()).digest(),
-                                    "issuer_serial": {
-                                        "issuer": [asn1_x509.GeneralName(name="directory_name", value=certificate.issuer)],
-                                        "serial_number": certificate.serial_number,
-                                    },
-                                }
-                            ]
-                        }
-                    ],
-                },
-            ]
-        )
+        signed_attrs = _signed_attributes(tst_info_der, certificate)
         # The signature covers the DER of the attributes as a SET OF (RFC 5652 §5.4), not their [0] tagged form.
         signature = self._key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256()))
         signer_info = cms.SignerInfo(
