@@ -1,22 +1,64 @@
-"""The e-mails the local stack "sent": SES is emulated by moto, which keeps them in memory."""
+"""The e-mails the local stack "sent". SES is emulated by moto, which keeps them in memory without a
+time: `install_capture` makes its backend's list stamp each one as it is sent; `captured_mail` lists
+them for `GET /local/mail` (and `ebox mail`), newest first."""
 
 from __future__ import annotations
 
-import os
+import email
+import email.policy
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+_SENT_AT = "_ebox_local_sent_at"
 
-def captured_mail() -> list[dict[str, Any]]:
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
-    backend = ses_backends[DEFAULT_ACCOUNT_ID][region]
-    mails = [{
-        "id": message.id,
-        "source": message.source,
-        "destinations": message.destinations,
-        "subject": message.subject,
-        "body": message.body,
-    } for message in backend.sent_messages]
-    return list(reversed(mails))
+
+class _StampedMessages(list[Any]):
+    """moto's `sent_messages`, stamping each message with the time it was appended (sent)."""
+
+    def append(self, message: Any) -> None:
+        setattr(message, _SENT_AT, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        super().append(message)
+
+
+def install_capture(region: str, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
+    backend = ses_backends[account_id][region]
+    if not isinstance(backend.sent_messages, _StampedMessages):
+        backend.sent_messages = _StampedMessages(backend.sent_messages)
+
+
+def captured_mail(region: str, account_id: str = DEFAULT_ACCOUNT_ID) -> list[dict[str, Any]]:
+    if account_id not in ses_backends or region not in ses_backends[account_id]:
+        return []
+    return [describe(m) for m in reversed(list(ses_backends[account_id][region].sent_messages))]
+
+
+def describe(message: Any) -> dict[str, Any]:
+    """One moto message (simple, raw or templated) as plain JSON."""
+    described: dict[str, Any] = {"id": getattr(message, "id", None) or ",".join(getattr(message, "ids", [])),
+                                 "timestamp": getattr(message, _SENT_AT, None), "source": message.source}
+    if hasattr(message, "raw_data"):
+        parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
+        part = parsed.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
+        described |= {"destinations": _addresses(message.destinations), "subject": str(parsed.get("Subject", "")),
+                      "body": part.get_content() if part is not None else ""}
+    elif hasattr(message, "template"):
+        described |= {"destinations": _addresses(message.destinations), "subject": f"(template {message.template})",
+                      "body": str(message.template_data)}
+    else:
+        described |= {"destinations": _addresses(message.destinations), "subject": message.subject,
+                      "body": message.body}
+    return described
+
+
+def _addresses(destinations: Any) -> list[str]:
+    """Every recipient once (moto lists a raw message's To: header and its Destinations both)."""
+    if isinstance(destinations, dict):
+        found = [a for key in ("ToAddresses", "CcAddresses", "BccAddresses") for a in destinations.get(key, [])]
+    elif isinstance(destinations, list):
+        found = [a for d in destinations for a in (_addresses(d) if isinstance(d, dict) else [str(d)])]
+    else:
+        found = [str(destinations)]
+    return list(dict.fromkeys(found))

@@ -1,4 +1,5 @@
-"""`ebox-local` (what `make run` starts): the whole e-Box on an embedded AWS emulation."""
+"""`ebox-local` (what `make run` starts): the whole e-Box on an embedded AWS emulation (moto), provisioned
+from template.yaml, with demo data. Ctrl-C or SIGTERM stops it."""
 
 from __future__ import annotations
 
@@ -6,44 +7,83 @@ import argparse
 import logging
 import os
 import signal
+import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
-from ebox_local.runner import LocalStack
+from ebox_local.errors import LocalStackError, PortUnavailable, TemplateError
+from ebox_local.seed import seed_demo_data
+from ebox_local.stack import LocalStack
+
+logger = logging.getLogger("ebox_local")
+DEFAULT_MOTO_PORT = 5057
 
 
 def find_template(start: Path) -> Path:
     for directory in (start, *start.parents):
         candidate = directory / "template.yaml"
-        if candidate.exists():
+        if candidate.is_file():
             return candidate
-    raise SystemExit("template.yaml not found here or above: run from the repository")
+    raise TemplateError(f"no template.yaml in {start} or above: run from the repository, or pass --template")
 
 
-def main() -> None:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ebox-local", description=__doc__)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("EBOX_PORT", "8000")),
-                        help="API port (env EBOX_PORT, default 8000)")
-    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("EBOX_MOTO_PORT", "0")),
-                        help="port of the AWS emulation (env EBOX_MOTO_PORT, default: a free one)")
-    parser.add_argument("--template", type=Path, default=None, help="SAM template (default: ./template.yaml)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("EBOX_PORT") or 8000),
+                        help="port of the API (env EBOX_PORT; default 8000; 0: a free one)")
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("EBOX_MOTO_PORT") or DEFAULT_MOTO_PORT),
+                        help=f"port of the AWS emulation (env EBOX_MOTO_PORT; default {DEFAULT_MOTO_PORT}; "
+                             "0: a free one)")
+    parser.add_argument("--host", default="127.0.0.1", help="address both listen on (default 127.0.0.1)")
+    parser.add_argument("--template", type=Path, default=None,
+                        help="SAM template (default: template.yaml in this directory or above)")
+    parser.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a template parameter (repeatable), e.g. AcceptanceWindowSeconds=60")
     parser.add_argument("--no-seed", action="store_true", help="start without the demo data")
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("werkzeug", "botocore", "urllib3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    parser.add_argument("--verbose", action="store_true", help="also log botocore, moto and werkzeug")
+    return parser.parse_args(argv)
 
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    stack = LocalStack(args.template or find_template(Path.cwd()), port=args.port, moto_port=args.moto_port,
-                       seed=not args.no_seed)
-    stack.start()
-    print(f"e-Box ready on {stack.api_url} (AWS emulation on {stack.aws_endpoint_url}); Ctrl-C stops it.",
-          flush=True)
-    stop.wait()
+
+def _parameters(pairs: list[str]) -> dict[str, str]:
+    parameters = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise TemplateError(f"--parameter {pair!r}: expected NAME=VALUE")
+        parameters[name] = value
+    return parameters
+
+
+def configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)-7s %(name)s %(message)s", datefmt="%H:%M:%S")
+    if not verbose:
+        for noisy in ("werkzeug", "botocore", "boto3", "urllib3", "moto", "pynamodb"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    configure_logging(args.verbose)
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    try:
+        template = args.template or find_template(Path.cwd())
+        stack = LocalStack(template, port=args.port, moto_port=args.moto_port, host=args.host,
+                           parameters=_parameters(args.parameter), seed=None if args.no_seed else seed_demo_data)
+        stack.start()
+    except LocalStackError as error:
+        hint = " (EBOX_PORT / EBOX_MOTO_PORT, or 0 for a free port)" if isinstance(error, PortUnavailable) else ""
+        logger.error("cannot start: %s%s", error, hint)
+        return 1
+    logger.info("e-Box ready on %s (AWS emulation on %s); Ctrl-C stops it", stack.api_url, stack.aws_endpoint_url)
+    stopping.wait()
+    logger.info("stopping")
     stack.stop()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,88 +1,172 @@
-"""What moto does not do without Docker, done here: Lambda invocations run the real handlers, and
-EventBridge rules deliver to Step Functions and Lambda targets. Installed on moto's backends in this
-process (moto 5.2.5, pinned); `uninstall` restores them."""
+"""What moto 5.2.5 (pinned) does not do without Docker, done here, on its backends in this process:
+
+- Lambda's Invoke (Step Functions' Lambda tasks, `lambda:invoke` integrations, boto3) runs the real
+  handler; a handler's exception becomes a function error whose `errorType` is its class name.
+- EventBridge rules deliver to Step Functions and Lambda targets (moto delivers only to SQS, logs,
+  buses and archives, and raises NotImplementedError out of PutEvents for any other target): a state
+  machine target starts an execution with the event as input; other targets are logged and skipped.
+- StartExecution without a name gets a unique one, as on AWS (moto names it "None", so that every
+  nameless execution shares one ARN).
+- S3's EventBridge notifications (moto sends them to every rule with one fixed event id and a
+  numeric time) go to the default bus only, with an id of their own and an ISO time.
+
+`install` patches moto's classes; `uninstall` restores them."""
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.awslambda_simple.models import LambdaSimpleBackend
-from moto.events.models import Rule
+from moto.events.models import EventTemplateParser, Rule
+from moto.events.utils import _BASE_EVENT_MESSAGE
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import get_backend as stepfunctions_backend
 from moto.utilities.arns import parse_arn
 
-from ebox_local.functions import invoke
-from ebox_local.provisioning import Provisioned
+from ebox_local.functions import invoke, invoke_for_payload
+from ebox_local.model import Provisioned
 
 logger = logging.getLogger("ebox_local")
 _ORIGINAL_INVOKE = LambdaSimpleBackend.invoke
 _ORIGINAL_SEND = Rule.send_to_targets
+_ORIGINAL_START = StepFunctionsParserBackend.start_execution
+_RUNTIME_TARGETS = ("states", "lambda")
+_MOTO_TARGETS = ("sqs", "logs", "events")  # what moto's Rule.send_to_targets delivers itself
+_installed: Provisioned | None = None
 
 
 def install(provisioned: Provisioned) -> None:
-    def run_handler(  # noqa: PLR0917 - the signature of the moto method it replaces
-        self: LambdaSimpleBackend, function_name: str, qualifier: str | None, body: Any,
-                    headers: Any, response_headers: Any) -> bytes:
-        function = provisioned.function_by_name(function_name)
-        if function is None:
-            answer = _ORIGINAL_INVOKE(self, function_name, qualifier, body, headers, response_headers) or b""
-            return answer.encode() if isinstance(answer, str) else answer
-        event = json.loads(body) if body else {}
-        try:
-            result = invoke(function, event)
-        except Exception as error:  # noqa: BLE001 - reported to the caller as Lambda reports it
-            response_headers["x-amz-function-error"] = "Unhandled"
-            return json.dumps({"errorType": type(error).__name__, "errorMessage": str(error)}).encode()
-        return json.dumps(result).encode()
-
-    def send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
-        if not self.event_pattern.matches_event(original_event):
-            return
-        ours = [t for t in self.targets if parse_arn(t["Arn"]).service in ("states", "lambda")]
-        for target in ours:
-            _deliver(target, original_event, provisioned, self.account_id, self.region_name)
-        if len(ours) < len(self.targets):
-            others = self.targets
-            self.targets = [t for t in others if t not in ours]
-            try:
-                _ORIGINAL_SEND(self, original_event, transform_input)
-            finally:
-                self.targets = others
-
-    LambdaSimpleBackend.invoke = run_handler  # type: ignore[method-assign]
-    Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
+    global _installed  # noqa: PLW0603 - moto's classes are process-wide; so is what they are patched with
+    _installed = provisioned
+    LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign, assignment]
+    Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign]
+    StepFunctionsParserBackend.start_execution = _start_execution  # type: ignore[method-assign, assignment]
 
 
 def uninstall() -> None:
+    global _installed  # noqa: PLW0603
+    _installed = None
     LambdaSimpleBackend.invoke = _ORIGINAL_INVOKE  # type: ignore[method-assign]
     Rule.send_to_targets = _ORIGINAL_SEND  # type: ignore[method-assign]
+    StepFunctionsParserBackend.start_execution = _ORIGINAL_START  # type: ignore[method-assign]
 
 
-def _deliver(target: dict[str, Any], event: Any, provisioned: Provisioned, account: str, region: str) -> None:
-    arn = target["Arn"]
-    payload = json.loads(target["Input"]) if target.get("Input") else event
+def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, name: str | None = None,
+                     execution_input: Any = None, trace_header: Any = None) -> Any:
+    return _ORIGINAL_START(self, state_machine_arn, name or str(uuid.uuid4()), execution_input, trace_header)
+
+
+def _invoke(self: LambdaSimpleBackend, function_name: str, qualifier: str | None, body: Any,  # noqa: PLR0917
+            headers: Any, response_headers: dict[str, str]) -> bytes | str | None:
+    """LambdaSimpleBackend.invoke, for the template's functions: runs the handler."""
+    function = _installed.function_by_name(function_name) if _installed else None
+    if function is None:
+        return _ORIGINAL_INVOKE(self, function_name, qualifier, body, headers, response_headers)
+    event = json.loads(body) if body else {}
+    invocation_type = _header(headers, "X-Amz-Invocation-Type") or "RequestResponse"
+    if invocation_type == "DryRun":
+        return b""
+    if invocation_type == "Event":
+        _in_background(function.logical_id, lambda: invoke(function, event))
+        return b""
+    payload, function_error = invoke_for_payload(function, event)
+    if function_error:
+        response_headers["x-amz-function-error"] = function_error
+    response_headers["x-amz-executed-version"] = "$LATEST"
+    return payload
+
+
+def _header(headers: Any, name: str) -> str | None:
+    items = headers.items() if isinstance(headers, Mapping) or hasattr(headers, "items") else []
+    return next((str(v) for k, v in items if str(k).lower() == name.lower()), None)
+
+
+def _send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
+    """Rule.send_to_targets, plus Step Functions and Lambda targets."""
+    if not self.event_pattern.matches_event(original_event) or self.state != "ENABLED":
+        return
+    from_s3 = original_event.get("id") == _BASE_EVENT_MESSAGE["id"] and original_event.get("source") == "aws.s3"
+    if from_s3 and self.event_bus_name != "default":
+        return  # S3 sends to the account's default bus, moto to every bus
+    event = normalised_event(original_event)
+    by_moto = []
+    for target in self.targets:
+        service = parse_arn(target["Arn"]).service
+        if service in _RUNTIME_TARGETS:
+            _deliver(self, target, event)
+        elif service in _MOTO_TARGETS:
+            by_moto.append(target)
+        else:  # moto would raise NotImplementedError, failing the PutEvents call itself
+            logger.warning("event %s: rule %s targets %s, which is not emulated locally", event.get("detail-type"),
+                           self.name, target["Arn"])
+    if by_moto:
+        rest = copy.copy(self)  # a shallow copy: concurrent deliveries through the same rule do not race
+        rest.targets = by_moto
+        _ORIGINAL_SEND(rest, original_event, transform_input)
+
+
+def normalised_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as EventBridge delivers it: an id of its own, `time` in ISO 8601."""
+    event = dict(event)
+    if event.get("id") in (None, "", _BASE_EVENT_MESSAGE["id"]):
+        event["id"] = str(uuid.uuid4())
+    if isinstance(event.get("time"), int | float):
+        event["time"] = datetime.fromtimestamp(float(event["time"]), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    event.pop("ingestion-time", None)
+    return event
+
+
+def target_input(target: Mapping[str, Any], event: Any) -> Any:
+    """The payload a target receives: Input, InputPath, InputTransformer or the event itself."""
+    if target.get("Input"):
+        return json.loads(target["Input"])
+    if target.get("InputPath"):
+        found: Any = event
+        for part in str(target["InputPath"]).removeprefix("$").strip(".").split("."):
+            found = found.get(part) if part and isinstance(found, dict) else found
+        return found
+    transformer = target.get("InputTransformer")
+    if transformer:
+        text = EventTemplateParser.parse(input_template=transformer.get("InputTemplate"),
+                                         input_paths_map=transformer.get("InputPathsMap", {}), event=event)
+        return json.loads(text) if isinstance(text, str) else text
+    return event
+
+
+def _deliver(rule: Rule, target: Mapping[str, Any], event: dict[str, Any]) -> None:
+    arn = str(target["Arn"])
+    payload = target_input(target, event)
     if parse_arn(arn).service == "states":
-        # Named after the event, as EventBridge does: one execution per event, and moto needs a name.
-        name = str(event.get("id") or uuid.uuid4())
-        execution = stepfunctions_backend(account, region).start_execution(
-            arn, name=name, execution_input=json.dumps(payload))
+        try:
+            # Named after the event, as one event starts one execution; moto needs a unique name.
+            execution = stepfunctions_backend(rule.account_id, rule.region_name).start_execution(
+                arn, name=str(event["id"]), execution_input=json.dumps(payload))
+        except Exception:  # noqa: BLE001 - S3 swallows delivery errors silently: say it here
+            logger.exception("event %s (%s): rule %s could not start %s", event.get("detail-type"), event["id"],
+                             rule.name, arn)
+            return
         logger.info("event %s started %s", event.get("detail-type"), execution.execution_arn)
         return
-    function = provisioned.function_by_name(arn)
-    if function is not None:
-        _in_background(lambda: invoke(function, payload))
+    function = _installed.function_by_name(arn) if _installed else None
+    if function is None:
+        logger.warning("event %s: rule %s targets %s, which the local stack does not run",
+                       event.get("detail-type"), rule.name, arn)
+        return
+    _in_background(function.logical_id, lambda: invoke(function, payload))  # EventBridge invokes asynchronously
 
 
-def _in_background(work: Callable[[], Any]) -> None:
+def _in_background(name: str, work: Any) -> None:
     def run() -> None:
         try:
             work()
         except Exception:  # noqa: BLE001 - an asynchronous invocation's failure is logged, as Lambda does
-            logger.exception("asynchronous invocation failed")
+            logger.debug("asynchronous invocation of %s failed", name, exc_info=True)
 
-    threading.Thread(target=run, daemon=True).start()
+    threading.Thread(target=run, name=f"async-{name}", daemon=True).start()

@@ -193,3 +193,36 @@ def test_cli_verifies_evidence_and_says_what_does_not_hold(base_url, tmp_path, m
     other.write_bytes(b"%PDF-1.7 another document")
     wrong_document = runner.invoke(cli, ["evidence", "verify", message_id, "--document", str(other), *sender])
     assert wrong_document.exit_code == 1 and "in no evidence record" in wrong_document.output
+
+
+def test_archived_evidence_carries_a_time_stamp_that_openssl_verifies(base_url, local_stack, tmp_path):
+    import shutil
+    import subprocess
+
+    import boto3
+
+    from tests.apigw import BOUNDARY
+
+    sender = token(base_url, "demo-sender", "demo-sender-secret")
+    answer = requests.post(f"{base_url}/messageRegistry/v3/ebox/messages", data=publication(),
+                           headers={"Authorization": f"Bearer {sender}",
+                                    "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}, timeout=30)
+    message_id = answer.json()["messageId"]
+    s3 = boto3.client("s3", endpoint_url=local_stack.aws_endpoint_url, region_name="eu-west-1",
+                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    bucket = next(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("ebox-evidence-"))
+    key = f"evidence/{message_id}/0001-SubmissionAcceptance.jws"
+
+    def archived():
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix=key).get("Contents", [])
+        return {o["Key"] for o in listed} >= {key, key + ".tsr"}
+
+    assert eventually(archived, timeout=30)
+    (tmp_path / "record.jws").write_bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    (tmp_path / "token.der").write_bytes(s3.get_object(Bucket=bucket, Key=key + ".tsr")["Body"].read())
+    (tmp_path / "tsa.pem").write_bytes(requests.get(f"{base_url}/local/tsa/certificate", timeout=10).content)
+    openssl = shutil.which("openssl")
+    assert openssl, "openssl is needed to check time stamps as a third party would"
+    verified = subprocess.run([openssl, "ts", "-verify", "-token_in", "-in", "token.der", "-data", "record.jws",
+                               "-CAfile", "tsa.pem"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert verified.returncode == 0 and "Verification: OK" in verified.stdout, verified.stderr

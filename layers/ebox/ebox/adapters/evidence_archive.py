@@ -23,11 +23,13 @@ class S3EvidenceArchive:
     def archive(self, record: SignedEvidence, timestamp_token: bytes | None) -> str:
         key = archive_key(record)
         try:
+            # Object Lock requires an integrity checksum on every upload.
             self._s3.put_object(Bucket=self._bucket, Key=key, Body=record.jws.encode("ascii"),
-                                ContentType="application/jose", Metadata={"event": record.event.value})
+                                ContentType="application/jose", Metadata={"event": record.event.value},
+                                ChecksumAlgorithm="SHA256")
             if timestamp_token is not None:
                 self._s3.put_object(Bucket=self._bucket, Key=key + ".tsr", Body=timestamp_token,
-                                    ContentType="application/timestamp-reply")
+                                    ContentType="application/timestamp-reply", ChecksumAlgorithm="SHA256")
         except (ClientError, BotoCoreError) as error:
             raise TransientError(f"could not archive evidence {record.evidence_id}: {error}") from error
         return key

@@ -1,0 +1,119 @@
+"""What the provisioner made from template.yaml: physical ids, functions (code, handler, resolved
+environment), event source mappings and API routes. The rest of the local stack runs from this."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ebox_local.template import ACCOUNT_ID, Resolver
+
+PREFIX = "ebox-local"
+ClientFactory = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class LocalFunction:
+    """An `AWS::Serverless::Function`, Globals merged, intrinsics resolved."""
+
+    logical_id: str
+    name: str
+    arn: str
+    code_dir: Path
+    handler: str
+    environment: dict[str, str]
+    timeout: int = 3
+    memory_mb: int = 128
+
+
+@dataclass(frozen=True)
+class SqsMapping:
+    """A function's `Type: SQS` event: the local pollers deliver the queue's messages to it."""
+
+    function: str
+    queue_url: str
+    queue_arn: str
+    batch_size: int = 10
+    report_batch_item_failures: bool = False
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """A function's `Type: Api` event (`Path` may hold `{name}` and `{proxy+}`; `Method` may be ANY)."""
+
+    path: str
+    method: str
+    function: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    logical_id: str
+    type: str
+    physical_id: Any
+    emulated: bool = True
+
+
+@dataclass
+class Provisioned:
+    region: str = "eu-west-1"
+    environment: dict[str, str] = field(default_factory=dict)
+    """The union of every function's resolved environment variables (what the process runs with)."""
+    functions: dict[str, LocalFunction] = field(default_factory=dict)
+    sqs_mappings: list[SqsMapping] = field(default_factory=list)
+    api_routes: list[ApiRoute] = field(default_factory=list)
+    binary_media_types: list[str] = field(default_factory=list)
+    resources: dict[str, Resource] = field(default_factory=dict)
+    refs: dict[str, Any] = field(default_factory=dict)
+
+    def queue_url(self, logical_id: str) -> str:
+        return str(self.refs[logical_id])
+
+    def physical_id(self, logical_id: str) -> Any:
+        return self.resources[logical_id].physical_id
+
+    def function_by_name(self, name_or_arn: str) -> LocalFunction | None:
+        """By name, ARN (qualified or not) or logical id, as Lambda's Invoke accepts them."""
+        name = name_or_arn.rsplit(":function:", 1)[-1].split(":", 1)[0]
+        return next((f for f in self.functions.values() if name in (f.name, f.logical_id)), None)
+
+    @property
+    def skipped(self) -> list[Resource]:
+        return [r for r in self.resources.values() if not r.emulated]
+
+
+@dataclass
+class ProvisioningContext:
+    """What a resource creator may use: the template, its resolver, boto3 clients, the result so far."""
+
+    root: Path
+    template: dict[str, Any]
+    resolver: Resolver
+    region: str
+    clients: ClientFactory
+    result: Provisioned
+    _role_arn: str | None = None
+
+    def client(self, service: str) -> Any:
+        return self.clients(service)
+
+    def arn(self, service: str, resource: str) -> str:
+        return f"arn:aws:{service}:{self.region}:{ACCOUNT_ID}:{resource}"
+
+    def execution_role(self) -> str:
+        """One IAM role for every function and state machine (moto's Lambda wants one that exists)."""
+        if self._role_arn is None:
+            trust = {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "sts:AssumeRole",
+                "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com", "events.amazonaws.com"]}}]}
+            self._role_arn = str(self.client("iam").create_role(
+                RoleName=f"{PREFIX}-execution", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
+        return self._role_arn
+
+
+Created = tuple[Any, dict[str, Any]]
+"""A creator's answer: what `!Ref` gives, and the attributes `!GetAtt` may read."""
+Creator = Callable[[ProvisioningContext, str, dict[str, Any]], Created]

@@ -1,0 +1,144 @@
+"""SAM resource types: functions (registered in moto's Lambda, run in-process by the local runtime),
+state machines (created through the Step Functions API, substitutions applied here), layers, and
+the event sources SAM attaches to them (SQS, Api, EventBridgeRule, Schedule)."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import zipfile
+from typing import Any
+
+from ebox_local.cfn_resources import put_rule
+from ebox_local.errors import TemplateError
+from ebox_local.model import PREFIX, ApiRoute, Created, Creator, LocalFunction, ProvisioningContext, SqsMapping
+from ebox_local.template import substitute_definition
+
+logger = logging.getLogger("ebox_local")
+RULE_EVENTS = ("EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2")
+_INTRINSIC_KEYS = ("Ref", "Condition")
+
+
+def with_globals(globals_: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+    """SAM's Globals merge: maps merge key by key, lists are Globals' items then the resource's, and
+    any other value (or an intrinsic) of the resource replaces the global one."""
+    merged = dict(globals_)
+    for key, value in props.items():
+        known = merged.get(key)
+        if isinstance(known, dict) and isinstance(value, dict) and not (_intrinsic(known) or _intrinsic(value)):
+            merged[key] = with_globals(known, value)
+        elif isinstance(known, list) and isinstance(value, list):
+            merged[key] = known + value
+        else:
+            merged[key] = value
+    return merged
+
+
+def _intrinsic(value: dict[str, Any]) -> bool:
+    return len(value) == 1 and next(iter(value)).startswith(("Fn::", *_INTRINSIC_KEYS))
+
+
+def environment_text(value: Any) -> str:
+    """An environment variable's value as Lambda receives it (CloudFormation stringifies scalars)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def serverless_function(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
+    raw = with_globals(ctx.template.get("Globals", {}).get("Function", {}), raw)
+    props = ctx.resolver.resolve({k: v for k, v in raw.items() if k != "Events"})
+    name = props.get("FunctionName") or f"{PREFIX}-{logical_id}"
+    code_uri = props.get("CodeUri")
+    if not isinstance(code_uri, str) or "Handler" not in props:
+        raise TemplateError(f"{logical_id}: only a local CodeUri directory with a Handler can run locally")
+    environment = {k: environment_text(v) for k, v in props.get("Environment", {}).get("Variables", {}).items()}
+    timeout, memory = int(props.get("Timeout", 3)), int(props.get("MemorySize", 128))
+    ctx.client("lambda").create_function(
+        FunctionName=name, Runtime=props.get("Runtime", "python3.12"), Role=ctx.execution_role(),
+        Handler=props["Handler"], Code={"ZipFile": _placeholder_zip()}, Timeout=timeout, MemorySize=memory,
+        Environment={"Variables": environment})
+    arn = ctx.arn("lambda", f"function:{name}")
+    ctx.result.functions[logical_id] = LocalFunction(
+        logical_id, name, arn, (ctx.root / code_uri).resolve(), props["Handler"], environment, timeout, memory)
+    for event_name, event in (raw.get("Events") or {}).items():
+        _function_event(ctx, logical_id, arn, event_name, event)
+    return name, {"Arn": arn}
+
+
+def _function_event(ctx: ProvisioningContext, logical_id: str, arn: str, event_name: str,
+                    event: dict[str, Any]) -> None:
+    kind, props = event["Type"], ctx.resolver.resolve(event.get("Properties", {}))
+    if kind == "SQS":
+        if props.get("Enabled", True) in (False, "false"):
+            return
+        queue_arn = str(props["Queue"])
+        url = ctx.client("sqs").get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])["QueueUrl"]
+        ctx.result.sqs_mappings.append(SqsMapping(
+            logical_id, url, queue_arn, int(props.get("BatchSize", 10)),
+            "ReportBatchItemFailures" in props.get("FunctionResponseTypes", [])))
+    elif kind == "Api":
+        ctx.result.api_routes.append(ApiRoute(props["Path"], str(props["Method"]).upper(), logical_id))
+    elif kind in RULE_EVENTS:
+        _rule_event(ctx, f"{logical_id}{event_name}", kind, props, {"Id": "function", "Arn": arn})
+    else:
+        logger.info("template: %s event %s (%s) is not emulated locally", logical_id, event_name, kind)
+
+
+def _rule_event(ctx: ProvisioningContext, name: str, kind: str, props: dict[str, Any],
+                target: dict[str, Any]) -> None:
+    """SAM's EventBridgeRule / Schedule events: a rule whose target is the function or state machine."""
+    target = {**target, **{k: props[k] for k in ("Input", "InputPath", "InputTransformer") if k in props}}
+    if "Target" in props and "Id" in props["Target"]:
+        target["Id"] = props["Target"]["Id"]
+    rule = {"EventBusName": props.get("EventBusName"), "EventPattern": props.get("Pattern"),
+            "ScheduleExpression": props.get("Schedule"), "State": props.get("State", "ENABLED")}
+    if props.get("Enabled") is False:
+        rule["State"] = "DISABLED"
+    if kind.startswith("Schedule"):
+        logger.info("template: schedule %s (%s) is created but never fires locally", name, props.get("Schedule"))
+    put_rule(ctx, str(props.get("RuleName") or name), rule, [target])
+
+
+def serverless_state_machine(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
+    props = ctx.resolver.resolve({k: v for k, v in raw.items() if k != "Events"})
+    if "Definition" in props:
+        definition = json.dumps(props["Definition"])
+    elif isinstance(props.get("DefinitionUri"), str):
+        definition = (ctx.root / props["DefinitionUri"]).read_text(encoding="utf-8")
+    else:
+        raise TemplateError(f"{logical_id}: a local DefinitionUri file or an inline Definition is needed")
+    definition = substitute_definition(definition, props.get("DefinitionSubstitutions", {}))
+    name = props.get("Name") or f"{PREFIX}-{logical_id}"
+    arn = ctx.client("stepfunctions").create_state_machine(
+        name=name, definition=definition, roleArn=props.get("Role") or ctx.execution_role(),
+        type=props.get("Type", "STANDARD"))["stateMachineArn"]
+    for event_name, event in (raw.get("Events") or {}).items():
+        if event["Type"] in RULE_EVENTS:
+            _rule_event(ctx, f"{logical_id}{event_name}", event["Type"],
+                        ctx.resolver.resolve(event.get("Properties", {})),
+                        {"Id": "state-machine", "Arn": arn, "RoleArn": ctx.execution_role()})
+        else:
+            logger.info("template: %s event %s (%s) is not emulated locally", logical_id, event_name, event["Type"])
+    return arn, {"Arn": arn, "Name": name}
+
+
+def serverless_layer_version(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
+    # The layer's package is installed in this environment (pip install -e .): nothing to create.
+    name = ctx.resolver.resolve(raw).get("LayerName") or f"{PREFIX}-{logical_id}"
+    return ctx.arn("lambda", f"layer:{name}:1"), {}
+
+
+def _placeholder_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("README.txt", "The local stack runs this function's code in-process.")
+    return buffer.getvalue()
+
+
+CREATORS: dict[str, Creator] = {
+    "AWS::Serverless::Function": serverless_function,
+    "AWS::Serverless::StateMachine": serverless_state_machine,
+    "AWS::Serverless::LayerVersion": serverless_layer_version,
+}

@@ -1,0 +1,54 @@
+"""Fixtures of the local stack's own tests: a small template (fixtures/) provisioned in moto's
+in-process mock, with the runtime's bridges installed, as the local stack would run it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TEMPLATE = FIXTURES / "template.yaml"
+ROOT_TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_REGION": "eu-west-1"}.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def mocked(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """fixtures/template.yaml provisioned in moto's mock, handlers run by the bridges."""
+    from ebox_local import moto_bridges
+    from ebox_local.functions import forget_handlers
+    from ebox_local.provisioning import provision_template
+    from moto import mock_aws
+
+    with mock_aws(config=MOTO_CONFIG):
+        provisioned = provision_template(TEMPLATE)
+        for name, value in provisioned.environment.items():
+            monkeypatch.setenv(name, value)
+        moto_bridges.install(provisioned)
+        try:
+            yield provisioned
+        finally:
+            moto_bridges.uninstall()
+            forget_handlers()
+
+
+def eventually(check: Callable[[], Any], timeout: float = 15.0, interval: float = 0.1) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(interval)
