@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from ebox_local.template import load_template as read_template
 from samtranslator.translator.transform import transform
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,30 +21,9 @@ ASL_VALIDATOR = "asl-validator"
 TRANSFORM_REGION = "eu-west-1"
 
 
-class _CfnLoader(yaml.SafeLoader):
-    """SafeLoader that reads CloudFormation short tags (`!Ref X`, `!GetAtt A.B`, `!Sub ...`) as the
-    long form (`{"Ref": "X"}`, `{"Fn::GetAtt": ["A", "B"]}`), without touching yaml.SafeLoader."""
-
-
-def _construct_intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = tag_suffix if tag_suffix in ("Ref", "Condition") else f"Fn::{tag_suffix}"
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-        if tag_suffix == "GetAtt":
-            value = value.split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {name: value}
-
-
-_CfnLoader.add_multi_constructor("!", _construct_intrinsic)
-
-
 def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    """The same reading of the template as the local stack's (short tags in their long form)."""
+    return read_template(path)
 
 
 class _AnyManagedPolicy(dict[str, str]):
