@@ -182,23 +182,14 @@ class DynamoMessageIndex:
         return ChainHead(int(item.sequence), item.record_hash)
 
     def unarchived_evidence(self, message_id: str) -> list[SignedEvidence]:
-        return [
-            SignedEvidence(i.evidence_id, message_id, int(i.sequence), EvidenceEvent(i.event), i.jws)
-            for i in EvidenceItem.query(message_key(message_id), EvidenceItem.sk.startswith("EVIDENCE#"),
-                                        consistent_read=True)
-            if not i.archived
-        ]
+        return [_signed(message_id, item) for item in _evidence_items(message_id) if not item.archived]
 
     def mark_archived(self, record: SignedEvidence) -> None:
         EvidenceItem(message_key(record.message_id), f"EVIDENCE#{record.sequence:04d}").update(
             actions=[EvidenceItem.archived.set(True)])
 
     def evidence(self, message_id: str) -> list[SignedEvidence]:
-        return [
-            SignedEvidence(i.evidence_id, message_id, int(i.sequence), EvidenceEvent(i.event), i.jws)
-            for i in EvidenceItem.query(message_key(message_id), EvidenceItem.sk.startswith("EVIDENCE#"),
-                                        consistent_read=True)
-        ]
+        return [_signed(message_id, item) for item in _evidence_items(message_id)]
 
     def touch_consultation(self, enterprise_number: str, when: str) -> None:
         try:
@@ -207,6 +198,15 @@ class DynamoMessageIndex:
             )
         except UpdateError as error:
             raise TransientError("could not record the consultation") from error
+
+
+def _evidence_items(message_id: str) -> Any:
+    """A message's evidence items in chain order (one Query)."""
+    return EvidenceItem.query(message_key(message_id), EvidenceItem.sk.startswith("EVIDENCE#"), consistent_read=True)
+
+
+def _signed(message_id: str, item: EvidenceItem) -> SignedEvidence:
+    return SignedEvidence(item.evidence_id, message_id, int(item.sequence), EvidenceEvent(item.event), item.jws)
 
 
 def _append_evidence(transaction: TransactWrite, message_id: str, head: ChainHead,
