@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from ebox.api import auth, views
+from ebox.api import auth, bulk_routes, views
 from ebox.api.publishing import publish_request
 from ebox.api.requests import accept_flag, json_body
 from ebox.api.routing import guarded_routes, json_response, proxy_handler
@@ -21,6 +21,7 @@ from ebox.wiring import services
 app = Chalice(app_name="ebox-enterprise")
 app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
 route = guarded_routes(app)
+app.register_blueprint(bulk_routes.bulk)
 EBOX = "/messageRegistry/v2/ebox"
 MESSAGE = EBOX + "/messages/{messageId}"
 ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream", "text/plain",

@@ -27,6 +27,8 @@ JWKS_URL = "EBOX_JWKS_URL"
 TOKEN_TTL_SECONDS = "EBOX_TOKEN_TTL_SECONDS"
 MAX_REQUEST_BYTES = "EBOX_MAX_REQUEST_BYTES"
 ENVIRONMENT = "EBOX_ENVIRONMENT"
+BULK_TABLE = "EBOX_BULK_TABLE"
+BULK_QUEUE_URL = "EBOX_BULK_QUEUE_URL"
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
 AWS_REGION = "AWS_REGION"
 AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
@@ -59,6 +61,8 @@ class Config:
     region: str
     endpoint_url: str | None
     tracing: bool
+    bulk_table: str = ""
+    bulk_queue_url: str = ""
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> Config:
@@ -91,4 +95,6 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         region=env.get(AWS_REGION) or env.get(AWS_DEFAULT_REGION) or "eu-west-1",
         endpoint_url=env.get(AWS_ENDPOINT_URL) or None,
         tracing=bool(env.get(AWS_XRAY_DAEMON_ADDRESS)),
+        bulk_table=env.get(BULK_TABLE, ""),
+        bulk_queue_url=env.get(BULK_QUEUE_URL, ""),
     )
