@@ -10,7 +10,7 @@ import pytest
 
 from tests.apigw import PDF
 from tests.bulk_batches import archive, line_for
-from tests.fakes import INACTIVE, OTHER, PAPER_ONLY, RECIPIENT, SENDER
+from tests.fakes import INACTIVE, OTHER, PAPER_ONLY, SENDER
 
 SETTLE_SECONDS = 20
 
@@ -19,6 +19,7 @@ SETTLE_SECONDS = 20
 def bulk(stack):
     from ebox.bulk_wiring import bulk_services
     from ebox_local.functions import load_handler
+
     from tests.conftest import ROOT
 
     return {"services": bulk_services(), "worker": load_handler(ROOT / "functions" / "bulk_publish", "app.handler"),

@@ -76,9 +76,9 @@ def test_resources_are_configured_as_declared(provisioned):
     assert {"ebox-local-MessagePublishedToNotification", "ebox-local-MessageEventsToEvidence",
             "QualifiedDeliveryStateMachineQualifiedMessagePublished"} <= set(rules)
     default_rules = events.list_rules()["Rules"]
-    assert [r["Name"] for r in default_rules] == ["PublicationStateMachinePackageDropped"]
+    assert [r["Name"] for r in default_rules] == ["BulkImportStateMachineBatchDropped"]
     targets = events.list_targets_by_rule(Rule=default_rules[0]["Name"])["Targets"]
-    assert targets[0]["Arn"] == provisioned.physical_id("PublicationStateMachine")
+    assert targets[0]["Arn"] == provisioned.physical_id("BulkImportStateMachine")
 
 
 def test_state_machines_get_their_substitutions(provisioned):
