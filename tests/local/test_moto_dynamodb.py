@@ -6,9 +6,8 @@ import threading
 
 import boto3
 import pytest
-from moto import mock_aws
-
 from ebox_local import moto_dynamodb
+from moto import mock_aws
 
 
 @pytest.fixture
