@@ -144,7 +144,7 @@ def search_message_status() -> Response:
 
 @route("/evidence/keys", methods=["GET"])
 def evidence_keys() -> Response:
-    return json_response({"keys": [services().evidence_signer.jwk()]})
+    return json_response({"keys": [services().evidence_signer.jwk(), *bulk_routes.endorsed_evidence_keys()]})
 
 
 @route("/messageRegistry/v3/ebox/messages/{messageId}/evidences", methods=["GET"])

@@ -99,12 +99,13 @@ def upload(  # noqa: PLR0917
     batch_id = archive.name.removesuffix(".zip")
     with _reported():
         target = client._send("POST", f"/bulk/v1/batches/{batch_id}/upload").json()
+        previous = _current(client, batch_id).get("run")
         etag = _put(target["uploadUrl"], archive)
         if not wait:
             output.console().print(f"[green]✓[/] dropped as {escape(target['key'])}; follow it with "
                                    f"`ebox bulk status {escape(batch_id)}`")
             return
-        batch = _follow(client, batch_id, etag)
+        batch = _follow(client, batch_id, etag, previous)
         if results is not None and batch.get("status") == "COMPLETED":
             _download(client, batch_id, results)
     if as_json:
@@ -153,19 +154,24 @@ def _put(url: str, archive: Path) -> str:
     return answer.headers.get("ETag", "").strip('"')
 
 
-def _follow(client: EboxClient, batch_id: str, etag: str) -> dict[str, Any]:
+def _current(client: EboxClient, batch_id: str) -> dict[str, Any]:
+    """The batch's latest run as the API knows it; {} before its first drop."""
+    try:
+        return client._send("GET", f"/bulk/v1/batches/{batch_id}").json()  # type: ignore[no-any-return]
+    except ApiError as error:
+        if error.status != 404:
+            raise
+        return {}
+
+
+def _follow(client: EboxClient, batch_id: str, etag: str, previous_run: str | None) -> dict[str, Any]:
     """Polls the batch until this upload's run is finished (or scheduled), with a progress bar."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=output.console(stderr=True), transient=True) as progress:
         task = progress.add_task("waiting for the import to start", total=None)
         while True:
-            try:
-                batch: dict[str, Any] = client._send("GET", f"/bulk/v1/batches/{batch_id}").json()
-            except ApiError as error:
-                if error.status != 404:  # not dropped yet
-                    raise
-                batch = {}
-            if batch.get("etag") == etag:
+            batch = _current(client, batch_id)
+            if batch.get("etag") == etag and batch.get("run") != previous_run:
                 progress.update(task, total=batch.get("totalLines"), completed=batch.get("processed", 0),
                                 description=f"accepted {batch.get('accepted', 0)} · rejected "
                                             f"{batch.get('rejected', 0)} · {batch.get('status', '').lower()}")

@@ -190,3 +190,24 @@ def test_a_scheduled_batch_can_be_cancelled_before_its_time(stack, bulk, api, se
     again = api.call("DELETE", "/bulk/v1/batches/later", headers={"Authorization": f"Bearer {sender_token}"})
     assert again.status == 409 and again.json()["code"] == "BATCH_CLOSED"
     assert summary(stack, "later")["status"] == "CANCELLED"
+
+
+def test_bulk_evidence_verifies_against_the_published_keys_and_its_key_is_endorsed_by_kms(
+        stack, bulk, api, sender_token, tmp_path):
+    import jwt
+    from ebox_cli.evidence_check import verify_records
+
+    drop(stack, "signed", archive([line_for(), line_for(OTHER)]))
+    drain(stack, bulk, "signed")
+    message_id = report(stack, "signed")[0]["messageId"]
+    records = api.get(sender_token, f"/messageRegistry/v3/ebox/messages/{message_id}/evidences").json()["items"]
+    jwks = api.get(sender_token, "/evidence/keys").json()
+    document = tmp_path / "avis.pdf"
+    document.write_bytes(PDF)
+    verdict = verify_records([r["jws"] for r in records], jwks, [document])
+    assert verdict.problems == [] and all(ok for _, _, ok, _ in verdict.rows)
+    kms_key, *bulk_keys = jwks["keys"]
+    used = jwt.get_unverified_header(records[0]["jws"])["kid"]
+    [endorsed] = [k for k in bulk_keys if k["kid"] == used]
+    claims = jwt.decode(endorsed["ebox_endorsement"], jwt.PyJWK(kms_key).key, algorithms=["ES256"])
+    assert claims["jwk"]["kid"] == used and claims["endorsedBy"] == kms_key["kid"]

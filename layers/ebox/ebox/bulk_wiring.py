@@ -33,6 +33,13 @@ class BulkServices:
 
         return SqsBatchQueue(self.base.client("sqs"), queue_url=self.base.config.bulk_queue_url)
 
+    @cached_property
+    def signer(self) -> Any:
+        """Evidence signed by this container's own key, endorsed once by the KMS evidence key."""
+        from ebox.adapters.endorsed_signer import EndorsedKeySigner
+
+        return EndorsedKeySigner(self.base.evidence_signer, self.ledger)
+
     def content(self) -> Any:
         """A content store for one chunk: documents written from the archive's bytes."""
         from ebox.adapters.archive_content import ArchiveContentStore

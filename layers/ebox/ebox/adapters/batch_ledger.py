@@ -5,6 +5,8 @@
 | batch        | SENDER#<org>                       | BATCH#<id>    | GetItem: progress; conditional updates |
 | chunk count  | RUN#<org>#<id>#<run>               | CHUNK#<n:06d> | conditional Put, in the transaction    |
 |              |                                    |               | that adds the chunk's counts: once     |
+| evidence key | EVIDENCE_KEYS                      | <kid>         | Query: the endorsed keys of bulk       |
+|              |                                    |               | evidence, for /evidence/keys           |
 
 A run is one drop of the batch (one S3 event): a duplicate delivery of the same event finds its run
 already there; a new drop of a finished batch starts a new run (its lines then find their messages
@@ -13,6 +15,7 @@ already published); a drop while a run is under way is refused.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping
 from decimal import Decimal
@@ -26,6 +29,7 @@ from ebox.domain.batch_report import ChunkCounts
 from ebox.domain.errors import BatchInProgress, TransientError
 
 FINISHED = ("COMPLETED", "REFUSED", "CANCELLED")
+EVIDENCE_KEYS = "EVIDENCE_KEYS"
 CHUNK_TTL_SECONDS = 30 * 24 * 3600
 _serializer, _deserializer = TypeSerializer(), TypeDeserializer()
 
@@ -143,3 +147,22 @@ class DynamoBatchLedger:
         except BotoCoreError as error:
             raise TransientError(f"could not count a chunk of batch {ref.batch_id}: {error}") from error
         return self.get(ref)
+
+    def publish_key(self, jwk: dict[str, str]) -> None:
+        """Keeps an endorsed evidence key (see ebox.adapters.endorsed_signer) for /evidence/keys."""
+        try:
+            self._db.put_item(TableName=self._table, Item={"pk": {"S": EVIDENCE_KEYS}, "sk": {"S": jwk["kid"]},
+                                                           "jwk": {"S": json.dumps(jwk)}})
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not publish evidence key {jwk['kid']}: {error}") from error
+
+    def evidence_keys(self) -> list[dict[str, str]]:
+        keys: list[dict[str, str]] = []
+        try:
+            for page in self._db.get_paginator("query").paginate(
+                    TableName=self._table, KeyConditionExpression="pk = :pk",
+                    ExpressionAttributeValues={":pk": {"S": EVIDENCE_KEYS}}):
+                keys += [json.loads(item["jwk"]["S"]) for item in page["Items"]]
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not list the evidence keys: {error}") from error
+        return keys

@@ -78,3 +78,10 @@ def cancel_batch(batchId: str) -> Response:  # noqa: N803
     from ebox.pipeline.bulk_import import cancel
 
     return json_response(cancel(_batch(batchId), bulk_services()))
+
+
+def endorsed_evidence_keys() -> list[dict[str, str]]:
+    """The bulk workers' evidence keys, each with its endorsement by the KMS evidence key."""
+    if not services().config.bulk_table:
+        return []
+    return bulk_services().ledger.evidence_keys()  # type: ignore[no-any-return]

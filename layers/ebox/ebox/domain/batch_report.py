@@ -63,5 +63,5 @@ def summary_view(batch: dict[str, Any]) -> dict[str, Any]:
     """The batch as the sender sees it (API, summary file, completion event)."""
     keys = ("batchId", "sender", "status", "dryRun", "sendAt", "totalLines", "processed", "accepted",
             "alreadyPublished", "rejected", "rejectedByCode", "receivedAt", "startedAt", "completedAt",
-            "durationSeconds", "code", "message", "results", "etag")
+            "durationSeconds", "code", "message", "results", "etag", "run")
     return {k: batch[k] for k in keys if batch.get(k) is not None}

@@ -99,7 +99,7 @@ def publish_chunk(body: str, bulk: BulkServices) -> None:
     documents = _documents(lines, chunk, bulk)
     svc = bulk.base
     events = bulk.events()
-    ports = PublicationPorts(svc.registry, bulk.content(), svc.index, events, svc.evidence_signer)
+    ports = PublicationPorts(svc.registry, bulk.content(), svc.index, events, bulk.signer)
     context = LineContext(ref, bool(chunk.get("dryRun")), ports, _now())
     results = [publish_line(line, documents, context) for line in lines]
     events.flush()
