@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from ebox.api import auth, views
+from ebox.api import auth, inbox_routes, views
 from ebox.api.publishing import publish_request
 from ebox.api.readers import consultation
 from ebox.api.requests import accept_flag, json_body
@@ -22,6 +22,7 @@ from ebox.wiring import services
 
 app = Chalice(app_name="ebox-enterprise")
 app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
+app.register_blueprint(inbox_routes.blueprint)
 route = guarded_routes(app)
 EBOX = "/messageRegistry/v2/ebox"
 MESSAGE = EBOX + "/messages/{messageId}"

@@ -214,3 +214,14 @@ class LocalSigner:
 
 def encode(data: dict[str, Any]) -> bytes:
     return json.dumps(data).encode()
+
+
+def message_in(message_id: str, partition: str, **overrides: object) -> Message:
+    """A stored message of the demo recipient's e-Box, in ``partition``."""
+    fields: dict[str, object] = dict(
+        message_id=message_id, recipient=RECIPIENT, sender_organization_id=SENDER,
+        sender_application_id="demo-app", message_type_id="demo-notice", subject={"fr": "Avis"},
+        receipt_date="2026-01-01T00:00:00Z", expiration_date="2028-01-01T00:00:00Z", is_body_main_content=False,
+        is_reply_authorized=False, is_registered_mail=False, body=None, partition=partition)
+    fields.update(overrides)
+    return Message(**fields)  # type: ignore[arg-type]

@@ -116,6 +116,24 @@ class DynamoRegistry:
         return OAuthClient(client_id, item.secret_hash, item.enterprise_number, frozenset(item.scopes or ()),
                            item.ssin)
 
+    # ---- reference data, listed through the sparse ByKind index (one Query per kind, cached)
+
+    def message_types(self) -> list[MessageType]:
+        return self._cache.get(("all", "types"), lambda: [
+            MessageType(i.ref_id or "", i.name, ValidityPeriod(int(i.validity_number), i.validity_unit))
+            for i in MessageTypeItem.by_kind.query("MESSAGE_TYPE")])
+
+    def sender_organizations(self) -> list[SenderOrganization]:
+        return self._cache.get(("all", "orgs"), lambda: [
+            SenderOrganization(i.ref_id or "", i.short_name, i.long_name)
+            for i in SenderOrganizationItem.by_kind.query("ORGANIZATION")])
+
+    def sender_applications(self) -> list[SenderApplication]:
+        return self._cache.get(("all", "apps"), lambda: [
+            SenderApplication(i.pk.removeprefix("ORG#"), i.ref_id or "", i.name, frozenset(i.message_type_ids or ()),
+                              frozenset(i.registered_mail_types or ()))
+            for i in SenderApplicationItem.by_kind.query("APPLICATION")])
+
     # ---- an e-Box's organisation: partitions, users, routing rules, digital-only preference
 
     def ebox_user(self, enterprise_number: str, ssin: str) -> EboxUser | None:

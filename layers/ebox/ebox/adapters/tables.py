@@ -104,7 +104,7 @@ class EboxUserItem(_Keyed):
     partitions = UnicodeSetAttribute(null=True)
 
 
-class ByKindIndex(GlobalSecondaryIndex["_Keyed"]):
+class ByKindIndex(GlobalSecondaryIndex[Any]):
     class Meta:
         index_name = "ByKind"
         projection = AllProjection()
@@ -270,11 +270,13 @@ class EvidenceHeadItem(_Keyed):
     record_hash = UnicodeAttribute()
 
 
+# The first model of each table describes the table to pynamodb (keys and indexes): it must declare
+# the table's indexes.
 REGISTRY_MODELS: tuple[type[Model], ...] = (
+    SenderOrganizationItem,
     EnterpriseItem,
     PartitionItem,
     EboxUserItem,
-    SenderOrganizationItem,
     SenderApplicationItem,
     MessageTypeItem,
     OAuthClientItem,

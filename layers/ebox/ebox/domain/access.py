@@ -18,6 +18,8 @@ PUBLISH = SCOPE_PREFIX + "publicationsender"
 SUMMARY_OWN_EBOX = SCOPE_PREFIX + "summaryownebox"
 MESSAGES_FULL = SCOPE_PREFIX + "messagesfull"
 REFERENCE_DATA = SCOPE_PREFIX + "referencedata"
+# The federation API's own scope for e-Box preferences (digital-only); senders may ask with PUBLISH.
+FEDERATION_PREFERENCE = "scope:documentmanagement:ebox:enterprise:federation-rest:preference"
 SENDER_SCOPES = frozenset({PUBLISH})
 ENTERPRISE_SCOPES = frozenset({SUMMARY_OWN_EBOX, MESSAGES_FULL, REFERENCE_DATA})
 
