@@ -22,7 +22,7 @@ from ebox.wiring import services
 
 app = Chalice(app_name="ebox-enterprise")
 app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
-app.register_blueprint(inbox_routes.blueprint)
+inbox_routes.register(app)
 route = guarded_routes(app)
 EBOX = "/messageRegistry/v2/ebox"
 MESSAGE = EBOX + "/messages/{messageId}"
@@ -151,6 +151,8 @@ def evidence_keys() -> Response:
 def list_evidences(messageId: str) -> Response:  # noqa: N803
     svc = services()
     principal = auth.any_principal(_headers(), svc)
+    if principal.ssin is not None:  # a person: only a message of a partition they hold rights on
+        _consultation(access.MESSAGES_FULL).message(messageId)
     records = evidence_for(principal, messageId, svc.index.evidence(messageId))
     items = [evidence_view(r) for r in records]
     return json_response({"items": items, "totalItems": len(items)})

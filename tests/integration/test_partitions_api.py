@@ -109,3 +109,9 @@ def test_the_senders_partition_is_kept_on_the_message(api, sender_token, stack):
     message_id = api.publish(sender_token, body).json()["messageId"]
     message = stack.services.index.get("0852093431", message_id)
     assert message.sender_partition == "DIR-3" and message.partition == "GENERAL"
+
+
+def test_a_person_reads_no_evidence_of_another_partitions_message(api, bruno, anna, placed):
+    path = f"/messageRegistry/v3/ebox/messages/{placed['HR']}/evidences"
+    assert api.get(bruno, path).status == 404
+    assert api.get(anna, path).json()["totalItems"] == 2

@@ -2,8 +2,9 @@
 
 A page reads the matching keys from one index Query (whole e-Box) or one per partition the reader
 holds rights on, merges them newest first, and fetches the page's full items with one BatchGetItem.
-Without a filter, each partition Query stops after page x pageSize keys and totalItems comes from the
-partitions' counters; with a filter, the Queries read their key range to its end to count matches.
+Without a filter, each Query stops after page x pageSize keys and totalItems comes from the e-Box's or
+the partitions' counters; with a filter, the Queries read their key range to its end to count matches.
+(The first unfiltered page of the whole e-Box is one Query on the table itself: see message_index.)
 """
 
 from __future__ import annotations
@@ -122,10 +123,7 @@ def inbox_page(enterprise_number: str, *, partitions: frozenset[str] | None, wan
                 ebox_partition_key(enterprise_number, partition), range_condition, filter_condition=condition,
                 scan_index_forward=False, limit=limit, page_size=limit)))
     keys.sort(key=lambda k: k[1], reverse=True)
-    if condition is None:
-        total = summary(enterprise_number, partitions).number_of_messages if partitions is not None else len(keys)
-    else:
-        total = len(keys)
+    total = summary(enterprise_number, partitions).number_of_messages if condition is None else len(keys)
     return _fetch(keys[(page - 1) * page_size: wanted_keys]), total
 
 

@@ -159,7 +159,7 @@ class DynamoMessageIndex:
     def inbox(self, enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter,
               page: int, page_size: int) -> tuple[list[Message], int]:
         """One page of the messages a reader may see that pass the filter, and how many pass it."""
-        if partitions is None and wanted.is_empty:
+        if partitions is None and wanted.is_empty and page == 1:
             items = self.page(enterprise_number, page=page, page_size=page_size)
             return items, self.summary(enterprise_number).number_of_messages
         return inbox_page(enterprise_number, partitions=partitions, wanted=wanted, page=page, page_size=page_size,
