@@ -117,7 +117,7 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
 ]
 
 
-def run(count: int = 10_000, repeat: int = 10) -> list[tuple[str, float, float, int]]:
+def run(count: int = 10_000, repeat: int = 5) -> list[tuple[str, float, float, int]]:
     """(case, median ms, DynamoDB calls per page, totalItems)."""
     from app import handler
 

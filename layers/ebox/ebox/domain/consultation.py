@@ -54,10 +54,12 @@ def _require_consent(message: Message) -> None:
 
 
 class Consultation:
-    """``partitions`` None: the whole e-Box (the enterprise's own client); otherwise only those."""
+    """``partitions`` None: the whole e-Box (the enterprise's own client); otherwise only those. It has
+    no default on purpose: build it with ``ebox.api.readers.consultation`` (or ``for_reader``), which
+    looks up a person's rights, rather than from a token's enterprise number alone."""
 
-    def __init__(self, *, enterprise_number: str, index: MessageIndex, content: ContentStore,
-                 events: MessageEvents, signer: EvidenceSigner, partitions: frozenset[str] | None = None) -> None:
+    def __init__(self, *, enterprise_number: str, partitions: frozenset[str] | None, index: MessageIndex,
+                 content: ContentStore, events: MessageEvents, signer: EvidenceSigner) -> None:
         self._ebox = enterprise_number
         self._index = index
         self._content = content
