@@ -211,3 +211,12 @@ def test_bulk_evidence_verifies_against_the_published_keys_and_its_key_is_endors
     [endorsed] = [k for k in bulk_keys if k["kid"] == used]
     claims = jwt.decode(endorsed["ebox_endorsement"], jwt.PyJWK(kms_key).key, algorithms=["ES256"])
     assert claims["jwk"]["kid"] == used and claims["endorsedBy"] == kms_key["kid"]
+
+
+def test_a_bulk_line_is_placed_by_the_recipients_routing_rules(stack, bulk, api):
+    drop(stack, "tax", archive([line_for(messageTypeId="demo-tax", subject={"fr": "Décompte de régularisation"})]))
+    drain(stack, bulk, "tax")
+    [published] = report(stack, "tax")
+    bruno = api.token("user-bruno", "demo-secret")  # ACCOUNTING only
+    found = api.get(bruno, "/messageRegistry/v2/ebox/messages", {"q": "decompte"}).json()["items"]
+    assert [(m["messageId"], m["partition"]) for m in found] == [(published["messageId"], "ACCOUNTING")]

@@ -64,3 +64,4 @@ def test_evidence_is_archived_once_under_object_lock(stack, handlers, api, sende
     assert head["ObjectLockMode"] == "COMPLIANCE"
     stored = stack.s3.get_object(Bucket=bucket, Key=keys[0])["Body"].read().decode()
     assert stored == stack.services.index.evidence(message_id)[0].jws
+

@@ -7,15 +7,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from chalice import Blueprint, Chalice, Response
+from chalice import Chalice, Response
 
 from ebox.api.errors import error_response, status_message
 from ebox.wiring import services
 
 
-def guarded_routes(app: Chalice | Blueprint) -> Callable[..., Callable[[Callable[..., Any]], Any]]:
-    """``app.route`` (of an app or a Blueprint) whose views answer every error with a StatusMessage (see
-    ebox.api.errors)."""
+def guarded_routes(app: Chalice) -> Callable[..., Callable[[Callable[..., Any]], Any]]:
+    """``app.route`` whose views answer every error with a StatusMessage (see ebox.api.errors)."""
 
     def route(path: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
         def register(view: Callable[..., Any]) -> Any:
