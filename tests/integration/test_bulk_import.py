@@ -220,3 +220,15 @@ def test_a_bulk_line_is_placed_by_the_recipients_routing_rules(stack, bulk, api)
     bruno = api.token("user-bruno", "demo-secret")  # ACCOUNTING only
     found = api.get(bruno, "/messageRegistry/v2/ebox/messages", {"q": "decompte"}).json()["items"]
     assert [(m["messageId"], m["partition"]) for m in found] == [(published["messageId"], "ACCOUNTING")]
+
+
+def test_a_drop_while_the_batch_runs_is_refused_and_the_run_goes_on(stack, bulk):
+    drop(stack, "busy", archive([line_for()]))
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while batch_state(bulk, "busy").get("status") != "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first_run = batch_state(bulk, "busy")["run"]
+    drop(stack, "busy", archive([line_for(), line_for(OTHER)]))
+    time.sleep(1)
+    state = drain(stack, bulk, "busy")
+    assert state["run"] == first_run and state["totalLines"] == 1 and state["accepted"] == 1

@@ -13,16 +13,20 @@ from ebox.domain.errors import InvalidInput, TransientError
 READ_AHEAD = 4 * 1024 * 1024
 
 
-def fetch_range(s3: Any, bucket: str, key: str, start: int, end: int, *, etag: str | None = None) -> bytes:
-    """Bytes [start, end) of the object; with ``etag``, of that very object (not one dropped over it)."""
+def fetch_range(s3: Any, bucket: str, key: str, start: int, end: int, *, version: str | None = None,
+                etag: str | None = None) -> bytes:
+    """Bytes [start, end) of that very object: its ``version`` (the import bucket is versioned, so a
+    batch dropped again over a running one does not change what the running one reads), else the
+    object if its ``etag`` still matches."""
     if end <= start:
         return b""
-    extra = {"IfMatch": f'"{etag}"'} if etag else {}
+    extra = {"VersionId": version} if version else ({"IfMatch": f'"{etag}"'} if etag else {})
     try:
         response = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes={start}-{end - 1}", **extra)
         return bytes(response["Body"].read())
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "PreconditionFailed", "412", "InvalidRange"):
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "NoSuchVersion", "PreconditionFailed", "412",
+                                                            "InvalidRange"):
             raise InvalidInput(f"the archive {key} was removed or replaced while it was imported") from None
         raise TransientError(f"could not read the archive {key}: {error}") from error
     except BotoCoreError as error:
@@ -32,13 +36,13 @@ def fetch_range(s3: Any, bucket: str, key: str, start: int, end: int, *, etag: s
 class S3ObjectReader(io.RawIOBase):
     """A read-only, seekable view of one object version; wrap it in io.BufferedReader."""
 
-    def __init__(self, s3: Any, bucket: str, key: str) -> None:
+    def __init__(self, s3: Any, bucket: str, key: str, *, version: str | None = None) -> None:
         super().__init__()
-        self._s3, self._bucket, self._key = s3, bucket, key
+        self._s3, self._bucket, self._key, self.version = s3, bucket, key, version
         try:
-            head = s3.head_object(Bucket=bucket, Key=key)
+            head = s3.head_object(Bucket=bucket, Key=key, **({"VersionId": version} if version else {}))
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound", "NoSuchVersion"):
                 raise InvalidInput(f"the archive {key} is not in the import bucket") from None
             raise TransientError(f"could not read the archive {key}: {error}") from error
         except BotoCoreError as error:
@@ -66,11 +70,11 @@ class S3ObjectReader(io.RawIOBase):
         if wanted <= 0:
             return 0
         data = fetch_range(self._s3, self._bucket, self._key, self._position, self._position + wanted,
-                           etag=self.etag)
+                           version=self.version, etag=self.etag)
         buffer[: len(data)] = data
         self._position += len(data)
         return len(data)
 
 
-def open_object(s3: Any, bucket: str, key: str) -> io.BufferedReader:
-    return io.BufferedReader(S3ObjectReader(s3, bucket, key), buffer_size=READ_AHEAD)
+def open_object(s3: Any, bucket: str, key: str, *, version: str | None = None) -> io.BufferedReader:
+    return io.BufferedReader(S3ObjectReader(s3, bucket, key, version=version), buffer_size=READ_AHEAD)

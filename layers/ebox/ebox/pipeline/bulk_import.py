@@ -20,13 +20,14 @@ from ebox.bulk_wiring import BulkServices
 from ebox.domain.batch_archive import BatchArchive, EntryLocation, extract
 from ebox.domain.batch_plan import BatchRef, PlannedLine, batch_of_key, plan_chunks, settings_from
 from ebox.domain.batch_report import ChunkCounts, summary_view
-from ebox.domain.errors import BatchClosed, EboxError, InvalidInput, InvalidSender, NotFound
+from ebox.domain.errors import BatchClosed, BatchInProgress, EboxError, InvalidInput, InvalidSender, NotFound
 from ebox.domain.publication import PublicationPorts
 from ebox.domain.validity import format_timestamp, parse_timestamp
 from ebox.pipeline.bulk_lines import LineContext, publish_line
 
 logger = logging.getLogger(__name__)
 COMPLETED_EVENT = "BulkImportCompleted"
+REFUSED_EVENT = "BulkImportRefused"  # a drop refused while another run of the same batch is under way
 MERGE_GAP = 1024 * 1024  # documents closer than this in the archive are read in one ranged GET
 
 
@@ -37,6 +38,7 @@ def _now() -> datetime:
 def prepare(state: dict[str, Any], bulk: BulkServices) -> dict[str, Any]:
     event = state["event"]
     bucket, key = event["detail"]["bucket"]["name"], event["detail"]["object"]["key"]
+    version = event["detail"]["object"].get("version-id") or None
     run = str(event["id"])
     try:
         ref = batch_of_key(key)
@@ -48,18 +50,28 @@ def prepare(state: dict[str, Any], bulk: BulkServices) -> dict[str, Any]:
     from ebox.adapters.s3_ranges import open_object
 
     s3 = bulk.base.client("s3")
-    archive_file = open_object(s3, bucket, key)
+    try:
+        archive_file = open_object(s3, bucket, key, version=version)
+    except InvalidInput as gone:
+        logger.warning("dropped object %s ignored: %s", key, gone.message)
+        return {"action": "ignore"}
     etag = archive_file.raw.etag  # type: ignore[attr-defined]
     received = format_timestamp(_now())
     fields = {"status": "PREPARING", "bucket": bucket, "key": key, "etag": etag, "receivedAt": received,
               "execution": state.get("execution")}
-    if not bulk.ledger.begin(ref, run, fields):
-        return {"action": "ignore"}  # the same event, delivered again
+    try:
+        new = bulk.ledger.begin(ref, run, fields)
+    except BatchInProgress as busy:  # told on the bus; the running batch's files are left alone
+        bulk.events().put_now(REFUSED_EVENT, {"batchId": ref.batch_id, "sender": ref.sender, "key": key,
+                                              "etag": etag, "code": busy.code, "message": busy.message})
+        return {"action": "refused", "code": busy.code}
+    if not new and (bulk.ledger.get(ref) or {}).get("status") != "PREPARING":
+        return {"action": "ignore"}  # the same event, delivered again (a retried Prepare goes on)
     try:
         archive = BatchArchive(archive_file)
         settings = settings_from(archive.settings(), now=_now())
         context = {"sender": ref.sender, "batchId": ref.batch_id, "run": run, "bucket": bucket, "key": key,
-                   "etag": etag, "dryRun": settings.dry_run}
+                   "version": version, "etag": etag, "dryRun": settings.dry_run}
         chunks, lines = bulk.files.save_plan(ref, run, (
             {**context, "chunk": n, "lines": [line.to_dict() for line in chunk]}
             for n, chunk in enumerate(plan_chunks(archive, ref.sender), start=1)))
@@ -124,7 +136,12 @@ def _documents(lines: list[PlannedLine], chunk: dict[str, Any], bulk: BulkServic
     found: dict[str, bytes | EboxError] = {}
     s3 = bulk.base.client("s3")
     for start, end, names in spans:
-        data = fetch_range(s3, chunk["bucket"], chunk["key"], start, end, etag=chunk.get("etag"))
+        try:
+            data = fetch_range(s3, chunk["bucket"], chunk["key"], start, end, version=chunk.get("version"),
+                               etag=chunk.get("etag"))
+        except InvalidInput as gone:  # the archive was replaced or removed meanwhile: its lines say so
+            found.update(dict.fromkeys(names, gone))
+            continue
         for name in names:
             try:
                 found[name] = extract(wanted[name], data, start)
