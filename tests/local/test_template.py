@@ -115,7 +115,7 @@ def test_creation_order_follows_references():
         for needed in references(spec.get("Properties", {})) & set(template["Resources"]):
             assert before[needed] < before[logical_id], (needed, logical_id)
     # every function comes after what the Globals' environment refers to
-    assert before["RegistryTable"] < before["IngestFunction"] and before["EventBus"] < before["ApiFunction"]
+    assert before["BulkBatchesTable"] < before["BulkPublishFunction"] and before["EventBus"] < before["ApiFunction"]
 
 
 def test_circular_references_are_reported():
