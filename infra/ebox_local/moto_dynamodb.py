@@ -5,7 +5,10 @@ item of the transaction, before each transaction: the cost grows with the table 
 six-item transaction on a table of 100,000 messages copies 600,000 items), and a concurrent write
 changes a table while it is being copied ("dictionary changed size during iteration"), which fails
 the transaction. Here a transaction backs up only the items it touches, and transactions run one at
-a time, as DynamoDB serialises conflicting transactions. Rollback keeps moto's meaning: all or none."""
+a time, as DynamoDB serialises conflicting transactions. Rollback keeps moto's meaning: all or none.
+
+Likewise a Query on a table's key looked at every item of the table (and failed when a write changed
+the table meanwhile): here it looks at its partition only, and scans iterate over a snapshot."""
 
 from __future__ import annotations
 
@@ -21,7 +24,10 @@ from moto.dynamodb.models.table import Table
 
 _ORIGINAL_TRANSACT = DynamoDBBackend.transact_write_items
 _ORIGINAL_COPY = dynamodb_models.copy
+_ORIGINAL_QUERY = Table.query
+_ORIGINAL_ALL_ITEMS = Table.all_items
 _TRANSACTIONS = threading.Lock()
+_QUERIED = threading.local()  # the partition a Query on the table's own key is reading, in this thread
 
 
 def _deepcopy_but_tables(value: Any, memo: Any = None) -> Any:
@@ -35,11 +41,37 @@ _COPY_SHIM = types.SimpleNamespace(deepcopy=_deepcopy_but_tables)
 def install() -> None:
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     dynamodb_models.copy = _COPY_SHIM  # type: ignore[attr-defined, assignment]
+    Table.query = _query  # type: ignore[method-assign]
+    Table.all_items = _all_items  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     DynamoDBBackend.transact_write_items = _ORIGINAL_TRANSACT  # type: ignore[method-assign]
     dynamodb_models.copy = _ORIGINAL_COPY  # type: ignore[attr-defined]
+    Table.query = _ORIGINAL_QUERY  # type: ignore[method-assign]
+    Table.all_items = _ORIGINAL_ALL_ITEMS  # type: ignore[method-assign]
+
+
+def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+    index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+    _QUERIED.partition = (self, hash_key) if index_name is None and hash_key is not None else None
+    try:
+        return _ORIGINAL_QUERY(self, hash_key, *args, **kwargs)
+    finally:
+        _QUERIED.partition = None
+
+
+def _all_items(self: Table) -> list[Any]:
+    """The queried partition's items during a Query on the table's key; else every item (a snapshot)."""
+    queried = getattr(_QUERIED, "partition", None)
+    if queried is not None and queried[0] is self:
+        found = self.items.get(queried[1])
+        if found is None:
+            return []
+        return list(found.values()) if self.range_key_attr else [found]
+    if self.range_key_attr:
+        return [item for partition in list(self.items.values()) for item in list(partition.values())]
+    return list(self.items.values())
 
 
 def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:

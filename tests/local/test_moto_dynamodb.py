@@ -66,3 +66,26 @@ def test_concurrent_transactions_and_writes_all_land(table):
     for thread in threads:
         thread.join()
     assert errors == [] and len(items(table)) == 6 * 25 * 3
+
+
+def test_a_query_reads_its_partition_while_others_are_written(table):
+    table.put_item(TableName="t", Item={"pk": {"S": "mine"}, "sk": {"S": "1"}, "v": {"N": "1"}})
+    table.put_item(TableName="t", Item={"pk": {"S": "mine"}, "sk": {"S": "2"}, "v": {"N": "2"}})
+    stop = threading.Event()
+
+    def writer():
+        n = 0
+        while not stop.is_set():
+            n += 1
+            table.put_item(TableName="t", Item={"pk": {"S": f"other-{n}"}, "sk": {"S": "x"}, "v": {"N": "0"}})
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        for _ in range(200):
+            found = table.query(TableName="t", KeyConditionExpression="pk = :pk",
+                                ExpressionAttributeValues={":pk": {"S": "mine"}}, ScanIndexForward=False)["Items"]
+            assert [i["sk"]["S"] for i in found] == ["2", "1"]
+    finally:
+        stop.set()
+        thread.join()
