@@ -35,9 +35,12 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
 
-## make bench: publication throughput, AWS calls per message, cold imports (see bench/README.md)
+## make bench: publication throughput, AWS calls per message, cold imports; then a bulk import of
+## BULK_MESSAGES lines through the local stack (the issue's 100,000 by default: `make bench BULK_MESSAGES=3000`)
+BULK_MESSAGES ?= 100000
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.bulk --messages $(BULK_MESSAGES)
 
 # SAM's makefile build method for the API function: only the Chalice app, the layer has the rest.
 build-ApiFunction:

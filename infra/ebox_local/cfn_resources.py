@@ -187,7 +187,17 @@ def ses_email_identity(ctx: ProvisioningContext, logical_id: str, raw: dict[str,
     return identity, {}
 
 
+def iam_managed_policy(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
+    """Kept in the emulated IAM, so that it can be read back; IAM is not enforced locally."""
+    props = ctx.resolver.resolve(raw)
+    name = props.get("ManagedPolicyName") or f"{PREFIX}-{logical_id}"
+    arn = ctx.client("iam").create_policy(PolicyName=name, PolicyDocument=json.dumps(props["PolicyDocument"]),
+                                          Description=props.get("Description", ""))["Policy"]["Arn"]
+    return arn, {"PolicyArn": arn}
+
+
 CREATORS: dict[str, Creator] = {
+    "AWS::IAM::ManagedPolicy": iam_managed_policy,
     "AWS::KMS::Key": kms_key,
     "AWS::KMS::Alias": kms_alias,
     "AWS::S3::Bucket": s3_bucket,
