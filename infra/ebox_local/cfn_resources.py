@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ebox_local.model import PREFIX, Created, Creator, ProvisioningContext
+from ebox_local.model import Created, Creator, ProvisioningContext
 
 ENCRYPTION = "ServerSideEncryptionConfiguration"
 
@@ -38,7 +38,7 @@ def kms_alias(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) ->
 def s3_bucket(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     props = ctx.resolver.resolve(raw)
     s3 = ctx.client("s3")
-    name = props.get("BucketName") or f"{PREFIX}-{logical_id.lower()}"
+    name = props.get("BucketName") or f"{ctx.prefix}-{logical_id.lower()}"
     create: dict[str, Any] = {} if ctx.region == "us-east-1" else {
         "CreateBucketConfiguration": {"LocationConstraint": ctx.region}}
     if props.get("ObjectLockEnabled"):
@@ -103,7 +103,7 @@ def _notification_configuration(props: dict[str, Any]) -> dict[str, Any]:
 
 def dynamodb_table(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     props = ctx.resolver.resolve(raw)
-    name = props.get("TableName") or f"{PREFIX}-{logical_id}"
+    name = props.get("TableName") or f"{ctx.prefix}-{logical_id}"
     dynamodb = ctx.client("dynamodb")
     keys = ("AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
             "ProvisionedThroughput", "Tags", "DeletionProtectionEnabled")
@@ -130,7 +130,7 @@ def dynamodb_table(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any
 def sqs_queue(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     props = ctx.resolver.resolve(raw)
     fifo = bool(props.get("FifoQueue"))
-    name = props.get("QueueName") or f"{PREFIX}-{logical_id}" + (".fifo" if fifo else "")
+    name = props.get("QueueName") or f"{ctx.prefix}-{logical_id}" + (".fifo" if fifo else "")
     attributes = {k: _attribute(v) for k, v in props.items() if k not in ("QueueName", "Tags")}
     tags = {t["Key"]: t["Value"] for t in props.get("Tags", [])}
     url = ctx.client("sqs").create_queue(QueueName=name, Attributes=attributes, **({"tags": tags} if tags else {}))[
@@ -148,7 +148,7 @@ def sqs_queue_policy(ctx: ProvisioningContext, logical_id: str, raw: dict[str, A
     props = ctx.resolver.resolve(raw)
     for url in props["Queues"]:
         ctx.client("sqs").set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(props["PolicyDocument"])})
-    return f"{PREFIX}-{logical_id}", {}
+    return f"{ctx.prefix}-{logical_id}", {}
 
 
 def events_event_bus(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
@@ -159,7 +159,7 @@ def events_event_bus(ctx: ProvisioningContext, logical_id: str, raw: dict[str, A
 
 def events_rule(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     props = ctx.resolver.resolve(raw)
-    return put_rule(ctx, props.get("Name") or f"{PREFIX}-{logical_id}", props, props.get("Targets", []))
+    return put_rule(ctx, props.get("Name") or f"{ctx.prefix}-{logical_id}", props, props.get("Targets", []))
 
 
 def put_rule(ctx: ProvisioningContext, name: str, props: dict[str, Any], targets: list[dict[str, Any]]) -> Created:

@@ -35,6 +35,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("EBOX_MOTO_PORT") or DEFAULT_MOTO_PORT),
                         help=f"port of the AWS emulation (env EBOX_MOTO_PORT; default {DEFAULT_MOTO_PORT}; "
                              "0: a free one)")
+    parser.add_argument("--aws-endpoint", default=None, metavar="URL",
+                        help="use the AWS emulator already running there (LocalStack: see `make test-localstack`) "
+                             "instead of the embedded moto")
     parser.add_argument("--host", default="127.0.0.1", help="address both listen on (default 127.0.0.1)")
     parser.add_argument("--template", type=Path, default=None,
                         help="SAM template (default: template.yaml in this directory or above)")
@@ -72,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         template = args.template or find_template(Path.cwd())
         stack = LocalStack(template, port=args.port, moto_port=args.moto_port, host=args.host,
-                           parameters=_parameters(args.parameter), seed=None if args.no_seed else seed_demo_data)
+                           parameters=_parameters(args.parameter), seed=None if args.no_seed else seed_demo_data,
+                           aws_endpoint=args.aws_endpoint)
         stack.start()
     except LocalStackError as error:
         hint = " (EBOX_PORT / EBOX_MOTO_PORT, or 0 for a free port)" if isinstance(error, PortUnavailable) else ""

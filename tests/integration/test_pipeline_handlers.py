@@ -79,29 +79,22 @@ def sqs_event(stack, queue_url):
                          "md5OfBody": ""} for m in messages]}
 
 
-def sent_emails(stack):
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
-
-    return ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].sent_messages
-
-
 def test_notify_sends_one_email_per_message_even_when_redelivered(stack, handlers, api, sender_token):
     message_id = api.publish(sender_token, publication()).json()["messageId"]
     event = sqs_event(stack, stack.notification_queue)
     assert handlers["notify"](event, None) == {"batchItemFailures": []}
     assert handlers["notify"](event, None) == {"batchItemFailures": []}
-    mails = [m for m in sent_emails(stack) if message_id in str(m.body)]
+    mails = [m for m in stack.sent_mail() if message_id in m["body"]]
     assert len(mails) == 1
-    assert mails[0].destinations["ToAddresses"] == ["office@demo-bakery.example"]
-    assert "Avis de cotisation" in mails[0].subject
-    assert PDF.decode()[:20] not in str(mails[0].body)
+    assert mails[0]["destinations"] == ["office@demo-bakery.example"]
+    assert "Avis de cotisation" in mails[0]["subject"]
+    assert PDF.decode()[:20] not in mails[0]["body"]
 
 
 def test_no_email_for_an_enterprise_without_an_opened_ebox(stack, handlers, api, sender_token):
     api.publish(sender_token, publication(recipient={"eboxType": "enterprise", "enterpriseNumber": "0220916609"}))
     handlers["notify"](sqs_event(stack, stack.notification_queue), None)
-    assert sent_emails(stack) == []
+    assert stack.sent_mail() == []
 
 
 def test_every_event_is_recorded_once_in_the_audit_trail(stack, handlers, api, sender_token, enterprise_token):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 REGISTRY_TABLE = "EBOX_REGISTRY_TABLE"
 MESSAGES_TABLE = "EBOX_MESSAGES_TABLE"
@@ -28,6 +28,8 @@ TOKEN_TTL_SECONDS = "EBOX_TOKEN_TTL_SECONDS"
 MAX_REQUEST_BYTES = "EBOX_MAX_REQUEST_BYTES"
 ENVIRONMENT = "EBOX_ENVIRONMENT"
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
+# botocore's per-service override, e.g. AWS_ENDPOINT_URL_DYNAMODB (LocalStack beside DynamoDB Local).
+AWS_ENDPOINT_URL_PREFIX = "AWS_ENDPOINT_URL_"
 AWS_REGION = "AWS_REGION"
 AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
 # Set by Lambda when active tracing is on (template: Tracing: Active).
@@ -59,6 +61,12 @@ class Config:
     region: str
     endpoint_url: str | None
     tracing: bool
+    service_endpoints: Mapping[str, str] = field(default_factory=dict)
+    """``AWS_ENDPOINT_URL_<SERVICE>`` overrides, keyed by the upper-cased client name (DYNAMODB, S3...)."""
+
+    def endpoint_for(self, service: str) -> str | None:
+        """Where clients of ``service`` (a boto3 client name) go: its own override, else AWS_ENDPOINT_URL."""
+        return self.service_endpoints.get(service.upper().replace("-", "_")) or self.endpoint_url
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> Config:
@@ -91,4 +99,6 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         region=env.get(AWS_REGION) or env.get(AWS_DEFAULT_REGION) or "eu-west-1",
         endpoint_url=env.get(AWS_ENDPOINT_URL) or None,
         tracing=bool(env.get(AWS_XRAY_DAEMON_ADDRESS)),
+        service_endpoints={name.removeprefix(AWS_ENDPOINT_URL_PREFIX): value for name, value in env.items()
+                           if name.startswith(AWS_ENDPOINT_URL_PREFIX) and value},
     )
