@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run test lint unit integration e2e template bench install clean build-ApiFunction
+.PHONY: run test test-localstack lint unit integration e2e template bench install clean build-ApiFunction
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: $(STAMP)
 test: $(STAMP) node_modules/.installed lint
 	$(BIN)/pytest -q
 
+## make test-localstack: the integration and end-to-end suites again, on LocalStack + DynamoDB Local
+## (installed on first use into .venv-localstack and node_modules; Docker's LocalStack where Docker runs)
+test-localstack: $(STAMP) node_modules/.installed
+	$(BIN)/ebox-localstack -- $(BIN)/pytest -q tests/integration tests/e2e
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -44,4 +49,4 @@ build-ApiFunction:
 	cp app.py "$(ARTIFACTS_DIR)/"
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-localstack .localstack node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -4,10 +4,14 @@ Each creator resolves its properties, makes the resource and returns what `!Ref`
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from ebox_local.model import Created, Creator, ProvisioningContext
 
+logger = logging.getLogger("ebox_local")
 ENCRYPTION = "ServerSideEncryptionConfiguration"
 
 
@@ -119,8 +123,13 @@ def dynamodb_table(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any
     if ttl and ttl.get("Enabled"):
         dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
     if props.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled"):
-        dynamodb.update_continuous_backups(
-            TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        try:
+            dynamodb.update_continuous_backups(
+                TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        except ClientError as error:  # DynamoDB Local (beside LocalStack) has no backups: nothing to emulate
+            if error.response.get("Error", {}).get("Code") != "UnknownOperationException":
+                raise
+            logger.info("template: %s point-in-time recovery is not emulated by this DynamoDB", logical_id)
     attributes = {"Arn": table["TableArn"]}
     if "LatestStreamArn" in table:
         attributes["StreamArn"] = table["LatestStreamArn"]
@@ -187,7 +196,34 @@ def ses_email_identity(ctx: ProvisioningContext, logical_id: str, raw: dict[str,
     return identity, {}
 
 
+def iam_role(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
+    """The role and its inline policies, as written (the emulators store IAM; neither enforces it)."""
+    props = ctx.resolver.resolve(raw)
+    name = props.get("RoleName") or f"{ctx.prefix}-{logical_id}"[:64]
+    iam = ctx.client("iam")
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(props["AssumeRolePolicyDocument"]),
+                           **({"Path": props["Path"]} if "Path" in props else {}))["Role"]
+    for policy in props.get("Policies", []):
+        iam.put_role_policy(RoleName=name, PolicyName=policy["PolicyName"],
+                            PolicyDocument=json.dumps(policy["PolicyDocument"]))
+    for arn in props.get("ManagedPolicyArns", []):
+        iam.attach_role_policy(RoleName=name, PolicyArn=arn)
+    return name, {"Arn": role["Arn"], "RoleId": role["RoleId"]}
+
+
+def logs_log_group(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
+    props = ctx.resolver.resolve(raw)
+    name = props.get("LogGroupName") or f"{ctx.prefix}-{logical_id}"
+    logs = ctx.client("logs")
+    logs.create_log_group(logGroupName=name)
+    if "RetentionInDays" in props:
+        logs.put_retention_policy(logGroupName=name, retentionInDays=int(props["RetentionInDays"]))
+    return name, {"Arn": ctx.arn("logs", f"log-group:{name}:*")}
+
+
 CREATORS: dict[str, Creator] = {
+    "AWS::IAM::Role": iam_role,
+    "AWS::Logs::LogGroup": logs_log_group,
     "AWS::KMS::Key": kms_key,
     "AWS::KMS::Alias": kms_alias,
     "AWS::S3::Bucket": s3_bucket,

@@ -79,12 +79,18 @@ def docker_available() -> bool:
 
 
 def find_python313() -> str:
-    """`EBOX_PYTHON313`, `python3.13` on PATH, or pyenv's 3.13.x: LocalStack's core needs 3.13."""
-    candidates = [os.environ.get("EBOX_PYTHON313"), shutil.which("python3.13")]
+    """`EBOX_PYTHON313`, pyenv's 3.13.x or `python3.13` on PATH, the first that runs and is 3.13
+    (LocalStack's core needs it; a pyenv shim may exist and still fail)."""
     pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
-    candidates += [str(p / "bin" / "python") for p in sorted(pyenv.glob("3.13*"), reverse=True)]
+    candidates = [os.environ.get("EBOX_PYTHON313"),
+                  *(str(p / "bin" / "python") for p in sorted(pyenv.glob("3.13*"), reverse=True)),
+                  shutil.which("python3.13")]
     for candidate in candidates:
-        if candidate and Path(candidate).exists():
+        if not candidate or not Path(candidate).exists():
+            continue
+        done = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2] == (3, 13))"],
+                              capture_output=True, text=True, timeout=60, check=False)
+        if done.stdout.strip() == "True":
             return candidate
     raise TargetUnavailable("LocalStack without Docker needs Python 3.13: install it (e.g. `pyenv install 3.13`) "
                             "or set EBOX_PYTHON313 to its interpreter")
@@ -102,8 +108,8 @@ def ensure_localstack_venv(venv: Path) -> Path:
     if stamp.exists():
         return python
     logger.info("installing LocalStack into %s (once, ~1.5 min)", venv)
-    if not python.exists():
-        subprocess.run([find_python313(), "-m", "venv", str(venv)], check=True)
+    if not python.exists() and subprocess.run([find_python313(), "-m", "venv", str(venv)], check=False).returncode:
+        raise TargetUnavailable(f"could not create {venv} with Python 3.13")
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     done = subprocess.run([*pip, *LOCALSTACK_PACKAGES], check=False)
     done = done if done.returncode else subprocess.run([*pip, "--no-deps", "--force-reinstall", str(EXECUTOR)],

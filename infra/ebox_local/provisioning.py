@@ -33,11 +33,9 @@ CREATORS: dict[str, Creator] = {**cfn_resources.CREATORS, **sam_resources.CREATO
 NOT_EMULATED = {
     "AWS::Serverless::Api": "served by the local API gateway",
     "AWS::Serverless::HttpApi": "served by the local API gateway",
-    "AWS::IAM::Role": "IAM is not enforced locally",
     "AWS::IAM::Policy": "IAM is not enforced locally",
     "AWS::IAM::ManagedPolicy": "IAM is not enforced locally",
     "AWS::Lambda::Permission": "IAM is not enforced locally",
-    "AWS::Logs::LogGroup": "logs go to stderr locally",
 }
 
 

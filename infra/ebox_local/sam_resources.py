@@ -60,7 +60,7 @@ def serverless_function(ctx: ProvisioningContext, logical_id: str, raw: dict[str
     emulated_environment = dict(environment, **(
         {INVOKE_URL_VARIABLE: ctx.invocation_url(name)} if ctx.invocation_url is not None else {}))
     ctx.client("lambda").create_function(
-        FunctionName=name, Runtime=props.get("Runtime", "python3.12"), Role=ctx.execution_role(),
+        FunctionName=name, Runtime=props.get("Runtime", "python3.12"), Role=props.get("Role") or ctx.execution_role(),
         Handler=props["Handler"], Code={"ZipFile": _placeholder_zip()}, Timeout=timeout, MemorySize=memory,
         Environment={"Variables": emulated_environment})
     arn = ctx.arn("lambda", f"function:{name}")
