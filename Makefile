@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run test test-localstack lint unit integration e2e template bench install clean build-ApiFunction
+.PHONY: run test test-localstack deploy-local lint unit integration e2e template bench install clean build-ApiFunction
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(STAMP) node_modules/.installed lint
 ## (installed on first use into .venv-localstack and node_modules; Docker's LocalStack where Docker runs)
 test-localstack: $(STAMP) node_modules/.installed
 	$(BIN)/ebox-localstack -- $(BIN)/pytest -q tests/integration tests/e2e
+
+## make deploy-local: template.yaml provisioned on LocalStack, the API served from it, a publish-and-consult smoke test
+deploy-local: $(STAMP) node_modules/.installed
+	$(BIN)/ebox-localstack -- $(BIN)/ebox-local --port 0 --smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -212,6 +212,9 @@ class LocalStack:
             "functions": sorted(provisioned.functions) if provisioned else [],
             "sqsPollers": [p.mapping.function for p in self._pollers if p.is_alive()],
             "notEmulated": [r.logical_id for r in provisioned.skipped] if provisioned else [],
+            # Physical names of what the template named (an emulator that keeps its state holds others too).
+            "resources": {r.logical_id: r.physical_id for r in provisioned.resources.values() if r.emulated}
+            if provisioned else {},
         }
 
     def mail(self) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 import zipfile
 
 import pytest
@@ -71,8 +72,13 @@ def test_unusable_packages_are_invalid_input(stack, handlers, data, fragment):
         run_pipeline(handlers, drop_event(stack.content_bucket, "0406798006/bad.zip"))
 
 
-def sqs_event(stack, queue_url):
-    messages = stack.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+def sqs_event(stack, queue_url, expected=1):
+    """The queue's messages as an SQS event. EventBridge delivers to SQS asynchronously (moto does it
+    inside PutEvents, LocalStack and AWS a moment later): wait for the ``expected`` ones."""
+    messages, deadline = [], time.monotonic() + 15
+    while len(messages) < expected and time.monotonic() < deadline:
+        messages += stack.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
+                                              WaitTimeSeconds=1).get("Messages", [])
     return {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
                          "attributes": {}, "messageAttributes": {}, "eventSource": "aws:sqs",
                          "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:q", "awsRegion": "eu-west-1",
@@ -101,7 +107,7 @@ def test_every_event_is_recorded_once_in_the_audit_trail(stack, handlers, api, s
     message_id = api.publish(sender_token, publication()).json()["messageId"]
     message = api.get(enterprise_token, f"/messageRegistry/v2/ebox/messages/{message_id}").json()
     api.get(enterprise_token, message["attachments"]["items"][0]["contentHref"])
-    event = sqs_event(stack, stack.evidence_queue)
+    event = sqs_event(stack, stack.evidence_queue, expected=2)
     handlers["record_evidence"](event, None)
     handlers["record_evidence"](event, None)
     trail = stack.services.audit.events(message_id)
