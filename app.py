@@ -7,19 +7,22 @@ from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from ebox.api import auth, views
+from ebox.api import auth, inbox_routes, views
 from ebox.api.publishing import publish_request
+from ebox.api.readers import consultation
 from ebox.api.requests import accept_flag, json_body
 from ebox.api.routing import guarded_routes, json_response, proxy_handler
 from ebox.domain import access, qualified_delivery
 from ebox.domain.consultation import Consultation, page_request
 from ebox.domain.evidence_access import evidence_for, evidence_view
+from ebox.domain.message_filter import parse_filter
 from ebox.domain.message_status import parse_status_queries, statuses
 from ebox.domain.validity import format_timestamp
 from ebox.wiring import services
 
 app = Chalice(app_name="ebox-enterprise")
 app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
+inbox_routes.register(app)
 route = guarded_routes(app)
 EBOX = "/messageRegistry/v2/ebox"
 MESSAGE = EBOX + "/messages/{messageId}"
@@ -47,10 +50,7 @@ def _now() -> str:
 
 
 def _consultation(scope: str) -> Consultation:
-    svc = services()
-    principal = auth.bearer_principal(_headers(), svc, scope)
-    return Consultation(enterprise_number=principal.enterprise_number, index=svc.index, content=svc.content,
-                        events=svc.events, signer=svc.evidence_signer)
+    return consultation(_headers(), services(), scope)
 
 
 @route("/health", methods=["GET"])
@@ -93,7 +93,8 @@ def ebox_summary() -> Response:
 def list_messages() -> Response:
     params: dict[str, str] = dict(_request().query_params or {})
     page, size = page_request(params.get("page"), params.get("pageSize"))
-    return json_response(views.messages_view(_consultation(access.MESSAGES_FULL).messages(page, size)))
+    wanted = parse_filter(params)
+    return json_response(views.messages_view(_consultation(access.MESSAGES_FULL).messages(page, size, wanted)))
 
 
 @route(MESSAGE, methods=["GET"])
@@ -150,6 +151,8 @@ def evidence_keys() -> Response:
 def list_evidences(messageId: str) -> Response:  # noqa: N803
     svc = services()
     principal = auth.any_principal(_headers(), svc)
+    if principal.ssin is not None:  # a person: only a message of a partition they hold rights on
+        _consultation(access.MESSAGES_FULL).message(messageId)
     records = evidence_for(principal, messageId, svc.index.evidence(messageId))
     items = [evidence_view(r) for r in records]
     return json_response({"items": items, "totalItems": len(items)})

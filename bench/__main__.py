@@ -8,7 +8,7 @@ import logging
 from rich.console import Console
 from rich.table import Table
 
-from bench import qualified
+from bench import inbox, qualified
 from bench.cold_import import cold_imports
 from bench.emulator import provisioned_emulator
 from bench.publication import calls_per_message, floor, publish_many
@@ -19,6 +19,7 @@ def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=300, help="publications per measurement")
+    parser.add_argument("--inbox-messages", type=int, default=10_000, help="messages in the e-Box paged through")
     args = parser.parse_args()
     console = Console(width=120)
 
@@ -27,6 +28,8 @@ def main() -> None:
         rate, calls = publish_many(args.messages)
         floor_rate = floor(args.messages, environment, PDF)
         delivery_rows = qualified.run()
+        inbox_rows = inbox.run(args.inbox_messages)
+        inbox_floor = inbox.floor_ms(environment, 10)
 
     table = Table(title=f"Publication through the emulator (moto server), {args.messages} messages of "
                         f"{len(PDF)} bytes, one client")
@@ -49,6 +52,14 @@ def main() -> None:
         table.add_column(column)
     for case, transitions, records in delivery_rows:
         table.add_row(case, f"{transitions:g}", f"{records:g}")
+    console.print(table)
+
+    table = Table(title=f"Inbox pages (25 messages) through app.handler, {args.inbox_messages} messages in one "
+                        f"e-Box; floor: one bare boto3 Query of 25 items, {inbox_floor:.1f} ms")
+    for column in ("case", "median ms", "ratio to floor", "DynamoDB calls per page", "totalItems"):
+        table.add_column(column)
+    for case, ms, calls, total in inbox_rows:
+        table.add_row(case, f"{ms:.1f}", f"{ms / inbox_floor:.1f}", f"{calls:g}", str(total))
     console.print(table)
 
     rows = cold_imports()

@@ -11,6 +11,7 @@ from typing import Any
 from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused
 from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
+from ebox.domain.message_filter import MessageFilter, matches
 from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord
 from ebox.domain.registry import (
     Enterprise,
@@ -135,12 +136,25 @@ class FakeIndex:
                       key=lambda m: m.message_id, reverse=True)
         return mine[(page - 1) * page_size: page * page_size]
 
-    def summary(self, enterprise_number: str) -> EboxSummary:
-        mine = [m for (e, _), m in self.messages.items() if e == enterprise_number]
+    def summary(self, enterprise_number: str, partitions: frozenset[str] | None = None) -> EboxSummary:
+        mine = [m for (e, _), m in self.messages.items()
+                if e == enterprise_number and (partitions is None or m.partition in partitions)]
         return EboxSummary(len(mine), sum(not m.read_status for m in mine), sum(m.total_size for m in mine),
                            None, None)
 
-    def mark_read(self, enterprise_number: str, message_id: str, when: str, evidence: list[SignedEvidence]) -> bool:
+    def inbox(self, enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter,
+              page: int, page_size: int) -> tuple[list[Message], int]:
+        mine = sorted((m for (e, _), m in self.messages.items()
+                       if e == enterprise_number and (partitions is None or m.partition in partitions)
+                       and matches(_filtered_fields(m), wanted)), key=lambda m: m.message_id, reverse=True)
+        return [replace(m) for m in mine[(page - 1) * page_size: page * page_size]], len(mine)
+
+    def set_visibility(self, enterprise_number: str, changes: dict[str, bool]) -> None:
+        for message_id, visible in changes.items():
+            self.messages[(enterprise_number, message_id)].visible = visible
+
+    def mark_read(self, enterprise_number: str, message_id: str, when: str, evidence: list[SignedEvidence],
+                  partition: str | None = None) -> bool:
         message = self.messages[(enterprise_number, message_id)]
         if message.read_status:
             return False
@@ -157,6 +171,14 @@ class FakeIndex:
 
     def evidence(self, message_id: str) -> list[SignedEvidence]:
         return list(self.evidence_records.get(message_id, []))
+
+
+def _filtered_fields(message: Message) -> dict[str, object]:
+    return {"receipt_date": message.receipt_date, "expiration_date": message.expiration_date,
+            "read_status": message.read_status, "visible": message.visible,
+            "message_type_id": message.message_type_id, "sender_organization_id": message.sender_organization_id,
+            "sender_application_id": message.sender_application_id, "registered_mail": message.is_registered_mail,
+            "partition": message.partition, "search_text": message.search_text}
 
 
 @dataclass
@@ -192,3 +214,14 @@ class LocalSigner:
 
 def encode(data: dict[str, Any]) -> bytes:
     return json.dumps(data).encode()
+
+
+def message_in(message_id: str, partition: str, **overrides: object) -> Message:
+    """A stored message of the demo recipient's e-Box, in ``partition``."""
+    fields: dict[str, object] = dict(
+        message_id=message_id, recipient=RECIPIENT, sender_organization_id=SENDER,
+        sender_application_id="demo-app", message_type_id="demo-notice", subject={"fr": "Avis"},
+        receipt_date="2026-01-01T00:00:00Z", expiration_date="2028-01-01T00:00:00Z", is_body_main_content=False,
+        is_reply_authorized=False, is_registered_mail=False, body=None, partition=partition)
+    fields.update(overrides)
+    return Message(**fields)  # type: ignore[arg-type]

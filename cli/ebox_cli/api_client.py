@@ -24,6 +24,7 @@ from ebox_cli.digests import header_digest
 from ebox_cli.errors import ApiError, ApiUnreachable, UnexpectedAnswer
 from ebox_cli.publication import Document
 
+ADMINISTRATION = "/messageRegistry/v3/ebox"
 PUBLISH = "/messageRegistry/v3/ebox/messages"
 EBOX = "/messageRegistry/v2/ebox"
 
@@ -69,9 +70,20 @@ class EboxClient:
     def summary(self) -> EboxSummary:
         return EboxSummary.from_json(_json(self._send("GET", EBOX)))
 
-    def messages(self, page: int, page_size: int) -> MessagePage:
-        answer = self._send("GET", f"{EBOX}/messages", params={"page": page, "pageSize": page_size})
-        return MessagePage.from_json(_json(answer))
+    def messages(self, page: int, page_size: int, filters: dict[str, str] | None = None) -> MessagePage:
+        """A page of the inbox; ``filters`` are the API's query parameters (partition, readStatus, q, ...)."""
+        params: dict[str, Any] = {"page": page, "pageSize": page_size, **(filters or {})}
+        return MessagePage.from_json(_json(self._send("GET", f"{EBOX}/messages", params=params)))
+
+    def administration(self, method: str, resource: str, body: Any = None) -> list[dict[str, Any]]:
+        """Partitions, users and routing rules of the caller's e-Box (``resource``: partitions, users/<ssin>,
+        routingRules); the answer's items (or the one object saved)."""
+        answer = _json(self._send(method, f"{ADMINISTRATION}/{resource}", json=body))
+        if isinstance(answer, dict) and isinstance(answer.get("items"), list):
+            return [item for item in answer["items"] if isinstance(item, dict)]
+        if isinstance(answer, dict):
+            return [answer]
+        raise UnexpectedAnswer(f"the answer about {resource} is not a JSON object")
 
     def message(self, message_id: str) -> Message:
         return Message.from_json(_json(self._send("GET", f"{EBOX}/messages/{_segment(message_id)}")))

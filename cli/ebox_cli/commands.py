@@ -110,13 +110,24 @@ def publish(
 def inbox(
     page: Annotated[int, typer.Option("--page", min=1, help="Page number, from 1.")] = 1,
     page_size: Annotated[int, typer.Option("--page-size", min=1, max=100, help="Messages per page.")] = 25,
+    partition: Annotated[str | None, typer.Option("--partition", help="Only this partition (e.g. ACCOUNTING).")]
+    = None,
+    unread: Annotated[bool, typer.Option("--unread", help="Only messages not read yet.")] = False,
+    search: Annotated[str | None, typer.Option("--search", help="Text to find, whatever its case and accents.")]
+    = None,
+    search_language: Annotated[str | None, typer.Option("--search-lang", help="Search only this language's text.")]
+    = None,
     language: Language = "fr",
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
-    """List the messages of your e-Box, newest first."""
+    """List the messages of your e-Box (the partitions you hold rights on), newest first."""
+    if search_language is not None:
+        _language(search_language)
+    filters = {name: value for name, value in (("partition", partition), ("readStatus", "false" if unread else None),
+                                               ("q", search), ("qlang", search_language)) if value is not None}
     client = _client(api, client_id, client_secret)
     with _reported():
-        listing = client.messages(page, page_size)
+        listing = client.messages(page, page_size, filters)
         if as_json:
             _print_json(listing.raw)
             return
@@ -230,3 +241,8 @@ def _saved_json(path: Path, key: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise typer.BadParameter(f"{path} is not a JSON object with a list {key!r}")
     return data
+
+
+from ebox_cli.partition_commands import partitions_app  # noqa: E402 - it uses the options defined above
+
+app.add_typer(partitions_app, name="partitions")

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 CLIENTS = {"demo-sender": "demo-sender-secret", "ent-0852093431": "demo-secret"}
 EBOX = "/messageRegistry/v2/ebox"
 PUBLISH = "/messageRegistry/v3/ebox/messages"
+ADMINISTRATION = "/messageRegistry/v3/ebox/"
 
 
 def b64url_sha256(data: bytes) -> str:
@@ -59,6 +60,9 @@ class FakeApi:
     repr_digest: bool = True
     repr_digest_of: bytes | None = None  # announce the digest of other bytes than those served
     errors: dict[tuple[str, str], tuple[int, Any]] = field(default_factory=dict)
+    partitions: list[dict[str, Any]] = field(default_factory=lambda: [{"partitionId": "GENERAL", "name": "General"}])
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rules: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, method: str, path: str, status: int, body: Any) -> None:
@@ -118,6 +122,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self._serve("POST")
 
+    def do_PUT(self) -> None:  # noqa: N802
+        self._serve("PUT")
+
     def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -138,6 +145,8 @@ class Handler(BaseHTTPRequestHandler):
             self._publish(recorded)
         elif url.path.startswith(EBOX) and method == "GET":
             self._consult(recorded)
+        elif url.path.startswith(ADMINISTRATION) and not url.path.startswith(PUBLISH):
+            self._administer(recorded)
         else:
             self._json(*status_message(404, "NOT_FOUND", f"no route {method} {url.path}"))
 
@@ -207,6 +216,26 @@ class Handler(BaseHTTPRequestHandler):
             self._content(stored, segments[3])
         else:
             self._json(*status_message(404, "NOT_FOUND", "no such resource"))
+
+    def _administer(self, recorded: Recorded) -> None:
+        """Partitions, users and routing rules, kept as sent (the real checks are the API's own tests)."""
+        resource = recorded.path.removeprefix(ADMINISTRATION)
+        body = json.loads(recorded.body) if recorded.body else None
+        if resource == "partitions" and recorded.method == "POST":
+            self.api.partitions.append(body)
+            self._json(201, body)
+        elif resource.startswith("users/") and recorded.method == "PUT":
+            self.api.users[resource.removeprefix("users/")] = {"ssin": resource.removeprefix("users/"), **body}
+            self._json(200, self.api.users[resource.removeprefix("users/")])
+        elif resource == "routingRules" and recorded.method == "PUT":
+            self.api.rules = sorted(body["items"], key=lambda r: r["priority"])
+            self._json(200, {"items": self.api.rules, "totalItems": len(self.api.rules)})
+        elif recorded.method == "GET" and resource in ("partitions", "users", "routingRules"):
+            items = {"partitions": self.api.partitions, "users": list(self.api.users.values()),
+                     "routingRules": self.api.rules}[resource]
+            self._json(200, {"items": items, "totalItems": len(items)})
+        else:
+            self._json(*status_message(404, "NOT_FOUND", f"no route {recorded.method} {recorded.path}"))
 
     def _content(self, stored: StoredMessage, attachment_id: str) -> None:
         data = stored.contents.get(attachment_id)

@@ -130,3 +130,13 @@ def test_evidence_is_archived_once_under_object_lock(stack, handlers, api, sende
     assert head["ObjectLockMode"] == "COMPLIANCE"
     stored = stack.s3.get_object(Bucket=bucket, Key=keys[0])["Body"].read().decode()
     assert stored == stack.services.index.evidence(message_id)[0].jws
+
+
+def test_a_dropped_package_is_placed_by_the_recipients_routing_rules(stack, handlers, api):
+    meta = message_json(messageTypeId="demo-tax", subject={"fr": "Décompte de régularisation"},
+                        attachments=[{"httpPartName": "avis.pdf", "isMainContent": True}])
+    stack.s3.put_object(Bucket=stack.content_bucket, Key="0406798006/tax.zip", Body=package(meta, {"avis.pdf": PDF}))
+    published = run_pipeline(handlers, drop_event(stack.content_bucket, "0406798006/tax.zip"))
+    bruno = api.token("user-bruno", "demo-secret")  # ACCOUNTING only
+    found = api.get(bruno, "/messageRegistry/v2/ebox/messages", {"q": "decompte"}).json()["items"]
+    assert [(m["messageId"], m["partition"]) for m in found] == [(published["messageId"], "ACCOUNTING")]

@@ -24,6 +24,7 @@ MAIL_FROM = "EBOX_MAIL_FROM"
 TOKEN_ISSUER = "EBOX_TOKEN_ISSUER"
 TOKEN_AUDIENCE = "EBOX_TOKEN_AUDIENCE"
 JWKS_URL = "EBOX_JWKS_URL"
+SSIN_CLAIM = "EBOX_SSIN_CLAIM"
 TOKEN_TTL_SECONDS = "EBOX_TOKEN_TTL_SECONDS"
 MAX_REQUEST_BYTES = "EBOX_MAX_REQUEST_BYTES"
 ENVIRONMENT = "EBOX_ENVIRONMENT"
@@ -61,6 +62,7 @@ class Config:
     region: str
     endpoint_url: str | None
     tracing: bool
+    ssin_claim: str = "ssin"
     service_endpoints: Mapping[str, str] = field(default_factory=dict)
     """``AWS_ENDPOINT_URL_<SERVICE>`` overrides, keyed by the upper-cased client name (DYNAMODB, S3...)."""
 
@@ -99,6 +101,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         region=env.get(AWS_REGION) or env.get(AWS_DEFAULT_REGION) or "eu-west-1",
         endpoint_url=env.get(AWS_ENDPOINT_URL) or None,
         tracing=bool(env.get(AWS_XRAY_DAEMON_ADDRESS)),
+        ssin_claim=env.get(SSIN_CLAIM) or "ssin",
         service_endpoints={name.removeprefix(AWS_ENDPOINT_URL_PREFIX): value for name, value in env.items()
                            if name.startswith(AWS_ENDPOINT_URL_PREFIX) and value},
     )

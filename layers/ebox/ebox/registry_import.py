@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from ebox.domain.access import SCOPE_PREFIX, hash_secret
 from ebox.domain.enterprise_number import normalise_enterprise_number
+from ebox.domain.partitions import GENERAL, EboxUser, Partition, parse_partition, parse_rules, parse_user
 from ebox.domain.registry import (
     Enterprise,
     MessageType,
@@ -23,6 +24,8 @@ class RegistryWriter(Protocol):
     def save_sender_application(self, application: SenderApplication) -> None: ...
     def save_message_type(self, message_type: MessageType) -> None: ...
     def save_oauth_client(self, client: OAuthClient) -> None: ...
+    def save_partition(self, enterprise_number: str, partition: Partition) -> None: ...
+    def save_ebox_user(self, enterprise_number: str, user: EboxUser) -> None: ...
 
 
 def import_registry(
@@ -48,15 +51,24 @@ def import_registry(
             )
         counts["senderOrganizations"] += 1
     for item in data.get("enterprises", []):
+        number = normalise_enterprise_number(item["enterpriseNumber"])
+        partitions = [parse_partition(p) for p in item.get("partitions", [])]
+        known = {GENERAL} | {p.partition_id for p in partitions}
         registry.save_enterprise(
             Enterprise(
-                enterprise_number=normalise_enterprise_number(item["enterpriseNumber"]),
+                enterprise_number=number,
                 name=item["name"],
                 active=bool(item["active"]),
                 ebox_activated=bool(item["eboxActivated"]),
                 contact_email=item.get("contactEmail"),
+                routing_rules=tuple(parse_rules(item.get("routingRules", []), known)),
+                exclusively_ebox=bool(item.get("exclusivelyEbox", False)),
             )
         )
+        for partition in partitions:
+            registry.save_partition(number, partition)
+        for user in item.get("users", []):
+            registry.save_ebox_user(number, parse_user(user["ssin"], user, known))
         counts["enterprises"] += 1
     for item in data.get("oauthClients", []):
         scopes = frozenset(s if s.startswith("scope:") else SCOPE_PREFIX + s for s in item["scopes"])
@@ -70,6 +82,7 @@ def import_registry(
                 ),
                 enterprise_number=normalise_enterprise_number(item["enterpriseNumber"]),
                 allowed_scopes=scopes,
+                ssin=item.get("ssin"),
             )
         )
         counts["oauthClients"] += 1

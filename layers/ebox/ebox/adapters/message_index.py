@@ -9,6 +9,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from ebox.adapters.inbox_pages import filtered_attributes, inbox_page, partition_summary_key, to_message
 from ebox.adapters.tables import (
     EboxSummaryItem,
     EvidenceHeadItem,
@@ -19,8 +20,9 @@ from ebox.adapters.tables import (
 from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused, TransientError
 from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence
 from ebox.domain.message import Message
+from ebox.domain.message_filter import MessageFilter
 from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord
-from ebox.domain.records import message_from_record, message_to_record
+from ebox.domain.records import message_to_record
 from ebox.domain.validity import parse_timestamp
 
 IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600
@@ -62,13 +64,24 @@ class DynamoMessageIndex:
             visible=True,
             delivery_state=message.delivery_state,
             expires_at=expires + EXPIRED_MESSAGE_GRACE_SECONDS,
+            **filtered_attributes(message),
         )
         summary = EboxSummaryItem(ebox_key(message.recipient), "SUMMARY")
+        partition_summary = EboxSummaryItem(ebox_key(message.recipient), partition_summary_key(message.partition))
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item, condition=MessageItem.pk.does_not_exist())
                 transaction.update(
                     summary,
+                    actions=[
+                        EboxSummaryItem.number_of_messages.add(1),
+                        EboxSummaryItem.number_of_unread_messages.add(1),
+                        EboxSummaryItem.ebox_size_bytes.add(message.total_size),
+                        EboxSummaryItem.last_receipt_date.set(message.receipt_date),
+                    ],
+                )
+                transaction.update(
+                    partition_summary,
                     actions=[
                         EboxSummaryItem.number_of_messages.add(1),
                         EboxSummaryItem.number_of_unread_messages.add(1),
@@ -132,20 +145,39 @@ class DynamoMessageIndex:
         items = MessageItem.batch_get([(ebox_key(ebox), message_key(mid)) for ebox, mid in keys])
         return [_to_message(item) for item in items]
 
-    def summary(self, enterprise_number: str) -> EboxSummary:
+    def summary(self, enterprise_number: str, partitions: frozenset[str] | None = None) -> EboxSummary:
+        """The e-Box's counts, or (``partitions``) the sum of those partitions' counts: one read."""
+        if partitions is not None:
+            keys = [(ebox_key(enterprise_number), partition_summary_key(p)) for p in sorted(partitions)]
+            return _summed([_summary_of(i) for i in EboxSummaryItem.batch_get(keys)] if keys else [])
         try:
             item = EboxSummaryItem.get(ebox_key(enterprise_number), "SUMMARY")
         except DoesNotExist:
             return EboxSummary(0, 0, 0, None, None)
-        return EboxSummary(
-            number_of_messages=int(item.number_of_messages or 0),
-            number_of_unread_messages=int(item.number_of_unread_messages or 0),
-            ebox_size_bytes=int(item.ebox_size_bytes or 0),
-            last_receipt_date=item.last_receipt_date,
-            last_consultation_date=item.last_consultation_date,
-        )
+        return _summary_of(item)
 
-    def mark_read(self, enterprise_number: str, message_id: str, when: str, evidence: list[SignedEvidence]) -> bool:
+    def inbox(self, enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter,
+              page: int, page_size: int) -> tuple[list[Message], int]:
+        """One page of the messages a reader may see that pass the filter, and how many pass it."""
+        if partitions is None and wanted.is_empty and page == 1:
+            items = self.page(enterprise_number, page=page, page_size=page_size)
+            return items, self.summary(enterprise_number).number_of_messages
+        return inbox_page(enterprise_number, partitions=partitions, wanted=wanted, page=page, page_size=page_size,
+                          summary=self.summary)
+
+    def set_visibility(self, enterprise_number: str, changes: dict[str, bool]) -> None:
+        """Hides or shows messages of one e-Box, all or none (one transaction, at most 100)."""
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                for message_id, visible in changes.items():
+                    transaction.update(MessageItem(ebox_key(enterprise_number), message_key(message_id)),
+                                       actions=[MessageItem.visible.set(visible)],
+                                       condition=MessageItem.pk.exists())
+        except TransactWriteError as error:
+            raise TransientError("the e-Box index could not change the messages' visibility; try again") from error
+
+    def mark_read(self, enterprise_number: str, message_id: str, when: str, evidence: list[SignedEvidence],
+                  partition: str | None = None) -> bool:
         item = MessageItem(ebox_key(enterprise_number), message_key(message_id))
         summary = EboxSummaryItem(ebox_key(enterprise_number), "SUMMARY")
         head = ChainHead(evidence[0].sequence - 1, None) if evidence else None
@@ -157,6 +189,9 @@ class DynamoMessageIndex:
                     condition=MessageItem.pk.exists() & (MessageItem.read_status == False),  # noqa: E712
                 )
                 transaction.update(summary, actions=[EboxSummaryItem.number_of_unread_messages.add(-1)])
+                if partition is not None:
+                    transaction.update(EboxSummaryItem(ebox_key(enterprise_number), partition_summary_key(partition)),
+                                       actions=[EboxSummaryItem.number_of_unread_messages.add(-1)])
                 if head is not None:
                     _append_evidence(transaction, message_id, head, evidence)
         except TransactWriteError as error:
@@ -200,6 +235,22 @@ class DynamoMessageIndex:
             raise TransientError("could not record the consultation") from error
 
 
+def _summary_of(item: EboxSummaryItem) -> EboxSummary:
+    return EboxSummary(
+        number_of_messages=int(item.number_of_messages or 0),
+        number_of_unread_messages=int(item.number_of_unread_messages or 0),
+        ebox_size_bytes=int(item.ebox_size_bytes or 0),
+        last_receipt_date=item.last_receipt_date,
+        last_consultation_date=item.last_consultation_date,
+    )
+
+
+def _summed(parts: list[EboxSummary]) -> EboxSummary:
+    receipts = [p.last_receipt_date for p in parts if p.last_receipt_date]
+    return EboxSummary(sum(p.number_of_messages for p in parts), sum(p.number_of_unread_messages for p in parts),
+                       sum(p.ebox_size_bytes for p in parts), max(receipts) if receipts else None, None)
+
+
 def _evidence_items(message_id: str) -> Any:
     """A message's evidence items in chain order (one Query)."""
     return EvidenceItem.query(message_key(message_id), EvidenceItem.sk.startswith("EVIDENCE#"), consistent_read=True)
@@ -229,8 +280,7 @@ def _append_evidence(transaction: TransactWrite, message_id: str, head: ChainHea
 
 
 def _to_message(item: MessageItem) -> Message:
-    return message_from_record(item.document, read_status=bool(item.read_status), visible=bool(item.visible),
-                               delivery_state=item.delivery_state)
+    return to_message(item)
 
 
 class DynamoDeliveryStates:

@@ -9,12 +9,15 @@ from typing import Any, TypeVar
 from pynamodb.exceptions import DoesNotExist
 
 from ebox.adapters.tables import (
+    EboxUserItem,
     EnterpriseItem,
     MessageTypeItem,
     OAuthClientItem,
+    PartitionItem,
     SenderApplicationItem,
     SenderOrganizationItem,
 )
+from ebox.domain.partitions import GENERAL, EboxUser, Partition, RoutingRule, rules_from_dicts
 from ebox.domain.registry import (
     Enterprise,
     MessageType,
@@ -62,6 +65,8 @@ class DynamoRegistry:
             active=item.active,
             ebox_activated=item.ebox_activated,
             contact_email=item.contact_email,
+            routing_rules=tuple(rules_from_dicts(item.routing_rules or [])),
+            exclusively_ebox=bool(item.exclusively_ebox),
         )
 
     def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None:
@@ -82,6 +87,9 @@ class DynamoRegistry:
         )
 
     def sender_organization(self, organization_id: str) -> SenderOrganization | None:
+        return self._cache.get(("org", organization_id), lambda: self._read_sender_organization(organization_id))
+
+    def _read_sender_organization(self, organization_id: str) -> SenderOrganization | None:
         try:
             item = SenderOrganizationItem.get(f"ORG#{organization_id}", "ORGANIZATION")
         except DoesNotExist:
@@ -105,7 +113,63 @@ class DynamoRegistry:
             item = OAuthClientItem.get(f"CLIENT#{client_id}", "OAUTH_CLIENT")
         except DoesNotExist:
             return None
-        return OAuthClient(client_id, item.secret_hash, item.enterprise_number, frozenset(item.scopes or ()))
+        return OAuthClient(client_id, item.secret_hash, item.enterprise_number, frozenset(item.scopes or ()),
+                           item.ssin)
+
+    # ---- reference data, listed through the sparse ByKind index (one Query per kind, cached)
+
+    def message_types(self) -> list[MessageType]:
+        return self._cache.get(("all", "types"), lambda: [
+            MessageType(i.ref_id or "", i.name, ValidityPeriod(int(i.validity_number), i.validity_unit))
+            for i in MessageTypeItem.by_kind.query("MESSAGE_TYPE")])
+
+    def sender_organizations(self) -> list[SenderOrganization]:
+        return self._cache.get(("all", "orgs"), lambda: [
+            SenderOrganization(i.ref_id or "", i.short_name, i.long_name)
+            for i in SenderOrganizationItem.by_kind.query("ORGANIZATION")])
+
+    def sender_applications(self) -> list[SenderApplication]:
+        return self._cache.get(("all", "apps"), lambda: [
+            SenderApplication(i.pk.removeprefix("ORG#"), i.ref_id or "", i.name, frozenset(i.message_type_ids or ()),
+                              frozenset(i.registered_mail_types or ()))
+            for i in SenderApplicationItem.by_kind.query("APPLICATION")])
+
+    # ---- an e-Box's organisation: partitions, users, routing rules, digital-only preference
+
+    def ebox_user(self, enterprise_number: str, ssin: str) -> EboxUser | None:
+        try:
+            item = EboxUserItem.get(f"ENT#{enterprise_number}", f"USER#{ssin}")
+        except DoesNotExist:
+            return None
+        return EboxUser(ssin, frozenset(item.roles or ()), frozenset(item.partitions or ()))
+
+    def ebox_users(self, enterprise_number: str) -> list[EboxUser]:
+        items = EboxUserItem.query(f"ENT#{enterprise_number}", EboxUserItem.sk.startswith("USER#"))
+        return [EboxUser(i.sk.removeprefix("USER#"), frozenset(i.roles or ()), frozenset(i.partitions or ()))
+                for i in items]
+
+    def partitions(self, enterprise_number: str) -> list[Partition]:
+        items = PartitionItem.query(f"ENT#{enterprise_number}", PartitionItem.sk.startswith("PARTITION#"))
+        found = [Partition(i.sk.removeprefix("PARTITION#"), i.name) for i in items]
+        if not any(p.partition_id == GENERAL for p in found):
+            found.insert(0, Partition(GENERAL, "General"))
+        return found
+
+    def save_partition(self, enterprise_number: str, partition: Partition) -> None:
+        PartitionItem(f"ENT#{enterprise_number}", f"PARTITION#{partition.partition_id}", name=partition.name).save()
+
+    def save_ebox_user(self, enterprise_number: str, user: EboxUser) -> None:
+        EboxUserItem(f"ENT#{enterprise_number}", f"USER#{user.ssin}", roles=set(user.roles),
+                     partitions=set(user.partitions) or None).save()
+
+    def save_routing_rules(self, enterprise_number: str, rules: list[RoutingRule]) -> None:
+        EnterpriseItem(f"ENT#{enterprise_number}", "ENTERPRISE").update(
+            actions=[EnterpriseItem.routing_rules.set([r.to_dict() for r in rules])],
+            condition=EnterpriseItem.pk.exists())
+
+    def save_exclusively_ebox(self, enterprise_number: str, exclusively: bool) -> None:
+        EnterpriseItem(f"ENT#{enterprise_number}", "ENTERPRISE").update(
+            actions=[EnterpriseItem.exclusively_ebox.set(exclusively)], condition=EnterpriseItem.pk.exists())
 
     def save_enterprise(self, enterprise: Enterprise) -> None:
         EnterpriseItem(
@@ -115,6 +179,8 @@ class DynamoRegistry:
             active=enterprise.active,
             ebox_activated=enterprise.ebox_activated,
             contact_email=enterprise.contact_email,
+            routing_rules=[r.to_dict() for r in enterprise.routing_rules] or None,
+            exclusively_ebox=enterprise.exclusively_ebox or None,
         ).save()
 
     def save_sender_organization(self, organization: SenderOrganization) -> None:
@@ -123,6 +189,8 @@ class DynamoRegistry:
             "ORGANIZATION",
             short_name=organization.short_name,
             long_name=organization.long_name,
+            ref_kind="ORGANIZATION",
+            ref_id=organization.organization_id,
         ).save()
 
     def save_sender_application(self, application: SenderApplication) -> None:
@@ -132,6 +200,8 @@ class DynamoRegistry:
             name=application.name,
             message_type_ids=set(application.message_type_ids),
             registered_mail_types=set(application.registered_mail_types) or None,
+            ref_kind="APPLICATION",
+            ref_id=application.application_id,
         ).save()
 
     def save_message_type(self, message_type: MessageType) -> None:
@@ -141,6 +211,8 @@ class DynamoRegistry:
             name=message_type.name,
             validity_number=message_type.validity.number,
             validity_unit=message_type.validity.unit,
+            ref_kind="MESSAGE_TYPE",
+            ref_id=message_type.message_type_id,
         ).save()
 
     def save_oauth_client(self, client: OAuthClient) -> None:
@@ -150,4 +222,5 @@ class DynamoRegistry:
             secret_hash=client.secret_hash,
             enterprise_number=client.enterprise_number,
             scopes=set(client.allowed_scopes),
+            ssin=client.ssin,
         ).save()

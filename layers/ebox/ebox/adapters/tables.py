@@ -5,11 +5,20 @@ Two tables, both keyed on ``pk`` (partition) and ``sk`` (sort):
 Registry table (reference data, read on every publication, written by administrators):
 | item                 | pk                | sk              | served access pattern                        |
 |----------------------|-------------------|-----------------|----------------------------------------------|
-| enterprise           | ENT#<number>      | ENTERPRISE      | GetItem: is the recipient active, e-Box open |
+| enterprise           | ENT#<number>      | ENTERPRISE      | GetItem: is the recipient active, e-Box open,|
+|                      |                   |                 | its routing rules (in the same item, so      |
+|                      |                   |                 | routing costs no read), digital-only flag    |
+| partition            | ENT#<number>      | PARTITION#<id>  | Query begins_with: the e-Box's partitions    |
+| user                 | ENT#<number>      | USER#<ssin>     | GetItem: a person's roles and partition      |
+|                      |                   |                 | rights (once per request); Query: the users  |
 | sender organisation  | ORG#<number>      | ORGANIZATION    | GetItem: names for reference data            |
 | sender application   | ORG#<number>      | APP#<appId>     | GetItem: the registered trio                 |
 | message type         | MSGTYPE#<typeId>  | MESSAGE_TYPE    | GetItem: validity period                     |
 | OAuth client         | CLIENT#<clientId> | OAUTH_CLIENT    | GetItem: token endpoint                      |
+
+Index ``ByKind`` (sparse; hash ``ref_kind``, range ``ref_id``) on organisations, applications and
+message types: ``/referenceData/*`` lists a kind with one Query (ref_kind = ORGANIZATION |
+APPLICATION | MESSAGE_TYPE), finds an application by its id alone with one Query (ref_id = <appId>).
 
 Messages table (one partition per e-Box):
 | item        | pk                              | sk           | served access pattern                            |
@@ -18,12 +27,31 @@ Messages table (one partition per e-Box):
 |             |                                 |              | time-ordered); GetItem by (e-Box, messageId), so |
 |             |                                 |              | another e-Box's message is simply not found      |
 | summary     | EBOX#<number>                   | SUMMARY      | GetItem: counts; updated in the same transaction |
+| partition   | EBOX#<number>                   | SUMMARY#<partition> | the same counts for one partition: a  |
+| summary     |                                 |              | person's summary and totalItems (BatchGetItem)   |
 | idempotency | IDEMPOTENCY#<org>#<app>#<key>   | CLAIM        | GetItem + conditional Put in the transaction     |
 | audit event | MSG#<messageId>                 | AUDIT#<time>#<event> | Query: a message's audit trail           |
 | notified    | MSG#<messageId>                 | NOTIFIED     | conditional Put: e-mail sent once                |
 | evidence    | MSG#<messageId>                 | EVIDENCE#<seq:04> | Query: the message's chain, in order        |
 | chain head  | MSG#<messageId>                 | EVIDENCE_HEAD | GetItem; conditional on `sequence` in the     |
 |             |                                 |              | transaction that appends, so chains never fork   |
+
+The message item also carries, as top-level attributes, what the inbox filters on: ``partition``,
+``ebox_partition`` (EBOX#<number>#<partition>), ``read_status``, ``visible``, ``receipt_date``,
+``expiration_date``, ``message_type_id``, ``sender_organization_id``, ``sender_application_id``,
+``registered_mail`` and ``search_nl|fr|de`` (normalised text, ebox.domain.search). Two indexes
+project only those (never the document), so a filtered page reads small items:
+
+| index            | hash              | range        | served access pattern                          |
+|------------------|-------------------|--------------|------------------------------------------------|
+| (table)          | pk = EBOX#<n>     | sk           | inbox page, whole e-Box, no filter: one Query  |
+|                  |                   |              | of page x pageSize keys, newest first          |
+| ByEbox           | pk = EBOX#<n>     | sk           | whole e-Box with filters: one Query, receipt   |
+|                  |                   |              | dates narrowed on sk (UUIDv7), the rest in a   |
+|                  |                   |              | FilterExpression, read to its end (totalItems) |
+| ByPartition      | ebox_partition    | sk           | a person's inbox: one Query per partition they |
+|                  |                   |              | hold rights on (a bounded few), merged by sk   |
+Then one BatchGetItem on the table fetches the page's (at most 100) full items.
 
 No request path scans. Items expire through the ``expires_at`` TTL attribute.
 """
@@ -40,6 +68,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
 )
 from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 
@@ -56,11 +85,41 @@ class EnterpriseItem(_Keyed):
     active = BooleanAttribute()
     ebox_activated = BooleanAttribute()
     contact_email = UnicodeAttribute(null=True)
+    routing_rules = JSONAttribute(null=True)  # ordered list of ebox.domain.partitions.RoutingRule dicts
+    exclusively_ebox = BooleanAttribute(null=True)
+
+
+class PartitionItem(_Keyed):
+    class Meta:
+        table_name = "unbound-registry"
+
+    name = UnicodeAttribute()
+
+
+class EboxUserItem(_Keyed):
+    class Meta:
+        table_name = "unbound-registry"
+
+    roles = UnicodeSetAttribute()
+    partitions = UnicodeSetAttribute(null=True)
+
+
+class ByKindIndex(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "ByKind"
+        projection = AllProjection()
+
+    ref_kind = UnicodeAttribute(hash_key=True)
+    ref_id = UnicodeAttribute(range_key=True)
 
 
 class SenderOrganizationItem(_Keyed):
     class Meta:
         table_name = "unbound-registry"
+
+    ref_kind = UnicodeAttribute(null=True)
+    ref_id = UnicodeAttribute(null=True)
+    by_kind = ByKindIndex()
 
     short_name = JSONAttribute()
     long_name = JSONAttribute(null=True)
@@ -70,6 +129,10 @@ class SenderApplicationItem(_Keyed):
     class Meta:
         table_name = "unbound-registry"
 
+    ref_kind = UnicodeAttribute(null=True)
+    ref_id = UnicodeAttribute(null=True)
+    by_kind = ByKindIndex()
+
     name = JSONAttribute()
     message_type_ids = UnicodeSetAttribute()
     registered_mail_types = UnicodeSetAttribute(null=True)
@@ -78,6 +141,10 @@ class SenderApplicationItem(_Keyed):
 class MessageTypeItem(_Keyed):
     class Meta:
         table_name = "unbound-registry"
+
+    ref_kind = UnicodeAttribute(null=True)
+    ref_id = UnicodeAttribute(null=True)
+    by_kind = ByKindIndex()
 
     name = JSONAttribute()
     validity_number = NumberAttribute()
@@ -91,6 +158,30 @@ class OAuthClientItem(_Keyed):
     secret_hash = UnicodeAttribute()
     enterprise_number = UnicodeAttribute()
     scopes = UnicodeSetAttribute()
+    ssin = UnicodeAttribute(null=True)
+
+
+FILTERED_ATTRIBUTES = ["partition", "read_status", "visible", "receipt_date", "expiration_date", "message_type_id",
+                       "sender_organization_id", "sender_application_id", "registered_mail", "search_nl",
+                       "search_fr", "search_de"]
+
+
+class ByEboxIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByEbox"
+        projection = IncludeProjection(FILTERED_ATTRIBUTES)
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class ByPartitionIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByPartition"
+        projection = IncludeProjection(FILTERED_ATTRIBUTES)
+
+    ebox_partition = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
 
 
 class MessageItem(_Keyed):
@@ -105,6 +196,20 @@ class MessageItem(_Keyed):
     expires_at = NumberAttribute(null=True)
     delivery_state = UnicodeAttribute(null=True)
     task_token = UnicodeAttribute(null=True)
+    # What the inbox filters on, beside the document (see the indexes above).
+    partition = UnicodeAttribute(null=True)
+    ebox_partition = UnicodeAttribute(null=True)
+    receipt_date = UnicodeAttribute(null=True)
+    expiration_date = UnicodeAttribute(null=True)
+    message_type_id = UnicodeAttribute(null=True)
+    sender_organization_id = UnicodeAttribute(null=True)
+    sender_application_id = UnicodeAttribute(null=True)
+    registered_mail = BooleanAttribute(null=True)
+    search_nl = UnicodeAttribute(null=True)
+    search_fr = UnicodeAttribute(null=True)
+    search_de = UnicodeAttribute(null=True)
+    by_ebox = ByEboxIndex()
+    by_partition = ByPartitionIndex()
 
 
 class EboxSummaryItem(_Keyed):
@@ -165,9 +270,13 @@ class EvidenceHeadItem(_Keyed):
     record_hash = UnicodeAttribute()
 
 
+# The first model of each table describes the table to pynamodb (keys and indexes): it must declare
+# the table's indexes.
 REGISTRY_MODELS: tuple[type[Model], ...] = (
-    EnterpriseItem,
     SenderOrganizationItem,
+    EnterpriseItem,
+    PartitionItem,
+    EboxUserItem,
     SenderApplicationItem,
     MessageTypeItem,
     OAuthClientItem,

@@ -25,7 +25,7 @@ def any_principal(headers: Mapping[str, str], services: Services) -> Principal:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("an 'Authorization: Bearer <access token>' header is required")
-    return principal_from_claims(services.token_verifier.verify(token.strip()))
+    return principal_from_claims(services.token_verifier.verify(token.strip()), ssin_claim=services.config.ssin_claim)
 
 
 def bearer_principal(headers: Mapping[str, str], services: Services, scope: str) -> Principal:
@@ -71,6 +71,7 @@ def issue_token(headers: Mapping[str, str], body: bytes | None, services: Servic
         audience=config.token_audience,
         now=int(time.time()),
         ttl=config.token_ttl_seconds,
+        ssin_claim=config.ssin_claim,
     )
     return {
         "access_token": services.token_signer.sign_jws(claims),

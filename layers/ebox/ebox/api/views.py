@@ -63,6 +63,9 @@ def message_view(message: Message) -> dict[str, Any]:
         "replyAuthorized": message.is_reply_authorized,
         "attachments": {"items": [], "totalItems": 0} if message.content_withheld else attachments_view(message),
     }
+    view["partition"] = message.partition  # our extension: where the e-Box's routing rules placed it
+    if message.sender_partition:
+        view["senderPartition"] = message.sender_partition
     if message.registered_mail_type:
         view["registeredMailType"] = message.registered_mail_type
     if message.delivery_state:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidClient, InvalidScope, MissingScope, Unauthenticated
+from ebox.domain.partitions import EboxUser
 from ebox.domain.registry import OAuthClient
 
 SCOPE_PREFIX = "scope:document:management:consult:ws-eboxrestentreprise:"
@@ -17,8 +18,14 @@ PUBLISH = SCOPE_PREFIX + "publicationsender"
 SUMMARY_OWN_EBOX = SCOPE_PREFIX + "summaryownebox"
 MESSAGES_FULL = SCOPE_PREFIX + "messagesfull"
 REFERENCE_DATA = SCOPE_PREFIX + "referencedata"
+# The federation API's own scope for e-Box preferences (digital-only); senders may ask with PUBLISH.
+FEDERATION_PREFERENCE = "scope:documentmanagement:ebox:enterprise:federation-rest:preference"
 SENDER_SCOPES = frozenset({PUBLISH})
 ENTERPRISE_SCOPES = frozenset({SUMMARY_OWN_EBOX, MESSAGES_FULL, REFERENCE_DATA})
+
+# The token claim that carries a person's SSIN (national register number); configurable for an external
+# identity provider (EBOX_SSIN_CLAIM), e.g. "custom:ssin" for Cognito.
+DEFAULT_SSIN_CLAIM = "ssin"
 
 _PBKDF2_ITERATIONS = 120_000
 
@@ -30,13 +37,14 @@ class Principal:
     client_id: str
     enterprise_number: str
     scopes: frozenset[str]
+    ssin: str | None = None  # a person of the enterprise; None: the enterprise's own (technical) client
 
     def require(self, scope: str) -> None:
         if scope not in self.scopes:
             raise MissingScope(f"this operation needs the scope {scope}")
 
 
-def principal_from_claims(claims: dict[str, object]) -> Principal:
+def principal_from_claims(claims: dict[str, object], *, ssin_claim: str = DEFAULT_SSIN_CLAIM) -> Principal:
     number = claims.get("enterpriseNumber")
     if not isinstance(number, str):
         raise Unauthenticated("the access token carries no enterpriseNumber")
@@ -45,11 +53,45 @@ def principal_from_claims(claims: dict[str, object]) -> Principal:
     except Exception:  # noqa: BLE001 - any malformed claim is an unusable token
         raise Unauthenticated("the access token's enterpriseNumber is not valid") from None
     scope = claims.get("scope", "")
+    ssin = claims.get(ssin_claim)
+    if ssin is not None and (not isinstance(ssin, str) or not (len(ssin) == 11 and ssin.isdigit())):
+        raise Unauthenticated(f"the access token's {ssin_claim} claim is not an SSIN (11 digits)")
     return Principal(
         client_id=str(claims.get("client_id") or claims.get("sub") or ""),
         enterprise_number=normalised,
         scopes=frozenset(str(scope).split()),
+        ssin=ssin,
     )
+
+
+@dataclass(frozen=True)
+class EboxReader:
+    """Who consults an e-Box and which of its partitions they may see. The one rule of visibility:
+    a message is visible to a reader when it lies in the reader's e-Box and in a partition they hold
+    rights on; anything else is answered as if it did not exist."""
+
+    enterprise_number: str
+    partitions: frozenset[str] | None  # None: every partition (the enterprise's own client)
+    ssin: str | None = None
+    is_admin: bool = False
+
+    def may_see(self, enterprise_number: str, partition: str) -> bool:
+        return enterprise_number == self.enterprise_number and (
+            self.partitions is None or partition in self.partitions)
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise MissingScope("only an administrator of this e-Box may do this")
+
+
+def reader_for(principal: Principal, user: EboxUser | None) -> EboxReader:
+    """The reader a verified principal is: its enterprise's client sees (and administers) the whole
+    e-Box; a person sees the partitions granted to them, and nothing when they are not a user of it."""
+    if principal.ssin is None:
+        return EboxReader(principal.enterprise_number, None, None, is_admin=True)
+    if user is None:
+        raise MissingScope(f"this person is not a user of e-Box {principal.enterprise_number}")
+    return EboxReader(principal.enterprise_number, user.partitions, user.ssin, is_admin=user.is_admin)
 
 
 def hash_secret(secret: str, *, salt: bytes | None = None, iterations: int = _PBKDF2_ITERATIONS) -> str:
@@ -89,9 +131,10 @@ def grant_scopes(client: OAuthClient, requested: str | None) -> frozenset[str]:
 
 
 def token_claims(
-    client: OAuthClient, scopes: frozenset[str], *, issuer: str, audience: str, now: int, ttl: int
+    client: OAuthClient, scopes: frozenset[str], *, issuer: str, audience: str, now: int, ttl: int,
+    ssin_claim: str = DEFAULT_SSIN_CLAIM,
 ) -> dict[str, object]:
-    return {
+    claims: dict[str, object] = {
         "iss": issuer,
         "aud": audience,
         "sub": client.client_id,
@@ -103,3 +146,6 @@ def token_claims(
         "exp": now + ttl,
         "jti": secrets.token_hex(16),
     }
+    if client.ssin:
+        claims[ssin_claim] = client.ssin
+    return claims

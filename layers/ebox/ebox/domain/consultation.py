@@ -1,14 +1,21 @@
-"""An enterprise consulting its own e-Box. Every lookup is keyed by the caller's own e-Box, so a
-message of another enterprise is indistinguishable from one that does not exist."""
+"""Someone consulting an e-Box: the enterprise's own client (the whole e-Box) or a person of the
+enterprise (the partitions they hold rights on). Every lookup is keyed by the reader's own e-Box and
+checked against their partitions, so a message of another enterprise, or of a partition the reader
+has no rights on, is indistinguishable from one that does not exist (404 NOT_FOUND).
+
+This is the one place that decides who sees which message: every endpoint that reads, changes,
+answers or packages a message gets it through :class:`Consultation`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ebox.domain.access import EboxReader
 from ebox.domain.documents import sha256_b64url
 from ebox.domain.errors import AcceptanceRequired, InvalidInput, NotFound
 from ebox.domain.evidence import EvidenceEvent, sign_events
 from ebox.domain.message import Message, StoredAttachment
+from ebox.domain.message_filter import MessageFilter
 from ebox.domain.ports import ContentStore, EboxSummary, EvidenceSigner, MessageEvents, MessageIndex
 
 MAX_PAGE_SIZE = 100
@@ -47,26 +54,52 @@ def _require_consent(message: Message) -> None:
 
 
 class Consultation:
-    def __init__(self, *, enterprise_number: str, index: MessageIndex, content: ContentStore,
-                 events: MessageEvents, signer: EvidenceSigner) -> None:
+    """``partitions`` None: the whole e-Box (the enterprise's own client); otherwise only those. It has
+    no default on purpose: build it with ``ebox.api.readers.consultation`` (or ``for_reader``), which
+    looks up a person's rights, rather than from a token's enterprise number alone."""
+
+    def __init__(self, *, enterprise_number: str, partitions: frozenset[str] | None, index: MessageIndex,
+                 content: ContentStore, events: MessageEvents, signer: EvidenceSigner) -> None:
         self._ebox = enterprise_number
         self._index = index
         self._content = content
         self._events = events
         self._signer = signer
+        self._reader = EboxReader(enterprise_number, partitions)
+
+    @classmethod
+    def for_reader(cls, reader: EboxReader, *, index: MessageIndex, content: ContentStore, events: MessageEvents,
+                   signer: EvidenceSigner) -> Consultation:
+        return cls(enterprise_number=reader.enterprise_number, partitions=reader.partitions, index=index,
+                   content=content, events=events, signer=signer)
+
+    @property
+    def enterprise_number(self) -> str:
+        return self._ebox
+
+    @property
+    def partitions(self) -> frozenset[str] | None:
+        return self._reader.partitions
 
     def summary(self) -> EboxSummary:
-        return self._index.summary(self._ebox)
+        return self._index.summary(self._ebox, self._reader.partitions)
 
-    def messages(self, page: int, page_size: int) -> MessagePage:
-        items = self._index.page(self._ebox, page=page, page_size=page_size)
-        return MessagePage(items=items, total_items=self._index.summary(self._ebox).number_of_messages)
+    def messages(self, page: int, page_size: int, wanted: MessageFilter | None = None) -> MessagePage:
+        items, total = self._index.inbox(self._ebox, partitions=self._reader.partitions,
+                                         wanted=wanted or MessageFilter(), page=page, page_size=page_size)
+        return MessagePage(items=items, total_items=total)
 
     def message(self, message_id: str) -> Message:
         message = self._index.get(self._ebox, message_id)
-        if message is None:
+        if message is None or not self._reader.may_see(message.recipient, message.partition):
             raise NotFound(f"message {message_id} is not in this e-Box")
         return message
+
+    def set_visibility(self, changes: dict[str, bool]) -> None:
+        """Hides or shows messages; if any is not the reader's to see, nothing changes (404)."""
+        for message_id in changes:
+            self.message(message_id)
+        self._index.set_visibility(self._ebox, changes)
 
     def attachment(self, message_id: str, attachment_id: str) -> tuple[Message, StoredAttachment]:
         message = self.message(message_id)
@@ -102,6 +135,6 @@ class Consultation:
         evidence = sign_events([(EvidenceEvent.CONTENT_HANDOVER, None)], message=message,
                                head=self._index.evidence_head(message.message_id), event_time=now,
                                signer=self._signer)
-        if self._index.mark_read(self._ebox, message.message_id, now, evidence):
+        if self._index.mark_read(self._ebox, message.message_id, now, evidence, partition=message.partition):
             message.read_status = True
             self._events.message_read(message, now)

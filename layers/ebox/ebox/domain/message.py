@@ -129,6 +129,8 @@ class Message:
     recipient_has_digital_ebox: bool = True
     registered_mail_type: str | None = None
     delivery_state: str | None = None  # qualified mail: awaiting_acceptance | accepted | refused | expired
+    partition: str = "GENERAL"  # where the recipient's routing rules placed it (ebox.domain.partitions)
+    search_text: dict[str, str] = field(default_factory=dict)  # per language, normalised (ebox.domain.search)
 
     @property
     def content_withheld(self) -> bool:

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
+from ebox.domain.message_filter import MessageFilter
 from ebox.domain.registry import Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
 
 
@@ -72,9 +73,17 @@ class MessageIndex(Protocol):
 
     def page(self, enterprise_number: str, *, page: int, page_size: int) -> list[Message]: ...
 
-    def summary(self, enterprise_number: str) -> EboxSummary: ...
+    def summary(self, enterprise_number: str, partitions: frozenset[str] | None = None) -> EboxSummary: ...
 
-    def mark_read(self, enterprise_number: str, message_id: str, when: str, evidence: list[SignedEvidence]) -> bool:
+    def inbox(self, enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter,
+              page: int, page_size: int) -> tuple[list[Message], int]:
+        """A page of the messages of ``partitions`` (None: all) that pass ``wanted``, and their number."""
+        ...
+
+    def set_visibility(self, enterprise_number: str, changes: dict[str, bool]) -> None: ...
+
+    def mark_read(self, enterprise_number: str, message_id: str, when: str, evidence: list[SignedEvidence],
+                  partition: str | None = None) -> bool:
         """Sets readStatus with its evidence; returns True when this call changed it (first opening)."""
         ...
 

@@ -20,6 +20,7 @@ from ebox.domain.errors import (
 from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence, sign_events
 from ebox.domain.ids import new_attachment_id
 from ebox.domain.message import Message, MessageToPublish, ReceivedDocument, StoredAttachment
+from ebox.domain.partitions import place_message
 from ebox.domain.ports import (
     ContentStore,
     EvidenceSigner,
@@ -29,6 +30,7 @@ from ebox.domain.ports import (
     Registry,
 )
 from ebox.domain.registry import Enterprise, MessageType
+from ebox.domain.search import search_texts
 from ebox.domain.validity import expiration_for, format_timestamp
 
 NO_DIGITAL_USER = "NO_DIGITAL_USER"
@@ -105,6 +107,9 @@ def compose_message(
 ) -> Message:
     """The message as the recipient's e-Box will hold it, dates set, documents not yet attached."""
     expiration = expiration_for(received, message_type.validity, request.expiration_date)
+    partition = place_message(recipient.routing_rules, message_type_id=request.message_type_id,
+                              sender_application_id=request.sender.application_id,
+                              sender_organization_id=request.sender.enterprise_number)
     return Message(
         message_id=message_id,
         recipient=recipient.enterprise_number,
@@ -125,7 +130,18 @@ def compose_message(
         for_the_attention_of=request.for_the_attention_of,
         business_data=list(request.business_data),
         recipient_has_digital_ebox=recipient.ebox_activated,
+        partition=partition,
     )
+
+
+def describe_for_search(message: Message, message_type: MessageType, registry: Registry) -> Message:
+    """Sets the message's search text: its own words and its sender's and type's names (cached reads)."""
+    application = registry.sender_application(message.sender_organization_id, message.sender_application_id)
+    organization = registry.sender_organization(message.sender_organization_id)
+    names = [message_type.name, application.name if application else None,
+             organization.short_name if organization else None, organization.long_name if organization else None]
+    message.search_text = search_texts(message, names)
+    return message
 
 
 def store_content(
@@ -230,6 +246,7 @@ def publish(
         message = compose_message(
             message_id=message_id, request=request, message_type=message_type, recipient=recipient, received=received
         )
+        describe_for_search(message, message_type, ports.registry)
         message = store_content(message, request, documents, ports.content)
         return index_message(message, claim, ports.index, ports.events, ports.signer)
     except REJECTED_SUBMISSIONS as refusal:

@@ -28,6 +28,8 @@ def message_to_record(message: Message) -> dict[str, Any]:
         "businessData": message.business_data,
         "recipientHasDigitalEbox": message.recipient_has_digital_ebox,
         "attachments": [a.to_dict() for a in message.attachments],
+        "partition": message.partition,
+        "searchText": message.search_text,
     }
 
 
@@ -57,4 +59,6 @@ def message_from_record(
         attachments=[StoredAttachment.from_dict(a) for a in record.get("attachments", [])],
         read_status=read_status,
         visible=visible,
+        partition=record.get("partition") or "GENERAL",
+        search_text=dict(record.get("searchText") or {}),
     )

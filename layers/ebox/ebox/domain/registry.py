@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ebox.domain.message import TranslatedString
+from ebox.domain.partitions import RoutingRule
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class Enterprise:
     active: bool
     ebox_activated: bool
     contact_email: str | None = None
+    routing_rules: tuple[RoutingRule, ...] = ()  # ordered by the e-Box's administrator
+    exclusively_ebox: bool = False  # digital-only: the enterprise wants no paper copies any more
 
 
 @dataclass(frozen=True)
@@ -55,3 +58,4 @@ class OAuthClient:
     secret_hash: str  # "pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>"
     enterprise_number: str
     allowed_scopes: frozenset[str] = field(default_factory=frozenset)
+    ssin: str | None = None  # a user's own client: its tokens carry the user's SSIN

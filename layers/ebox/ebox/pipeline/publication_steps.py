@@ -19,10 +19,12 @@ from ebox.domain.drop_package import DropPackage, owner_of
 from ebox.domain.errors import DuplicatePublication, InvalidSender
 from ebox.domain.ids import new_message_id
 from ebox.domain.message import ReceivedDocument
+from ebox.domain.partitions import rules_from_dicts
 from ebox.domain.ports import IdempotencyClaim
 from ebox.domain.publication import (
     check_sender,
     compose_message,
+    describe_for_search,
     index_message,
     store_content,
     validate_recipient,
@@ -71,7 +73,8 @@ def ingest(event: dict[str, Any], services: Services) -> State:
 def validate_recipient_step(state: State, services: Services) -> State:
     request = parse_message_to_publish(state["metadata"])
     enterprise = validate_recipient(request.recipient.enterprise_number, services.registry)
-    return {**state, "recipientHasDigitalEbox": enterprise.ebox_activated}
+    return {**state, "recipientHasDigitalEbox": enterprise.ebox_activated,
+            "routingRules": [rule.to_dict() for rule in enterprise.routing_rules]}
 
 
 def store_content_step(state: State, services: Services) -> State:
@@ -84,6 +87,7 @@ def store_content_step(state: State, services: Services) -> State:
         name="",
         active=True,
         ebox_activated=bool(state["recipientHasDigitalEbox"]),
+        routing_rules=tuple(rules_from_dicts(state.get("routingRules", []))),
     )
     documents = {d["part_name"]: ReceivedDocument(**d) for d in state["documents"]}
     message = compose_message(
@@ -93,6 +97,7 @@ def store_content_step(state: State, services: Services) -> State:
         recipient=recipient,
         received=parse_timestamp(state["received"], field_name="received"),
     )
+    describe_for_search(message, message_type, services.registry)
     message = store_content(message, request, documents, services.content)
     return {**state, "message": message_to_record(message)}
 

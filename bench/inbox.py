@@ -1,0 +1,141 @@
+"""Inbox pages at 10,000 messages in one e-Box: latency through `app.handler` and DynamoDB calls per
+page, beside a floor (one bare boto3 Query of 25 items on the same table).
+
+The messages are written straight into the index with BatchWriteItem, as publication writes them
+(same item, same filter attributes, same partition counters): publishing 10,000 through the API
+would only measure publication again."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from bench.calls import counting_calls
+from tests.apigw import ApiCaller
+
+RECIPIENT = "0852093431"
+PARTITIONS = (("GENERAL", 5), ("ACCOUNTING", 3), ("HR", 2))  # weights: half GENERAL, 30 % ACCOUNTING, 20 % HR
+WORDS = ("cotisation", "attestation", "rappel", "décompte", "avis", "régularisation", "déclaration", "bilan")
+
+
+def _message(number: int, millis: int) -> Any:
+    from ebox.domain.ids import new_message_id
+    from ebox.domain.message import Message, StoredAttachment
+    from ebox.domain.search import search_texts
+
+    partition = [p for p, weight in PARTITIONS for _ in range(weight)][number % 10]
+    word = WORDS[number % len(WORDS)]
+    message = Message(
+        message_id=new_message_id(millis), recipient=RECIPIENT, sender_organization_id="0406798006",
+        sender_application_id="demo-basic" if partition == "HR" else "demo-app",
+        message_type_id="demo-tax" if partition == "ACCOUNTING" else "demo-notice",
+        subject={"fr": f"{word.capitalize()} n° {number}", "nl": f"Bericht {number}"},
+        receipt_date=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(millis / 1000)),
+        expiration_date="2030-01-01T00:00:00Z", is_body_main_content=False, is_reply_authorized=False,
+        is_registered_mail=number % 7 == 0, body=None, partition=partition,
+        attachments=[StoredAttachment("a1", f"{word}-{number}.pdf", "application/pdf", 2800, True, False, None,
+                                      "x" * 43, f"messages/{number}/a1")],
+    )
+    message.search_text = search_texts(message, [{"fr": "Office national de sécurité sociale", "nl": "RSZ"}])
+    if number == 4242:
+        message.subject = {"fr": "Société Générale — mise en demeure"}
+        message.search_text = search_texts(message, [])
+    return message
+
+
+def fill_ebox(count: int) -> None:
+    """``count`` messages, one per second of receipt, with the e-Box's and partitions' counters."""
+    from ebox.adapters.inbox_pages import filtered_attributes, partition_summary_key
+    from ebox.adapters.tables import EboxSummaryItem, MessageItem
+    from ebox.domain.records import message_to_record
+
+    start = int(time.time() * 1000) - count * 1000
+    per_partition: Counter[str] = Counter()
+    with MessageItem.batch_write() as batch:
+        for number in range(count):
+            message = _message(number, start + number * 1000)
+            per_partition[message.partition] += 1
+            batch.save(MessageItem(f"EBOX#{RECIPIENT}", f"MSG#{message.message_id}", message_id=message.message_id,
+                                   document=message_to_record(message), read_status=number % 3 == 0, visible=True,
+                                   **filtered_attributes(message)))
+    for key, number in [("SUMMARY", count), *((partition_summary_key(p), n) for p, n in per_partition.items())]:
+        EboxSummaryItem(f"EBOX#{RECIPIENT}", key, number_of_messages=number, number_of_unread_messages=number,
+                        ebox_size_bytes=number * 2800).save()
+
+
+def _measure(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """(median ms, DynamoDB calls per request)."""
+    from ebox.adapters.aws_clients import reset_clients
+    from ebox.wiring import reset_services
+
+    call()  # warm: token keys, user lookup path, connections
+    with counting_calls() as calls:
+        reset_clients()
+        reset_services()
+        call()  # the cold one builds the counted clients; not timed
+        calls.clear()
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - start) * 1000)
+        dynamodb = sum(n for name, n in calls.items() if name.startswith("dynamodb:"))
+    return statistics.median(times), dynamodb / repeat
+
+
+def floor_ms(environment: dict[str, str], repeat: int) -> float:
+    import boto3
+
+    dynamodb = boto3.client("dynamodb", endpoint_url=environment["AWS_ENDPOINT_URL"])
+    table = environment["EBOX_MESSAGES_TABLE"]
+
+    def query() -> None:
+        dynamodb.query(TableName=table, KeyConditionExpression="pk = :pk", ScanIndexForward=False, Limit=25,
+                       ExpressionAttributeValues={":pk": {"S": f"EBOX#{RECIPIENT}"}})
+
+    query()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        query()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+CASES: list[tuple[str, str, dict[str, str]]] = [
+    ("enterprise, page 1, no filter", "ent", {}),
+    ("enterprise, page 40 (messages 976-1000)", "ent", {"page": "40"}),
+    ("person (ACCOUNTING only), page 1", "bruno", {}),
+    ("person (3 partitions), page 1", "anna", {}),
+    ("enterprise, unread only", "ent", {"readStatus": "false"}),
+    ("enterprise, search 'societe generale'", "ent", {"q": "societe generale"}),
+    ("person (ACCOUNTING only), search 'avis'", "bruno", {"q": "avis"}),
+    ("enterprise, received in the last hour", "ent", {"receivedAfter": "LAST_HOUR"}),
+]
+
+
+def run(count: int = 10_000, repeat: int = 5) -> list[tuple[str, float, float, int]]:
+    """(case, median ms, DynamoDB calls per page, totalItems)."""
+    from app import handler
+
+    fill_ebox(count)
+    api = ApiCaller(handler)
+    tokens = {"ent": api.token("ent-0852093431", "demo-secret"), "bruno": api.token("user-bruno", "demo-secret"),
+              "anna": api.token("user-anna", "demo-secret")}
+    last_hour = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
+    rows = []
+    for case, who, query in CASES:
+        params = {k: (last_hour if v == "LAST_HOUR" else v) for k, v in query.items()}
+
+        def page(token: str = tokens[who], params: dict[str, str] = params) -> Any:
+            answer = api.get(token, "/messageRegistry/v2/ebox/messages", params)
+            assert answer.status == 200, answer.body
+            return answer.json()
+
+        total = page()["totalItems"]
+        ms, calls = _measure(page, repeat)
+        rows.append((case, ms, calls, total))
+    return rows

@@ -1,0 +1,25 @@
+"""Who is consulting: the verified token, and for a person the rights their e-Box gives them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ebox.api import auth
+from ebox.domain.access import EboxReader, reader_for
+from ebox.domain.consultation import Consultation
+from ebox.wiring import Services
+
+
+def ebox_reader(headers: Mapping[str, str], services: Services, scope: str) -> EboxReader:
+    """The caller as a reader of its e-Box: one registry read for a person (their partitions), none
+    for the enterprise's own client."""
+    principal = auth.bearer_principal(headers, services, scope)
+    user = services.registry.ebox_user(principal.enterprise_number, principal.ssin) if principal.ssin else None
+    return reader_for(principal, user)
+
+
+def consultation(headers: Mapping[str, str], services: Services, scope: str) -> Consultation:
+    """The caller's Consultation: everything that reads a message of an e-Box goes through it."""
+    return Consultation.for_reader(ebox_reader(headers, services, scope), index=services.index,
+                                   content=services.content, events=services.events,
+                                   signer=services.evidence_signer)
