@@ -44,9 +44,12 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
 
-## make bench: publication throughput, AWS calls per message, cold imports (see bench/README.md)
+## make bench: publication throughput, AWS calls per message, cold imports; then a bulk import of
+## BULK_MESSAGES lines through the local stack (the issue's 100,000 by default: `make bench BULK_MESSAGES=3000`)
+BULK_MESSAGES ?= 100000
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.bulk --messages $(BULK_MESSAGES)
 
 ## make sam-build: `sam build` (SAM CLI in .venv-sam, Python 3.12 as the functions' runtime); needs only PyPI
 SAM_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python) $(shell command -v python3.12))

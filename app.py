@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from ebox.api import auth, inbox_routes, views
+from ebox.api import auth, bulk_routes, inbox_routes, views
 from ebox.api.publishing import publish_request
 from ebox.api.readers import consultation
 from ebox.api.requests import accept_flag, json_body
@@ -24,6 +24,7 @@ app = Chalice(app_name="ebox-enterprise")
 app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
 inbox_routes.register(app)
 route = guarded_routes(app)
+bulk_routes.register(app)
 EBOX = "/messageRegistry/v2/ebox"
 MESSAGE = EBOX + "/messages/{messageId}"
 ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream", "text/plain",
@@ -144,7 +145,7 @@ def search_message_status() -> Response:
 
 @route("/evidence/keys", methods=["GET"])
 def evidence_keys() -> Response:
-    return json_response({"keys": [services().evidence_signer.jwk()]})
+    return json_response({"keys": [services().evidence_signer.jwk(), *bulk_routes.endorsed_evidence_keys()]})
 
 
 @route("/messageRegistry/v3/ebox/messages/{messageId}/evidences", methods=["GET"])

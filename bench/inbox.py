@@ -62,8 +62,9 @@ def fill_ebox(count: int) -> None:
                                    document=message_to_record(message), read_status=number % 3 == 0, visible=True,
                                    **filtered_attributes(message)))
     for key, number in [("SUMMARY", count), *((partition_summary_key(p), n) for p, n in per_partition.items())]:
-        EboxSummaryItem(f"EBOX#{RECIPIENT}", key, number_of_messages=number, number_of_unread_messages=number,
-                        ebox_size_bytes=number * 2800).save()
+        EboxSummaryItem(f"EBOX#{RECIPIENT}", key).update(actions=[
+            EboxSummaryItem.number_of_messages.add(number), EboxSummaryItem.number_of_unread_messages.add(number),
+            EboxSummaryItem.ebox_size_bytes.add(number * 2800)])
 
 
 def _measure(call: Callable[[], Any], repeat: int) -> tuple[float, float]:

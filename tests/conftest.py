@@ -142,5 +142,4 @@ def handlers(stack: Stack) -> dict[str, Any]:
     from ebox_local.functions import load_handler
 
     return {step: load_handler(ROOT / "functions" / step, "app.handler")
-            for step in ("ingest", "validate_recipient", "store_content", "index_message", "notify",
-                         "record_evidence")}
+            for step in ("notify", "record_evidence")}

@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from ebox_cli import downloads, output
 from ebox_cli.api_client import Credentials, EboxClient
+from ebox_cli.bulk_commands import bulk_app
 from ebox_cli.errors import ApiError, CliError
 from ebox_cli.publication import load_documents, message_to_publish
 
@@ -23,6 +24,7 @@ DEFAULT_API = "http://127.0.0.1:8000"
 LANGUAGES = ("fr", "nl", "de")
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(bulk_app, name="bulk")
 
 
 def _api_url(value: str) -> str:

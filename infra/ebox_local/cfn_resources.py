@@ -221,8 +221,18 @@ def logs_log_group(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any
     return name, {"Arn": ctx.arn("logs", f"log-group:{name}:*")}
 
 
+def iam_managed_policy(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
+    """Kept in the emulated IAM, so that it can be read back; IAM is not enforced locally."""
+    props = ctx.resolver.resolve(raw)
+    name = props.get("ManagedPolicyName") or f"{ctx.prefix}-{logical_id}"
+    arn = ctx.client("iam").create_policy(PolicyName=name, PolicyDocument=json.dumps(props["PolicyDocument"]),
+                                          Description=props.get("Description", ""))["Policy"]["Arn"]
+    return arn, {"PolicyArn": arn}
+
+
 CREATORS: dict[str, Creator] = {
     "AWS::IAM::Role": iam_role,
+    "AWS::IAM::ManagedPolicy": iam_managed_policy,
     "AWS::Logs::LogGroup": logs_log_group,
     "AWS::KMS::Key": kms_key,
     "AWS::KMS::Alias": kms_alias,

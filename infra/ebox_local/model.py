@@ -38,6 +38,7 @@ class SqsMapping:
     queue_arn: str
     batch_size: int = 10
     report_batch_item_failures: bool = False
+    concurrency: int = 1  # ScalingConfig.MaximumConcurrency, capped locally (see sqs_pollers.LOCAL_MAX_CONCURRENCY)
 
 
 @dataclass(frozen=True)

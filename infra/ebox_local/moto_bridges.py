@@ -7,6 +7,8 @@
   machine target starts an execution with the event as input; other targets are logged and skipped.
 - StartExecution without a name gets a unique one, as on AWS (moto names it "None", so that every
   nameless execution shares one ARN).
+- TransactWriteItems backs up only the items it touches, one transaction at a time (moto_dynamodb);
+  EventBridge's JSONPath expressions are parsed once (moto_jsonpath).
 - S3's EventBridge notifications (moto sends them to every rule with one fixed event id and a
   numeric time) go to the default bus only, with an id of their own and an ISO time.
 
@@ -29,6 +31,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import get_backend as stepfunctions_backend
 from moto.utilities.arns import parse_arn
 
+from ebox_local import moto_dynamodb, moto_jsonpath
 from ebox_local.functions import invoke
 from ebox_local.invocations import answer_invoke, in_background
 from ebox_local.model import Provisioned
@@ -48,6 +51,8 @@ def install(provisioned: Provisioned) -> None:
     LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign, assignment]
     Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign]
     StepFunctionsParserBackend.start_execution = _start_execution  # type: ignore[method-assign, assignment]
+    moto_dynamodb.install()
+    moto_jsonpath.install()
 
 
 def uninstall() -> None:
@@ -56,6 +61,8 @@ def uninstall() -> None:
     LambdaSimpleBackend.invoke = _ORIGINAL_INVOKE  # type: ignore[method-assign]
     Rule.send_to_targets = _ORIGINAL_SEND  # type: ignore[method-assign]
     StepFunctionsParserBackend.start_execution = _ORIGINAL_START  # type: ignore[method-assign]
+    moto_dynamodb.uninstall()
+    moto_jsonpath.uninstall()
 
 
 def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, name: str | None = None,

@@ -34,7 +34,6 @@ NOT_EMULATED = {
     "AWS::Serverless::Api": "served by the local API gateway",
     "AWS::Serverless::HttpApi": "served by the local API gateway",
     "AWS::IAM::Policy": "IAM is not enforced locally",
-    "AWS::IAM::ManagedPolicy": "IAM is not enforced locally",
     "AWS::Lambda::Permission": "IAM is not enforced locally",
 }
 

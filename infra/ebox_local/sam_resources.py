@@ -81,13 +81,22 @@ def _function_event(ctx: ProvisioningContext, logical_id: str, arn: str, event_n
         url = ctx.client("sqs").get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])["QueueUrl"]
         ctx.result.sqs_mappings.append(SqsMapping(
             logical_id, url, queue_arn, int(props.get("BatchSize", 10)),
-            "ReportBatchItemFailures" in props.get("FunctionResponseTypes", [])))
+            "ReportBatchItemFailures" in props.get("FunctionResponseTypes", []),
+            local_concurrency(props.get("ScalingConfig", {}).get("MaximumConcurrency"))))
     elif kind == "Api":
         ctx.result.api_routes.append(ApiRoute(props["Path"], str(props["Method"]).upper(), logical_id))
     elif kind in RULE_EVENTS:
         _rule_event(ctx, f"{logical_id}{event_name}", kind, props, {"Id": "function", "Arn": arn})
     else:
         logger.info("template: %s event %s (%s) is not emulated locally", logical_id, event_name, kind)
+
+
+LOCAL_MAX_CONCURRENCY = 4  # pollers per mapping: a laptop's cores, not Lambda's hundreds
+
+
+def local_concurrency(maximum: object) -> int:
+    """How many pollers serve an SQS mapping locally: its MaximumConcurrency, at most a few."""
+    return max(1, min(int(str(maximum)) if maximum else 1, LOCAL_MAX_CONCURRENCY))
 
 
 def _rule_event(ctx: ProvisioningContext, name: str, kind: str, props: dict[str, Any],

@@ -140,10 +140,11 @@ class LocalStack:
             self._seed(dict(provisioned.environment))
         sqs = boto3.session.Session(region_name=self.region).client("sqs", endpoint_url=self.aws_endpoint_url)
         for mapping in provisioned.sqs_mappings:
-            poller = SqsPoller(mapping, provisioned.functions[mapping.function], sqs, self.region,
-                               wait_seconds=self._poll_wait_seconds)
-            poller.start()
-            self._pollers.append(poller)
+            for _ in range(mapping.concurrency):  # ScalingConfig.MaximumConcurrency: parallel workers
+                poller = SqsPoller(mapping, provisioned.functions[mapping.function], sqs, self.region,
+                                   wait_seconds=self._poll_wait_seconds)
+                poller.start()
+                self._pollers.append(poller)
         self._gateway.open(provisioned.api_routes, provisioned.functions, provisioned.binary_media_types)
         logger.info("ready: API on %s, AWS emulation on %s (%d functions, %d SQS pollers, %d resources skipped)",
                     self.api_url, self.aws_endpoint_url, len(provisioned.functions), len(self._pollers),

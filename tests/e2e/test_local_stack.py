@@ -100,7 +100,7 @@ def test_cli_publish_then_inbox_and_read(base_url, tmp_path, monkeypatch):
     assert hashlib.sha256((saved / "avis-2026.pdf").read_bytes()).digest() == hashlib.sha256(PDF).digest()
 
 
-def test_a_dropped_package_is_published_by_the_state_machine(base_url, local_stack):
+def test_a_single_message_package_of_the_first_drop_format_is_still_published(base_url, local_stack):
     import io
     import json
     import zipfile
@@ -119,7 +119,7 @@ def test_a_dropped_package_is_published_by_the_state_machine(base_url, local_sta
     s3 = boto3.client("s3", endpoint_url=local_stack.aws_endpoint_url, region_name="eu-west-1",
                       aws_access_key_id=ACCOUNT_ID, aws_secret_access_key="testing")
     import_bucket = requests.get(f"{base_url}/health", timeout=10).json()["resources"]["ImportBucket"]
-    s3.put_object(Bucket=import_bucket, Key="0406798006/drop/avis.zip", Body=buffer.getvalue())
+    s3.put_object(Bucket=import_bucket, Key="0406798006/avis-legacy.zip", Body=buffer.getvalue())
     clerk = {"Authorization": f"Bearer {token(base_url, 'ent-0852093431', 'demo-secret')}"}
 
     def arrived():

@@ -1,75 +1,9 @@
 """The asynchronous Lambdas, called as their triggers call them, on moto."""
 
-import io
-import json
 import time
-import zipfile
-
-import pytest
 
 from tests.apigw import PDF, publication
-from tests.fakes import RECIPIENT, b64url_sha256, message_json
-
-
-def drop_event(bucket, key, etag="etag-1"):
-    return {"version": "0", "id": "e-1", "detail-type": "Object Created", "source": "aws.s3",
-            "detail": {"bucket": {"name": bucket}, "object": {"key": key, "etag": etag, "size": 1}}}
-
-
-def package(meta, files):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("messageToPublish.json", json.dumps(meta))
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-# The packages are put in a bucket without EventBridge notifications, so that only these calls run the
-# steps (a package in the import bucket would also start the state machine, see tests/e2e).
-def run_pipeline(handlers, event):
-    state = handlers["ingest"](event, None)
-    for step in ("validate_recipient", "store_content", "index_message"):
-        state = handlers[step](state, None)
-    return state
-
-
-def good_package():
-    meta = message_json(attachments=[{"httpPartName": "avis.pdf", "isMainContent": True,
-                                      "digest": {"digestMethod": "sha_256", "digestValue": b64url_sha256(PDF)}}])
-    return package(meta, {"avis.pdf": PDF})
-
-
-def test_a_dropped_package_is_published_once_even_when_dropped_again(stack, handlers, api, enterprise_token):
-    stack.s3.put_object(Bucket=stack.content_bucket, Key="0406798006/batch-1/avis.zip", Body=good_package())
-    first = run_pipeline(handlers, drop_event(stack.content_bucket, "0406798006/batch-1/avis.zip"))
-    again = run_pipeline(handlers, drop_event(stack.content_bucket, "0406798006/batch-1/avis.zip"))
-    assert first["duplicate"] is False and again == {**first, "duplicate": True}
-    inbox = api.get(enterprise_token, "/messageRegistry/v2/ebox/messages").json()
-    assert [m["messageId"] for m in inbox["items"]] == [first["messageId"]]
-    href = inbox["items"][0]["attachments"]["items"][0]["contentHref"]
-    assert api.get(enterprise_token, href).body == PDF
-
-
-def test_a_package_under_another_senders_prefix_is_refused(stack, handlers):
-    from ebox.domain.errors import InvalidSender
-
-    stack.s3.put_object(Bucket=stack.content_bucket, Key="0403019261/avis.zip", Body=good_package())
-    with pytest.raises(InvalidSender):
-        handlers["ingest"](drop_event(stack.content_bucket, "0403019261/avis.zip"), None)
-
-
-@pytest.mark.parametrize("data, fragment", [
-    (b"not a zip", "not a ZIP"),
-    (package(message_json(), {"../evil.pdf": PDF}), "parent path"),
-    (package(message_json(), {}), "not sent: upfile1"),
-])
-def test_unusable_packages_are_invalid_input(stack, handlers, data, fragment):
-    from ebox.domain.errors import InvalidInput
-
-    stack.s3.put_object(Bucket=stack.content_bucket, Key="0406798006/bad.zip", Body=data)
-    with pytest.raises(InvalidInput, match=fragment):
-        run_pipeline(handlers, drop_event(stack.content_bucket, "0406798006/bad.zip"))
+from tests.fakes import RECIPIENT
 
 
 def sqs_event(stack, queue_url, expected=1):
@@ -131,12 +65,3 @@ def test_evidence_is_archived_once_under_object_lock(stack, handlers, api, sende
     stored = stack.s3.get_object(Bucket=bucket, Key=keys[0])["Body"].read().decode()
     assert stored == stack.services.index.evidence(message_id)[0].jws
 
-
-def test_a_dropped_package_is_placed_by_the_recipients_routing_rules(stack, handlers, api):
-    meta = message_json(messageTypeId="demo-tax", subject={"fr": "Décompte de régularisation"},
-                        attachments=[{"httpPartName": "avis.pdf", "isMainContent": True}])
-    stack.s3.put_object(Bucket=stack.content_bucket, Key="0406798006/tax.zip", Body=package(meta, {"avis.pdf": PDF}))
-    published = run_pipeline(handlers, drop_event(stack.content_bucket, "0406798006/tax.zip"))
-    bruno = api.token("user-bruno", "demo-secret")  # ACCOUNTING only
-    found = api.get(bruno, "/messageRegistry/v2/ebox/messages", {"q": "decompte"}).json()["items"]
-    assert [(m["messageId"], m["partition"]) for m in found] == [(published["messageId"], "ACCOUNTING")]

@@ -91,9 +91,11 @@ def test_an_s3_drop_starts_the_state_machine_once_per_object(mocked):
     for key in ("in/one.zip", "in/two.zip", "in/ignored.txt"):
         s3.put_object(Bucket=bucket, Key=key, Body=b"PK")
     machine = mocked.physical_id("Flow")
-    executions = eventually(lambda: [e for e in sfn.list_executions(stateMachineArn=machine)["executions"]
-                                     if e["status"] != "RUNNING"] if len(
-        sfn.list_executions(stateMachineArn=machine)["executions"]) >= 2 else None)
+    def finished():  # both executions, once neither runs (under load one may still be running)
+        done = [e for e in sfn.list_executions(stateMachineArn=machine)["executions"] if e["status"] != "RUNNING"]
+        return done if len(done) >= 2 else None
+
+    executions = eventually(finished)
     assert len(executions) == 2  # two .zip objects, two executions (moto's S3 events share one id)
     inputs = [json.loads(sfn.describe_execution(executionArn=e["executionArn"])["input"]) for e in executions]
     assert sorted(i["detail"]["object"]["key"] for i in inputs) == ["in/one.zip", "in/two.zip"]

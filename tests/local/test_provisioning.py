@@ -31,7 +31,7 @@ def test_every_resource_of_template_yaml_is_created(provisioned):
 
     tables = set(boto3.client("dynamodb").list_tables()["TableNames"])
     assert tables == {provisioned.physical_id(t) for t in _of_type("AWS::DynamoDB::Table")} == {
-        "ebox-registry-dev", "ebox-messages-dev"}
+        "ebox-registry-dev", "ebox-messages-dev", "ebox-bulk-batches-dev"}
     buckets = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]}
     assert buckets == {provisioned.physical_id(b) for b in _of_type("AWS::S3::Bucket")}
     queues = set(boto3.client("sqs").list_queues()["QueueUrls"])
@@ -48,6 +48,8 @@ def test_every_resource_of_template_yaml_is_created(provisioned):
     assert boto3.client("ses").list_identities()["Identities"] == ["no-reply@ebox.example"]
     buses = {b["Name"] for b in boto3.client("events").list_event_buses()["EventBuses"]}
     assert "ebox-dev" in buses
+    policies = {p["Arn"] for p in boto3.client("iam").list_policies(Scope="Local")["Policies"]}
+    assert policies == {provisioned.physical_id(p) for p in _of_type("AWS::IAM::ManagedPolicy")}
 
 
 def test_resources_are_configured_as_declared(provisioned):
@@ -76,9 +78,9 @@ def test_resources_are_configured_as_declared(provisioned):
     assert {"ebox-local-MessagePublishedToNotification", "ebox-local-MessageEventsToEvidence",
             "QualifiedDeliveryStateMachineQualifiedMessagePublished"} <= set(rules)
     default_rules = events.list_rules()["Rules"]
-    assert [r["Name"] for r in default_rules] == ["PublicationStateMachinePackageDropped"]
+    assert [r["Name"] for r in default_rules] == ["BulkImportStateMachineBatchDropped"]
     targets = events.list_targets_by_rule(Rule=default_rules[0]["Name"])["Targets"]
-    assert targets[0]["Arn"] == provisioned.physical_id("PublicationStateMachine")
+    assert targets[0]["Arn"] == provisioned.physical_id("BulkImportStateMachine")
 
 
 def test_state_machines_get_their_substitutions(provisioned):
@@ -113,7 +115,10 @@ def test_event_sources_and_api_routes(provisioned):
     assert mappings == {
         ("NotifyFunction", provisioned.queue_url("NotificationQueue"), 10, True),
         ("RecordEvidenceFunction", provisioned.queue_url("EvidenceQueue"), 10, True),
+        ("BulkPublishFunction", provisioned.queue_url("BulkLinesQueue"), 2, True),
     }
+    assert {m.function: m.concurrency for m in provisioned.sqs_mappings} == {
+        "NotifyFunction": 1, "RecordEvidenceFunction": 1, "BulkPublishFunction": 4}  # MaximumConcurrency 100, capped
     assert {(r.path, r.method, r.function) for r in provisioned.api_routes} == {
         ("/", "ANY", "ApiFunction"), ("/{proxy+}", "ANY", "ApiFunction")}
     assert provisioned.binary_media_types == ["multipart/form-data", "application/octet-stream", "*/*"]

@@ -22,8 +22,8 @@ def _resolver(tmp_path, text: str, **parameters: str) -> Resolver:
 def test_short_tags_become_long_form():
     template = load_template(ROOT_TEMPLATE)
     assert template["Conditions"]["UseBuiltInIssuer"] == {"Fn::Equals": [{"Ref": "JwksUrl"}, ""]}
-    subs = template["Resources"]["PublicationStateMachine"]["Properties"]["DefinitionSubstitutions"]
-    assert subs["IngestFunctionArn"] == {"Fn::GetAtt": ["IngestFunction", "Arn"]}
+    subs = template["Resources"]["BulkImportStateMachine"]["Properties"]["DefinitionSubstitutions"]
+    assert subs["BulkPrepareFunctionArn"] == {"Fn::GetAtt": ["BulkPrepareFunction", "Arn"]}
 
 
 def test_ref_getatt_and_sub_with_pseudo_parameters(tmp_path):
@@ -115,7 +115,7 @@ def test_creation_order_follows_references():
         for needed in references(spec.get("Properties", {})) & set(template["Resources"]):
             assert before[needed] < before[logical_id], (needed, logical_id)
     # every function comes after what the Globals' environment refers to
-    assert before["RegistryTable"] < before["IngestFunction"] and before["EventBus"] < before["ApiFunction"]
+    assert before["BulkBatchesTable"] < before["BulkPublishFunction"] and before["EventBus"] < before["ApiFunction"]
 
 
 def test_circular_references_are_reported():

@@ -28,6 +28,8 @@ SSIN_CLAIM = "EBOX_SSIN_CLAIM"
 TOKEN_TTL_SECONDS = "EBOX_TOKEN_TTL_SECONDS"
 MAX_REQUEST_BYTES = "EBOX_MAX_REQUEST_BYTES"
 ENVIRONMENT = "EBOX_ENVIRONMENT"
+BULK_TABLE = "EBOX_BULK_TABLE"
+BULK_QUEUE_URL = "EBOX_BULK_QUEUE_URL"
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
 # botocore's per-service override, e.g. AWS_ENDPOINT_URL_DYNAMODB (LocalStack beside DynamoDB Local).
 AWS_ENDPOINT_URL_PREFIX = "AWS_ENDPOINT_URL_"
@@ -63,6 +65,8 @@ class Config:
     endpoint_url: str | None
     tracing: bool
     ssin_claim: str = "ssin"
+    bulk_table: str = ""
+    bulk_queue_url: str = ""
     service_endpoints: Mapping[str, str] = field(default_factory=dict)
     """``AWS_ENDPOINT_URL_<SERVICE>`` overrides, keyed by the upper-cased client name (DYNAMODB, S3...)."""
 
@@ -102,6 +106,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         endpoint_url=env.get(AWS_ENDPOINT_URL) or None,
         tracing=bool(env.get(AWS_XRAY_DAEMON_ADDRESS)),
         ssin_claim=env.get(SSIN_CLAIM) or "ssin",
+        bulk_table=env.get(BULK_TABLE, ""),
+        bulk_queue_url=env.get(BULK_QUEUE_URL, ""),
         service_endpoints={name.removeprefix(AWS_ENDPOINT_URL_PREFIX): value for name, value in env.items()
                            if name.startswith(AWS_ENDPOINT_URL_PREFIX) and value},
     )

@@ -26,6 +26,8 @@ HTTP_STATUS: dict[type[errors.EboxError], int] = {
     errors.PayloadTooLarge: 413,
     errors.IdempotencyKeyReused: 422,
     errors.TransientError: 503,
+    errors.BatchInProgress: 409,
+    errors.BatchClosed: 409,
 }
 OAUTH_STATUS: dict[type[errors.EboxError], int] = {
     errors.InvalidClient: 401,

@@ -107,3 +107,15 @@ class TransientError(EboxError):
     """A dependency failed in a way that a retry may cure (throttling, 5xx). Retried by callers."""
 
     code = "SERVICE_UNAVAILABLE"
+
+
+class BatchInProgress(EboxError):
+    """A bulk batch of that name is being imported: it may be dropped again once finished."""
+
+    code = "BATCH_IN_PROGRESS"
+
+
+class BatchClosed(EboxError):
+    """The bulk batch is no longer scheduled: it can no longer be cancelled."""
+
+    code = "BATCH_CLOSED"

@@ -1,0 +1,12 @@
+"""Bulk import, step 1: reads a dropped batch archive, refuses it whole or plans its lines.
+
+A Step Functions task of the bulk import state machine, started by the S3 `Object Created` event."""
+
+from typing import Any
+
+from ebox.bulk_wiring import bulk_services
+from ebox.pipeline.bulk_import import prepare
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return prepare(event, bulk_services())

@@ -1,0 +1,24 @@
+"""Bulk import, step 3: publishes chunks of manifest lines from the lines queue (SQS).
+
+A chunk that fails for a transient reason is reported in `batchItemFailures` and comes back alone;
+its lines already published are then found by their idempotency keys, never published twice."""
+
+import logging
+from typing import Any
+
+from ebox.bulk_wiring import bulk_services
+from ebox.domain.errors import TransientError
+from ebox.pipeline.bulk_import import publish_chunk
+
+logger = logging.getLogger(__name__)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    failures = []
+    for record in event["Records"]:
+        try:
+            publish_chunk(record["body"], bulk_services())
+        except TransientError as error:
+            logger.warning("chunk %s will be retried: %s", record["messageId"], error.message)
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}

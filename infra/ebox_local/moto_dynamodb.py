@@ -1,0 +1,115 @@
+"""moto 5.2.5's TransactWriteItems, made usable for bulk work (installed with the other bridges).
+
+moto backs up every table a transaction touches with `copy.deepcopy` of the whole table, once per
+item of the transaction, before each transaction: the cost grows with the table (a publication's
+six-item transaction on a table of 100,000 messages copies 600,000 items), and a concurrent write
+changes a table while it is being copied ("dictionary changed size during iteration"), which fails
+the transaction. Here a transaction backs up only the items it touches, and transactions run one at
+a time, as DynamoDB serialises conflicting transactions. Rollback keeps moto's meaning: all or none.
+
+Likewise a Query on a table's key looked at every item of the table (and failed when a write changed
+the table meanwhile): here it looks at its partition only, and scans iterate over a snapshot."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import types
+from typing import Any
+
+from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
+
+_ORIGINAL_TRANSACT = DynamoDBBackend.transact_write_items
+_ORIGINAL_COPY = dynamodb_models.copy
+_ORIGINAL_QUERY = Table.query
+_ORIGINAL_ALL_ITEMS = Table.all_items
+_TRANSACTIONS = threading.Lock()
+_QUERIED = threading.local()  # the partition a Query on the table's own key is reading, in this thread
+
+
+def _deepcopy_but_tables(value: Any, memo: Any = None) -> Any:
+    """A table is not copied (its touched items are, by _transact_write_items); anything else is."""
+    return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+_COPY_SHIM = types.SimpleNamespace(deepcopy=_deepcopy_but_tables)
+
+
+def install() -> None:
+    DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+    dynamodb_models.copy = _COPY_SHIM  # type: ignore[attr-defined, assignment]
+    Table.query = _query  # type: ignore[method-assign]
+    Table.all_items = _all_items  # type: ignore[method-assign]
+
+
+def uninstall() -> None:
+    DynamoDBBackend.transact_write_items = _ORIGINAL_TRANSACT  # type: ignore[method-assign]
+    dynamodb_models.copy = _ORIGINAL_COPY  # type: ignore[attr-defined]
+    Table.query = _ORIGINAL_QUERY  # type: ignore[method-assign]
+    Table.all_items = _ORIGINAL_ALL_ITEMS  # type: ignore[method-assign]
+
+
+def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+    index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+    _QUERIED.partition = (self, hash_key) if index_name is None and hash_key is not None else None
+    try:
+        return _ORIGINAL_QUERY(self, hash_key, *args, **kwargs)
+    finally:
+        _QUERIED.partition = None
+
+
+def _all_items(self: Table) -> list[Any]:
+    """The queried partition's items during a Query on the table's key; else every item (a snapshot)."""
+    queried = getattr(_QUERIED, "partition", None)
+    if queried is not None and queried[0] is self:
+        found = self.items.get(queried[1])
+        if found is None:
+            return []
+        return list(found.values()) if self.range_key_attr else [found]
+    if self.range_key_attr:
+        return [item for partition in list(self.items.values()) for item in list(partition.values())]
+    return list(self.items.values())
+
+
+def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    with _TRANSACTIONS:
+        backup = [_backed_up(self, entry) for entry in transact_items]
+        try:
+            _ORIGINAL_TRANSACT(self, transact_items)
+        except Exception:
+            for touched in reversed(backup):
+                if touched is not None:
+                    _restore(*touched)
+            raise
+
+
+def _backed_up(backend: DynamoDBBackend, entry: dict[str, Any]) -> tuple[Table, Any, Any, Any] | None:
+    operation = next(iter(entry.values()), None)
+    if not isinstance(operation, dict):
+        return None
+    table = backend.tables.get(operation.get("TableName", ""))
+    attributes = operation.get("Item") or operation.get("Key") or {}
+    if table is None or table.hash_key_attr not in attributes:
+        return None
+    hash_key = DynamoType(attributes[table.hash_key_attr])
+    range_key = None
+    if table.range_key_attr is not None:
+        if table.range_key_attr not in attributes:
+            return None
+        range_key = DynamoType(attributes[table.range_key_attr])
+    return table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))
+
+
+def _restore(table: Table, hash_key: Any, range_key: Any, item: Any) -> None:
+    if range_key is None:
+        if item is None:
+            table.items.pop(hash_key, None)
+        else:
+            table.items[hash_key] = item
+    elif item is None:
+        table.items.get(hash_key, {}).pop(range_key, None)
+    else:
+        table.items[hash_key][range_key] = item

@@ -1,0 +1,168 @@
+"""The bulk batches table (DynamoDB): each batch's state and counts, and which chunks are counted.
+
+| item         | pk                                 | sk            | served access pattern                  |
+|--------------|------------------------------------|---------------|----------------------------------------|
+| batch        | SENDER#<org>                       | BATCH#<id>    | GetItem: progress; conditional updates |
+| chunk count  | RUN#<org>#<id>#<run>               | CHUNK#<n:06d> | conditional Put, in the transaction    |
+|              |                                    |               | that adds the chunk's counts: once     |
+| evidence key | EVIDENCE_KEYS                      | <kid>         | Query: the endorsed keys of bulk       |
+|              |                                    |               | evidence, for /evidence/keys           |
+
+A run is one drop of the batch (one S3 event): a duplicate delivery of the same event finds its run
+already there; a new drop of a finished batch starts a new run (its lines then find their messages
+already published); a drop while a run is under way is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ebox.domain.batch_plan import BatchRef
+from ebox.domain.batch_report import ChunkCounts
+from ebox.domain.errors import BatchInProgress, TransientError
+
+FINISHED = ("COMPLETED", "REFUSED", "CANCELLED")
+EVIDENCE_KEYS = "EVIDENCE_KEYS"
+CHUNK_TTL_SECONDS = 30 * 24 * 3600
+_serializer, _deserializer = TypeSerializer(), TypeDeserializer()
+
+
+def _key(ref: BatchRef) -> dict[str, Any]:
+    return {"pk": {"S": f"SENDER#{ref.sender}"}, "sk": {"S": f"BATCH#{ref.batch_id}"}}
+
+
+def _values(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _serializer.serialize(Decimal(str(round(value, 3))) if isinstance(value, float) else value)
+            for name, value in values.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _item(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _plain(_deserializer.deserialize(value)) for name, value in raw.items() if name not in ("pk", "sk")}
+
+
+class DynamoBatchLedger:
+    def __init__(self, dynamodb_client: Any, *, table: str) -> None:
+        self._db = dynamodb_client
+        self._table = table
+
+    def begin(self, ref: BatchRef, run: str, fields: Mapping[str, Any]) -> bool:
+        """Records a new run of the batch; False when this run is already recorded (a repeated event).
+        Raises BatchInProgress when another run has not finished."""
+        item = {**_key(ref), **_values({"batchId": ref.batch_id, "sender": ref.sender, "run": run,
+                                        "processed": 0, "accepted": 0, "alreadyPublished": 0, "rejected": 0,
+                                        "rejectedByCode": {}, **fields})}
+        try:
+            self._db.put_item(
+                TableName=self._table, Item=item,
+                ConditionExpression="attribute_not_exists(pk) OR (#run <> :run AND #status IN (:f1, :f2, :f3))",
+                ExpressionAttributeNames={"#run": "run", "#status": "status"},
+                ExpressionAttributeValues=_values({":run": run, ":f1": FINISHED[0], ":f2": FINISHED[1],
+                                                   ":f3": FINISHED[2]}))
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise TransientError(f"could not record batch {ref.batch_id}: {error}") from error
+            current = self.get(ref) or {}
+            if current.get("run") == run:
+                return False
+            raise BatchInProgress(f"batch {ref.batch_id} is already being imported (status {current.get('status')}): "
+                                  "drop it again once it is finished, or cancel it") from None
+        except BotoCoreError as error:
+            raise TransientError(f"could not record batch {ref.batch_id}: {error}") from error
+        return True
+
+    def get(self, ref: BatchRef) -> dict[str, Any] | None:
+        try:
+            raw = self._db.get_item(TableName=self._table, Key=_key(ref), ConsistentRead=True).get("Item")
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not read batch {ref.batch_id}: {error}") from error
+        return _item(raw) if raw else None
+
+    def move(self, ref: BatchRef, run: str, *, expected: tuple[str, ...], status: str,
+             fields: Mapping[str, Any] | None = None) -> bool:
+        """Sets the status (and fields) if this run's status is one of ``expected``; False otherwise."""
+        fields = {"status": status, **(fields or {})}
+        names = {f"#f{i}": name for i, name in enumerate(fields)}
+        values = {f":v{i}": value for i, value in enumerate(fields.values())}
+        expected_values = {f":e{i}": value for i, value in enumerate(expected)}
+        try:
+            self._db.update_item(
+                TableName=self._table, Key=_key(ref),
+                UpdateExpression="SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))),
+                ConditionExpression=f"#run = :run AND #status IN ({', '.join(expected_values)})",
+                ExpressionAttributeNames={**names, "#run": "run", "#status": "status"},
+                ExpressionAttributeValues=_values({**values, **expected_values, ":run": run}))
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise TransientError(f"could not update batch {ref.batch_id}: {error}") from error
+        except BotoCoreError as error:
+            raise TransientError(f"could not update batch {ref.batch_id}: {error}") from error
+        return True
+
+    def count_chunk(self, ref: BatchRef, run: str, chunk: int, counts: ChunkCounts) -> dict[str, Any] | None:
+        """Adds a chunk's counts once; returns the batch as it is now, or None if the chunk was counted before."""
+        by_code = dict(counts.by_code)
+        adds = ["#processed :processed", "#accepted :accepted", "#again :again", "#rejected :rejected"]
+        sets = [f"rejectedByCode.#c{i} = if_not_exists(rejectedByCode.#c{i}, :zero) + :c{i}"
+                for i in range(len(by_code))]
+        update = "ADD " + ", ".join(adds) + (" SET " + ", ".join(sets) if sets else "")
+        marker = {"pk": {"S": f"RUN#{ref.sender}#{ref.batch_id}#{run}"}, "sk": {"S": f"CHUNK#{chunk:06d}"},
+                  "expires_at": {"N": str(int(time.time()) + CHUNK_TTL_SECONDS)}}
+        try:
+            self._db.transact_write_items(TransactItems=[
+                {"Put": {"TableName": self._table, "Item": marker, "ConditionExpression": "attribute_not_exists(pk)"}},
+                {"Update": {
+                    "TableName": self._table, "Key": _key(ref), "UpdateExpression": update,
+                    "ConditionExpression": "#run = :run",
+                    "ExpressionAttributeNames": {"#run": "run", "#processed": "processed", "#accepted": "accepted",
+                                                 "#again": "alreadyPublished", "#rejected": "rejected",
+                                                 **{f"#c{i}": c for i, c in enumerate(by_code)}},
+                    "ExpressionAttributeValues": _values({
+                        ":processed": counts.processed, ":accepted": counts.accepted,
+                        ":again": counts.already_published, ":rejected": counts.rejected, ":run": run,
+                        **({":zero": 0} if sets else {}),
+                        **{f":c{i}": n for i, n in enumerate(by_code.values())}}),
+                }},
+            ])
+        except ClientError as error:
+            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+            if reasons and "ConditionalCheckFailed" in reasons:
+                return None
+            raise TransientError(f"could not count a chunk of batch {ref.batch_id}: {error}") from error
+        except BotoCoreError as error:
+            raise TransientError(f"could not count a chunk of batch {ref.batch_id}: {error}") from error
+        return self.get(ref)
+
+    def publish_key(self, jwk: dict[str, str]) -> None:
+        """Keeps an endorsed evidence key (see ebox.adapters.endorsed_signer) for /evidence/keys."""
+        try:
+            self._db.put_item(TableName=self._table, Item={"pk": {"S": EVIDENCE_KEYS}, "sk": {"S": jwk["kid"]},
+                                                           "jwk": {"S": json.dumps(jwk)}})
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not publish evidence key {jwk['kid']}: {error}") from error
+
+    def evidence_keys(self) -> list[dict[str, str]]:
+        keys: list[dict[str, str]] = []
+        try:
+            for page in self._db.get_paginator("query").paginate(
+                    TableName=self._table, KeyConditionExpression="pk = :pk",
+                    ExpressionAttributeValues={":pk": {"S": EVIDENCE_KEYS}}):
+                keys += [json.loads(item["jwk"]["S"]) for item in page["Items"]]
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not list the evidence keys: {error}") from error
+        return keys

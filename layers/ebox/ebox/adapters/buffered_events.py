@@ -1,0 +1,47 @@
+"""Message events collected while a chunk of bulk lines is published, then put on the bus ten at a
+time (PutEvents' limit): one call per ten messages instead of one per message."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ebox.adapters.message_events import SOURCE, EventBridgeMessageEvents
+
+logger = logging.getLogger(__name__)
+PUT_EVENTS_LIMIT = 10
+
+
+class BufferedMessageEvents(EventBridgeMessageEvents):
+    def __init__(self, events_client: Any, *, bus_name: str) -> None:
+        super().__init__(events_client, bus_name=bus_name)
+        self._pending: list[dict[str, Any]] = []
+
+    def _put(self, detail_type: str, detail: dict[str, Any]) -> None:
+        self._pending.append({"Source": SOURCE, "DetailType": detail_type, "Detail": json.dumps(detail),
+                              "EventBusName": self._bus})
+        if len(self._pending) >= PUT_EVENTS_LIMIT:
+            self.flush()
+
+    def put_now(self, detail_type: str, detail: dict[str, Any]) -> None:
+        self._put(detail_type, detail)
+        self.flush()
+
+    def flush(self) -> None:
+        entries, self._pending = self._pending, []
+        for start in range(0, len(entries), PUT_EVENTS_LIMIT):
+            batch = entries[start : start + PUT_EVENTS_LIMIT]
+            try:
+                response = self._events.put_events(Entries=batch)
+            except (ClientError, BotoCoreError):
+                # As for single publications: the messages are published; the events are what is lost.
+                logger.exception("%d event(s) were not delivered: %s", len(batch),
+                                 [json.loads(e["Detail"]).get("messageId") for e in batch])
+                continue
+            for entry, answer in zip(batch, response.get("Entries", []), strict=False):
+                if answer.get("ErrorCode"):
+                    logger.error("event %s for %s was refused: %s", entry["DetailType"],
+                                 json.loads(entry["Detail"]).get("messageId"), answer)

@@ -1,0 +1,85 @@
+"""ES256 evidence signatures for bulk publication, without a KMS call per record.
+
+KMS allows 300 ECC `Sign` calls per second per account by default: two per message would cap a
+campaign near 150 messages/s (a million in 1.9 h). Instead each worker container makes its own P-256
+key pair at its first signature (the private key lives only in that container's memory, for its
+life) and has the KMS evidence key endorse the public key once: one `Sign` per container. The
+endorsement (a JWS of typ `ebox-key-endorsement+jwt` by the KMS key, over the JWK) is stored with
+the key, and `/evidence/keys` publishes the key beside the KMS key with its endorsement, so that any
+record verifies against the JWKS by its `kid`, and the key's authority against the KMS key alone.
+
+(KMS `GenerateDataKeyPair` would hand out the same kind of plaintext private key plus an encrypted
+copy, which a per-container key does not need; moto does not emulate it.)"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+from typing import Any, Protocol
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+ENDORSEMENT_TYPE = "ebox-key-endorsement+jwt"
+ENDORSEMENT_MEMBER = "ebox_endorsement"
+
+
+class Endorser(Protocol):
+    def sign_jws(self, payload: dict[str, Any], *, typ: str = "JWT") -> str: ...
+
+    def jwk(self) -> dict[str, str]: ...
+
+
+class KeyDirectory(Protocol):
+    def publish_key(self, jwk: dict[str, str]) -> None: ...
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+class EndorsedKeySigner:
+    def __init__(self, endorser: Endorser, directory: KeyDirectory) -> None:
+        self._endorser = endorser
+        self._directory = directory
+        self._key: ec.EllipticCurvePrivateKey | None = None
+        self._jwk: dict[str, str] | None = None
+
+    def jwk(self) -> dict[str, str]:
+        if self._jwk is None:
+            key = ec.generate_private_key(ec.SECP256R1())
+            numbers = key.public_key().public_numbers()
+            public = {"kty": "EC", "crv": "P-256", "x": _b64url(numbers.x.to_bytes(32, "big")),
+                      "y": _b64url(numbers.y.to_bytes(32, "big"))}
+            thumbprint = hashlib.sha256(json.dumps(public, sort_keys=True, separators=(",", ":")).encode()).digest()
+            jwk = {**public, "use": "sig", "alg": "ES256", "kid": "ek-" + _b64url(thumbprint)[:22]}
+            endorsement = self._endorser.sign_jws({"jwk": jwk, "endorsedBy": self._endorser.jwk()["kid"],
+                                                   "iat": int(time.time()), "purpose": "bulk evidence"},
+                                                  typ=ENDORSEMENT_TYPE)
+            published = {**jwk, ENDORSEMENT_MEMBER: endorsement}
+            self._directory.publish_key(published)  # before any record names it
+            self._key, self._jwk = key, published
+        return self._jwk
+
+    @property
+    def key_id(self) -> str:
+        return self.jwk()["kid"]
+
+    def sign_jws(self, payload: dict[str, Any], *, typ: str = "JWT") -> str:
+        header = {"alg": "ES256", "typ": typ, "kid": self.key_id}
+        signing_input = f"{_b64url(json.dumps(header, separators=(',', ':')).encode())}." + _b64url(
+            json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
+        assert self._key is not None
+        r, s = decode_dss_signature(self._key.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256())))
+        return f"{signing_input}.{_b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+
+
+def public_key_pem(jwk: dict[str, str]) -> bytes:
+    """The JWK's public key as PEM (for people checking an endorsement with openssl)."""
+    x = int.from_bytes(base64.urlsafe_b64decode(jwk["x"] + "=="), "big")
+    y = int.from_bytes(base64.urlsafe_b64decode(jwk["y"] + "=="), "big")
+    key = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)

@@ -1,0 +1,203 @@
+"""A dropped batch, from the bucket's event to its report (statemachines/bulk_import.asl.json, then the
+lines queue):
+
+1. `prepare` (a Step Functions task, started by the S3 `Object Created` event): reads the archive's
+   directory and manifest by ranged reads, refuses the whole batch when it is unusable, writes the
+   plan (chunks of lines) and records the run; answers whether to wait for `sendAt`.
+2. `release` (after the wait, if any): unless the batch was cancelled, queues the plan's chunks.
+3. `publish_chunk` (SQS, partial-batch responses): each line through the publication path; the
+   chunk's results and counts recorded once; the worker that counts the last chunk writes the report.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from ebox.bulk_wiring import BulkServices
+from ebox.domain.batch_archive import BatchArchive, EntryLocation, extract
+from ebox.domain.batch_plan import BatchRef, PlannedLine, batch_of_key, plan_chunks, settings_from
+from ebox.domain.batch_report import ChunkCounts, summary_view
+from ebox.domain.errors import BatchClosed, BatchInProgress, EboxError, InvalidInput, InvalidSender, NotFound
+from ebox.domain.publication import PublicationPorts
+from ebox.domain.validity import format_timestamp, parse_timestamp
+from ebox.pipeline.bulk_lines import LineContext, publish_line
+
+logger = logging.getLogger(__name__)
+COMPLETED_EVENT = "BulkImportCompleted"
+REFUSED_EVENT = "BulkImportRefused"  # a drop refused while another run of the same batch is under way
+MERGE_GAP = 1024 * 1024  # documents closer than this in the archive are read in one ranged GET
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def prepare(state: dict[str, Any], bulk: BulkServices) -> dict[str, Any]:
+    event = state["event"]
+    bucket, key = event["detail"]["bucket"]["name"], event["detail"]["object"]["key"]
+    version = event["detail"]["object"].get("version-id") or None
+    run = str(event["id"])
+    try:
+        ref = batch_of_key(key)
+    except InvalidInput as error:
+        logger.warning("dropped object %s ignored: %s", key, error.message)
+        bulk.files.save_summary(key.removesuffix(".zip") + ".summary.json",
+                                {"status": "REFUSED", "code": error.code, "message": error.message})
+        return {"action": "ignore"}
+    from ebox.adapters.s3_ranges import open_object
+
+    s3 = bulk.base.client("s3")
+    try:
+        archive_file = open_object(s3, bucket, key, version=version)
+    except InvalidInput as gone:
+        logger.warning("dropped object %s ignored: %s", key, gone.message)
+        return {"action": "ignore"}
+    etag = archive_file.raw.etag  # type: ignore[attr-defined]
+    received = format_timestamp(_now())
+    fields = {"status": "PREPARING", "bucket": bucket, "key": key, "etag": etag, "receivedAt": received,
+              "execution": state.get("execution")}
+    try:
+        new = bulk.ledger.begin(ref, run, fields)
+    except BatchInProgress as busy:  # told on the bus; the running batch's files are left alone
+        bulk.events().put_now(REFUSED_EVENT, {"batchId": ref.batch_id, "sender": ref.sender, "key": key,
+                                              "etag": etag, "code": busy.code, "message": busy.message})
+        return {"action": "refused", "code": busy.code}
+    if not new and (bulk.ledger.get(ref) or {}).get("status") != "PREPARING":
+        return {"action": "ignore"}  # the same event, delivered again (a retried Prepare goes on)
+    try:
+        archive = BatchArchive(archive_file)
+        settings = settings_from(archive.settings(), now=_now())
+        context = {"sender": ref.sender, "batchId": ref.batch_id, "run": run, "bucket": bucket, "key": key,
+                   "version": version, "etag": etag, "dryRun": settings.dry_run}
+        chunks, lines = bulk.files.save_plan(ref, run, (
+            {**context, "chunk": n, "lines": [line.to_dict() for line in chunk]}
+            for n, chunk in enumerate(plan_chunks(archive, ref.sender), start=1)))
+        if lines == 0:
+            raise InvalidInput("the manifest has no lines")
+    except (InvalidInput, InvalidSender) as refusal:
+        finish_refused(ref, run, refusal, bulk)
+        return {"action": "refused", "code": refusal.code}
+    status = "SCHEDULED" if settings.send_at else "READY"
+    bulk.ledger.move(ref, run, expected=("PREPARING",), status=status, fields={
+        "totalLines": lines, "chunks": chunks, "dryRun": settings.dry_run, "sendAt": settings.send_at})
+    answer = {"action": "schedule" if settings.send_at else "release", "sender": ref.sender,
+              "batchId": ref.batch_id, "run": run}
+    return {**answer, "sendAt": settings.send_at} if settings.send_at else answer
+
+
+def release(state: dict[str, Any], bulk: BulkServices) -> dict[str, Any]:
+    """Queues the plan, unless the batch was cancelled meanwhile (a retry queues it again: chunks and
+    lines are counted and published once)."""
+    ref, run = BatchRef(state["sender"], state["batchId"]), state["run"]
+    if not bulk.ledger.move(ref, run, expected=("READY", "SCHEDULED", "RUNNING"), status="RUNNING",
+                            fields={"startedAt": format_timestamp(_now())}):
+        return {"released": False}
+    return {"released": True, "chunks": bulk.queue.send(bulk.files.plan(ref, run))}
+
+
+def publish_chunk(body: str, bulk: BulkServices) -> None:
+    """One chunk of lines; raises TransientError for SQS to deliver it again."""
+    chunk = json.loads(body)
+    ref, run, number = BatchRef(chunk["sender"], chunk["batchId"]), chunk["run"], int(chunk["chunk"])
+    batch = bulk.ledger.get(ref)
+    if batch is None or batch.get("run") != run or batch.get("status") not in ("RUNNING", "REPORTING"):
+        logger.info("chunk %d of batch %s run %s dropped: the run is %s", number, ref.batch_id, run,
+                    batch.get("status") if batch and batch.get("run") == run else "superseded")
+        return
+    lines = [PlannedLine.from_dict(line) for line in chunk["lines"]]
+    documents = _documents(lines, chunk, bulk)
+    svc = bulk.base
+    events = bulk.events()
+    ports = PublicationPorts(svc.registry, bulk.content(), svc.index, events, bulk.signer)
+    context = LineContext(ref, bool(chunk.get("dryRun")), ports, _now())
+    results = [publish_line(line, documents, context) for line in lines]
+    events.flush()
+    bulk.files.save_chunk_results(ref, run, number, results)
+    batch = bulk.ledger.count_chunk(ref, run, number, ChunkCounts.of(results)) or bulk.ledger.get(ref)
+    if batch and batch.get("run") == run and batch.get("processed", 0) >= batch.get("totalLines", 0):
+        finish(ref, run, bulk)
+
+
+def _documents(lines: list[PlannedLine], chunk: dict[str, Any], bulk: BulkServices) -> dict[str, bytes | EboxError]:
+    """The chunk's documents, cut from as few ranged reads of the archive as their places allow."""
+    from ebox.adapters.s3_ranges import fetch_range
+
+    wanted = {name: EntryLocation.from_list(where) for line in lines for name, where in line.documents.items()}
+    spans: list[list[Any]] = []
+    for name, location in sorted(wanted.items(), key=lambda item: item[1].start):
+        if spans and location.start - spans[-1][1] <= MERGE_GAP:
+            spans[-1][1] = max(spans[-1][1], location.end)
+            spans[-1][2].append(name)
+        else:
+            spans.append([location.start, location.end, [name]])
+    found: dict[str, bytes | EboxError] = {}
+    s3 = bulk.base.client("s3")
+    for start, end, names in spans:
+        try:
+            data = fetch_range(s3, chunk["bucket"], chunk["key"], start, end, version=chunk.get("version"),
+                               etag=chunk.get("etag"))
+        except InvalidInput as gone:  # the archive was replaced or removed meanwhile: its lines say so
+            found.update(dict.fromkeys(names, gone))
+            continue
+        for name in names:
+            try:
+                found[name] = extract(wanted[name], data, start)
+            except InvalidInput as error:
+                found[name] = InvalidInput(f"file '{name}': {error.message}")
+    return found
+
+
+def finish(ref: BatchRef, run: str, bulk: BulkServices) -> None:
+    """The report next to the batch, the summary, and the completion event: once per run."""
+    if not bulk.ledger.move(ref, run, expected=("RUNNING", "REPORTING"), status="REPORTING"):
+        return
+    batch = bulk.ledger.get(ref) or {}
+    bulk.files.write_report(ref, run, int(batch.get("chunks", 0)))
+    completed = _now()
+    started = batch.get("startedAt") or batch.get("receivedAt")
+    duration = (completed - parse_timestamp(started, field_name="startedAt")).total_seconds() if started else None
+    fields = {"completedAt": format_timestamp(completed), "durationSeconds": duration, "results": ref.results_key}
+    if not bulk.ledger.move(ref, run, expected=("REPORTING",), status="COMPLETED", fields=fields):
+        return
+    _announce(ref, {**batch, **fields, "status": "COMPLETED"}, bulk)
+
+
+def finish_refused(ref: BatchRef, run: str, refusal: EboxError, bulk: BulkServices) -> None:
+    fields = {"code": refusal.code, "message": refusal.message, "completedAt": format_timestamp(_now())}
+    bulk.ledger.move(ref, run, expected=("PREPARING",), status="REFUSED", fields=fields)
+    _announce(ref, bulk.ledger.get(ref) or {}, bulk)
+
+
+def cancel(ref: BatchRef, bulk: BulkServices) -> dict[str, Any]:
+    """A scheduled batch is cancelled before its `sendAt`; anything else cannot be any more."""
+    batch = bulk.ledger.get(ref)
+    if batch is None:
+        raise NotFound(f"no batch {ref.batch_id}")
+    fields = {"completedAt": format_timestamp(_now())}
+    if not bulk.ledger.move(ref, batch["run"], expected=("SCHEDULED", "READY"), status="CANCELLED", fields=fields):
+        raise BatchClosed(f"batch {ref.batch_id} is {batch.get('status')}: only a scheduled batch can be cancelled")
+    if batch.get("execution"):
+        _stop_waiting(str(batch["execution"]), bulk)
+    _announce(ref, bulk.ledger.get(ref) or {}, bulk)
+    return summary_view(bulk.ledger.get(ref) or {})
+
+
+def _stop_waiting(execution: str, bulk: BulkServices) -> None:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        bulk.base.client("stepfunctions").stop_execution(executionArn=execution, cause="cancelled by the sender")
+    except (ClientError, BotoCoreError):
+        logger.warning("could not stop %s; its release step will find the batch cancelled", execution)
+
+
+def _announce(ref: BatchRef, batch: dict[str, Any], bulk: BulkServices) -> None:
+    summary = summary_view(batch)
+    bulk.files.save_summary(ref.summary_key, summary)
+    events = bulk.events()
+    events.put_now(COMPLETED_EVENT, {**summary, "messageId": None})
+    if isinstance(batch.get("status"), str) and batch["status"] == "COMPLETED":
+        logger.info("batch %s of %s completed: %s", ref.batch_id, ref.sender, summary)

@@ -1,0 +1,234 @@
+"""Bulk imports on moto: the drop starts the state machine (EventBridge), its chunks are handed to the
+publishing worker as the SQS mapping would, the report lands next to the batch."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.apigw import PDF
+from tests.bulk_batches import archive, line_for
+from tests.fakes import INACTIVE, OTHER, PAPER_ONLY, SENDER
+
+SETTLE_SECONDS = 20
+
+
+@pytest.fixture
+def bulk(stack):
+    from ebox.bulk_wiring import bulk_services
+    from ebox_local.functions import load_handler
+
+    from tests.conftest import ROOT
+
+    return {"services": bulk_services(), "worker": load_handler(ROOT / "functions" / "bulk_publish", "app.handler"),
+            "queue": stack.environment["EBOX_BULK_QUEUE_URL"]}
+
+
+def batch_state(bulk, batch_id, sender=SENDER):
+    from ebox.domain.batch_plan import BatchRef
+
+    return bulk["services"].ledger.get(BatchRef(sender, batch_id)) or {}
+
+
+def drain(stack, bulk, batch_id, *, until=("COMPLETED", "REFUSED", "CANCELLED"), sender=SENDER):
+    """Runs the worker on the queued chunks, as the SQS mapping does, until the batch is done."""
+    from tests.integration.test_pipeline_handlers import sqs_event
+
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while time.monotonic() < deadline:
+        event = sqs_event(stack, bulk["queue"])
+        if event["Records"]:
+            answer = bulk["worker"](event, None)
+            failed = {f["itemIdentifier"] for f in answer["batchItemFailures"]}
+            for record in event["Records"]:
+                if record["messageId"] not in failed:
+                    stack.sqs.delete_message(QueueUrl=bulk["queue"], ReceiptHandle=record["receiptHandle"])
+        state = batch_state(bulk, batch_id, sender)
+        if state.get("status") in until:
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"batch {batch_id} did not finish: {batch_state(bulk, batch_id, sender)}")
+
+
+def drop(stack, batch_id, data, sender=SENDER):
+    stack.s3.put_object(Bucket=stack.import_bucket, Key=f"{sender}/{batch_id}.zip", Body=data)
+
+
+def report(stack, batch_id, sender=SENDER):
+    body = stack.s3.get_object(Bucket=stack.import_bucket, Key=f"{sender}/{batch_id}.results.jsonl")["Body"]
+    return [json.loads(line) for line in body.read().decode().splitlines()]
+
+
+def summary(stack, batch_id, sender=SENDER):
+    body = stack.s3.get_object(Bucket=stack.import_bucket, Key=f"{sender}/{batch_id}.summary.json")["Body"]
+    return json.loads(body.read())
+
+
+def test_good_lines_are_published_and_each_bad_line_is_reported_with_its_code(stack, bulk, api, enterprise_token):
+    lines = [line_for(), line_for(OTHER), "{not json", line_for("0852093432"), line_for(INACTIVE),
+             line_for(document="documents/missing.pdf"), line_for(), line_for(PAPER_ONLY),
+             line_for(data=b"other bytes")]
+    drop(stack, "campaign-1", archive(lines))
+    state = drain(stack, bulk, "campaign-1")
+    results = report(stack, "campaign-1")
+    assert [r["line"] for r in results] == list(range(1, 10))
+    assert [r["status"] for r in results] == ["published", "published", "rejected", "rejected", "rejected",
+                                              "rejected", "rejected", "published", "rejected"]
+    assert [r.get("code") for r in results] == [None, None, "INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT",
+                                                "INVALID_INPUT", "DUPLICATE_IN_BATCH", "NO_DIGITAL_USER",
+                                                "DIGEST_DO_NOT_MATCH"]
+    assert "missing.pdf" in results[5]["message"] and "repeats line 1" in results[6]["message"]
+    assert state["status"] == "COMPLETED" and state["accepted"] == 3 and state["rejected"] == 6
+    assert state["rejectedByCode"] == {"INVALID_INPUT": 4, "DUPLICATE_IN_BATCH": 1, "DIGEST_DO_NOT_MATCH": 1}
+    assert summary(stack, "campaign-1")["totalLines"] == 9
+    inbox = api.get(enterprise_token, "/messageRegistry/v2/ebox/messages").json()
+    assert [m["messageId"] for m in inbox["items"]] == [results[0]["messageId"]]
+    href = inbox["items"][0]["attachments"]["items"][0]["contentHref"]
+    assert api.get(enterprise_token, href).body == PDF
+
+
+def test_a_refused_line_has_its_signed_submission_rejection(stack, bulk, api, sender_token):
+    drop(stack, "rejections", archive([line_for(INACTIVE)]))
+    drain(stack, bulk, "rejections")
+    [result] = report(stack, "rejections")
+    message_id = result["evidenceId"].rsplit("-", 1)[0]
+    records = api.get(sender_token, f"/messageRegistry/v3/ebox/messages/{message_id}/evidences").json()["items"]
+    assert [r["event"] for r in records] == ["SubmissionRejection"]
+
+
+def test_dropping_the_same_batch_again_publishes_nothing_twice(stack, bulk, api, enterprise_token):
+    data = archive([line_for(), line_for(subject={"fr": "Deuxième avis"})])
+    drop(stack, "again", data)
+    drain(stack, bulk, "again")
+    first = report(stack, "again")
+    drop(stack, "again", data)
+    time.sleep(0.5)
+    state = drain(stack, bulk, "again", until=("COMPLETED",))
+    again = report(stack, "again")
+    assert [r["messageId"] for r in again] == [r["messageId"] for r in first]
+    assert all(r.get("alreadyPublished") for r in again) and state["alreadyPublished"] == 2
+    inbox = api.get(enterprise_token, "/messageRegistry/v2/ebox/messages").json()
+    assert inbox["totalItems"] == 2 if "totalItems" in inbox else len(inbox["items"]) == 2
+
+
+def test_a_manifest_naming_another_sender_is_refused_whole(stack, bulk):
+    drop(stack, "foreign", archive([line_for(), line_for(sender={"eboxType": "enterprise",
+                                                                 "enterpriseNumber": OTHER})]))
+    state = drain(stack, bulk, "foreign")
+    assert state["status"] == "REFUSED" and state["code"] == "INVALID_SENDER"
+    assert "line 2" in summary(stack, "foreign")["message"]
+
+
+@pytest.mark.parametrize("data, fragment", [
+    (b"not a zip at all", "not a ZIP"),
+    (archive([line_for()], {"../evil.pdf": PDF}), "parent path"),
+    (archive([line_for()], {"documents/bomb.pdf": b"\0" * 5_000_000}, compression=8), "inflates more than"),
+    (archive([]), "no lines"),
+])
+def test_unusable_archives_are_refused_whole_with_a_clear_message(stack, bulk, data, fragment):
+    drop(stack, "broken", data)
+    state = drain(stack, bulk, "broken")
+    assert state["status"] == "REFUSED" and state["code"] == "INVALID_INPUT" and fragment in state["message"]
+
+
+def test_a_dry_run_validates_every_line_and_publishes_none(stack, bulk, api, enterprise_token):
+    drop(stack, "rehearsal", archive([line_for(), line_for(INACTIVE)], settings={"dryRun": True}))
+    state = drain(stack, bulk, "rehearsal")
+    assert [r["status"] for r in report(stack, "rehearsal")] == ["valid", "rejected"]
+    assert state["dryRun"] is True
+    assert api.get(enterprise_token, "/messageRegistry/v2/ebox/messages").json()["items"] == []
+
+
+def test_a_single_message_package_of_the_first_format_is_a_batch_of_one(stack, bulk):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        out.writestr("messageToPublish.json", json.dumps(line_for(document="avis.pdf")))
+        out.writestr("avis.pdf", PDF)
+    drop(stack, "legacy", buffer.getvalue())
+    drain(stack, bulk, "legacy")
+    [result] = report(stack, "legacy")
+    assert result["status"] == "published" and result["messageId"]
+
+
+def in_seconds(seconds):
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_scheduled_batch_waits_for_its_time_then_publishes(stack, bulk):
+    send_at = in_seconds(3)
+    drop(stack, "soon", archive([line_for()], settings={"sendAt": send_at}))
+    time.sleep(1)
+    assert batch_state(bulk, "soon")["status"] == "SCHEDULED"
+    state = drain(stack, bulk, "soon")
+    assert state["status"] == "COMPLETED" and state["startedAt"] > state["receivedAt"]
+    assert report(stack, "soon")[0]["status"] == "published"
+
+
+def test_a_schedule_beyond_a_year_is_refused(stack, bulk):
+    drop(stack, "too-late", archive([line_for()], settings={"sendAt": "2099-01-01T08:00:00Z"}))
+    state = drain(stack, bulk, "too-late")
+    assert state["status"] == "REFUSED" and "at most 364 days ahead" in state["message"]
+
+
+def test_a_scheduled_batch_can_be_cancelled_before_its_time(stack, bulk, api, sender_token):
+    send_at = in_seconds(30 * 24 * 3600)
+    drop(stack, "later", archive([line_for()], settings={"sendAt": send_at}))
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while batch_state(bulk, "later").get("status") != "SCHEDULED" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    seen = api.get(sender_token, "/bulk/v1/batches/later").json()
+    assert seen["status"] == "SCHEDULED" and seen["sendAt"] == send_at
+    answer = api.call("DELETE", "/bulk/v1/batches/later", headers={"Authorization": f"Bearer {sender_token}"})
+    assert answer.status == 200 and answer.json()["status"] == "CANCELLED"
+    again = api.call("DELETE", "/bulk/v1/batches/later", headers={"Authorization": f"Bearer {sender_token}"})
+    assert again.status == 409 and again.json()["code"] == "BATCH_CLOSED"
+    assert summary(stack, "later")["status"] == "CANCELLED"
+
+
+def test_bulk_evidence_verifies_against_the_published_keys_and_its_key_is_endorsed_by_kms(
+        stack, bulk, api, sender_token, tmp_path):
+    import jwt
+    from ebox_cli.evidence_check import verify_records
+
+    drop(stack, "signed", archive([line_for(), line_for(OTHER)]))
+    drain(stack, bulk, "signed")
+    message_id = report(stack, "signed")[0]["messageId"]
+    records = api.get(sender_token, f"/messageRegistry/v3/ebox/messages/{message_id}/evidences").json()["items"]
+    jwks = api.get(sender_token, "/evidence/keys").json()
+    document = tmp_path / "avis.pdf"
+    document.write_bytes(PDF)
+    verdict = verify_records([r["jws"] for r in records], jwks, [document])
+    assert verdict.problems == [] and all(ok for _, _, ok, _ in verdict.rows)
+    kms_key, *bulk_keys = jwks["keys"]
+    used = jwt.get_unverified_header(records[0]["jws"])["kid"]
+    [endorsed] = [k for k in bulk_keys if k["kid"] == used]
+    claims = jwt.decode(endorsed["ebox_endorsement"], jwt.PyJWK(kms_key).key, algorithms=["ES256"])
+    assert claims["jwk"]["kid"] == used and claims["endorsedBy"] == kms_key["kid"]
+
+
+def test_a_bulk_line_is_placed_by_the_recipients_routing_rules(stack, bulk, api):
+    drop(stack, "tax", archive([line_for(messageTypeId="demo-tax", subject={"fr": "Décompte de régularisation"})]))
+    drain(stack, bulk, "tax")
+    [published] = report(stack, "tax")
+    bruno = api.token("user-bruno", "demo-secret")  # ACCOUNTING only
+    found = api.get(bruno, "/messageRegistry/v2/ebox/messages", {"q": "decompte"}).json()["items"]
+    assert [(m["messageId"], m["partition"]) for m in found] == [(published["messageId"], "ACCOUNTING")]
+
+
+def test_a_drop_while_the_batch_runs_is_refused_and_the_run_goes_on(stack, bulk):
+    drop(stack, "busy", archive([line_for()]))
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while batch_state(bulk, "busy").get("status") != "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first_run = batch_state(bulk, "busy")["run"]
+    drop(stack, "busy", archive([line_for(), line_for(OTHER)]))
+    time.sleep(1)
+    state = drain(stack, bulk, "busy")
+    assert state["run"] == first_run and state["totalLines"] == 1 and state["accepted"] == 1
