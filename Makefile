@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run test lint unit integration e2e template bench install clean build-ApiFunction
+.PHONY: run test test-localstack deploy-local sam-build lint unit integration e2e template bench install clean build-ApiFunction
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ run: $(STAMP)
 test: $(STAMP) node_modules/.installed lint
 	$(BIN)/pytest -q
 
+## make test-localstack: the integration and end-to-end suites again, on LocalStack + DynamoDB Local
+## (installed on first use into .venv-localstack and node_modules; Docker's LocalStack where Docker runs)
+test-localstack: $(STAMP) node_modules/.installed
+	$(BIN)/ebox-localstack -- $(BIN)/pytest -q tests/integration tests/e2e
+
+## make deploy-local: template.yaml provisioned on LocalStack, the API served from it, a publish-and-consult smoke test
+deploy-local: $(STAMP) node_modules/.installed
+	$(BIN)/ebox-localstack -- $(BIN)/ebox-local --port 0 --smoke
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -42,9 +51,16 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.bulk --messages $(BULK_MESSAGES)
 
+## make sam-build: `sam build` (SAM CLI in .venv-sam, Python 3.12 as the functions' runtime); needs only PyPI
+SAM_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python) $(shell command -v python3.12))
+sam-build:
+	@test -n "$(SAM_PYTHON)" || { echo "sam build needs Python 3.12 (the functions' runtime): set SAM_PYTHON"; exit 2; }
+	test -x .venv-sam/bin/sam || { $(SAM_PYTHON) -m venv .venv-sam && .venv-sam/bin/pip install --quiet aws-sam-cli==1.170.0; }
+	PATH="$(dir $(SAM_PYTHON)):$$PATH" SAM_CLI_TELEMETRY=0 .venv-sam/bin/sam build
+
 # SAM's makefile build method for the API function: only the Chalice app, the layer has the rest.
 build-ApiFunction:
 	cp app.py "$(ARTIFACTS_DIR)/"
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-localstack .venv-sam .localstack node_modules .pytest_cache .mypy_cache .ruff_cache

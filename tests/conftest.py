@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,15 @@ class Stack:
     import_bucket: str
     notification_queue: str
     evidence_queue: str
+    sent_mail: Callable[[], list[dict[str, Any]]]
+    """The e-mails SES sent during this test, newest first (ebox_local.mail's shape)."""
+
+
+def on_localstack() -> bool:
+    """`make test-localstack` runs these suites against LocalStack (see ebox_local.localstack_target)."""
+    from ebox_local.localstack_target import TARGET, TARGET_VARIABLE
+
+    return os.environ.get(TARGET_VARIABLE) == TARGET
 
 
 @pytest.fixture
@@ -36,24 +47,17 @@ def stack_parameters() -> dict[str, str]:
 
 @pytest.fixture
 def stack(monkeypatch: pytest.MonkeyPatch, stack_parameters: dict[str, str]) -> Iterator[Stack]:
-    """Every resource of template.yaml, created in moto by the local stack's provisioner, with the
-    handlers run for real when Step Functions or EventBridge invoke them."""
+    """Every resource of template.yaml, created by the local stack's provisioner in moto (in this process)
+    or, under `make test-localstack`, in LocalStack, with the handlers run for real when Step Functions
+    or EventBridge invoke them."""
     from ebox.adapters.aws_clients import reset_clients
     from ebox.registry_import import import_registry
     from ebox.wiring import reset_services, services
-    from ebox_local import moto_bridges
-    from ebox_local.provisioning import provision_template
-    from moto import mock_aws
 
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_REGION": "eu-west-1"}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws(config=MOTO_CONFIG):
-        provisioned = provision_template(TEMPLATE, stack_parameters)
+    emulator = _localstack if on_localstack() else _moto
+    with emulator(monkeypatch, stack_parameters) as (provisioned, sent_mail):
         for name, value in provisioned.environment.items():
             monkeypatch.setenv(name, value)
-        moto_bridges.install(provisioned)
         reset_clients()
         reset_services()
         svc = services()
@@ -67,10 +71,51 @@ def stack(monkeypatch: pytest.MonkeyPatch, stack_parameters: dict[str, str]) -> 
             import_bucket=svc.config.import_bucket,
             notification_queue=provisioned.queue_url("NotificationQueue"),
             evidence_queue=provisioned.queue_url("EvidenceQueue"),
+            sent_mail=sent_mail,
         )
-        moto_bridges.uninstall()
         reset_services()
         reset_clients()
+
+
+@contextmanager
+def _moto(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> Iterator[tuple[Any, Any]]:
+    from ebox_local import moto_bridges
+    from ebox_local.mail import captured_mail
+    from ebox_local.provisioning import provision_template
+    from moto import mock_aws
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_REGION": "eu-west-1"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws(config=MOTO_CONFIG):
+        provisioned = provision_template(TEMPLATE, parameters)
+        moto_bridges.install(provisioned)
+        try:
+            yield provisioned, lambda: captured_mail("eu-west-1")
+        finally:
+            moto_bridges.uninstall()
+
+
+@contextmanager
+def _localstack(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> Iterator[tuple[Any, Any]]:
+    """LocalStack keeps its state: each test gets resources under names of its own, and its mail box emptied."""
+    from ebox_local.invocations import InvocationServer
+    from ebox_local.mail import forget_localstack_mail, localstack_mail
+    from ebox_local.provisioning import provision_template
+    from ebox_local.stack import unique_run_name
+
+    endpoint = os.environ["AWS_ENDPOINT_URL"]
+    run = unique_run_name()
+    forget_localstack_mail(endpoint)
+    server = InvocationServer()
+    try:
+        provisioned = provision_template(TEMPLATE, {"Stage": run, **parameters}, prefix=run,
+                                         invocation_url=server.url_for)
+        server.provisioned = provisioned
+        yield provisioned, lambda: localstack_mail(endpoint, "eu-west-1")
+    finally:
+        server.close()
 
 
 @pytest.fixture

@@ -4,10 +4,14 @@ Each creator resolves its properties, makes the resource and returns what `!Ref`
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
-from ebox_local.model import PREFIX, Created, Creator, ProvisioningContext
+from botocore.exceptions import ClientError
 
+from ebox_local.model import Created, Creator, ProvisioningContext
+
+logger = logging.getLogger("ebox_local")
 ENCRYPTION = "ServerSideEncryptionConfiguration"
 
 
@@ -38,7 +42,7 @@ def kms_alias(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) ->
 def s3_bucket(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     props = ctx.resolver.resolve(raw)
     s3 = ctx.client("s3")
-    name = props.get("BucketName") or f"{PREFIX}-{logical_id.lower()}"
+    name = props.get("BucketName") or f"{ctx.prefix}-{logical_id.lower()}"
     create: dict[str, Any] = {} if ctx.region == "us-east-1" else {
         "CreateBucketConfiguration": {"LocationConstraint": ctx.region}}
     if props.get("ObjectLockEnabled"):
@@ -103,7 +107,7 @@ def _notification_configuration(props: dict[str, Any]) -> dict[str, Any]:
 
 def dynamodb_table(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     props = ctx.resolver.resolve(raw)
-    name = props.get("TableName") or f"{PREFIX}-{logical_id}"
+    name = props.get("TableName") or f"{ctx.prefix}-{logical_id}"
     dynamodb = ctx.client("dynamodb")
     keys = ("AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
             "ProvisionedThroughput", "Tags", "DeletionProtectionEnabled")
@@ -119,8 +123,13 @@ def dynamodb_table(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any
     if ttl and ttl.get("Enabled"):
         dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
     if props.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled"):
-        dynamodb.update_continuous_backups(
-            TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        try:
+            dynamodb.update_continuous_backups(
+                TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        except ClientError as error:  # DynamoDB Local (beside LocalStack) has no backups: nothing to emulate
+            if error.response.get("Error", {}).get("Code") != "UnknownOperationException":
+                raise
+            logger.info("template: %s point-in-time recovery is not emulated by this DynamoDB", logical_id)
     attributes = {"Arn": table["TableArn"]}
     if "LatestStreamArn" in table:
         attributes["StreamArn"] = table["LatestStreamArn"]
@@ -130,7 +139,7 @@ def dynamodb_table(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any
 def sqs_queue(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     props = ctx.resolver.resolve(raw)
     fifo = bool(props.get("FifoQueue"))
-    name = props.get("QueueName") or f"{PREFIX}-{logical_id}" + (".fifo" if fifo else "")
+    name = props.get("QueueName") or f"{ctx.prefix}-{logical_id}" + (".fifo" if fifo else "")
     attributes = {k: _attribute(v) for k, v in props.items() if k not in ("QueueName", "Tags")}
     tags = {t["Key"]: t["Value"] for t in props.get("Tags", [])}
     url = ctx.client("sqs").create_queue(QueueName=name, Attributes=attributes, **({"tags": tags} if tags else {}))[
@@ -148,7 +157,7 @@ def sqs_queue_policy(ctx: ProvisioningContext, logical_id: str, raw: dict[str, A
     props = ctx.resolver.resolve(raw)
     for url in props["Queues"]:
         ctx.client("sqs").set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(props["PolicyDocument"])})
-    return f"{PREFIX}-{logical_id}", {}
+    return f"{ctx.prefix}-{logical_id}", {}
 
 
 def events_event_bus(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
@@ -159,7 +168,7 @@ def events_event_bus(ctx: ProvisioningContext, logical_id: str, raw: dict[str, A
 
 def events_rule(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     props = ctx.resolver.resolve(raw)
-    return put_rule(ctx, props.get("Name") or f"{PREFIX}-{logical_id}", props, props.get("Targets", []))
+    return put_rule(ctx, props.get("Name") or f"{ctx.prefix}-{logical_id}", props, props.get("Targets", []))
 
 
 def put_rule(ctx: ProvisioningContext, name: str, props: dict[str, Any], targets: list[dict[str, Any]]) -> Created:
@@ -187,17 +196,44 @@ def ses_email_identity(ctx: ProvisioningContext, logical_id: str, raw: dict[str,
     return identity, {}
 
 
+def iam_role(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
+    """The role and its inline policies, as written (the emulators store IAM; neither enforces it)."""
+    props = ctx.resolver.resolve(raw)
+    name = props.get("RoleName") or f"{ctx.prefix}-{logical_id}"[:64]
+    iam = ctx.client("iam")
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(props["AssumeRolePolicyDocument"]),
+                           **({"Path": props["Path"]} if "Path" in props else {}))["Role"]
+    for policy in props.get("Policies", []):
+        iam.put_role_policy(RoleName=name, PolicyName=policy["PolicyName"],
+                            PolicyDocument=json.dumps(policy["PolicyDocument"]))
+    for arn in props.get("ManagedPolicyArns", []):
+        iam.attach_role_policy(RoleName=name, PolicyArn=arn)
+    return name, {"Arn": role["Arn"], "RoleId": role["RoleId"]}
+
+
+def logs_log_group(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
+    props = ctx.resolver.resolve(raw)
+    name = props.get("LogGroupName") or f"{ctx.prefix}-{logical_id}"
+    logs = ctx.client("logs")
+    logs.create_log_group(logGroupName=name)
+    if "RetentionInDays" in props:
+        logs.put_retention_policy(logGroupName=name, retentionInDays=int(props["RetentionInDays"]))
+    return name, {"Arn": ctx.arn("logs", f"log-group:{name}:*")}
+
+
 def iam_managed_policy(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     """Kept in the emulated IAM, so that it can be read back; IAM is not enforced locally."""
     props = ctx.resolver.resolve(raw)
-    name = props.get("ManagedPolicyName") or f"{PREFIX}-{logical_id}"
+    name = props.get("ManagedPolicyName") or f"{ctx.prefix}-{logical_id}"
     arn = ctx.client("iam").create_policy(PolicyName=name, PolicyDocument=json.dumps(props["PolicyDocument"]),
                                           Description=props.get("Description", ""))["Policy"]["Arn"]
     return arn, {"PolicyArn": arn}
 
 
 CREATORS: dict[str, Creator] = {
+    "AWS::IAM::Role": iam_role,
     "AWS::IAM::ManagedPolicy": iam_managed_policy,
+    "AWS::Logs::LogGroup": logs_log_group,
     "AWS::KMS::Key": kms_key,
     "AWS::KMS::Alias": kms_alias,
     "AWS::S3::Bucket": s3_bucket,

@@ -1,6 +1,10 @@
-"""The e-mails the local stack "sent". SES is emulated by moto, which keeps them in memory without a
-time: `install_capture` makes its backend's list stamp each one as it is sent; `captured_mail` lists
-them for `GET /local/mail` (and `ebox mail`), newest first."""
+"""The e-mails the local stack "sent", newest first, for `GET /local/mail` (and `ebox mail`), in one shape
+whichever emulator sent them:
+
+- moto keeps them in memory without a time: `install_capture` makes its backend's list stamp each one
+  as it is sent; `captured_mail` lists them;
+- LocalStack keeps them, stamped, behind its `/_aws/ses` endpoint: `localstack_mail` lists them and
+  `forget_localstack_mail` empties it."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import email.policy
 from datetime import UTC, datetime
 from typing import Any
 
+import requests
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
@@ -33,6 +38,30 @@ def captured_mail(region: str, account_id: str = DEFAULT_ACCOUNT_ID) -> list[dic
     if account_id not in ses_backends or region not in ses_backends[account_id]:
         return []
     return [describe(m) for m in reversed(list(ses_backends[account_id][region].sent_messages))]
+
+
+LOCALSTACK_MAIL_PATH = "/_aws/ses"
+
+
+def localstack_mail(endpoint: str, region: str | None = None) -> list[dict[str, Any]]:
+    answer = requests.get(f"{endpoint}{LOCALSTACK_MAIL_PATH}", timeout=10)
+    answer.raise_for_status()
+    messages = [m for m in answer.json().get("messages", []) if region in (None, m.get("Region"))]
+    described = [{
+        "id": m.get("Id"), "timestamp": m.get("Timestamp"), "source": m.get("Source"),
+        "destinations": _addresses(m.get("Destination") or {}), "subject": m.get("Subject") or "",
+        "body": _localstack_body(m),
+    } for m in messages]
+    return described[::-1]  # LocalStack lists them in the order they were sent
+
+
+def _localstack_body(message: dict[str, Any]) -> str:
+    body = message.get("Body") or {}
+    return str(body.get("text_part") or body.get("html_part") or message.get("RawData") or "")
+
+
+def forget_localstack_mail(endpoint: str) -> None:
+    requests.delete(f"{endpoint}{LOCALSTACK_MAIL_PATH}", timeout=10).raise_for_status()
 
 
 def describe(message: Any) -> dict[str, Any]:

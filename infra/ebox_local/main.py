@@ -35,6 +35,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("EBOX_MOTO_PORT") or DEFAULT_MOTO_PORT),
                         help=f"port of the AWS emulation (env EBOX_MOTO_PORT; default {DEFAULT_MOTO_PORT}; "
                              "0: a free one)")
+    parser.add_argument("--aws-endpoint", default=_target_endpoint(), metavar="URL",
+                        help="use the AWS emulator already running there instead of the embedded moto (default: "
+                             "AWS_ENDPOINT_URL when run by ebox-localstack)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="start, run the publish-and-consult smoke test through the API, stop; exit 0 if it passed")
     parser.add_argument("--host", default="127.0.0.1", help="address both listen on (default 127.0.0.1)")
     parser.add_argument("--template", type=Path, default=None,
                         help="SAM template (default: template.yaml in this directory or above)")
@@ -43,6 +48,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-seed", action="store_true", help="start without the demo data")
     parser.add_argument("--verbose", action="store_true", help="also log botocore, moto and werkzeug")
     return parser.parse_args(argv)
+
+
+def _target_endpoint() -> str | None:
+    from ebox_local.localstack_target import TARGET, TARGET_VARIABLE
+
+    return os.environ.get("AWS_ENDPOINT_URL") if os.environ.get(TARGET_VARIABLE) == TARGET else None
 
 
 def _parameters(pairs: list[str]) -> dict[str, str]:
@@ -72,16 +83,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         template = args.template or find_template(Path.cwd())
         stack = LocalStack(template, port=args.port, moto_port=args.moto_port, host=args.host,
-                           parameters=_parameters(args.parameter), seed=None if args.no_seed else seed_demo_data)
+                           parameters=_parameters(args.parameter), seed=None if args.no_seed else seed_demo_data,
+                           aws_endpoint=args.aws_endpoint)
         stack.start()
     except LocalStackError as error:
         hint = " (EBOX_PORT / EBOX_MOTO_PORT, or 0 for a free port)" if isinstance(error, PortUnavailable) else ""
         logger.error("cannot start: %s%s", error, hint)
         return 1
+    if args.smoke:
+        return _smoke(stack)
     logger.info("e-Box ready on %s (AWS emulation on %s); Ctrl-C stops it", stack.api_url, stack.aws_endpoint_url)
     stopping.wait()
     logger.info("stopping")
     stack.stop()
+    return 0
+
+
+def _smoke(stack: LocalStack) -> int:
+    from ebox_local.smoke import SmokeTestFailed, run_smoke_test
+
+    try:
+        run_smoke_test(stack.api_url)
+    except SmokeTestFailed as error:
+        logger.error("smoke test failed: %s", error)
+        return 1
+    finally:
+        stack.stop()
+    logger.info("smoke test passed: %d resources of %s deployed on %s", len(stack.provisioned.resources)
+                if stack.provisioned else 0, stack.template.name, stack.aws_endpoint_url)
     return 0
 
 

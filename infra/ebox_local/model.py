@@ -96,6 +96,10 @@ class ProvisioningContext:
     region: str
     clients: ClientFactory
     result: Provisioned
+    prefix: str = PREFIX
+    """Begins the physical names the template leaves to the provisioner (queues, functions...)."""
+    invocation_url: Callable[[str], str] | None = None
+    """For an emulator in another process: where it sends a function's invocations (by function name)."""
     _role_arn: str | None = None
 
     def client(self, service: str) -> Any:
@@ -111,7 +115,7 @@ class ProvisioningContext:
                 "Effect": "Allow", "Action": "sts:AssumeRole",
                 "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com", "events.amazonaws.com"]}}]}
             self._role_arn = str(self.client("iam").create_role(
-                RoleName=f"{PREFIX}-execution", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
+                RoleName=f"{self.prefix}-execution", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
         return self._role_arn
 
 

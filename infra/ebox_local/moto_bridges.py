@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import threading
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -33,7 +32,8 @@ from moto.stepfunctions.responses import get_backend as stepfunctions_backend
 from moto.utilities.arns import parse_arn
 
 from ebox_local import moto_dynamodb, moto_jsonpath
-from ebox_local.functions import invoke, invoke_for_payload
+from ebox_local.functions import invoke
+from ebox_local.invocations import answer_invoke, in_background
 from ebox_local.model import Provisioned
 
 logger = logging.getLogger("ebox_local")
@@ -76,18 +76,11 @@ def _invoke(self: LambdaSimpleBackend, function_name: str, qualifier: str | None
     function = _installed.function_by_name(function_name) if _installed else None
     if function is None:
         return _ORIGINAL_INVOKE(self, function_name, qualifier, body, headers, response_headers)
-    event = json.loads(body) if body else {}
-    invocation_type = _header(headers, "X-Amz-Invocation-Type") or "RequestResponse"
-    if invocation_type == "DryRun":
-        return b""
-    if invocation_type == "Event":
-        _in_background(function.logical_id, lambda: invoke(function, event))
-        return b""
-    payload, function_error = invoke_for_payload(function, event)
-    if function_error:
-        response_headers["x-amz-function-error"] = function_error
+    answer = answer_invoke(function, body, _header(headers, "X-Amz-Invocation-Type"))
+    if answer.function_error:
+        response_headers["x-amz-function-error"] = answer.function_error
     response_headers["x-amz-executed-version"] = "$LATEST"
-    return payload
+    return answer.payload
 
 
 def _header(headers: Any, name: str) -> str | None:
@@ -166,14 +159,4 @@ def _deliver(rule: Rule, target: Mapping[str, Any], event: dict[str, Any]) -> No
         logger.warning("event %s: rule %s targets %s, which the local stack does not run",
                        event.get("detail-type"), rule.name, arn)
         return
-    _in_background(function.logical_id, lambda: invoke(function, payload))  # EventBridge invokes asynchronously
-
-
-def _in_background(name: str, work: Any) -> None:
-    def run() -> None:
-        try:
-            work()
-        except Exception:  # noqa: BLE001 - an asynchronous invocation's failure is logged, as Lambda does
-            logger.debug("asynchronous invocation of %s failed", name, exc_info=True)
-
-    threading.Thread(target=run, name=f"async-{name}", daemon=True).start()
+    in_background(function.logical_id, lambda: invoke(function, payload))  # EventBridge invokes asynchronously

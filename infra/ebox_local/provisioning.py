@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,24 +33,27 @@ CREATORS: dict[str, Creator] = {**cfn_resources.CREATORS, **sam_resources.CREATO
 NOT_EMULATED = {
     "AWS::Serverless::Api": "served by the local API gateway",
     "AWS::Serverless::HttpApi": "served by the local API gateway",
-    "AWS::IAM::Role": "IAM is not enforced locally",
     "AWS::IAM::Policy": "IAM is not enforced locally",
     "AWS::Lambda::Permission": "IAM is not enforced locally",
-    "AWS::Logs::LogGroup": "logs go to stderr locally",
 }
 
 
 def provision_template(template_path: Path, parameters: Mapping[str, str] | None = None, *,
-                       clients: ClientFactory | None = None, region: str | None = None) -> Provisioned:
+                       clients: ClientFactory | None = None, region: str | None = None, prefix: str = PREFIX,
+                       invocation_url: Callable[[str], str] | None = None) -> Provisioned:
     """Creates the template's resources where the boto3 clients point (AWS_ENDPOINT_URL, or moto's
     in-process mock) and returns their description. ``clients(service)`` builds a client; by default a
-    boto3 session in ``region`` (default: AWS_REGION / AWS_DEFAULT_REGION / eu-west-1)."""
+    boto3 session in ``region`` (default: AWS_REGION / AWS_DEFAULT_REGION / eu-west-1). ``prefix`` begins
+    the names the template leaves open (unique ones let an emulator that keeps its state, like LocalStack,
+    be provisioned again); ``invocation_url(name)``, for an emulator in another process, is where it
+    must send a function's invocations (see ebox_local.invocations)."""
     template = load_template(template_path)
     check_references(template)
     region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
     ctx = ProvisioningContext(
         root=template_path.resolve().parent, template=template, resolver=Resolver(template, region, parameters),
-        region=region, clients=clients or _session_clients(region), result=Provisioned(region=region))
+        region=region, clients=clients or _session_clients(region), result=Provisioned(region=region),
+        prefix=prefix, invocation_url=invocation_url)
     for logical_id in creation_order(template):
         _create(ctx, logical_id, template["Resources"][logical_id])
     result = ctx.result
@@ -116,7 +119,7 @@ def _create(ctx: ProvisioningContext, logical_id: str, spec: dict[str, Any]) -> 
     if creator is None:
         reason = NOT_EMULATED.get(kind, "type not emulated by the local stack")
         logger.info("template: %s (%s) skipped: %s", logical_id, kind, reason)
-        placeholder = f"{PREFIX}-{logical_id}"
+        placeholder = f"{ctx.prefix}-{logical_id}"
         ctx.resolver.refs[logical_id] = placeholder
         ctx.resolver.placeholders.add(logical_id)
         ctx.result.resources[logical_id] = Resource(logical_id, kind, placeholder, emulated=False)

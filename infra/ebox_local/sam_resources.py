@@ -12,7 +12,8 @@ from typing import Any
 
 from ebox_local.cfn_resources import put_rule
 from ebox_local.errors import TemplateError
-from ebox_local.model import PREFIX, ApiRoute, Created, Creator, LocalFunction, ProvisioningContext, SqsMapping
+from ebox_local.invocations import INVOKE_URL_VARIABLE
+from ebox_local.model import ApiRoute, Created, Creator, LocalFunction, ProvisioningContext, SqsMapping
 from ebox_local.template import substitute_definition
 
 logger = logging.getLogger("ebox_local")
@@ -49,16 +50,19 @@ def environment_text(value: Any) -> str:
 def serverless_function(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     raw = with_globals(ctx.template.get("Globals", {}).get("Function", {}), raw)
     props = ctx.resolver.resolve({k: v for k, v in raw.items() if k != "Events"})
-    name = props.get("FunctionName") or f"{PREFIX}-{logical_id}"
+    name = props.get("FunctionName") or f"{ctx.prefix}-{logical_id}"
     code_uri = props.get("CodeUri")
     if not isinstance(code_uri, str) or "Handler" not in props:
         raise TemplateError(f"{logical_id}: only a local CodeUri directory with a Handler can run locally")
     environment = {k: environment_text(v) for k, v in props.get("Environment", {}).get("Variables", {}).items()}
     timeout, memory = int(props.get("Timeout", 3)), int(props.get("MemorySize", 128))
+    # An emulator in another process is told where this process runs the handler (not the handler's own env).
+    emulated_environment = dict(environment, **(
+        {INVOKE_URL_VARIABLE: ctx.invocation_url(name)} if ctx.invocation_url is not None else {}))
     ctx.client("lambda").create_function(
-        FunctionName=name, Runtime=props.get("Runtime", "python3.12"), Role=ctx.execution_role(),
+        FunctionName=name, Runtime=props.get("Runtime", "python3.12"), Role=props.get("Role") or ctx.execution_role(),
         Handler=props["Handler"], Code={"ZipFile": _placeholder_zip()}, Timeout=timeout, MemorySize=memory,
-        Environment={"Variables": environment})
+        Environment={"Variables": emulated_environment})
     arn = ctx.arn("lambda", f"function:{name}")
     ctx.result.functions[logical_id] = LocalFunction(
         logical_id, name, arn, (ctx.root / code_uri).resolve(), props["Handler"], environment, timeout, memory)
@@ -119,7 +123,7 @@ def serverless_state_machine(ctx: ProvisioningContext, logical_id: str, raw: dic
     else:
         raise TemplateError(f"{logical_id}: a local DefinitionUri file or an inline Definition is needed")
     definition = substitute_definition(definition, props.get("DefinitionSubstitutions", {}))
-    name = props.get("Name") or f"{PREFIX}-{logical_id}"
+    name = props.get("Name") or f"{ctx.prefix}-{logical_id}"
     arn = ctx.client("stepfunctions").create_state_machine(
         name=name, definition=definition, roleArn=props.get("Role") or ctx.execution_role(),
         type=props.get("Type", "STANDARD"))["stateMachineArn"]
@@ -135,7 +139,7 @@ def serverless_state_machine(ctx: ProvisioningContext, logical_id: str, raw: dic
 
 def serverless_layer_version(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     # The layer's package is installed in this environment (pip install -e .): nothing to create.
-    name = ctx.resolver.resolve(raw).get("LayerName") or f"{PREFIX}-{logical_id}"
+    name = ctx.resolver.resolve(raw).get("LayerName") or f"{ctx.prefix}-{logical_id}"
     return ctx.arn("lambda", f"layer:{name}:1"), {}
 
 

@@ -6,7 +6,12 @@ served as API Gateway would serve it.
         requests.get(f"{stack.api_url}/health")
 
 moto keeps its state per process, so one stack runs in a process at a time; it may be started and
-stopped again any number of times (each start resets moto and imports the handlers afresh)."""
+stopped again any number of times (each start resets moto and imports the handlers afresh).
+
+`aws_endpoint="http://..."` uses an emulator already running in another process (LocalStack, see
+ebox_local.localstack_target) instead of moto: it is provisioned under names of its own (it keeps its
+state), its Lambda invocations come back to this process through an `InvocationServer`, and its own
+services do what the moto bridges do for moto (EventBridge targets, S3 notifications)."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import logging
 import os
 import socket
 import threading
+import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,12 +34,13 @@ from ebox_local import moto_bridges
 from ebox_local.errors import PortUnavailable, StackAlreadyRunning
 from ebox_local.functions import forget_handlers
 from ebox_local.gateway import Gateway
-from ebox_local.mail import captured_mail, install_capture
+from ebox_local.invocations import InvocationServer
+from ebox_local.mail import captured_mail, install_capture, localstack_mail
 from ebox_local.model import Provisioned
 from ebox_local.provisioning import provision_template
 from ebox_local.seed import seed_demo_data
 from ebox_local.sqs_pollers import SqsPoller
-from ebox_local.template import load_template
+from ebox_local.template import ACCOUNT_ID, load_template
 from ebox_local.tsa import LocalTsa
 
 logger = logging.getLogger("ebox_local")
@@ -52,7 +59,7 @@ class LocalStack:
 
     def __init__(self, template: Path | str, *, port: int = 8000, moto_port: int = 0, host: str = "127.0.0.1",
                  parameters: Mapping[str, str] | None = None, seed: Seeder | None = seed_demo_data,
-                 region: str | None = None, poll_wait_seconds: int = 1) -> None:
+                 region: str | None = None, poll_wait_seconds: int = 1, aws_endpoint: str | None = None) -> None:
         self.template = Path(template).resolve()
         self.host, self.port, self.moto_port = host, port, moto_port
         self._requested_ports = (port, moto_port)  # what a restart asks for again (0: a free port each time)
@@ -65,6 +72,8 @@ class LocalStack:
         self._http: BaseWSGIServer | None = None
         self._moto: _MotoServer | None = None
         self._moto_config: dict[str, Any] | None = None
+        self._external = aws_endpoint.rstrip("/") if aws_endpoint else None
+        self._invocations: InvocationServer | None = None
         self._pollers: list[SqsPoller] = []
         self._saved_environment: dict[str, str | None] = {}
 
@@ -74,7 +83,7 @@ class LocalStack:
 
     @property
     def aws_endpoint_url(self) -> str:
-        return f"http://{self.host}:{self.moto_port}"
+        return self._external or f"http://{self.host}:{self.moto_port}"
 
     def __enter__(self) -> LocalStack:
         return self.start()
@@ -104,13 +113,12 @@ class LocalStack:
         parameters = dict(self.parameters)
         if "TsaUrl" in (load_template(self.template).get("Parameters") or {}):
             parameters.setdefault("TsaUrl", f"{self.api_url}/local/tsa")
-        self._moto = _MotoServer(self.host, self.moto_port)
-        self.moto_port = self._moto.port
-        self._moto_config = requests.get(f"{self.aws_endpoint_url}/moto-api/config", timeout=10).json()
-        requests.post(f"{self.aws_endpoint_url}/moto-api/reset", timeout=10).raise_for_status()
-        requests.post(f"{self.aws_endpoint_url}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
+        if self._external is None:
+            self._start_moto()
         self._set_environment({
-            "AWS_ENDPOINT_URL": self.aws_endpoint_url, "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_ENDPOINT_URL": self.aws_endpoint_url,
+            # moto's default account; LocalStack takes a 12-digit access key as the account id.
+            "AWS_ACCESS_KEY_ID": ACCOUNT_ID if self._external else "testing",
             "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region,
             "AWS_REQUEST_CHECKSUM_CALCULATION": "when_required", "AWS_RESPONSE_CHECKSUM_VALIDATION": "when_required",
             # Step Functions' Lambda tasks call back into the server: moto finds it through MOTO_PORT.
@@ -118,11 +126,16 @@ class LocalStack:
             **dict.fromkeys(DROPPED_VARIABLES),
         })
         reset_process_caches()
-        provisioned = self.provisioned = provision_template(self.template, parameters, region=self.region)
+        if self._external is None:
+            provisioned = provision_template(self.template, parameters, region=self.region)
+        else:
+            provisioned = self._provision_external(parameters)
+        self.provisioned = provisioned
         self._set_environment(provisioned.environment)
         reset_process_caches()
-        moto_bridges.install(provisioned)
-        install_capture(self.region)
+        if self._external is None:
+            moto_bridges.install(provisioned)
+            install_capture(self.region)
         if self._seed is not None:
             self._seed(dict(provisioned.environment))
         sqs = boto3.session.Session(region_name=self.region).client("sqs", endpoint_url=self.aws_endpoint_url)
@@ -137,6 +150,24 @@ class LocalStack:
                     self.api_url, self.aws_endpoint_url, len(provisioned.functions), len(self._pollers),
                     len(provisioned.skipped))
 
+    def _start_moto(self) -> None:
+        self._moto = _MotoServer(self.host, self.moto_port)
+        self.moto_port = self._moto.port
+        self._moto_config = requests.get(f"{self.aws_endpoint_url}/moto-api/config", timeout=10).json()
+        requests.post(f"{self.aws_endpoint_url}/moto-api/reset", timeout=10).raise_for_status()
+        requests.post(f"{self.aws_endpoint_url}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
+
+    def _provision_external(self, parameters: dict[str, str]) -> Provisioned:
+        """An emulator that keeps its state between runs: names of this run's own, invocations sent here."""
+        run = unique_run_name()
+        if "Stage" in (load_template(self.template).get("Parameters") or {}):
+            parameters.setdefault("Stage", run)
+        self._invocations = InvocationServer(self.host)
+        provisioned = provision_template(self.template, parameters, region=self.region, prefix=run,
+                                         invocation_url=self._invocations.url_for)
+        self._invocations.provisioned = provisioned
+        return provisioned
+
     def stop(self) -> None:
         if self._gateway is not None:
             self._gateway.close()
@@ -146,6 +177,9 @@ class LocalStack:
         if self._moto is not None:
             self._stop_moto(self._moto)
             self._moto = None
+        if self._invocations is not None:
+            self._invocations.close()
+            self._invocations = None
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()
@@ -179,10 +213,15 @@ class LocalStack:
             "functions": sorted(provisioned.functions) if provisioned else [],
             "sqsPollers": [p.mapping.function for p in self._pollers if p.is_alive()],
             "notEmulated": [r.logical_id for r in provisioned.skipped] if provisioned else [],
+            # Physical names of what the template named (an emulator that keeps its state holds others too).
+            "resources": {r.logical_id: r.physical_id for r in provisioned.resources.values() if r.emulated}
+            if provisioned else {},
         }
 
     def mail(self) -> list[dict[str, Any]]:
         """The e-mails sent through SES so far, newest first (`GET /local/mail`)."""
+        if self._external is not None:
+            return localstack_mail(self._external, self.region) if self.provisioned is not None else []
         return captured_mail(self.region) if self._moto is not None else []
 
     def _set_environment(self, values: Mapping[str, str | None]) -> None:
@@ -200,6 +239,11 @@ class LocalStack:
             else:
                 os.environ[name] = value
         self._saved_environment.clear()
+
+
+def unique_run_name() -> str:
+    """A short lowercase name (bucket names allow no more) unique to one provisioning."""
+    return f"ebox-{uuid.uuid4().hex[:10]}"
 
 
 def reset_process_caches() -> None:

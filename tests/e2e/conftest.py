@@ -1,5 +1,6 @@
 """The whole local stack, started as `make run` starts it (`ebox-local`, its own process), on free
-ports, once for the end-to-end tests; stopped with Ctrl-C (SIGINT) at the end."""
+ports, once for the end-to-end tests; stopped with Ctrl-C (SIGINT) at the end. Under
+`make test-localstack` it runs on LocalStack (`--aws-endpoint`) instead of its embedded moto."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from tests.conftest import on_localstack
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
@@ -38,9 +41,13 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
     port, moto_port = _free_port(), _free_port()
     log = (tmp_path_factory.mktemp("local-stack") / "ebox-local.log").open("wb")
     command = [str(Path(sys.executable).parent / "ebox-local"), "--port", str(port), "--moto-port", str(moto_port)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                               env={k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT")})
-    stack = RunningStack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", process)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT")}
+    aws_endpoint = f"http://127.0.0.1:{moto_port}"
+    if on_localstack():
+        env, aws_endpoint = dict(os.environ), os.environ["AWS_ENDPOINT_URL"]
+        command += ["--aws-endpoint", aws_endpoint]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    stack = RunningStack(f"http://127.0.0.1:{port}", aws_endpoint, process)
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         try:

@@ -7,6 +7,7 @@ import time
 
 import pytest
 import requests
+from ebox_local.template import ACCOUNT_ID  # moto's default account; LocalStack reads a 12-digit key as one
 from typer.testing import CliRunner
 
 from tests.apigw import PDF, publication
@@ -116,8 +117,8 @@ def test_a_single_message_package_of_the_first_drop_format_is_still_published(ba
         archive.writestr("messageToPublish.json", json.dumps(meta))
         archive.writestr("avis.pdf", PDF)
     s3 = boto3.client("s3", endpoint_url=local_stack.aws_endpoint_url, region_name="eu-west-1",
-                      aws_access_key_id="testing", aws_secret_access_key="testing")
-    import_bucket = next(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("ebox-import-"))
+                      aws_access_key_id=ACCOUNT_ID, aws_secret_access_key="testing")
+    import_bucket = requests.get(f"{base_url}/health", timeout=10).json()["resources"]["ImportBucket"]
     s3.put_object(Bucket=import_bucket, Key="0406798006/avis-legacy.zip", Body=buffer.getvalue())
     clerk = {"Authorization": f"Bearer {token(base_url, 'ent-0852093431', 'demo-secret')}"}
 
@@ -209,8 +210,8 @@ def test_archived_evidence_carries_a_time_stamp_that_openssl_verifies(base_url, 
                                     "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}, timeout=30)
     message_id = answer.json()["messageId"]
     s3 = boto3.client("s3", endpoint_url=local_stack.aws_endpoint_url, region_name="eu-west-1",
-                      aws_access_key_id="testing", aws_secret_access_key="testing")
-    bucket = next(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("ebox-evidence-"))
+                      aws_access_key_id=ACCOUNT_ID, aws_secret_access_key="testing")
+    bucket = requests.get(f"{base_url}/health", timeout=10).json()["resources"]["EvidenceBucket"]
     key = f"evidence/{message_id}/0001-SubmissionAcceptance.jws"
 
     def archived():
@@ -226,3 +227,12 @@ def test_archived_evidence_carries_a_time_stamp_that_openssl_verifies(base_url, 
     verified = subprocess.run([openssl, "ts", "-verify", "-token_in", "-in", "token.der", "-data", "record.jws",
                                "-CAfile", "tsa.pem"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert verified.returncode == 0 and "Verification: OK" in verified.stdout, verified.stderr
+
+
+def test_the_deployment_smoke_test_passes_against_the_running_stack(base_url):
+    """The same check `make deploy-local` runs after deploying on LocalStack."""
+    from ebox_local.smoke import run_smoke_test
+
+    said = []
+    run_smoke_test(base_url, said.append)
+    assert said[-1].startswith("smoke: signed evidence") and "SubmissionAcceptance" in said[-1]

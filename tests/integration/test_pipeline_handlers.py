@@ -1,22 +1,22 @@
 """The asynchronous Lambdas, called as their triggers call them, on moto."""
 
+import time
+
 from tests.apigw import PDF, publication
 from tests.fakes import RECIPIENT
 
 
-def sqs_event(stack, queue_url):
-    messages = stack.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+def sqs_event(stack, queue_url, expected=1):
+    """The queue's messages as an SQS event. EventBridge delivers to SQS asynchronously (moto does it
+    inside PutEvents, LocalStack and AWS a moment later): wait for the ``expected`` ones."""
+    messages, deadline = [], time.monotonic() + 15
+    while len(messages) < expected and time.monotonic() < deadline:
+        messages += stack.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
+                                              WaitTimeSeconds=1).get("Messages", [])
     return {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
                          "attributes": {}, "messageAttributes": {}, "eventSource": "aws:sqs",
                          "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:q", "awsRegion": "eu-west-1",
                          "md5OfBody": ""} for m in messages]}
-
-
-def sent_emails(stack):
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
-
-    return ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].sent_messages
 
 
 def test_notify_sends_one_email_per_message_even_when_redelivered(stack, handlers, api, sender_token):
@@ -24,24 +24,24 @@ def test_notify_sends_one_email_per_message_even_when_redelivered(stack, handler
     event = sqs_event(stack, stack.notification_queue)
     assert handlers["notify"](event, None) == {"batchItemFailures": []}
     assert handlers["notify"](event, None) == {"batchItemFailures": []}
-    mails = [m for m in sent_emails(stack) if message_id in str(m.body)]
+    mails = [m for m in stack.sent_mail() if message_id in m["body"]]
     assert len(mails) == 1
-    assert mails[0].destinations["ToAddresses"] == ["office@demo-bakery.example"]
-    assert "Avis de cotisation" in mails[0].subject
-    assert PDF.decode()[:20] not in str(mails[0].body)
+    assert mails[0]["destinations"] == ["office@demo-bakery.example"]
+    assert "Avis de cotisation" in mails[0]["subject"]
+    assert PDF.decode()[:20] not in mails[0]["body"]
 
 
 def test_no_email_for_an_enterprise_without_an_opened_ebox(stack, handlers, api, sender_token):
     api.publish(sender_token, publication(recipient={"eboxType": "enterprise", "enterpriseNumber": "0220916609"}))
     handlers["notify"](sqs_event(stack, stack.notification_queue), None)
-    assert sent_emails(stack) == []
+    assert stack.sent_mail() == []
 
 
 def test_every_event_is_recorded_once_in_the_audit_trail(stack, handlers, api, sender_token, enterprise_token):
     message_id = api.publish(sender_token, publication()).json()["messageId"]
     message = api.get(enterprise_token, f"/messageRegistry/v2/ebox/messages/{message_id}").json()
     api.get(enterprise_token, message["attachments"]["items"][0]["contentHref"])
-    event = sqs_event(stack, stack.evidence_queue)
+    event = sqs_event(stack, stack.evidence_queue, expected=2)
     handlers["record_evidence"](event, None)
     handlers["record_evidence"](event, None)
     trail = stack.services.audit.events(message_id)

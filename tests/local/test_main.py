@@ -64,3 +64,24 @@ def test_options_and_defaults(monkeypatch, tmp_path):
     assert find_template(ROOT_TEMPLATE.parent / "functions" / "notify") == ROOT_TEMPLATE
     with pytest.raises(TemplateError):
         find_template(tmp_path)
+
+
+def test_smoke_publishes_and_consults_through_the_deployed_template_then_exits_0():
+    """`ebox-local --smoke` (what `make deploy-local` runs on LocalStack), here on moto."""
+    process = subprocess.Popen([sys.executable, "-m", "ebox_local.main", "--port", "0", "--moto-port", "0", "--smoke"],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT_TEMPLATE.parent)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert "smoke: the document came back byte for byte" in err
+    assert re.search(r"smoke test passed: \d+ resources of template.yaml deployed on http://", err)
+
+
+def test_a_failed_smoke_step_says_what_it_got(monkeypatch):
+    from ebox_local.smoke import SmokeTestFailed, run_smoke_test
+
+    class Refused:
+        status_code, text = 401, '{"code": "UNAUTHORIZED"}'
+
+    monkeypatch.setattr("ebox_local.smoke.requests.post", lambda *a, **k: Refused())
+    with pytest.raises(SmokeTestFailed, match=r"a token for demo-sender: HTTP 401 .*UNAUTHORIZED"):
+        run_smoke_test("http://127.0.0.1:9")

@@ -1,10 +1,12 @@
-"""Least privilege, first pass, on the transformed template: no policy statement allows every action
-of a service (`*`, `svc:*`) or every resource (`*`) unless an exemption below says why, no resource
-policy opens to every principal, and the workflow role may invoke exactly the functions it calls.
+"""Least privilege, on the transformed template: no policy statement allows every action of a service
+(`*`, `svc:*`) or every resource (`*`) unless an exemption below says why, no resource policy opens to
+every principal, the workflow role may invoke exactly the functions it calls, and each function has a
+role of its own, with no managed policy, that reaches only resources the template declares: its own
+log group, the queues of its own SQS events, and named tables, buckets, keys, bus and state machine.
 
-AWS managed policies that SAM attaches are checked too, through a snapshot of their documents (from
-docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>.html): a managed policy missing from
-the snapshot fails the test until someone reviews it and adds it."""
+AWS managed policies that SAM attaches (to the state machines' roles) are checked through a snapshot of
+their documents (from docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>.html): a managed
+policy missing from the snapshot fails the test until someone reviews it and adds it."""
 
 from __future__ import annotations
 
@@ -23,14 +25,8 @@ XRAY_WRITE = frozenset({
 SQS_POLL = frozenset({"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"})
 
 MANAGED_POLICIES: dict[str, list[dict[str, Any]]] = {
-    "service-role/AWSLambdaBasicExecutionRole": [
-        {"Effect": ALLOW, "Action": sorted(LOGS_WRITE), "Resource": "*"},
-    ],
     "AWSXrayWriteOnlyAccess": [
         {"Effect": ALLOW, "Action": sorted(XRAY_WRITE), "Resource": ["*"]},
-    ],
-    "service-role/AWSLambdaSQSQueueExecutionRole": [
-        {"Effect": ALLOW, "Action": sorted(SQS_POLL | LOGS_WRITE), "Resource": "*"},
     ],
 }
 
@@ -50,14 +46,9 @@ EXEMPTIONS = (
         "'*'. SAM attaches the policy for `Tracing: Active` (functions) and `Tracing.Enabled` (workflow).",
     ),
     Exemption(
-        "service-role/AWSLambdaBasicExecutionRole", LOGS_WRITE,
-        "Imposed by SAM on every role it generates (CloudWatch Logs for the function). Narrowing it to "
-        "the function's own log group takes an explicit Role per function: accepted in this first pass.",
-    ),
-    Exemption(
-        "service-role/AWSLambdaSQSQueueExecutionRole", SQS_POLL | LOGS_WRITE,
-        "Imposed by SAM for an SQS event source (the mapping polls with the function's role). Narrowing "
-        "it to the one queue takes an explicit Role: accepted in this first pass.",
+        "inline", XRAY_WRITE,
+        "The same X-Ray actions in each function's own role (`Tracing: Active`): they support no "
+        "resource-level permission.",
     ),
     Exemption(
         "AWS::KMS::Key", frozenset({"kms:*"}),
@@ -206,3 +197,104 @@ def test_workflow_roles_invoke_exactly_the_functions_their_definition_calls(tran
         if invokable - called:
             problems.append(f"{name}: role {role} may invoke unused {sorted(invokable - called)}")
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- each function, its own resources
+
+OWN_LOGS = frozenset({"logs:CreateLogStream", "logs:PutLogEvents"})
+SQS_POLLING = SQS_POLL | {"sqs:ChangeMessageVisibility"}
+
+
+def _functions(transformed: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n: r["Properties"] for n, r in transformed["Resources"].items() if r["Type"] == "AWS::Lambda::Function"}
+
+
+def _named(resource: Any) -> set[str]:
+    """Logical ids a Resource names (Ref, GetAtt, or ${Id} / ${Id.Arn} inside a Sub)."""
+    found = set(_targets(resource))
+    for item in _as_list(resource):
+        text = item.get("Fn::Sub") if isinstance(item, dict) else None
+        if isinstance(text, str):
+            found |= {m.split(".", 1)[0] for m in re.findall(r"\$\{([^}]+)\}", text) if not m.startswith("AWS::")}
+    return found
+
+
+def _role_of(props: dict[str, Any]) -> str:
+    return next(_targets(props["Role"]))
+
+
+def _queues_of(transformed: dict[str, Any], function: str) -> set[str]:
+    """The queues whose event source mappings feed ``function``."""
+    return {
+        target
+        for r in transformed["Resources"].values()
+        if r["Type"] == "AWS::Lambda::EventSourceMapping" and function in _targets(r["Properties"]["FunctionName"])
+        for target in _targets(r["Properties"]["EventSourceArn"])
+    }
+
+
+def test_each_function_has_a_role_of_its_own_without_managed_policies(transformed) -> None:
+    resources = transformed["Resources"]
+    problems, owners = [], {}
+    for name, props in _functions(transformed).items():
+        role = _role_of(props)
+        owners.setdefault(role, []).append(name)
+        role_props = resources[role]["Properties"]
+        if role_props.get("ManagedPolicyArns"):
+            problems.append(f"{name}: role {role} has managed policies {role_props['ManagedPolicyArns']} (SAM adds "
+                            "them to the roles it generates: give the function `Role:` with its own role instead)")
+        principals = [s.get("Principal") for s in _statements(role_props["AssumeRolePolicyDocument"])]
+        if principals != [{"Service": "lambda.amazonaws.com"}]:
+            problems.append(f"{name}: role {role} is assumable by {principals}, not Lambda alone")
+    problems += [f"role {role} is shared by {names}" for role, names in owners.items() if len(names) > 1]
+    assert not problems, "\n".join(problems)
+
+
+def test_each_function_reaches_only_its_own_log_group_and_queues_and_named_resources(transformed) -> None:
+    resources = transformed["Resources"]
+    declared_data = {n for n, r in resources.items() if r["Type"].split("::")[1] in
+                     ("DynamoDB", "S3", "KMS", "Events", "StepFunctions", "SQS")}
+    problems = []
+    for name, props in _functions(transformed).items():
+        role = _role_of(props)
+        log_group = f"/aws/lambda/{props['FunctionName']['Fn::Sub']}" if "FunctionName" in props else None
+        queues = _queues_of(transformed, name)
+        for policy in resources[role]["Properties"].get("Policies", []):
+            for statement in _statements(policy["PolicyDocument"]):
+                actions = set(_as_list(statement["Action"]))
+                named = _named(statement["Resource"])
+                where = f"{name} ({role}) {sorted(actions)}"
+                if actions <= XRAY_WRITE:
+                    continue  # exempted above: no resource-level permission exists
+                if actions & (LOGS_WRITE | {"logs:*"}):
+                    groups = [resources[n]["Properties"]["LogGroupName"].get("Fn::Sub") for n in named
+                              if resources.get(n, {}).get("Type") == "AWS::Logs::LogGroup"]
+                    if actions - OWN_LOGS or groups != [log_group]:
+                        problems.append(f"{where}: logs only for its own log group {log_group}, not {groups}")
+                elif actions & SQS_POLLING:
+                    if named != queues or actions - SQS_POLLING:
+                        problems.append(f"{where}: polls {sorted(named)}, its SQS events feed it {sorted(queues)}")
+                elif ses := [a for a in actions if a.startswith("ses:")]:
+                    text = str(statement["Resource"])
+                    if ses != ["ses:SendEmail"] or ":identity/${MailFrom}" not in text:
+                        problems.append(f"{where}: SES only to send as the MailFrom identity, not {text}")
+                elif not named or not named <= declared_data:
+                    problems.append(f"{where}: on {statement['Resource']}, not resources the template declares")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_proof_notices_a_function_reaching_another_functions_log_group(transformed) -> None:
+    """Guards the test above: a role that may write to a neighbour's logs is reported."""
+    import copy
+
+    altered = copy.deepcopy(transformed)
+    functions = sorted(_functions(altered))
+    role = _role_of(altered["Resources"][functions[0]]["Properties"])
+    statement = altered["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
+    statement["Resource"] = {"Fn::GetAtt": [f"{functions[1]}LogGroup", "Arn"]}
+    try:
+        test_each_function_reaches_only_its_own_log_group_and_queues_and_named_resources(altered)
+    except AssertionError as error:
+        assert f"{functions[0]} ({role})" in str(error)
+    else:
+        raise AssertionError("a function writing to another function's log group went unnoticed")

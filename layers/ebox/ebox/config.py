@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 REGISTRY_TABLE = "EBOX_REGISTRY_TABLE"
 MESSAGES_TABLE = "EBOX_MESSAGES_TABLE"
@@ -31,6 +31,8 @@ ENVIRONMENT = "EBOX_ENVIRONMENT"
 BULK_TABLE = "EBOX_BULK_TABLE"
 BULK_QUEUE_URL = "EBOX_BULK_QUEUE_URL"
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
+# botocore's per-service override, e.g. AWS_ENDPOINT_URL_DYNAMODB (LocalStack beside DynamoDB Local).
+AWS_ENDPOINT_URL_PREFIX = "AWS_ENDPOINT_URL_"
 AWS_REGION = "AWS_REGION"
 AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
 # Set by Lambda when active tracing is on (template: Tracing: Active).
@@ -65,6 +67,12 @@ class Config:
     ssin_claim: str = "ssin"
     bulk_table: str = ""
     bulk_queue_url: str = ""
+    service_endpoints: Mapping[str, str] = field(default_factory=dict)
+    """``AWS_ENDPOINT_URL_<SERVICE>`` overrides, keyed by the upper-cased client name (DYNAMODB, S3...)."""
+
+    def endpoint_for(self, service: str) -> str | None:
+        """Where clients of ``service`` (a boto3 client name) go: its own override, else AWS_ENDPOINT_URL."""
+        return self.service_endpoints.get(service.upper().replace("-", "_")) or self.endpoint_url
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> Config:
@@ -100,4 +108,6 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         ssin_claim=env.get(SSIN_CLAIM) or "ssin",
         bulk_table=env.get(BULK_TABLE, ""),
         bulk_queue_url=env.get(BULK_QUEUE_URL, ""),
+        service_endpoints={name.removeprefix(AWS_ENDPOINT_URL_PREFIX): value for name, value in env.items()
+                           if name.startswith(AWS_ENDPOINT_URL_PREFIX) and value},
     )

@@ -19,7 +19,7 @@ class Services:
 
         if self.config.tracing:
             _trace_aws_calls()
-        return aws_client(service, region=self.config.region, endpoint_url=self.config.endpoint_url)
+        return aws_client(service, region=self.config.region, endpoint_url=self.config.endpoint_for(service))
 
     @cached_property
     def _tables_bound(self) -> Any:
@@ -31,7 +31,7 @@ class Services:
             registry_table=self.config.registry_table,
             messages_table=self.config.messages_table,
             region=self.config.region,
-            endpoint_url=self.config.endpoint_url,
+            endpoint_url=self.config.endpoint_for("dynamodb"),
         )
 
     @cached_property
