@@ -232,3 +232,20 @@ def test_a_drop_while_the_batch_runs_is_refused_and_the_run_goes_on(stack, bulk)
     time.sleep(1)
     state = drain(stack, bulk, "busy")
     assert state["run"] == first_run and state["totalLines"] == 1 and state["accepted"] == 1
+
+
+def test_the_sender_can_subscribe_to_the_completion_event(stack, bulk):
+    events = stack.services.client("events")
+    queue = stack.sqs.create_queue(QueueName="sender-subscription")["QueueUrl"]
+    arn = stack.sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bus = stack.environment["EBOX_EVENT_BUS"]
+    events.put_rule(Name="my-batches", EventBusName=bus,
+                    EventPattern=json.dumps({"source": ["ebox.bulk-import"], "detail": {"sender": [SENDER]}}))
+    events.put_targets(Rule="my-batches", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+    drop(stack, "subscribed", archive([line_for(), "nope"]))
+    drain(stack, bulk, "subscribed")
+    [message] = stack.sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
+    event = json.loads(message["Body"])
+    assert event["detail-type"] == "BulkImportCompleted"
+    assert {k: event["detail"][k] for k in ("batchId", "status", "accepted", "rejected")} == {
+        "batchId": "subscribed", "status": "COMPLETED", "accepted": 1, "rejected": 1}

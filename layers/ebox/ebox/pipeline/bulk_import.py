@@ -26,6 +26,7 @@ from ebox.domain.validity import format_timestamp, parse_timestamp
 from ebox.pipeline.bulk_lines import LineContext, publish_line
 
 logger = logging.getLogger(__name__)
+EVENT_SOURCE = "ebox.bulk-import"  # not ebox.message-registry: these are not a message's events
 COMPLETED_EVENT = "BulkImportCompleted"
 REFUSED_EVENT = "BulkImportRefused"  # a drop refused while another run of the same batch is under way
 MERGE_GAP = 1024 * 1024  # documents closer than this in the archive are read in one ranged GET
@@ -62,8 +63,9 @@ def prepare(state: dict[str, Any], bulk: BulkServices) -> dict[str, Any]:
     try:
         new = bulk.ledger.begin(ref, run, fields)
     except BatchInProgress as busy:  # told on the bus; the running batch's files are left alone
-        bulk.events().put_now(REFUSED_EVENT, {"batchId": ref.batch_id, "sender": ref.sender, "key": key,
-                                              "etag": etag, "code": busy.code, "message": busy.message})
+        bulk.events().announce(REFUSED_EVENT, {"batchId": ref.batch_id, "sender": ref.sender, "key": key,
+                                               "etag": etag, "code": busy.code, "message": busy.message},
+                               source=EVENT_SOURCE)
         return {"action": "refused", "code": busy.code}
     if not new and (bulk.ledger.get(ref) or {}).get("status") != "PREPARING":
         return {"action": "ignore"}  # the same event, delivered again (a retried Prepare goes on)
@@ -198,6 +200,6 @@ def _announce(ref: BatchRef, batch: dict[str, Any], bulk: BulkServices) -> None:
     summary = summary_view(batch)
     bulk.files.save_summary(ref.summary_key, summary)
     events = bulk.events()
-    events.put_now(COMPLETED_EVENT, {**summary, "messageId": None})
+    events.announce(COMPLETED_EVENT, summary, source=EVENT_SOURCE)
     if isinstance(batch.get("status"), str) and batch["status"] == "COMPLETED":
         logger.info("batch %s of %s completed: %s", ref.batch_id, ref.sender, summary)
