@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run test test-localstack deploy-local sam-build lint unit integration e2e template bench install clean build-ApiFunction
+.PHONY: run test test-localstack deploy-local sam-build bench-localstack lint unit integration e2e template bench install clean build-ApiFunction
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ sam-build:
 	@test -n "$(SAM_PYTHON)" || { echo "sam build needs Python 3.12 (the functions' runtime): set SAM_PYTHON"; exit 2; }
 	test -x .venv-sam/bin/sam || { $(SAM_PYTHON) -m venv .venv-sam && .venv-sam/bin/pip install --quiet aws-sam-cli==1.170.0; }
 	PATH="$(dir $(SAM_PYTHON)):$$PATH" SAM_CLI_TELEMETRY=0 .venv-sam/bin/sam build
+
+## make bench-localstack: publication throughput and calls per message on LocalStack + DynamoDB Local
+bench-localstack: $(STAMP) node_modules/.installed
+	$(BIN)/ebox-localstack -- $(BIN)/python -m bench.localstack
 
 # SAM's makefile build method for the API function: only the Chalice app, the layer has the rest.
 build-ApiFunction:

@@ -39,7 +39,8 @@ def floor(count: int, environment: dict[str, str], document: bytes) -> float:
 
     endpoint = environment["AWS_ENDPOINT_URL"]
     s3 = boto3.client("s3", endpoint_url=endpoint)
-    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint)
+    # DynamoDB has its own endpoint beside LocalStack (DynamoDB Local); with moto, the same one.
+    dynamodb = boto3.client("dynamodb", endpoint_url=environment.get("AWS_ENDPOINT_URL_DYNAMODB") or endpoint)
     bucket, table = environment["EBOX_CONTENT_BUCKET"], environment["EBOX_MESSAGES_TABLE"]
     start = time.perf_counter()
     for _ in range(count):

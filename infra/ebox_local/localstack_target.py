@@ -186,9 +186,7 @@ def running_localstack(work_dir: Path) -> Iterator[Endpoints]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VIRTUAL_ENV", "PYTHON"))}
         env |= {"GATEWAY_LISTEN": f"127.0.0.1:{aws_port}", "SKIP_SSL_CERT_DOWNLOAD": "1", "DISABLE_EVENTS": "1",
                 "LAMBDA_RUNTIME_EXECUTOR": "ebox-forward", "SERVICES": SERVICES, "EAGER_SERVICE_LOADING": "0",
-                "LOCALSTACK_VOLUME_DIR": str(work_dir / "volume"), "TMPDIR": str(work_dir / "tmp"),
-                "DNS_ADDRESS": "0"}
-        (work_dir / "tmp").mkdir(exist_ok=True)
+                "LOCALSTACK_VOLUME_DIR": str(work_dir / "volume"), "DNS_ADDRESS": "0"}
         processes.append(_start([str(python), "-m", "localstack.runtime.main"], localstack_log, env=env))
         endpoints = Endpoints(f"http://127.0.0.1:{aws_port}", f"http://127.0.0.1:{dynamodb_port}")
         wait_until_ready(f"{endpoints.dynamodb}/shell", processes[0], "DynamoDB Local", dynamodb_log)
