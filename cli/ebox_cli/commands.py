@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import typer
 from rich.markup import escape
 
-from ebox_cli import downloads, output
+from ebox_cli import bulk_download, downloads, output
 from ebox_cli.api_client import Credentials, EboxClient
 from ebox_cli.bulk_commands import bulk_app
 from ebox_cli.errors import ApiError, CliError
@@ -248,3 +248,4 @@ def _saved_json(path: Path, key: str) -> dict[str, Any]:
 from ebox_cli.partition_commands import partitions_app  # noqa: E402 - it uses the options defined above
 
 app.add_typer(partitions_app, name="partitions")
+app.command("download")(bulk_download.download)
