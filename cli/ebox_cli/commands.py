@@ -248,3 +248,6 @@ def _saved_json(path: Path, key: str) -> dict[str, Any]:
 from ebox_cli.partition_commands import partitions_app  # noqa: E402 - it uses the options defined above
 
 app.add_typer(partitions_app, name="partitions")
+from ebox_cli.notification_commands import notifications_app  # noqa: E402 - the same
+
+app.add_typer(notifications_app, name="notifications")
