@@ -133,6 +133,18 @@ class EboxClient:
     def mail(self) -> list[dict[str, Any]]:
         return mail_list(_json(self._send("GET", "/local/mail", authenticated=False)))
 
+    def forget_notification_preference(self) -> None:
+        """Deletes the caller's preference: the e-Box's contact address is notified again."""
+        self._send("DELETE", f"{ADMINISTRATION}/users/me/notificationPreferences")
+
+    def fire_schedules(self, *, today: str | None = None, rule: str | None = None) -> list[dict[str, Any]]:
+        """The local stack only: runs the template's scheduled jobs now, as on ``today``."""
+        body = {k: v for k, v in (("today", today), ("rule", rule)) if v is not None}
+        answer = _json(self._send("POST", "/local/schedules", authenticated=False, json=body))
+        if not isinstance(answer, list):
+            raise UnexpectedAnswer("the local stack's schedules answer is not a JSON list")
+        return [item for item in answer if isinstance(item, dict)]
+
     def _bearer(self) -> dict[str, str]:
         if self._token is None:
             self._token = self.token().access_token

@@ -277,3 +277,7 @@ from ebox_cli.reply_commands import action_app, reply  # noqa: E402 - it uses th
 
 app.command()(reply)
 app.add_typer(action_app, name="action")
+
+from ebox_cli.notification_commands import notifications_app  # noqa: E402 - the same
+
+app.add_typer(notifications_app, name="notifications")

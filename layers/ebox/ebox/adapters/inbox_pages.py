@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from ebox.adapters.due_messages import day_key
 from ebox.adapters.tables import MessageItem
 from ebox.domain.message import Message
 from ebox.domain.message_action import TODO
 from ebox.domain.message_filter import MessageFilter
+from ebox.domain.notification_schedule import day_of
 from ebox.domain.ports import EboxSummary
 from ebox.domain.records import message_from_record
 from ebox.domain.validity import parse_timestamp
@@ -46,6 +48,8 @@ def filtered_attributes(message: Message) -> dict[str, Any]:
         "sender_organization_id": message.sender_organization_id,
         "sender_application_id": message.sender_application_id,
         "registered_mail": message.is_registered_mail,
+        "receipt_day": day_key(day_of(message.receipt_date), message.message_id),
+        "expiration_day": day_key(day_of(message.expiration_date), message.message_id),
         **{f"search_{lang}": text for lang, text in message.search_text.items() if text and lang in _SEARCH_ATTRIBUTES},
         **_action_attributes(message),
     }
