@@ -1,6 +1,6 @@
 """API Gateway, locally: each HTTP request becomes a REST API proxy event (payload format 1.0) for the
 function whose `Type: Api` event matches it, and its proxy response becomes the HTTP response.
-`/health` and `/local/mail` are answered by the local stack itself."""
+`/health`, `/local/mail` and `/local/schedules` are answered by the local stack itself."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from werkzeug.wrappers import Request, Response
 from ebox_local.api_routes import Match, match_route
 from ebox_local.functions import invoke
 from ebox_local.model import ApiRoute, LocalFunction
+from ebox_local.schedules import LocalSchedule, ScheduleRequestError, fire
 from ebox_local.template import ACCOUNT_ID
 from ebox_local.tsa import LocalTsa
 
@@ -109,6 +110,7 @@ class Gateway:
         self._routes: list[ApiRoute] = []
         self._functions: dict[str, LocalFunction] = {}
         self._binary_media_types: list[str] = []
+        self._schedules: list[LocalSchedule] = []
         self._open = threading.Event()
 
     @property
@@ -116,8 +118,9 @@ class Gateway:
         return self._open.is_set()
 
     def open(self, routes: Iterable[ApiRoute], functions: dict[str, LocalFunction],
-             binary_media_types: Sequence[str]) -> None:
+             binary_media_types: Sequence[str], schedules: Iterable[LocalSchedule] = ()) -> None:
         self._routes, self._functions = list(routes), dict(functions)
+        self._schedules = list(schedules)
         self._binary_media_types = list(binary_media_types)
         self._open.set()
 
@@ -140,6 +143,8 @@ class Gateway:
             return _json(self._mail())
         if request.path.startswith("/local/tsa") and self._tsa is not None:
             return self._time_stamp(request)
+        if request.path == "/local/schedules" and self.is_open:
+            return self._fire_schedules(request)
         body = _read_body(request)
         if body is None:
             return _json({"message": "Request Too Long"}, 413)
@@ -156,6 +161,24 @@ class Gateway:
             logger.warning("api %s %s: %s: %s", request.method, request.path, type(error).__name__, error)
             return _json({"message": "Internal server error"}, 502)
 
+
+    def _fire_schedules(self, request: Request) -> Response:
+        """`GET /local/schedules` lists the template's schedules; `POST` fires them (see ebox_local.schedules)."""
+        if request.method == "GET":
+            return _json([s.describe() for s in self._schedules])
+        if request.method != "POST":
+            return _json({"message": "GET or POST /local/schedules"}, 405)
+        try:
+            asked = json.loads(request.get_data(cache=False)[:65536] or b"{}")
+            if not isinstance(asked, dict):
+                raise ScheduleRequestError('the body is a JSON object: {"today": "YYYY-MM-DD", "rule": "..."}')
+            fired = fire(self._schedules, self._functions, self._invoke, today=asked.get("today"),
+                         rule=asked.get("rule"))
+        except (ValueError, ScheduleRequestError) as error:
+            return _json({"message": str(error)}, 400)
+        for report in fired:
+            logger.info("schedule %s fired: %s", report["rule"], report.get("result") or report.get("error"))
+        return _json(fired)
 
     def _time_stamp(self, request: Request) -> Response:
         """The local RFC 3161 TSA: `POST /local/tsa` (timestamp-query → timestamp-reply), and its

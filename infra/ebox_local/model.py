@@ -67,6 +67,8 @@ class Provisioned:
     sqs_mappings: list[SqsMapping] = field(default_factory=list)
     api_routes: list[ApiRoute] = field(default_factory=list)
     binary_media_types: list[str] = field(default_factory=list)
+    schedules: list[Any] = field(default_factory=list)
+    """The functions' `Type: Schedule` events (ebox_local.schedules.LocalSchedule), fired on demand."""
     resources: dict[str, Resource] = field(default_factory=dict)
     refs: dict[str, Any] = field(default_factory=dict)
 

@@ -14,6 +14,7 @@ from ebox_local.cfn_resources import put_rule
 from ebox_local.errors import TemplateError
 from ebox_local.invocations import INVOKE_URL_VARIABLE
 from ebox_local.model import ApiRoute, Created, Creator, LocalFunction, ProvisioningContext, SqsMapping
+from ebox_local.schedules import LocalSchedule
 from ebox_local.template import substitute_definition
 
 logger = logging.getLogger("ebox_local")
@@ -86,7 +87,10 @@ def _function_event(ctx: ProvisioningContext, logical_id: str, arn: str, event_n
     elif kind == "Api":
         ctx.result.api_routes.append(ApiRoute(props["Path"], str(props["Method"]).upper(), logical_id))
     elif kind in RULE_EVENTS:
-        _rule_event(ctx, f"{logical_id}{event_name}", kind, props, {"Id": "function", "Arn": arn})
+        rule = _rule_event(ctx, f"{logical_id}{event_name}", kind, props, {"Id": "function", "Arn": arn})
+        if kind.startswith("Schedule"):
+            ctx.result.schedules.append(LocalSchedule(rule, str(props.get("Schedule")), logical_id,
+                                                      props.get("Input")))
     else:
         logger.info("template: %s event %s (%s) is not emulated locally", logical_id, event_name, kind)
 
@@ -100,7 +104,7 @@ def local_concurrency(maximum: object) -> int:
 
 
 def _rule_event(ctx: ProvisioningContext, name: str, kind: str, props: dict[str, Any],
-                target: dict[str, Any]) -> None:
+                target: dict[str, Any]) -> str:
     """SAM's EventBridgeRule / Schedule events: a rule whose target is the function or state machine."""
     target = {**target, **{k: props[k] for k in ("Input", "InputPath", "InputTransformer") if k in props}}
     if "Target" in props and "Id" in props["Target"]:
@@ -110,8 +114,11 @@ def _rule_event(ctx: ProvisioningContext, name: str, kind: str, props: dict[str,
     if props.get("Enabled") is False:
         rule["State"] = "DISABLED"
     if kind.startswith("Schedule"):
-        logger.info("template: schedule %s (%s) is created but never fires locally", name, props.get("Schedule"))
-    put_rule(ctx, str(props.get("RuleName") or name), rule, [target])
+        logger.info("template: schedule %s (%s) is created; locally, POST /local/schedules fires it",
+                    name, props.get("Schedule"))
+    rule_name = str(props.get("RuleName") or name)[:64]
+    put_rule(ctx, rule_name, rule, [target])
+    return rule_name
 
 
 def serverless_state_machine(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:

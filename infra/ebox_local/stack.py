@@ -145,7 +145,8 @@ class LocalStack:
                                    wait_seconds=self._poll_wait_seconds)
                 poller.start()
                 self._pollers.append(poller)
-        self._gateway.open(provisioned.api_routes, provisioned.functions, provisioned.binary_media_types)
+        self._gateway.open(provisioned.api_routes, provisioned.functions, provisioned.binary_media_types,
+                           provisioned.schedules)
         logger.info("ready: API on %s, AWS emulation on %s (%d functions, %d SQS pollers, %d resources skipped)",
                     self.api_url, self.aws_endpoint_url, len(provisioned.functions), len(self._pollers),
                     len(provisioned.skipped))

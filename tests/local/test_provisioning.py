@@ -80,10 +80,18 @@ def test_resources_are_configured_as_declared(provisioned):
     rules = {r["Name"]: r for r in events.list_rules(EventBusName="ebox-dev")["Rules"]}
     assert {"ebox-local-MessagePublishedToNotification", "ebox-local-MessageEventsToEvidence",
             "QualifiedDeliveryStateMachineQualifiedMessagePublished"} <= set(rules)
-    default_rules = events.list_rules()["Rules"]
-    assert [r["Name"] for r in default_rules] == ["BulkImportStateMachineBatchDropped"]
-    targets = events.list_targets_by_rule(Rule=default_rules[0]["Name"])["Targets"]
+    default_rules = {r["Name"]: r for r in events.list_rules()["Rules"]}
+    assert set(default_rules) == {"BulkImportStateMachineBatchDropped", "ScheduledNotificationsFunctionDailyDigest",
+                                  "ScheduledNotificationsFunctionReminders"}
+    targets = events.list_targets_by_rule(Rule="BulkImportStateMachineBatchDropped")["Targets"]
     assert targets[0]["Arn"] == provisioned.physical_id("BulkImportStateMachine")
+    assert default_rules["ScheduledNotificationsFunctionDailyDigest"]["ScheduleExpression"] == "cron(0 5 * * ? *)"
+    [digest] = events.list_targets_by_rule(Rule="ScheduledNotificationsFunctionDailyDigest")["Targets"]
+    assert digest["Arn"].endswith(":function:ebox-dev-scheduled-notifications")
+    assert json.loads(digest["Input"]) == {"job": "digest"}
+    assert [(s.rule, s.function) for s in provisioned.schedules] == [
+        ("ScheduledNotificationsFunctionDailyDigest", "ScheduledNotificationsFunction"),
+        ("ScheduledNotificationsFunctionReminders", "ScheduledNotificationsFunction")]
 
 
 def test_state_machines_get_their_substitutions(provisioned):

@@ -55,11 +55,25 @@ class Services:
         return DynamoAuditTrail()
 
     @cached_property
-    def notifications(self) -> Any:
-        from ebox.adapters.audit_trail import DynamoNotificationLedger
+    def notification_preferences(self) -> Any:
+        from ebox.adapters.notification_store import DynamoNotificationPreferences
 
         assert self._tables_bound
-        return DynamoNotificationLedger()
+        return DynamoNotificationPreferences()
+
+    @cached_property
+    def notification_claims(self) -> Any:
+        from ebox.adapters.notification_store import DynamoNotificationClaims
+
+        assert self._tables_bound
+        return DynamoNotificationClaims()
+
+    @cached_property
+    def due_messages(self) -> Any:
+        from ebox.adapters.due_messages import DynamoDueMessages
+
+        assert self._tables_bound
+        return DynamoDueMessages()
 
     @cached_property
     def content(self) -> Any:

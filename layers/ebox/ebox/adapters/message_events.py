@@ -27,9 +27,27 @@ def published_detail(message: Message) -> dict[str, Any]:
         "expirationDate": message.expiration_date,
         "registeredMail": message.is_registered_mail,
         "registeredMailType": message.registered_mail_type or "simple",
+        "partition": message.partition,
         "documents": [
             {"attachmentId": a.attachment_id, "sha256": a.sha256_b64url, "size": a.size} for a in message.attachments
         ],
+    }
+
+
+def document_event_detail(event_type: str, message: Message) -> dict[str, Any]:
+    """An EboxEnterpriseDocumentEvent of the e-Box event API 1.1.1 (newDocumentReminder,
+    documentExpirationAlert), and the messageId every detail of this bus carries."""
+    return {
+        "eventType": event_type,
+        "enterpriseId": message.recipient,
+        "messageId": message.message_id,
+        "receiptDate": message.receipt_date,
+        "expirationDate": message.expiration_date,
+        "registeredMail": message.is_registered_mail,
+        "messageTypeId": message.message_type_id,
+        "senderOrganizationId": message.sender_organization_id,
+        "senderApplicationId": message.sender_application_id,
+        "subject": message.subject,
     }
 
 
@@ -51,6 +69,10 @@ class EventBridgeMessageEvents:
                 "readAt": when,
             },
         )
+
+    def document_event(self, event_type: str, message: Message) -> None:
+        """newDocumentReminder or documentExpirationAlert (they land in the message's audit trail too)."""
+        self._put(event_type, document_event_detail(event_type, message))
 
     def message_rejected(self, message_id: str, sender: str, recipient: str, code: str) -> None:
         self._put("MessageRejected", {

@@ -15,6 +15,9 @@ Registry table (reference data, read on every publication, written by administra
 | sender application   | ORG#<number>      | APP#<appId>     | GetItem: the registered trio                 |
 | message type         | MSGTYPE#<typeId>  | MESSAGE_TYPE    | GetItem: validity period                     |
 | OAuth client         | CLIENT#<clientId> | OAUTH_CLIENT    | GetItem: token endpoint                      |
+| notification         | ENT#<number>      | NOTIFY#<ssin>   | GetItem: a person's preference (API); Query  |
+| preference           |                   |                 | begins_with: an e-Box's preferences, once    |
+|                      |                   |                 | per notified message or e-Box and digest day |
 
 Index ``ByKind`` (sparse; hash ``ref_kind``, range ``ref_id``) on organisations, applications and
 message types: ``/referenceData/*`` lists a kind with one Query (ref_kind = ORGANIZATION |
@@ -31,10 +34,18 @@ Messages table (one partition per e-Box):
 | summary     |                                 |              | person's summary and totalItems (BatchGetItem)   |
 | idempotency | IDEMPOTENCY#<org>#<app>#<key>   | CLAIM        | GetItem + conditional Put in the transaction     |
 | audit event | MSG#<messageId>                 | AUDIT#<time>#<event> | Query: a message's audit trail           |
-| notified    | MSG#<messageId>                 | NOTIFIED     | conditional Put: e-mail sent once                |
+| notified    | MSG#<messageId>                 | NOTIFIED     | conditional Put: e-mail sent once (contact addr.)|
+| notified    | MSG#<messageId>                 | NOTIFIED#<kind>#<ssin or CONTACT or EVENT> | conditional |
+|             |                                 |              | Put: one e-mail (or event) per kind (NEW,        |
+|             |                                 |              | REMINDER, EXPIRY) and recipient; deleted if SES  |
+|             |                                 |              | refuses, so a retry sends it                     |
+| digest sent | DIGEST#<number>#<YYYY-MM-DD>    | NOTIFIED#DIGEST#<ssin> | the same, per person and digest day    |
 | evidence    | MSG#<messageId>                 | EVIDENCE#<seq:04> | Query: the message's chain, in order        |
 | chain head  | MSG#<messageId>                 | EVIDENCE_HEAD | GetItem; conditional on `sequence` in the     |
 |             |                                 |              | transaction that appends, so chains never fork   |
+| reply link  | MSG#<originalId>                | REPLY#<replyId> | Query begins_with REPLY#: the replies sent to |
+|             |                                 |              | a message (its view lists them); written in the  |
+|             |                                 |              | reply's publication transaction                  |
 
 The message item also carries, as top-level attributes, what the inbox filters on: ``partition``,
 ``ebox_partition`` (EBOX#<number>#<partition>), ``read_status``, ``visible``, ``receipt_date``,
@@ -51,7 +62,28 @@ project only those (never the document), so a filtered page reads small items:
 |                  |                   |              | FilterExpression, read to its end (totalItems) |
 | ByPartition      | ebox_partition    | sk           | a person's inbox: one Query per partition they |
 |                  |                   |              | hold rights on (a bounded few), merged by sk   |
-Then one BatchGetItem on the table fetches the page's (at most 100) full items.
+| ByAction         | action_ebox       | action_due   | messages "for action" still TODO (sparse: the  |
+|                  | = EBOX#<n>        | = <dueDate>#<id> | attributes exist only while TODO): one Query,  |
+|                  |                   |              | soonest due first; overdue = action_due < today  |
+|                  |                   |              | (key condition); a person's partitions and the   |
+|                  |                   |              | other filters in a FilterExpression             |
+Then one BatchGetItem on the table fetches the page's (at most 100) full items. Marking an action done
+sets ``action_status`` DONE (conditional on TODO: done once) and removes ``action_ebox``/``action_due``,
+so it leaves ByAction in the same write.
+
+The scheduled notifications (ebox.pipeline.scheduled_notifications) find their messages by day, never
+by scanning: ``receipt_day`` and ``expiration_day`` hold ``<YYYY-MM-DD>#<shard>`` (UTC day, shard 0-7
+from the message id, so that a day's writes spread over 8 index partitions):
+
+| index            | hash                      | range | served access pattern                           |
+|------------------|---------------------------|-------|-------------------------------------------------|
+| ByReceiptDay     | receipt_day = <day>#<s>   | sk    | messages received on a day: 8 Queries (one per  |
+|                  |                           |       | shard) for the daily digest (yesterday) and the |
+|                  |                           |       | 15-day reminder (today - 15), unread ones only  |
+| ByExpirationDay  | expiration_day = <day>#<s>| sk    | messages expiring on a day: 8 Queries for the   |
+|                  |                           |       | 7-day alert (today + 7), unread ones only       |
+Both project ``partition`` and ``read_status`` (and the keys, hence the e-Box): who is concerned and
+whether to skip is known from the index; the e-mails' texts come from one BatchGetItem per 100.
 
 No request path scans. Items expire through the ``expires_at`` TTL attribute.
 """
@@ -102,6 +134,15 @@ class EboxUserItem(_Keyed):
 
     roles = UnicodeSetAttribute()
     partitions = UnicodeSetAttribute(null=True)
+
+
+class NotificationPreferenceItem(_Keyed):
+    class Meta:
+        table_name = "unbound-registry"
+
+    mode = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(null=True)
 
 
 class ByKindIndex(GlobalSecondaryIndex[Any]):
@@ -184,6 +225,36 @@ class ByPartitionIndex(GlobalSecondaryIndex["MessageItem"]):
     sk = UnicodeAttribute(range_key=True)
 
 
+class ByActionIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByAction"
+        projection = IncludeProjection(FILTERED_ATTRIBUTES)
+
+    action_ebox = UnicodeAttribute(hash_key=True)
+    action_due = UnicodeAttribute(range_key=True)
+
+
+DAY_INDEX_ATTRIBUTES = ["partition", "read_status"]
+
+
+class ByReceiptDayIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByReceiptDay"
+        projection = IncludeProjection(DAY_INDEX_ATTRIBUTES)
+
+    receipt_day = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class ByExpirationDayIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByExpirationDay"
+        projection = IncludeProjection(DAY_INDEX_ATTRIBUTES)
+
+    expiration_day = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
 class MessageItem(_Keyed):
     class Meta:
         table_name = "unbound-messages"
@@ -208,8 +279,19 @@ class MessageItem(_Keyed):
     search_nl = UnicodeAttribute(null=True)
     search_fr = UnicodeAttribute(null=True)
     search_de = UnicodeAttribute(null=True)
+    # A message "for action": its status beside the document (the action itself is in the document).
+    action_status = UnicodeAttribute(null=True)
+    action_done_at = UnicodeAttribute(null=True)
+    action_done_by = UnicodeAttribute(null=True)
+    action_ebox = UnicodeAttribute(null=True)  # ByAction's keys, present only while the action is TODO
+    action_due = UnicodeAttribute(null=True)
+    receipt_day = UnicodeAttribute(null=True)  # <YYYY-MM-DD>#<shard>: the scheduled notifications' indexes
+    expiration_day = UnicodeAttribute(null=True)
     by_ebox = ByEboxIndex()
     by_partition = ByPartitionIndex()
+    by_action = ByActionIndex()
+    by_receipt_day = ByReceiptDayIndex()
+    by_expiration_day = ByExpirationDayIndex()
 
 
 class EboxSummaryItem(_Keyed):
@@ -249,6 +331,7 @@ class NotificationSentItem(_Keyed):
 
     sent_at = UnicodeAttribute()
     mail_id = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
 
 
 class EvidenceItem(_Keyed):
@@ -260,6 +343,14 @@ class EvidenceItem(_Keyed):
     event = UnicodeAttribute()
     jws = UnicodeAttribute()
     archived = BooleanAttribute(default=False)
+
+
+class ReplyLinkItem(_Keyed):
+    class Meta:
+        table_name = "unbound-messages"
+
+    reply_ebox = UnicodeAttribute()
+    receipt_date = UnicodeAttribute()
 
 
 class EvidenceHeadItem(_Keyed):
@@ -280,6 +371,7 @@ REGISTRY_MODELS: tuple[type[Model], ...] = (
     SenderApplicationItem,
     MessageTypeItem,
     OAuthClientItem,
+    NotificationPreferenceItem,
 )
 MESSAGE_MODELS: tuple[type[Model], ...] = (
     MessageItem,
@@ -289,6 +381,7 @@ MESSAGE_MODELS: tuple[type[Model], ...] = (
     NotificationSentItem,
     EvidenceItem,
     EvidenceHeadItem,
+    ReplyLinkItem,
 )
 
 

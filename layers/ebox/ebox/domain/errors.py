@@ -74,6 +74,12 @@ class NotFound(EboxError):
     code = "NOT_FOUND"
 
 
+class ReplyNotAuthorized(EboxError):
+    """The message may be seen but not answered: its sender did not set `isReplyAuthorized`."""
+
+    code = "REPLY_NOT_AUTHORIZED"
+
+
 class AcceptanceRequired(EboxError):
     """Qualified registered mail: the content is shown once the recipient has accepted the message."""
 

@@ -1,36 +1,93 @@
-"""Notify step: one MessagePublished event (from the notification queue) becomes at most one e-mail."""
+"""Notification steps: the new-document e-mail of one MessagePublished event, and the e-mails of the
+scheduled jobs, each sent once per (kind, message or digest day, recipient) through a claim."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
-from ebox.domain.notification import new_document_email
+from ebox.domain.notification import Email
+from ebox.domain.notification_preferences import Kind, Mode, Recipient, recipients_for
+from ebox.domain.registry import Enterprise
 from ebox.wiring import Services
 
 logger = logging.getLogger(__name__)
+PER_MESSAGE = frozenset({Mode.PER_MESSAGE})
+
+
+@dataclass
+class Outcome:
+    """What a step did, for the logs and the scheduled job's answer."""
+
+    sent: int = 0
+    already_sent: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def add(self, other: Outcome) -> None:
+        self.sent += other.sent
+        self.already_sent += other.already_sent
+        self.failed += other.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sent": self.sent, "alreadySent": self.already_sent, "failed": len(self.failed)}
+
+
+def send_once(services: Services, kind: Kind, subject: str, recipient: Recipient, email: Email) -> Outcome:
+    """Claim, send, record; a failed send releases the claim (a later run sends it) and is reported."""
+    claims = services.notification_claims
+    if not claims.claim(kind, subject, recipient.key):
+        return Outcome(already_sent=1)
+    try:
+        mail_id = services.mailer.send(to=email.to, subject=email.subject, text=email.text)
+    except Exception as error:  # noqa: BLE001 - whatever SES answered, the claim must go
+        claims.release(kind, subject, recipient.key)
+        logger.warning("%s e-mail of %s to %s not sent: %s", kind.value, subject, recipient.key, error)
+        return Outcome(failed=[f"{kind.value} {subject} {recipient.key}"])
+    claims.sent(kind, subject, recipient.key, mail_id)
+    return Outcome(sent=1)
+
+
+def recipients(services: Services, enterprise: Enterprise | None, partition: str,
+               modes: frozenset[Mode]) -> list[Recipient]:
+    """Who of the e-Box hears of a message of ``partition`` (preferences and rights of that e-Box only)."""
+    if enterprise is None or not enterprise.ebox_activated:
+        return []
+    number = enterprise.enterprise_number
+    preferences = services.notification_preferences.preferences(number)
+    users = services.registry.ebox_users(number) if preferences else []
+    return recipients_for(partition, preferences=preferences, users=users, contact_email=enterprise.contact_email,
+                          modes=modes)
+
+
+class NotificationIncomplete(Exception):
+    """Some e-mails could not be sent; their claims were released, so a retry sends them (and only them)."""
 
 
 def notify_recipient(event: dict[str, Any], services: Services) -> str:
-    """Sends the new-document e-mail once per message. Returns what was done, for the logs."""
+    """The new-document e-mails of one MessagePublished event. Raises when one failed (SQS retries)."""
+    from ebox.domain.notification import new_document_email
+
     detail = event["detail"]
     message_id = detail["messageId"]
     enterprise = services.registry.enterprise(detail["recipient"]["enterpriseNumber"])
-    if enterprise is None or not enterprise.ebox_activated or not enterprise.contact_email:
-        return f"{message_id}: no e-Box contact address, nothing sent"
-    if not services.notifications.claim(message_id):
-        return f"{message_id}: already notified"
+    partition = detail.get("partition") or _stored_partition(services, detail)
+    wanted = recipients(services, enterprise, partition, PER_MESSAGE)
+    if enterprise is None or not wanted:
+        return f"{message_id}: nobody to notify"
     organization = services.registry.sender_organization(detail["senderOrganizationId"])
-    email = new_document_email(
-        to=enterprise.contact_email,
-        detail=detail,
-        sender_name=organization.short_name if organization else None,
-        enterprise_name=enterprise.name,
-    )
-    try:
-        mail_id = services.mailer.send(to=email.to, subject=email.subject, text=email.text)
-    except Exception:
-        services.notifications.release(message_id)
-        raise
-    services.notifications.sent(message_id, mail_id)
-    return f"{message_id}: notified {email.to} ({mail_id})"
+    outcome = Outcome()
+    for recipient in wanted:
+        email = new_document_email(to=recipient.email, detail=detail, language=recipient.language,
+                                   sender_name=organization.short_name if organization else None,
+                                   enterprise_name=enterprise.name)
+        outcome.add(send_once(services, Kind.NEW_DOCUMENT, message_id, recipient, email))
+    if outcome.failed:
+        raise NotificationIncomplete(f"{message_id}: not sent: {', '.join(outcome.failed)}")
+    return f"{message_id}: {outcome.sent} sent, {outcome.already_sent} already sent"
+
+
+def _stored_partition(services: Services, detail: dict[str, Any]) -> str:
+    """Events published before they carried the partition: the message's own."""
+    message = services.index.get(detail["recipient"]["enterpriseNumber"], detail["messageId"])
+    return message.partition if message is not None else "GENERAL"

@@ -1,0 +1,23 @@
+"""Scheduled notifications: the daily digest and the reminders / expiration alerts, run by EventBridge
+schedules with the input {"job": "digest"} or {"job": "reminders"}.
+
+An operator may run a missed day again with {"job": ..., "today": "YYYY-MM-DD"}: nothing already sent
+is sent twice. A run where some e-mail failed raises after trying every other one, so that the
+scheduler's retry sends only what is missing."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from ebox.domain.notification_schedule import job_day
+from ebox.pipeline.scheduled_notifications import run_job
+from ebox.wiring import services
+
+logger = Logger(service="ebox-scheduled-notifications")
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    today = job_day(event.get("today"), now=datetime.now(UTC))
+    result = run_job(str(event.get("job")), today, services())
+    logger.info("scheduled notifications done", extra=result)
+    return result

@@ -1,0 +1,81 @@
+"""Notification preferences (registry table) and the send-once claims of notification e-Mails
+(messages table); see tables.py for their keys."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from datetime import UTC, datetime
+
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, PynamoDBException
+
+from ebox.adapters.tables import NotificationPreferenceItem, NotificationSentItem
+from ebox.domain.errors import TransientError
+from ebox.domain.notification_preferences import CONTACT, Kind, Mode, NotificationPreference
+
+# A claim outlives any retry of its job; messages expire with their own TTL.
+CLAIM_TTL_SECONDS = 400 * 24 * 3600
+
+
+class DynamoNotificationPreferences:
+    def preference(self, enterprise_number: str, person: str) -> NotificationPreference | None:
+        try:
+            item = NotificationPreferenceItem.get(f"ENT#{enterprise_number}", f"NOTIFY#{person}")
+        except DoesNotExist:
+            return None
+        return _preference(item)
+
+    def preferences(self, enterprise_number: str) -> list[NotificationPreference]:
+        items = NotificationPreferenceItem.query(f"ENT#{enterprise_number}",
+                                                 NotificationPreferenceItem.sk.startswith("NOTIFY#"))
+        return [_preference(i) for i in items]
+
+    def save_preference(self, enterprise_number: str, preference: NotificationPreference) -> None:
+        NotificationPreferenceItem(f"ENT#{enterprise_number}", f"NOTIFY#{preference.ssin}",
+                                   mode=preference.mode.value, email=preference.email,
+                                   language=preference.language).save()
+
+    def delete_preference(self, enterprise_number: str, person: str) -> None:
+        NotificationPreferenceItem(f"ENT#{enterprise_number}", f"NOTIFY#{person}").delete()
+
+
+def _preference(item: NotificationPreferenceItem) -> NotificationPreference:
+    return NotificationPreference(item.sk.removeprefix("NOTIFY#"), Mode(item.mode), item.email, item.language)
+
+
+def claim_key(kind: Kind, subject: str, recipient: str) -> tuple[str, str]:
+    """(pk, sk) of the claim: ``subject`` is a message id, or ``<e-Box>#<day>`` for a digest. The
+    new-document e-mail to the contact address keeps the key it always had (MSG#<id>, NOTIFIED)."""
+    if kind is Kind.DIGEST:
+        return f"DIGEST#{subject}", f"NOTIFIED#DIGEST#{recipient}"
+    if kind is Kind.NEW_DOCUMENT and recipient == CONTACT:
+        return f"MSG#{subject}", "NOTIFIED"
+    return f"MSG#{subject}", f"NOTIFIED#{kind.value}#{recipient}"
+
+
+class DynamoNotificationClaims:
+    """Claim-then-send: a conditional Put before the e-mail goes, deleted if sending fails, so that a
+    retried or repeated job sends each e-mail once."""
+
+    def claim(self, kind: Kind, subject: str, recipient: str) -> bool:
+        pk, sk = claim_key(kind, subject, recipient)
+        item = NotificationSentItem(pk, sk, sent_at=datetime.now(UTC).isoformat(),
+                                    expires_at=int(time.time()) + CLAIM_TTL_SECONDS)
+        try:
+            item.save(condition=NotificationSentItem.pk.does_not_exist())
+        except PutError as error:
+            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False
+            raise TransientError(f"could not claim the {kind.value} e-mail of {subject} to {recipient}") from error
+        return True
+
+    def release(self, kind: Kind, subject: str, recipient: str) -> None:
+        try:
+            NotificationSentItem(*claim_key(kind, subject, recipient)).delete()
+        except DeleteError as error:
+            raise TransientError(f"could not release the {kind.value} claim of {subject}") from error
+
+    def sent(self, kind: Kind, subject: str, recipient: str, mail_id: str) -> None:
+        with contextlib.suppress(PynamoDBException):  # the e-mail went; its id is only for the record
+            NotificationSentItem(*claim_key(kind, subject, recipient)).update(
+                actions=[NotificationSentItem.mail_id.set(mail_id)])

@@ -1,0 +1,98 @@
+"""The daily jobs: the digest of yesterday's messages, the 15-day reminders and the 7-day expiration
+alerts. Each reads its day from a day index (ebox.adapters.due_messages), groups the messages by e-Box,
+and e-mails each person only about the partitions they hold rights on, once per (kind, message or
+digest day, person) whatever the number of runs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from ebox.domain.message import Message
+from ebox.domain.notification import digest_email, message_email, message_facts
+from ebox.domain.notification_preferences import Kind, Mode, Recipient
+from ebox.domain.notification_schedule import alert_expiration_day, digest_day, reminder_receipt_day
+from ebox.pipeline.notification_steps import NotificationIncomplete, Outcome, recipients, send_once
+from ebox.wiring import Services
+
+DIGEST = frozenset({Mode.DAILY_DIGEST})
+REMINDED = frozenset({Mode.PER_MESSAGE, Mode.DAILY_DIGEST})  # NONE means none
+EVENT_TYPES = {Kind.REMINDER: "newDocumentReminder", Kind.EXPIRATION_ALERT: "documentExpirationAlert"}
+EVENT = "EVENT"  # the claim of the bus event, one per message and kind
+
+
+def run_job(job: str, today: date, services: Services) -> dict[str, Any]:
+    """``digest`` or ``reminders``; raises NotificationIncomplete (after trying everything) if any
+    e-mail failed, so that the scheduler's retry sends what is missing."""
+    if job == "digest":
+        outcome = send_digests(today, services)
+    elif job == "reminders":
+        outcome = send_reminders(today, services)
+    else:
+        raise ValueError(f"unknown job {job!r}: digest or reminders")
+    if outcome.failed:
+        raise NotificationIncomplete(f"{job} of {today}: {len(outcome.failed)} e-mail(s) not sent, retry: "
+                                     + ", ".join(outcome.failed[:20]))
+    return {"job": job, "day": today.isoformat(), **outcome.to_dict()}
+
+
+def _by_ebox(keys: list[tuple[str, str]], services: Services) -> dict[str, list[Message]]:
+    grouped: dict[str, list[Message]] = defaultdict(list)
+    for message in sorted(services.index.many(keys), key=lambda m: m.message_id):
+        grouped[message.recipient].append(message)
+    return grouped
+
+
+def _sender_names(services: Services, organization_id: str) -> dict[str, str] | None:
+    organization = services.registry.sender_organization(organization_id)
+    return organization.short_name if organization else None
+
+
+def send_digests(today: date, services: Services) -> Outcome:
+    day = digest_day(today)
+    keys = [(m.enterprise_number, m.message_id) for m in services.due_messages.received_on(day)]
+    outcome = Outcome()
+    for number, messages in _by_ebox(keys, services).items():
+        enterprise = services.registry.enterprise(number)
+        if enterprise is None:
+            continue
+        mine: dict[Recipient, list[Message]] = defaultdict(list)
+        for message in messages:
+            for recipient in recipients(services, enterprise, message.partition, DIGEST):
+                if recipient.key != "CONTACT":  # the contact address has no digest: it had each message
+                    mine[recipient].append(message)
+        for recipient, listed in mine.items():
+            email = digest_email(to=recipient.email, day=day.isoformat(), enterprise_number=number,
+                                 enterprise_name=enterprise.name, language=recipient.language,
+                                 messages=[(message_facts(m), _sender_names(services, m.sender_organization_id))
+                                           for m in listed])
+            outcome.add(send_once(services, Kind.DIGEST, f"{number}#{day.isoformat()}", recipient, email))
+    return outcome
+
+
+def send_reminders(today: date, services: Services) -> Outcome:
+    outcome = Outcome()
+    for kind, due in ((Kind.REMINDER, services.due_messages.received_on(reminder_receipt_day(today))),
+                      (Kind.EXPIRATION_ALERT, services.due_messages.expiring_on(alert_expiration_day(today)))):
+        keys = [(m.enterprise_number, m.message_id) for m in due if not m.read]
+        for number, messages in _by_ebox(keys, services).items():
+            enterprise = services.registry.enterprise(number)
+            for message in messages:
+                if message.read_status or enterprise is None:
+                    continue
+                outcome.add(_remind(kind, message, enterprise, services))
+    return outcome
+
+
+def _remind(kind: Kind, message: Message, enterprise: Any, services: Services) -> Outcome:
+    outcome = Outcome()
+    for recipient in recipients(services, enterprise, message.partition, REMINDED):
+        email = message_email(kind="reminder" if kind is Kind.REMINDER else "expiry", to=recipient.email,
+                              detail=message_facts(message), language=recipient.language,
+                              sender_name=_sender_names(services, message.sender_organization_id),
+                              enterprise_name=enterprise.name)
+        outcome.add(send_once(services, kind, message.message_id, recipient, email))
+    if not outcome.failed and services.notification_claims.claim(kind, message.message_id, EVENT):
+        services.events.document_event(EVENT_TYPES[kind], message)
+    return outcome

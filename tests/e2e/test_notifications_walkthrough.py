@@ -1,0 +1,74 @@
+"""The README's "Notifications" walk, on the local stack `make run` starts, with the `ebox` CLI: a person
+per message, another in a daily digest, then the reminder 15 days later and the alert before expiry,
+the scheduled jobs fired on demand as on those days."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.apigw import PDF
+
+pytestmark = pytest.mark.e2e
+SENDER = ["--client-id", "demo-sender", "--client-secret", "demo-sender-secret"]
+ANNA = ["--client-id", "user-anna", "--client-secret", "demo-secret"]
+BRUNO = ["--client-id", "user-bruno", "--client-secret", "demo-secret"]
+
+
+def test_preferences_digest_reminder_and_expiry_alert(base_url, tmp_path, monkeypatch):
+    from ebox_cli.commands import app as cli
+
+    monkeypatch.setenv("EBOX_API_URL", base_url)
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        answer = runner.invoke(cli, list(args))
+        assert answer.exit_code == 0, answer.output
+        return answer.stdout
+
+    def mails(address: str, text: str) -> list[dict]:
+        return [m for m in json.loads(run("mail", "--json")) if address in m["destinations"] and text in m["body"]]
+
+    def eventually(check, timeout: float = 20.0):
+        deadline = time.monotonic() + timeout
+        while not (found := check()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return found
+
+    document = tmp_path / "notice.pdf"
+    document.write_bytes(PDF)
+    tag = uuid.uuid4().hex[:8]
+    try:
+        run("notifications", "set", "--mode", "per-message", "--email", "bruno@bakery.example", *BRUNO)
+        run("notifications", "set", "--mode", "daily-digest", "--email", "anna@bakery.example", "--lang", "fr",
+            *ANNA)
+        assert json.loads(run("notifications", "show", "90020199734", *ANNA, "--json"))["mode"] == "PER_MESSAGE"
+        published = json.loads(run("publish", "--to", "0852093431", "--type", "demo-tax", "--subject",
+                                   f"Avertissement {tag}", str(document), *SENDER, "--json"))
+        message_id = published["messageId"]
+        assert len(eventually(lambda: mails("bruno@bakery.example", message_id))) == 1
+        assert mails("anna@bakery.example", message_id) == []
+
+        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        fired = json.loads(run("notifications", "run-schedules", "--today", tomorrow, "--json"))
+        assert {f["input"]["job"] for f in fired} == {"digest", "reminders"} and all("result" in f for f in fired)
+        [digest] = mails("anna@bakery.example", message_id)
+        assert "Vos nouveaux documents" in digest["body"]
+
+        run("notifications", "run-schedules", "--in-days", "15")
+        run("notifications", "run-schedules", "--in-days", "15")  # again: nothing twice
+        assert len(mails("bruno@bakery.example", message_id)) == 2  # the new document, then one reminder
+        assert len(mails("anna@bakery.example", message_id)) == 2  # the digest, then one reminder
+
+        expiry = date.fromisoformat(published["expirationDate"][:10])
+        run("notifications", "run-schedules", "--today", (expiry - timedelta(days=7)).isoformat())
+        [alert] = [m for m in mails("bruno@bakery.example", message_id) if "expires in 7 days" in m["subject"]]
+        assert message_id in alert["body"]
+    finally:
+        run("notifications", "clear", *BRUNO)
+        run("notifications", "clear", *ANNA)
