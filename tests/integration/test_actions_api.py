@@ -74,7 +74,13 @@ def test_the_recipient_marks_it_done_once_and_the_sender_sees_it(api, publish, e
     assert api.get(enterprise_token, f"{MESSAGES}/{message_id}").json()["action"]["status"] == "DONE"
     seen = status_of(api, sender_token, message_id)["action"]
     assert seen == {"kind": "PAYMENT", "dueDate": NEXT_MONTH, "link": "https://pay.example/inv/42", "status": "DONE",
-                    "doneAt": done.json()["doneAt"]}  # not who: that is the enterprise's business
+                    "overdue": False, "doneAt": done.json()["doneAt"]}  # not who: that is the enterprise's business
+
+
+def test_the_sender_sees_an_overdue_action(api, publish, sender_token):
+    message_id = publish({"kind": "RESPONSE", "dueDate": LAST_WEEK})
+    assert status_of(api, sender_token, message_id)["action"] == {"kind": "RESPONSE", "dueDate": LAST_WEEK,
+                                                                  "status": "TODO", "overdue": True}
 
 
 def test_a_person_marking_it_done_is_recorded_by_ssin(api, publish):

@@ -79,6 +79,17 @@ def test_a_reply_lands_in_the_partition_the_original_came_from(api, publish, ent
     assert [r["messageId"] for r in view["replies"]["items"]] == [reply_id]
     evidences = api.get(onss, f"/messageRegistry/v3/ebox/messages/{reply_id}/evidences").json()["items"]
     assert [e["event"] for e in evidences] == ["SubmissionAcceptance", "ContentConsignment", "ContentHandover"]
+    replier = api.get(enterprise_token, f"/messageRegistry/v3/ebox/messages/{reply_id}/evidences").json()["items"]
+    assert replier == evidences  # the replying enterprise's own client reads its reply's records, as a sender
+
+
+def test_nobody_else_reads_a_replys_evidence(api, publish, enterprise_token):
+    original = publish(isReplyAuthorized=True)
+    reply_id = send_reply(api, enterprise_token, original).json()["messageId"]
+    path = f"/messageRegistry/v3/ebox/messages/{reply_id}/evidences"
+    anna = api.token("user-anna", "demo-secret")  # a person of the replier: the reply is not in her e-Box
+    for token in (api.token(f"ent-{OTHER}", "demo-secret"), anna):
+        assert api.get(token, path).status == 404
 
 
 def test_without_a_sender_partition_the_organisations_routing_places_the_reply(api, publish, enterprise_token, onss):
