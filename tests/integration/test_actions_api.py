@@ -129,6 +129,9 @@ def test_nobody_else_marks_an_action_done(api, publish, enterprise_token, sender
         assert hidden.json()["message"].replace(message_id, "X") == missing.json()["message"].replace(unknown, "X")
     assert mark(api, sender_token, message_id).status == 403
     assert api.get(enterprise_token, f"{MESSAGES}/{message_id}").json()["action"]["status"] == "TODO"
+    for token in (stranger, bruno):  # nor finds it among the actions to do
+        assert api.get(token, MESSAGES, {"forAction": "true"}).json() == {"items": [], "totalItems": 0}
+    assert api.get(sender_token, MESSAGES, {"forAction": "true"}).status == 403
 
 
 @pytest.mark.parametrize("body", [b'{"status": "TODO"}', b'{}', b'not json', b'[]'])
