@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from ebox.api import auth, bulk_routes, inbox_routes, notification_routes, reply_routes, views
+from ebox.api import auth, bulk_routes, download_routes, inbox_routes, notification_routes, reply_routes, views
 from ebox.api.publishing import publish_request
 from ebox.api.readers import consultation
 from ebox.api.requests import accept_flag, json_body
@@ -25,6 +25,7 @@ app.api.binary_types.extend(["multipart/form-data", "application/pdf", "applicat
 inbox_routes.register(app)
 route = guarded_routes(app)
 bulk_routes.register(app)
+download_routes.register(app)
 reply_routes.register(app)
 notification_routes.register(app)
 EBOX = "/messageRegistry/v2/ebox"

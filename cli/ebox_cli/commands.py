@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import typer
 from rich.markup import escape
 
-from ebox_cli import downloads, output
+from ebox_cli import bulk_download, downloads, output
 from ebox_cli.api_client import Credentials, EboxClient
 from ebox_cli.bulk_commands import bulk_app
 from ebox_cli.errors import ApiError, CliError
@@ -284,3 +284,5 @@ app.add_typer(action_app, name="action")
 from ebox_cli.notification_commands import notifications_app  # noqa: E402 - the same
 
 app.add_typer(notifications_app, name="notifications")
+
+app.command("download")(bulk_download.download)

@@ -15,6 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.cli.fake_downloads import DOWNLOADS, PACKAGES, FakeDownloads
+from tests.cli.fake_downloads import serve as serve_download
+
 CLIENTS = {"demo-sender": "demo-sender-secret", "ent-0852093431": "demo-secret"}
 EBOX = "/messageRegistry/v2/ebox"
 PUBLISH = "/messageRegistry/v3/ebox/messages"
@@ -64,6 +67,7 @@ class FakeApi:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     rules: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    downloads: FakeDownloads = field(default_factory=FakeDownloads)
 
     def answer(self, method: str, path: str, status: int, body: Any) -> None:
         """Answer `method path` with this status and body (JSON, or bytes sent as text/html) from now on."""
@@ -135,7 +139,9 @@ class Handler(BaseHTTPRequestHandler):
         if (method, url.path) in self.api.errors:
             self._json(*self.api.errors[(method, url.path)])
             return
-        if url.path == "/oauth/token" and method == "POST":
+        if url.path.startswith(PACKAGES) or (url.path.startswith(DOWNLOADS) and self._bearer() is not None):
+            serve_download(self, method, url.path, recorded.body)
+        elif url.path == "/oauth/token" and method == "POST":
             self._token(recorded)
         elif url.path == "/local/mail" and method == "GET":
             self._json(200, self.api.mail)

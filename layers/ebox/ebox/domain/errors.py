@@ -125,3 +125,9 @@ class BatchClosed(EboxError):
     """The bulk batch is no longer scheduled: it can no longer be cancelled."""
 
     code = "BATCH_CLOSED"
+
+
+class DownloadTooLarge(InvalidInput):
+    """A bulk download would hold more messages or bytes than one package may (the bounds are documented)."""
+
+    code = "DOWNLOAD_TOO_LARGE"
