@@ -28,9 +28,10 @@ MAX_MESSAGES = 500
 MAX_DOCUMENT_BYTES = 4 * 1024**3  # the documents of one package, before compression
 PACKAGE_DAYS = 7  # the downloads bucket's lifecycle rule removes packages after this many days
 URL_SECONDS = 3600
+# The inbox's query parameters (ebox.domain.message_filter.parse_filter reads exactly these; a test checks).
 FILTER_NAMES = ("receivedBefore", "receivedAfter", "expiredBefore", "expiredAfter", "readStatus", "visible",
                 "messageTypeId", "senderOrganizationId", "senderApplicationId", "registeredMail", "q", "qlang",
-                "partition")
+                "partition", "forAction", "overdue", "originalMessageId")
 QUEUED, RUNNING, READY, FAILED = "QUEUED", "RUNNING", "READY", "FAILED"
 
 
