@@ -188,6 +188,21 @@ def test_a_job_delivered_twice_keeps_one_package_with_its_own_digest(stack, api,
     assert (second["packageSha256"], second["packageSize"]) == (first["packageSha256"], first["packageSize"])
 
 
+def test_a_hidden_message_is_packaged_when_asked_by_id_and_follows_visible_in_a_filter(stack, api, enterprise_token,
+                                                                                          builder, placed):
+    hide = api.call("PATCH", "/messageRegistry/v2/ebox/messages", body=json.dumps(
+        {"items": [{"messageId": placed["HR"], "visible": False}]}).encode(),
+        headers={"Authorization": f"Bearer {enterprise_token}", "Content-Type": "application/json"})
+    assert hide.status == 200, hide.body
+    by_id = ask(api, enterprise_token, {"messageIds": [placed["HR"]]}).json()
+    assert by_id["totalMessages"] == 1
+    shown = ask(api, enterprise_token, {"filter": {"visible": "true"}}).json()
+    assert shown["totalMessages"] == 2
+    run_jobs(stack, builder, api, enterprise_token, by_id["downloadId"])
+    _, archive = package(stack, api, enterprise_token, by_id["downloadId"])
+    assert json.loads(archive.read(f"{placed['HR']}/message.json"))["visible"] is False
+
+
 # ---------------------------------------------------------------- isolation
 
 def test_another_enterprises_message_refuses_the_request_and_builds_nothing(stack, api, other_token, placed):
