@@ -37,13 +37,18 @@ def request_body(message_ids: list[str], filters: dict[str, str | None]) -> dict
     return {"filter": {name: value for name, value in filters.items() if value is not None}}
 
 
-def follow(client: EboxClient, job: dict[str, Any], *, show: bool) -> dict[str, Any]:
-    """Polls the job until READY or FAILED, with a progress bar of the documents packaged."""
+def follow(client: EboxClient, job: dict[str, Any], *, show: bool, timeout: float = 3600) -> dict[str, Any]:
+    """Polls the job until READY or FAILED, with a progress bar of the documents packaged; gives up after
+    ``timeout`` seconds (the job goes on: its id is in the message)."""
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn())
     path = f"{DOWNLOADS}/{job['downloadId']}"
     with Progress(*columns, console=output.console(stderr=True), transient=True, disable=not show) as progress:
         task = progress.add_task("queued", total=job.get("totalBytes") or None)
+        deadline = time.monotonic() + timeout
         while job["status"] not in ("READY", "FAILED"):
+            if time.monotonic() > deadline:
+                raise PackageRefused(f"download {job['downloadId']} is still {job['status']} after {timeout:g} s; "
+                                     f"ask again later: GET {path}")
             time.sleep(POLL_SECONDS)
             job = client._send("GET", path).json()
             progress.update(task, completed=job.get("bytesDone", 0),
@@ -138,6 +143,8 @@ def download(
     search: Annotated[str | None, typer.Option("--search", help="Text to find, whatever its case and accents.")]
     = None,
     message_type: Annotated[str | None, typer.Option("--type", help="Only this message type.")] = None,
+    timeout: Annotated[int, typer.Option("--timeout", min=1, help="Stop following the job after this many "
+                                                                  "seconds.")] = 3600,
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
     """Download messages as one ZIP (documents, metadata, evidence, manifest), verified entry by entry.
@@ -150,7 +157,7 @@ def download(
     client = _client(api, client_id, client_secret)
     with _reported():
         job = client._send("POST", DOWNLOADS, json=request_body(message_ids or [], filters)).json()
-        job = follow(client, job, show=not as_json)
+        job = follow(client, job, show=not as_json, timeout=timeout)
         partial = fetch(job, out, show=not as_json)
         try:
             manifest = verify(partial)

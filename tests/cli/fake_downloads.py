@@ -20,6 +20,7 @@ class FakeDownloads:
     packages: dict[str, bytes] = field(default_factory=dict)
     fail_with: str | None = None  # the job ends FAILED with this code
     tamper: bool = False  # one entry's bytes differ from the manifest's digest
+    stall: bool = False  # the job stays QUEUED
     polls: int = 0
 
 
@@ -71,7 +72,9 @@ def serve(handler: Any, method: str, path: str, body: bytes) -> bool:
         handler._json(404, {"code": "NOT_FOUND", "message": "no such download"})
         return True
     state.polls += 1
-    if job["status"] == "QUEUED":
+    if state.stall:
+        pass
+    elif job["status"] == "QUEUED":
         job.update(status="RUNNING", messagesDone=1)
     elif state.fail_with:
         job.update(status="FAILED", code=state.fail_with, message="a stored document failed its digest check")

@@ -76,3 +76,10 @@ def test_a_failed_job_and_a_refused_request_are_reported(run: Run, inbox: FakeAp
     refused = run("download", "someone-elses", "-o", str(tmp_path / "p.zip"), *CLERK)
     assert refused.exit_code == 1 and "NOT_FOUND" in refused.output
     assert not (tmp_path / "p.zip").exists()
+
+
+def test_a_job_that_does_not_finish_is_given_up_with_its_id(run: Run, inbox: FakeApi, tmp_path):
+    inbox.downloads.stall = True
+    result = run("download", "m-1", "--timeout", "1", "-o", str(tmp_path / "p.zip"), *CLERK)
+    assert result.exit_code == 1 and "dl-1 is still QUEUED" in " ".join(result.output.split())
+    assert not (tmp_path / "p.zip").exists()
