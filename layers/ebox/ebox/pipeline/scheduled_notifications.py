@@ -73,6 +73,13 @@ def send_digests(today: date, services: Services) -> Outcome:
 
 
 def send_reminders(today: date, services: Services) -> Outcome:
+    try:
+        return _send_reminders(today, services)
+    finally:
+        services.buffered_events.flush()
+
+
+def _send_reminders(today: date, services: Services) -> Outcome:
     outcome = Outcome()
     for kind, due in ((Kind.REMINDER, services.due_messages.received_on(reminder_receipt_day(today))),
                       (Kind.EXPIRATION_ALERT, services.due_messages.expiring_on(alert_expiration_day(today)))):
@@ -95,5 +102,5 @@ def _remind(kind: Kind, message: Message, audience: EboxAudience, services: Serv
                               enterprise_name=audience.enterprise.name)
         outcome.add(send_once(services, kind, message.message_id, recipient, email))
     if not outcome.failed and services.notification_claims.claim(kind, message.message_id, EVENT):
-        services.events.document_event(EVENT_TYPES[kind], message)
+        services.buffered_events.document_event(EVENT_TYPES[kind], message)
     return outcome
