@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from ebox.api import auth, bulk_routes, inbox_routes, notification_routes, views
+from ebox.api import auth, bulk_routes, download_routes, inbox_routes, notification_routes, reply_routes, views
 from ebox.api.publishing import publish_request
 from ebox.api.readers import consultation
 from ebox.api.requests import accept_flag, json_body
@@ -25,6 +25,8 @@ app.api.binary_types.extend(["multipart/form-data", "application/pdf", "applicat
 inbox_routes.register(app)
 route = guarded_routes(app)
 bulk_routes.register(app)
+download_routes.register(app)
+reply_routes.register(app)
 notification_routes.register(app)
 EBOX = "/messageRegistry/v2/ebox"
 MESSAGE = EBOX + "/messages/{messageId}"
@@ -101,7 +103,9 @@ def list_messages() -> Response:
 
 @route(MESSAGE, methods=["GET"])
 def get_message(messageId: str) -> Response:  # noqa: N803 - the e-Box API's parameter name
-    return json_response(views.message_view(_consultation(access.MESSAGES_FULL).message(messageId)))
+    reader = _consultation(access.MESSAGES_FULL)
+    message = reader.message(messageId)
+    return json_response(views.message_view(message, replies=reader.replies(message)))
 
 
 @route(MESSAGE + "/attachments", methods=["GET"])

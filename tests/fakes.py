@@ -11,8 +11,9 @@ from typing import Any
 from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused
 from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
+from ebox.domain.message_action import DONE, TODO
 from ebox.domain.message_filter import MessageFilter, matches
-from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord
+from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord, ReplyLink
 from ebox.domain.registry import (
     Enterprise,
     MessageType,
@@ -172,13 +173,25 @@ class FakeIndex:
     def evidence(self, message_id: str) -> list[SignedEvidence]:
         return list(self.evidence_records.get(message_id, []))
 
+    def mark_action_done(self, enterprise_number: str, message_id: str, *, when: str, by: str) -> bool:
+        message = self.messages[(enterprise_number, message_id)]
+        if message.action is None or message.action.status == DONE:
+            return False
+        message.action = message.action.done(at=when, by=by)
+        return True
+
+    def replies(self, message_id: str) -> list[ReplyLink]:
+        return [ReplyLink(m.message_id, m.recipient, m.receipt_date) for m in self.messages.values()
+                if m.is_reply and m.original_message_id == message_id]
+
 
 def _filtered_fields(message: Message) -> dict[str, object]:
     return {"receipt_date": message.receipt_date, "expiration_date": message.expiration_date,
             "read_status": message.read_status, "visible": message.visible,
             "message_type_id": message.message_type_id, "sender_organization_id": message.sender_organization_id,
             "sender_application_id": message.sender_application_id, "registered_mail": message.is_registered_mail,
-            "partition": message.partition, "search_text": message.search_text}
+            "partition": message.partition, "search_text": message.search_text,
+            "action_due": message.action.due_date if message.action and message.action.status == TODO else None}
 
 
 @dataclass

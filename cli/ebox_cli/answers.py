@@ -119,6 +119,22 @@ class Message:
     attachments: list[Attachment] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def action(self) -> dict[str, Any] | None:
+        """Our extension: what the message asks to be done, by when, and whether it is (kind, dueDate, status…)."""
+        action = self.raw.get("action")
+        return action if isinstance(action, dict) else None
+
+    @property
+    def original_message_id(self) -> str:
+        return _text(self.raw, "originalMessageId")
+
+    @property
+    def reply_ids(self) -> list[str]:
+        replies = self.raw.get("replies")
+        items = replies.get("items") if isinstance(replies, dict) else None
+        return [str(r["messageId"]) for r in items or [] if isinstance(r, dict) and r.get("messageId")]
+
     @classmethod
     def from_json(cls, data: Any) -> Message:
         body = _object(data, "a message")

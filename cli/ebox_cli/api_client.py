@@ -61,11 +61,24 @@ class EboxClient:
 
     def publish(self, message: dict[str, Any], documents: list[Document],
                 idempotency_key: str | None = None) -> Published:
-        parts: list[tuple[str, tuple[str | None, bytes, str]]] = [
-            ("messageToPublish", (None, json.dumps(message, ensure_ascii=False).encode(), "application/json"))]
-        parts += [(d.part_name, (d.file_name, d.data, d.media_type)) for d in documents]
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
-        return Published.from_json(_json(self._send("POST", PUBLISH, files=parts, headers=headers)))
+        return Published.from_json(_json(self._send("POST", PUBLISH, files=_parts(message, documents),
+                                                    headers=headers)))
+
+    def reply(self, message_id: str, message: dict[str, Any], documents: list[Document],
+              idempotency_key: str | None = None) -> Published:
+        """Answers a message that allows replies; multipart as a publication."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        answer = self._send("POST", f"{PUBLISH}/{_segment(message_id)}/replies", files=_parts(message, documents),
+                            headers=headers)
+        return Published.from_json(_json(answer))
+
+    def mark_action_done(self, message_id: str) -> dict[str, Any]:
+        """The message's action, marked DONE (again: unchanged)."""
+        answer = _json(self._send("PUT", f"{PUBLISH}/{_segment(message_id)}/action", json={"status": "DONE"}))
+        if not isinstance(answer, dict) or not isinstance(answer.get("status"), str):
+            raise UnexpectedAnswer("the action answer has no status")
+        return answer
 
     def summary(self) -> EboxSummary:
         return EboxSummary.from_json(_json(self._send("GET", EBOX)))
@@ -184,6 +197,12 @@ def _json(answer: requests.Response) -> Any:
         return answer.json()
     except ValueError:
         raise UnexpectedAnswer(f"{answer.request.method} {urlsplit(answer.url).path} did not answer JSON") from None
+
+
+def _parts(message: dict[str, Any], documents: list[Document]) -> list[tuple[str, tuple[str | None, bytes, str]]]:
+    parts: list[tuple[str, tuple[str | None, bytes, str]]] = [
+        ("messageToPublish", (None, json.dumps(message, ensure_ascii=False).encode(), "application/json"))]
+    return parts + [(d.part_name, (d.file_name, d.data, d.media_type)) for d in documents]
 
 
 def _segment(value: str) -> str:

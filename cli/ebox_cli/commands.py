@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import typer
 from rich.markup import escape
 
-from ebox_cli import downloads, output
+from ebox_cli import bulk_download, downloads, output
 from ebox_cli.api_client import Credentials, EboxClient
 from ebox_cli.bulk_commands import bulk_app
 from ebox_cli.errors import ApiError, CliError
@@ -88,11 +88,24 @@ def publish(
                                         help="Sender's enterprise number.")] = "0406798006",
     idempotency_key: Annotated[str | None, typer.Option("--idempotency-key",
                                                         help="Sent as the Idempotency-Key header.")] = None,
+    allow_replies: Annotated[bool, typer.Option("--allow-replies", help="The recipient may reply "
+                                                "(isReplyAuthorized).")] = False,
+    from_partition: Annotated[str | None, typer.Option("--from-partition", help="Publish in the name of this "
+                                                       "partition of yours (sender.partition): replies land there.")]
+    = None,
+    action: Annotated[str | None, typer.Option("--action", help="For action: PAYMENT, SIGNATURE, RESPONSE, "
+                                               "DOCUMENT or OTHER (needs --due).")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="The action's due date, YYYY-MM-DD.")] = None,
+    action_link: Annotated[str | None, typer.Option("--action-link", help="An https link where it is done.")]
+    = None,
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
     """Publish a message (documents and/or a body) to an enterprise's e-Box."""
     if not files and not body:
         raise typer.BadParameter("give at least one document or a body", param_hint="'FILE...' / '--body'")
+    if (action is None) != (due is None) or (action_link and not action):
+        raise typer.BadParameter("--action and --due go together (--action-link with them)",
+                                 param_hint="'--action' / '--due'")
     client = _client(api, client_id, client_secret)
     try:
         documents = load_documents(files or [])
@@ -100,6 +113,12 @@ def publish(
         raise typer.BadParameter(f"cannot read {error.filename}: {error.strerror}") from None
     message = message_to_publish(sender=sender, application=application, message_type=message_type, recipient=to,
                                  subject=subject, language=language, body=body, documents=documents)
+    if allow_replies:
+        message["isReplyAuthorized"] = True
+    if from_partition:
+        message["sender"]["partition"] = from_partition
+    if action and due:
+        message["action"] = {"kind": action.upper(), "dueDate": due, **({"link": action_link} if action_link else {})}
     with _reported():
         answer = client.publish(message, documents, idempotency_key)
     if as_json:
@@ -119,6 +138,9 @@ def inbox(
     = None,
     search_language: Annotated[str | None, typer.Option("--search-lang", help="Search only this language's text.")]
     = None,
+    for_action: Annotated[bool, typer.Option("--for-action", help="Only messages whose action is still to do, "
+                                             "soonest due first.")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only actions past their due date.")] = False,
     language: Language = "fr",
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
@@ -126,7 +148,9 @@ def inbox(
     if search_language is not None:
         _language(search_language)
     filters = {name: value for name, value in (("partition", partition), ("readStatus", "false" if unread else None),
-                                               ("q", search), ("qlang", search_language)) if value is not None}
+                                               ("q", search), ("qlang", search_language),
+                                               ("forAction", "true" if for_action or overdue else None),
+                                               ("overdue", "true" if overdue else None)) if value is not None}
     client = _client(api, client_id, client_secret)
     with _reported():
         listing = client.messages(page, page_size, filters)
@@ -248,6 +272,14 @@ def _saved_json(path: Path, key: str) -> dict[str, Any]:
 from ebox_cli.partition_commands import partitions_app  # noqa: E402 - it uses the options defined above
 
 app.add_typer(partitions_app, name="partitions")
+
+from ebox_cli.reply_commands import action_app, reply  # noqa: E402 - it uses the options defined above
+
+app.command()(reply)
+app.add_typer(action_app, name="action")
+
 from ebox_cli.notification_commands import notifications_app  # noqa: E402 - the same
 
 app.add_typer(notifications_app, name="notifications")
+
+app.command("download")(bulk_download.download)

@@ -67,6 +67,8 @@ def inbox(page: MessagePage, summary: EboxSummary, language: str, *, first_numbe
     table.add_column("docs", justify="right", no_wrap=True)
     for number, message in enumerate(page.items, start=first_number):
         subject = Text(pick(message.subject, language) or "(no subject)", style="" if message.read else "bold")
+        if message.action:
+            subject.append(f"  {action_summary(message.action)}", style="red" if message.action.get("overdue") else "")
         table.add_row(str(number), when(message.receipt_date, seconds=False), message.sender_organization_id,
                       Text("" if message.read else UNREAD, style="bold"),
                       Text.assemble(subject, "\n", (message.message_id, "dim")), str(len(message.attachments)))
@@ -90,7 +92,27 @@ def message(message: Message, language: str) -> RenderableType:
         lines.append(Text(f"• {attachment.file_name} ({attachment.media_type}, {attachment.size_kb:g} kB{main})"))
     if message.body_main_content:
         lines.append(Text("• the body is the main content"))
+    if message.action:
+        link = message.action.get("link")
+        lines.append(Text(f"for action: {action_summary(message.action)}" + (f" — {link}" if link else ""),
+                          style="red" if message.action.get("overdue") else "bold"))
+    if message.original_message_id:
+        lines.append(Text(f"in reply to {message.original_message_id}"))
+    if message.raw.get("replyAuthorized"):
+        lines.append(Text("replies allowed: `ebox reply " + message.message_id + " --subject …`"))
+    for reply_id in message.reply_ids:
+        lines.append(Text(f"↳ replied: {reply_id}"))
     return Panel(Group(*lines), title=escape(message.message_id), title_align="left")
+
+
+def action_summary(action: dict[str, Any]) -> str:
+    """`PAYMENT due 2027-01-31: TODO (overdue)` or `…: DONE 2027-01-20 10:00`."""
+    state = str(action.get("status", ""))
+    if state == "DONE" and action.get("doneAt"):
+        state += f" {when(str(action['doneAt']), seconds=False)}"
+    elif action.get("overdue"):
+        state += " (overdue)"
+    return f"{action.get('kind', '?')} due {action.get('dueDate', '?')}: {state}"
 
 
 def body(text: dict[str, str], language: str) -> RenderableType:

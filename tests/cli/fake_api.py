@@ -15,6 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.cli.fake_downloads import DOWNLOADS, PACKAGES, FakeDownloads
+from tests.cli.fake_downloads import serve as serve_download
+
 CLIENTS = {"demo-sender": "demo-sender-secret", "ent-0852093431": "demo-secret"}
 EBOX = "/messageRegistry/v2/ebox"
 PUBLISH = "/messageRegistry/v3/ebox/messages"
@@ -64,6 +67,7 @@ class FakeApi:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     rules: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    downloads: FakeDownloads = field(default_factory=FakeDownloads)
 
     def answer(self, method: str, path: str, status: int, body: Any) -> None:
         """Answer `method path` with this status and body (JSON, or bytes sent as text/html) from now on."""
@@ -135,7 +139,9 @@ class Handler(BaseHTTPRequestHandler):
         if (method, url.path) in self.api.errors:
             self._json(*self.api.errors[(method, url.path)])
             return
-        if url.path == "/oauth/token" and method == "POST":
+        if url.path.startswith(PACKAGES) or (url.path.startswith(DOWNLOADS) and self._bearer() is not None):
+            serve_download(self, method, url.path, recorded.body)
+        elif url.path == "/oauth/token" and method == "POST":
             self._token(recorded)
         elif url.path == "/local/mail" and method == "GET":
             self._json(200, self.api.mail)
@@ -143,6 +149,8 @@ class Handler(BaseHTTPRequestHandler):
             self._json(*status_message(401, "UNAUTHORIZED", "a Bearer token is required"))
         elif url.path.rstrip("/") == PUBLISH and method == "POST":
             self._publish(recorded)
+        elif url.path.startswith(PUBLISH + "/"):
+            self._answer_message(recorded)
         elif url.path.startswith(EBOX) and method == "GET":
             self._consult(recorded)
         elif url.path.startswith(ADMINISTRATION) and not url.path.startswith(PUBLISH):
@@ -165,7 +173,7 @@ class Handler(BaseHTTPRequestHandler):
             self._json(200, {"access_token": f"tok-{form['client_id']}", "token_type": "Bearer", "expires_in": 900,
                              "scope": form.get("scope", "ebox")})
 
-    def _publish(self, recorded: Recorded) -> None:
+    def _publish(self, recorded: Recorded, **extra: str) -> None:
         recorded.parts = multipart_parts(self.headers.get("Content-Type", ""), recorded.body)
         by_name = {part.name: part for part in recorded.parts}
         meta_part = by_name.get("messageToPublish")
@@ -182,10 +190,33 @@ class Handler(BaseHTTPRequestHandler):
                 self._json(*status_message(400, "DIGEST_DO_NOT_MATCH", f"{part.name} fails its digest"))
                 return
         answer: dict[str, Any] = {"messageId": "0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
-                                  "expirationDate": "2027-03-01T09:30:00Z"}
+                                  "expirationDate": "2027-03-01T09:30:00Z", **extra}
         if self.api.publish_code:
             answer["code"] = self.api.publish_code
         self._json(201, answer)
+
+    def _answer_message(self, recorded: Recorded) -> None:
+        """`POST …/messages/{id}/replies` (checked as a publication) and `PUT …/messages/{id}/action`."""
+        message_id, _, what = recorded.path.removeprefix(PUBLISH + "/").partition("/")
+        stored = self.api.messages.get(message_id)
+        if stored is None:
+            self._json(*status_message(404, "NOT_FOUND", f"message {message_id} is not in this e-Box"))
+        elif what == "replies" and recorded.method == "POST":
+            if not stored.view.get("replyAuthorized"):
+                self._json(*status_message(403, "REPLY_NOT_AUTHORIZED", f"message {message_id} does not allow "
+                                                                        "replies"))
+                return
+            self._publish(recorded, originalMessageId=message_id)
+        elif what == "action" and recorded.method == "PUT" and stored.view.get("action"):
+            if json.loads(recorded.body) != {"status": "DONE"}:
+                self._json(*status_message(400, "INVALID_INPUT", 'the body is {"status": "DONE"}'))
+                return
+            action = stored.view["action"]
+            action.setdefault("doneAt", "2026-03-02T10:00:00Z")
+            action.update(status="DONE", overdue=False)
+            self._json(200, {"messageId": message_id, **action})
+        else:
+            self._json(*status_message(404, "NOT_FOUND", f"no route {recorded.method} {recorded.path}"))
 
     def _consult(self, recorded: Recorded) -> None:
         segments = recorded.path.removeprefix(EBOX).strip("/").split("/")

@@ -31,7 +31,7 @@ def test_every_resource_of_template_yaml_is_created(provisioned):
 
     tables = set(boto3.client("dynamodb").list_tables()["TableNames"])
     assert tables == {provisioned.physical_id(t) for t in _of_type("AWS::DynamoDB::Table")} == {
-        "ebox-registry-dev", "ebox-messages-dev", "ebox-bulk-batches-dev"}
+        "ebox-registry-dev", "ebox-messages-dev", "ebox-bulk-batches-dev", "ebox-downloads-dev"}
     buckets = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]}
     assert buckets == {provisioned.physical_id(b) for b in _of_type("AWS::S3::Bucket")}
     queues = set(boto3.client("sqs").list_queues()["QueueUrls"])
@@ -58,6 +58,9 @@ def test_resources_are_configured_as_declared(provisioned):
     lock = s3.get_object_lock_configuration(Bucket=evidence)["ObjectLockConfiguration"]
     assert (lock["Rule"]["DefaultRetention"]["Mode"], lock["Rule"]["DefaultRetention"]["Years"]) == ("COMPLIANCE", 10)
     assert s3.get_bucket_versioning(Bucket=evidence)["Status"] == "Enabled"
+    packages = s3.get_bucket_lifecycle_configuration(Bucket=provisioned.physical_id("DownloadsBucket"))["Rules"]
+    assert [(r["Expiration"]["Days"], r["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
+            for r in packages] == [(7, 1)]  # bulk-download packages live a week
     content = provisioned.physical_id("ContentBucket")
     rule = s3.get_bucket_encryption(Bucket=content)["ServerSideEncryptionConfiguration"]["Rules"][0]
     assert rule["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"] == provisioned.physical_id("ContentKey")
@@ -124,9 +127,11 @@ def test_event_sources_and_api_routes(provisioned):
         ("NotifyFunction", provisioned.queue_url("NotificationQueue"), 10, True),
         ("RecordEvidenceFunction", provisioned.queue_url("EvidenceQueue"), 10, True),
         ("BulkPublishFunction", provisioned.queue_url("BulkLinesQueue"), 2, True),
+        ("BuildDownloadFunction", provisioned.queue_url("DownloadJobsQueue"), 1, True),
     }
     assert {m.function: m.concurrency for m in provisioned.sqs_mappings} == {
-        "NotifyFunction": 1, "RecordEvidenceFunction": 1, "BulkPublishFunction": 4}  # MaximumConcurrency 100, capped
+        "NotifyFunction": 1, "RecordEvidenceFunction": 1, "BulkPublishFunction": 4,  # MaximumConcurrency 100, capped
+        "BuildDownloadFunction": 1}
     assert {(r.path, r.method, r.function) for r in provisioned.api_routes} == {
         ("/", "ANY", "ApiFunction"), ("/{proxy+}", "ANY", "ApiFunction")}
     assert provisioned.binary_media_types == ["multipart/form-data", "application/octet-stream", "*/*"]

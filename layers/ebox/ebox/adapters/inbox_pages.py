@@ -17,6 +17,7 @@ from typing import Any
 from ebox.adapters.due_messages import day_key
 from ebox.adapters.tables import MessageItem
 from ebox.domain.message import Message
+from ebox.domain.message_action import TODO
 from ebox.domain.message_filter import MessageFilter
 from ebox.domain.notification_schedule import day_of
 from ebox.domain.ports import EboxSummary
@@ -50,12 +51,26 @@ def filtered_attributes(message: Message) -> dict[str, Any]:
         "receipt_day": day_key(day_of(message.receipt_date), message.message_id),
         "expiration_day": day_key(day_of(message.expiration_date), message.message_id),
         **{f"search_{lang}": text for lang, text in message.search_text.items() if text and lang in _SEARCH_ATTRIBUTES},
+        **_action_attributes(message),
     }
+
+
+def _action_attributes(message: Message) -> dict[str, Any]:
+    """A message "for action": its status, and ByAction's keys while it is still to do."""
+    action = message.action
+    if action is None:
+        return {}
+    attributes: dict[str, Any] = {"action_status": action.status}
+    if action.status == TODO:
+        attributes.update(action_ebox=f"EBOX#{message.recipient}", action_due=f"{action.due_date}#{message.message_id}")
+    return attributes
 
 
 def to_message(item: MessageItem) -> Message:
     return message_from_record(item.document, read_status=bool(item.read_status), visible=bool(item.visible),
-                               delivery_state=item.delivery_state)
+                               delivery_state=item.delivery_state,
+                               action_status={"status": item.action_status, "done_at": item.action_done_at,
+                                              "done_by": item.action_done_by})
 
 
 def _id_bound(moment: str | None, *, upper: bool) -> str:
@@ -103,12 +118,36 @@ def _condition(wanted: MessageFilter) -> Any:
     return combined
 
 
+def _readable(partitions: frozenset[str] | None, wanted: MessageFilter) -> frozenset[str] | None:
+    """The partitions a page reads: the reader's (None: all), narrowed to ``wanted.partition``."""
+    if wanted.partition is None:
+        return partitions
+    if partitions is not None and wanted.partition not in partitions:
+        return frozenset()  # a partition the reader has no rights on is empty to them
+    return frozenset({wanted.partition})
+
+
+def action_page(enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter, page: int,
+                page_size: int) -> tuple[list[Message], int]:
+    """Messages whose action is still to do, soonest due first: one Query on the sparse ByAction index,
+    the due dates narrowed in its key condition (overdue: before today), the rest filtered."""
+    partitions = _readable(partitions, wanted)
+    if partitions is not None and not partitions:
+        return [], 0
+    due = MessageItem.action_due
+    key_condition = (due < wanted.action_due_before if wanted.action_due_before
+                     else due >= wanted.action_due_from if wanted.action_due_from else None)
+    condition = _condition(wanted)
+    if partitions is not None:
+        mine = MessageItem.partition.is_in(*sorted(partitions))
+        condition = mine if condition is None else condition & mine
+    keys = _keys(MessageItem.by_action.query(f"EBOX#{enterprise_number}", key_condition, filter_condition=condition))
+    return _fetch(keys[(page - 1) * page_size: page * page_size]), len(keys)
+
+
 def inbox_page(enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter, page: int,
                page_size: int, summary: Callable[..., EboxSummary]) -> tuple[list[Message], int]:
-    if wanted.partition is not None:
-        if partitions is not None and wanted.partition not in partitions:
-            return [], 0  # a partition the reader has no rights on is empty to them
-        partitions = frozenset({wanted.partition})
+    partitions = _readable(partitions, wanted)
     if partitions is not None and not partitions:
         return [], 0
     condition = _condition(wanted)

@@ -9,19 +9,27 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from ebox.adapters.inbox_pages import filtered_attributes, inbox_page, partition_summary_key, to_message
+from ebox.adapters.inbox_pages import (
+    action_page,
+    filtered_attributes,
+    inbox_page,
+    partition_summary_key,
+    to_message,
+)
 from ebox.adapters.tables import (
     EboxSummaryItem,
     EvidenceHeadItem,
     EvidenceItem,
     IdempotencyItem,
     MessageItem,
+    ReplyLinkItem,
 )
 from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused, TransientError
 from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence
 from ebox.domain.message import Message
+from ebox.domain.message_action import DONE, TODO
 from ebox.domain.message_filter import MessageFilter
-from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord
+from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord, ReplyLink
 from ebox.domain.records import message_to_record
 from ebox.domain.validity import parse_timestamp
 
@@ -90,6 +98,10 @@ class DynamoMessageIndex:
                     ],
                 )
                 _append_evidence(transaction, message.message_id, ChainHead.empty(), evidence)
+                if message.is_reply:
+                    transaction.save(ReplyLinkItem(message_key(str(message.original_message_id)),
+                                                   f"REPLY#{message.message_id}", reply_ebox=message.recipient,
+                                                   receipt_date=message.receipt_date))
                 if claim is not None:
                     transaction.save(
                         IdempotencyItem(
@@ -159,6 +171,9 @@ class DynamoMessageIndex:
     def inbox(self, enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter,
               page: int, page_size: int) -> tuple[list[Message], int]:
         """One page of the messages a reader may see that pass the filter, and how many pass it."""
+        if wanted.for_action:
+            return action_page(enterprise_number, partitions=partitions, wanted=wanted, page=page,
+                               page_size=page_size)
         if partitions is None and wanted.is_empty and page == 1:
             items = self.page(enterprise_number, page=page, page_size=page_size)
             return items, self.summary(enterprise_number).number_of_messages
@@ -200,6 +215,25 @@ class DynamoMessageIndex:
                 return False
             raise TransientError("the e-Box index could not record the reading; try again") from error
         return True
+
+    def mark_action_done(self, enterprise_number: str, message_id: str, *, when: str, by: str) -> bool:
+        """TODO → DONE once (False if it was not TODO); the message leaves the ByAction index."""
+        try:
+            MessageItem(ebox_key(enterprise_number), message_key(message_id)).update(
+                actions=[MessageItem.action_status.set(DONE), MessageItem.action_done_at.set(when),
+                         MessageItem.action_done_by.set(by), MessageItem.action_ebox.remove(),
+                         MessageItem.action_due.remove()],
+                condition=MessageItem.action_status == TODO)
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise TransientError(f"could not record the action of {message_id} as done") from error
+        return True
+
+    def replies(self, message_id: str) -> list[ReplyLink]:
+        """The replies sent to a message, oldest first (one Query)."""
+        items = ReplyLinkItem.query(message_key(message_id), ReplyLinkItem.sk.startswith("REPLY#"))
+        return [ReplyLink(i.sk.removeprefix("REPLY#"), i.reply_ebox, i.receipt_date) for i in items]
 
     def record_rejection(self, record: SignedEvidence) -> None:
         """A refused submission's only record, under the message id it would have had."""

@@ -43,6 +43,9 @@ Messages table (one partition per e-Box):
 | evidence    | MSG#<messageId>                 | EVIDENCE#<seq:04> | Query: the message's chain, in order        |
 | chain head  | MSG#<messageId>                 | EVIDENCE_HEAD | GetItem; conditional on `sequence` in the     |
 |             |                                 |              | transaction that appends, so chains never fork   |
+| reply link  | MSG#<originalId>                | REPLY#<replyId> | Query begins_with REPLY#: the replies sent to |
+|             |                                 |              | a message (its view lists them); written in the  |
+|             |                                 |              | reply's publication transaction                  |
 
 The message item also carries, as top-level attributes, what the inbox filters on: ``partition``,
 ``ebox_partition`` (EBOX#<number>#<partition>), ``read_status``, ``visible``, ``receipt_date``,
@@ -59,7 +62,14 @@ project only those (never the document), so a filtered page reads small items:
 |                  |                   |              | FilterExpression, read to its end (totalItems) |
 | ByPartition      | ebox_partition    | sk           | a person's inbox: one Query per partition they |
 |                  |                   |              | hold rights on (a bounded few), merged by sk   |
-Then one BatchGetItem on the table fetches the page's (at most 100) full items.
+| ByAction         | action_ebox       | action_due   | messages "for action" still TODO (sparse: the  |
+|                  | = EBOX#<n>        | = <dueDate>#<id> | attributes exist only while TODO): one Query,  |
+|                  |                   |              | soonest due first; overdue = action_due < today  |
+|                  |                   |              | (key condition); a person's partitions and the   |
+|                  |                   |              | other filters in a FilterExpression             |
+Then one BatchGetItem on the table fetches the page's (at most 100) full items. Marking an action done
+sets ``action_status`` DONE (conditional on TODO: done once) and removes ``action_ebox``/``action_due``,
+so it leaves ByAction in the same write.
 
 The scheduled notifications (ebox.pipeline.scheduled_notifications) find their messages by day, never
 by scanning: ``receipt_day`` and ``expiration_day`` hold ``<YYYY-MM-DD>#<shard>`` (UTC day, shard 0-7
@@ -215,6 +225,15 @@ class ByPartitionIndex(GlobalSecondaryIndex["MessageItem"]):
     sk = UnicodeAttribute(range_key=True)
 
 
+class ByActionIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByAction"
+        projection = IncludeProjection(FILTERED_ATTRIBUTES)
+
+    action_ebox = UnicodeAttribute(hash_key=True)
+    action_due = UnicodeAttribute(range_key=True)
+
+
 DAY_INDEX_ATTRIBUTES = ["partition", "read_status"]
 
 
@@ -260,10 +279,17 @@ class MessageItem(_Keyed):
     search_nl = UnicodeAttribute(null=True)
     search_fr = UnicodeAttribute(null=True)
     search_de = UnicodeAttribute(null=True)
+    # A message "for action": its status beside the document (the action itself is in the document).
+    action_status = UnicodeAttribute(null=True)
+    action_done_at = UnicodeAttribute(null=True)
+    action_done_by = UnicodeAttribute(null=True)
+    action_ebox = UnicodeAttribute(null=True)  # ByAction's keys, present only while the action is TODO
+    action_due = UnicodeAttribute(null=True)
     receipt_day = UnicodeAttribute(null=True)  # <YYYY-MM-DD>#<shard>: the scheduled notifications' indexes
     expiration_day = UnicodeAttribute(null=True)
     by_ebox = ByEboxIndex()
     by_partition = ByPartitionIndex()
+    by_action = ByActionIndex()
     by_receipt_day = ByReceiptDayIndex()
     by_expiration_day = ByExpirationDayIndex()
 
@@ -319,6 +345,14 @@ class EvidenceItem(_Keyed):
     archived = BooleanAttribute(default=False)
 
 
+class ReplyLinkItem(_Keyed):
+    class Meta:
+        table_name = "unbound-messages"
+
+    reply_ebox = UnicodeAttribute()
+    receipt_date = UnicodeAttribute()
+
+
 class EvidenceHeadItem(_Keyed):
     class Meta:
         table_name = "unbound-messages"
@@ -347,6 +381,7 @@ MESSAGE_MODELS: tuple[type[Model], ...] = (
     NotificationSentItem,
     EvidenceItem,
     EvidenceHeadItem,
+    ReplyLinkItem,
 )
 
 

@@ -20,6 +20,7 @@ HTTP_STATUS: dict[type[errors.EboxError], int] = {
     errors.Unauthenticated: 401,
     errors.MissingScope: 403,
     errors.AcceptanceRequired: 403,
+    errors.ReplyNotAuthorized: 403,
     errors.AcceptanceClosed: 409,
     errors.NotFound: 404,
     errors.DuplicatePublication: 409,

@@ -32,10 +32,10 @@ def _fingerprint(upload: PublicationUpload) -> str:
     return digest.hexdigest()
 
 
-def publish_request(
-    headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services
-) -> PublicationResult:
-    message_id = new_message_id()
+def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Services,
+                   message_id: str) -> PublicationUpload:
+    """The multipart body read into a PublicationUpload, its files staged under the message id (and
+    discarded again if the body is refused)."""
     content = services.content
     config = services.config
     declared = headers.get("content-length")
@@ -51,22 +51,40 @@ def publish_request(
             stage=lambda key, stream, media_type, size: content.stage(key, stream, media_type=media_type, size=size),
             max_bytes=config.max_request_bytes,
         )
-        request = parse_message_to_publish(upload.metadata or b"")
     except Exception:
         content.discard_staged(list(upload.documents.values()))
         raise
+    return upload
+
+
+def idempotency_claim(headers: Mapping[str, str], upload: PublicationUpload, *, organization_id: str,
+                      application_id: str, salt: str = "") -> IdempotencyClaim | None:
+    """The `Idempotency-Key` header as a claim of (organisation, application); None without the header."""
     key = headers.get("idempotency-key")
-    claim = None
-    if key is not None:
-        if not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY:
-            content.discard_staged(list(upload.documents.values()))
-            raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters")
-        claim = IdempotencyClaim(
-            organization_id=request.sender.enterprise_number,
-            application_id=request.sender.application_id,
-            key=key.strip(),
-            request_fingerprint=_fingerprint(upload),
-        )
+    if key is None:
+        return None
+    if not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY:
+        raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters")
+    fingerprint = _fingerprint(upload)
+    if salt:
+        fingerprint = hashlib.sha256(f"{salt}\n{fingerprint}".encode()).hexdigest()
+    return IdempotencyClaim(organization_id=organization_id, application_id=application_id, key=key.strip(),
+                            request_fingerprint=fingerprint)
+
+
+def publish_request(
+    headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services
+) -> PublicationResult:
+    message_id = new_message_id()
+    content = services.content
+    upload = receive_upload(headers, body, services, message_id)
+    try:
+        request = parse_message_to_publish(upload.metadata or b"")
+        claim = idempotency_claim(headers, upload, organization_id=request.sender.enterprise_number,
+                                  application_id=request.sender.application_id)
+    except Exception:
+        content.discard_staged(list(upload.documents.values()))
+        raise
     return publish(
         request=request,
         documents=upload.documents,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from ebox.domain.consultation import MessagePage
 from ebox.domain.message import Message, StoredAttachment
-from ebox.domain.ports import EboxSummary
+from ebox.domain.message_action import MessageAction
+from ebox.domain.ports import EboxSummary, ReplyLink
 
 BASE = "/messageRegistry/v2/ebox/messages"
 
@@ -47,7 +49,23 @@ def attachments_view(message: Message) -> dict[str, Any]:
     return {"items": items, "totalItems": len(items)}
 
 
-def message_view(message: Message) -> dict[str, Any]:
+def action_view(action: MessageAction, *, for_sender: bool = False) -> dict[str, Any]:
+    """A message's action and its state (the sender is not told which person marked it done)."""
+    view: dict[str, Any] = {**action.to_dict(), "status": action.status,
+                            "overdue": action.is_overdue(datetime.now(UTC).date())}
+    if action.done_at:
+        view["doneAt"] = action.done_at
+    if action.done_by and not for_sender:
+        view["doneBy"] = action.done_by
+    return view
+
+
+def reply_links_view(replies: list[ReplyLink]) -> dict[str, Any]:
+    items = [{"messageId": r.message_id, "receiptDate": r.receipt_date} for r in replies]
+    return {"items": items, "totalItems": len(items)}
+
+
+def message_view(message: Message, *, replies: list[ReplyLink] | None = None) -> dict[str, Any]:
     view: dict[str, Any] = {
         "messageId": message.message_id,
         "subject": message.subject,
@@ -76,6 +94,10 @@ def message_view(message: Message) -> dict[str, Any]:
         view["forTheAttentionOf"] = message.for_the_attention_of
     if message.business_data:
         view["businessDataList"] = {"items": message.business_data, "totalItems": len(message.business_data)}
+    if message.action:
+        view["action"] = action_view(message.action)  # our extension: a message "for action"
+    if replies is not None and message.is_reply_authorized:
+        view["replies"] = reply_links_view(replies)  # our extension: the replies this e-Box sent to it
     return view
 
 

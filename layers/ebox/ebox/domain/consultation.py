@@ -15,8 +15,9 @@ from ebox.domain.documents import sha256_b64url
 from ebox.domain.errors import AcceptanceRequired, InvalidInput, NotFound
 from ebox.domain.evidence import EvidenceEvent, sign_events
 from ebox.domain.message import Message, StoredAttachment
+from ebox.domain.message_action import DONE
 from ebox.domain.message_filter import MessageFilter
-from ebox.domain.ports import ContentStore, EboxSummary, EvidenceSigner, MessageEvents, MessageIndex
+from ebox.domain.ports import ContentStore, EboxSummary, EvidenceSigner, MessageEvents, MessageIndex, ReplyLink
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
@@ -59,19 +60,19 @@ class Consultation:
     looks up a person's rights, rather than from a token's enterprise number alone."""
 
     def __init__(self, *, enterprise_number: str, partitions: frozenset[str] | None, index: MessageIndex,
-                 content: ContentStore, events: MessageEvents, signer: EvidenceSigner) -> None:
+                 content: ContentStore, events: MessageEvents, signer: EvidenceSigner, ssin: str | None = None) -> None:
         self._ebox = enterprise_number
         self._index = index
         self._content = content
         self._events = events
         self._signer = signer
-        self._reader = EboxReader(enterprise_number, partitions)
+        self._reader = EboxReader(enterprise_number, partitions, ssin)
 
     @classmethod
     def for_reader(cls, reader: EboxReader, *, index: MessageIndex, content: ContentStore, events: MessageEvents,
                    signer: EvidenceSigner) -> Consultation:
         return cls(enterprise_number=reader.enterprise_number, partitions=reader.partitions, index=index,
-                   content=content, events=events, signer=signer)
+                   content=content, events=events, signer=signer, ssin=reader.ssin)
 
     @property
     def enterprise_number(self) -> str:
@@ -94,6 +95,24 @@ class Consultation:
         if message is None or not self._reader.may_see(message.recipient, message.partition):
             raise NotFound(f"message {message_id} is not in this e-Box")
         return message
+
+    def replies(self, message: Message) -> list[ReplyLink]:
+        """The replies this e-Box sent to one of its messages (only a message that allows replies has any)."""
+        return self._index.replies(message.message_id) if message.is_reply_authorized else []
+
+    def mark_action_done(self, message_id: str, *, now: str) -> Message:
+        """Marks the message's action done, once: marking it again answers its state unchanged."""
+        message = self.message(message_id)
+        if message.action is None:
+            raise NotFound(f"message {message_id} is not for action")
+        _require_consent(message)
+        if message.action.status == DONE:
+            return message
+        by = self._reader.ssin or self._ebox
+        if self._index.mark_action_done(self._ebox, message_id, when=now, by=by):
+            message.action = message.action.done(at=now, by=by)
+            return message
+        return self.message(message_id)  # marked done meanwhile by someone else
 
     def set_visibility(self, changes: dict[str, bool]) -> None:
         """Hides or shows messages; if any is not the reader's to see, nothing changes (404)."""

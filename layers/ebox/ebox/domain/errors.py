@@ -74,6 +74,12 @@ class NotFound(EboxError):
     code = "NOT_FOUND"
 
 
+class ReplyNotAuthorized(EboxError):
+    """The message may be seen but not answered: its sender did not set `isReplyAuthorized`."""
+
+    code = "REPLY_NOT_AUTHORIZED"
+
+
 class AcceptanceRequired(EboxError):
     """Qualified registered mail: the content is shown once the recipient has accepted the message."""
 
@@ -119,3 +125,9 @@ class BatchClosed(EboxError):
     """The bulk batch is no longer scheduled: it can no longer be cancelled."""
 
     code = "BATCH_CLOSED"
+
+
+class DownloadTooLarge(InvalidInput):
+    """A bulk download would hold more messages or bytes than one package may (the bounds are documented)."""
+
+    code = "DOWNLOAD_TOO_LARGE"

@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ebox.domain.message_action import MessageAction
+
 TranslatedString = dict[str, str]
 LANGUAGES = ("nl", "fr", "de")
+# The application a reply is sent through: an enterprise answering a message has no registered
+# application of its own (ebox.domain.replies); routing rules may name it to route replies.
+REPLY_APPLICATION_ID = "ebox-reply"
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class MessageToPublish:
     original_message_id: str | None = None
     for_the_attention_of: dict[str, Any] | None = None
     business_data: tuple[dict[str, Any], ...] = ()
+    action: MessageAction | None = None  # our extension: the message is "for action" (ebox.domain.message_action)
 
 
 @dataclass(frozen=True)
@@ -131,11 +137,17 @@ class Message:
     delivery_state: str | None = None  # qualified mail: awaiting_acceptance | accepted | refused | expired
     partition: str = "GENERAL"  # where the recipient's routing rules placed it (ebox.domain.partitions)
     search_text: dict[str, str] = field(default_factory=dict)  # per language, normalised (ebox.domain.search)
+    action: MessageAction | None = None  # "for action": what, by when, and whether it is done
 
     @property
     def content_withheld(self) -> bool:
         """Qualified mail shows its content only once the recipient accepted it (consent mode)."""
         return self.registered_mail_type == "qualified" and self.delivery_state != "accepted"
+
+    @property
+    def is_reply(self) -> bool:
+        """Sent by an enterprise through `POST …/messages/{originalMessageId}/replies`."""
+        return self.sender_application_id == REPLY_APPLICATION_ID and self.original_message_id is not None
 
     @property
     def total_size(self) -> int:

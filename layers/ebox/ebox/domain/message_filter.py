@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from ebox.domain.errors import InvalidInput
 from ebox.domain.partitions import partition_id
@@ -32,6 +32,10 @@ class MessageFilter:
     text: str | None = None  # normalised (ebox.domain.search)
     text_language: str | None = None
     partition: str | None = None  # our extension: one partition among those the reader may see
+    # Our extension, messages "for action" still to do (soonest due first); ``overdue``: due before today.
+    for_action: bool | None = None
+    action_due_before: str | None = None  # YYYY-MM-DD, exclusive (overdue=true)
+    action_due_from: str | None = None  # YYYY-MM-DD, inclusive (overdue=false)
 
     @property
     def is_empty(self) -> bool:
@@ -66,10 +70,24 @@ def _identifier(name: str, value: str | None) -> str | None:
     return value
 
 
-def parse_filter(params: Mapping[str, str]) -> MessageFilter:
+def _action_filter(params: Mapping[str, str], today: date | None) -> dict[str, object]:
+    """`forAction=true` lists the actions still to do; `overdue=true|false` (implies forAction) splits them
+    on today's date (UTC)."""
+    for_action, overdue = _flag("forAction", params.get("forAction")), _flag("overdue", params.get("overdue"))
+    if for_action is False:
+        raise InvalidInput("forAction=false is not a filter: leave forAction out")
+    if for_action is None and overdue is None:
+        return {}
+    day = (today or datetime.now(UTC).date()).isoformat()
+    return {"for_action": True, "action_due_before": day if overdue else None,
+            "action_due_from": day if overdue is False else None}
+
+
+def parse_filter(params: Mapping[str, str], *, today: date | None = None) -> MessageFilter:
     search = search_query(params.get("q"), params.get("qlang"))
     partition = params.get("partition")
     return MessageFilter(
+        **_action_filter(params, today),  # type: ignore[arg-type]
         received_before=_moment("receivedBefore", params.get("receivedBefore")),
         received_after=_moment("receivedAfter", params.get("receivedAfter")),
         expired_before=_moment("expiredBefore", params.get("expiredBefore")),
@@ -101,6 +119,10 @@ def matches(message_fields: Mapping[str, object], wanted: MessageFilter) -> bool
                  "registered_mail", "partition"):
         value = getattr(wanted, name)
         checks.append(value is None or message_fields[name] == value)
+    if wanted.for_action:
+        due = message_fields.get("action_due")  # None unless an action is still to do
+        checks.append(isinstance(due, str) and (wanted.action_due_before is None or due < wanted.action_due_before)
+                      and (wanted.action_due_from is None or due >= wanted.action_due_from))
     if wanted.text is not None:
         texts = message_fields["search_text"]
         assert isinstance(texts, dict)

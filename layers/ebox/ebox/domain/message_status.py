@@ -43,7 +43,16 @@ def statuses(sender_org: str, keys: list[tuple[str, str]], lookup: MessageLookup
             "readStatus": m.read_status,
             "visible": m.visible,
             **({"deliveryState": m.delivery_state} if m.delivery_state else {}),
+            **({"action": _action_status(m)} if m.action else {}),
         }
         for m in lookup.many(keys)
         if m.sender_organization_id == sender_org
     ]
+
+
+def _action_status(message: Message) -> dict[str, Any]:
+    """What the sender learns of its action: kind, due date, TODO or DONE and when (not who: that is the
+    enterprise's own business)."""
+    assert message.action is not None
+    action = message.action
+    return {**action.to_dict(), "status": action.status, **({"doneAt": action.done_at} if action.done_at else {})}

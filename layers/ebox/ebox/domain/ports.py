@@ -37,6 +37,15 @@ class EboxSummary:
     last_consultation_date: str | None
 
 
+@dataclass(frozen=True)
+class ReplyLink:
+    """A reply sent to a message: its id and the e-Box it went to (the original's sender organisation)."""
+
+    message_id: str
+    ebox: str
+    receipt_date: str
+
+
 class Registry(Protocol):
     def enterprise(self, enterprise_number: str) -> Enterprise | None: ...
 
@@ -92,6 +101,12 @@ class MessageIndex(Protocol):
     def record_rejection(self, record: SignedEvidence) -> None: ...
 
     def evidence(self, message_id: str) -> list[SignedEvidence]: ...
+
+    def mark_action_done(self, enterprise_number: str, message_id: str, *, when: str, by: str) -> bool:
+        """TODO → DONE; False when it was already done (nothing changes)."""
+        ...
+
+    def replies(self, message_id: str) -> list[ReplyLink]: ...
 
 
 class EvidenceSigner(Protocol):

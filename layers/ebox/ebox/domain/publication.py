@@ -131,6 +131,7 @@ def compose_message(
         business_data=list(request.business_data),
         recipient_has_digital_ebox=recipient.ebox_activated,
         partition=partition,
+        action=request.action,
     )
 
 

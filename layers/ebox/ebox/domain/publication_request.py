@@ -7,6 +7,7 @@ failure names the field at fault.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from ebox.domain.enterprise_number import normalise_enterprise_number
@@ -19,22 +20,43 @@ from ebox.domain.message import (
     Sender,
     TranslatedString,
 )
+from ebox.domain.message_action import parse_action
 
 MAX_SUBJECT = 400
 MAX_BUSINESS_VALUE = 256
 
 
 def parse_message_to_publish(raw: bytes | str) -> MessageToPublish:
+    return message_from_dict(_json_object(raw))
+
+
+def parse_reply_content(raw: bytes | str) -> MessageContent:
+    """A reply's `messageToPublish`: subject, bodyContent and attachments (the e-Box sets the rest)."""
+    return content_from_dict(_json_object(raw))
+
+
+def _json_object(raw: bytes | str) -> dict[str, Any]:
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise InvalidInput(f"messageToPublish is not valid JSON: {error}") from None
     if not isinstance(data, dict):
         raise InvalidInput("messageToPublish must be a JSON object")
-    return message_from_dict(data)
+    return data
 
 
-def message_from_dict(data: dict[str, Any]) -> MessageToPublish:
+@dataclass(frozen=True)
+class MessageContent:
+    """What a message says: subject, body and announced documents, exactly one of them the main content."""
+
+    subject: TranslatedString
+    body: TranslatedString | None
+    is_body_main_content: bool
+    attachments: tuple[AttachmentToPublish, ...]
+
+
+def content_from_dict(data: dict[str, Any]) -> MessageContent:
+    """The content fields of a messageToPublish (a publication's or a reply's)."""
     attachments = tuple(_attachment(item, i) for i, item in enumerate(_list(data, "attachments")))
     body = _translated(data.get("bodyContent"), "bodyContent", max_length=None) if data.get("bodyContent") else None
     is_body_main = _bool(data, "isBodyMainContent", "bodyMainContent")
@@ -48,21 +70,28 @@ def message_from_dict(data: dict[str, Any]) -> MessageToPublish:
     names = [a.http_part_name for a in attachments]
     if len(set(names)) != len(names):
         raise InvalidInput("two attachments name the same httpPartName")
+    return MessageContent(_translated(data.get("subject"), "subject", max_length=MAX_SUBJECT), body, is_body_main,
+                          attachments)
+
+
+def message_from_dict(data: dict[str, Any]) -> MessageToPublish:
+    content = content_from_dict(data)
     return MessageToPublish(
         sender=_sender(data),
         recipient=_recipient(data),
         message_type_id=_string(data, "messageTypeId"),
-        subject=_translated(data.get("subject"), "subject", max_length=MAX_SUBJECT),
-        body=body,
-        is_body_main_content=is_body_main,
+        subject=content.subject,
+        body=content.body,
+        is_body_main_content=content.is_body_main_content,
         is_reply_authorized=_bool(data, "isReplyAuthorized", "replyAuthorized"),
         is_registered_mail=_bool(data, "isRegisteredMail", "registeredMail") or _registered_type(data) is not None,
         registered_mail_type=_registered_type(data),
-        attachments=attachments,
+        attachments=content.attachments,
         expiration_date=_optional_string(data, "expirationDate"),
         original_message_id=_optional_string(data, "originalMessageId"),
         for_the_attention_of=_optional_object(data, "forTheAttentionOf"),
         business_data=tuple(_business_data(item) for item in _list(data, "businessDataList")),
+        action=parse_action(data.get("action")),
     )
 
 

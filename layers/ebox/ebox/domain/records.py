@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ebox.domain.message import Message, StoredAttachment
+from ebox.domain.message_action import MessageAction
 
 
 def message_to_record(message: Message) -> dict[str, Any]:
@@ -30,12 +31,16 @@ def message_to_record(message: Message) -> dict[str, Any]:
         "attachments": [a.to_dict() for a in message.attachments],
         "partition": message.partition,
         "searchText": message.search_text,
+        **({"action": message.action.to_dict()} if message.action else {}),
     }
 
 
 def message_from_record(
-    record: dict[str, Any], *, read_status: bool = False, visible: bool = True, delivery_state: str | None = None
+    record: dict[str, Any], *, read_status: bool = False, visible: bool = True, delivery_state: str | None = None,
+    action_status: dict[str, str | None] | None = None,
 ) -> Message:
+    """``action_status``: the action's status, done_at and done_by, kept on the index item beside the record."""
+    action = record.get("action")
     return Message(
         message_id=record["messageId"],
         recipient=record["recipient"],
@@ -61,4 +66,5 @@ def message_from_record(
         visible=visible,
         partition=record.get("partition") or "GENERAL",
         search_text=dict(record.get("searchText") or {}),
+        action=MessageAction.from_dict(action, **(action_status or {})) if action else None,
     )

@@ -1,0 +1,25 @@
+"""Bulk download: builds one job's ZIP package, from the downloads queue (SQS, one job per message).
+
+A job that fails for a transient reason is reported in `batchItemFailures` and comes back (it starts
+over); the last attempt marks it FAILED instead, so that the requester is told."""
+
+import logging
+from typing import Any
+
+from ebox.domain.errors import TransientError
+from ebox.download_wiring import download_services
+from ebox.pipeline.download_build import build_download
+
+logger = logging.getLogger(__name__)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    failures = []
+    for record in event["Records"]:
+        attempt = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
+        try:
+            logger.info(build_download(record["body"], download_services(), attempt=attempt))
+        except TransientError as error:
+            logger.warning("download job %s will be retried: %s", record["messageId"], error.message)
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}

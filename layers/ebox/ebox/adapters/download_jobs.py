@@ -1,0 +1,136 @@
+"""Bulk-download jobs in their DynamoDB table.
+
+| item | pk                | sk                | served access pattern                                   |
+|------|-------------------|-------------------|---------------------------------------------------------|
+| job  | EBOX#<enterprise> | DOWNLOAD#<id>     | GetItem: the requester polls; conditional updates by the |
+|      |                   |                   | job (QUEUED/RUNNING → RUNNING → READY or FAILED)         |
+
+Keyed by the e-Box first, so a job can only be found under its own enterprise; the requester (the
+enterprise's client or one person) is checked on every read (ebox.domain.downloads.owned_job). Items
+expire (TTL) a day after their package does.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ebox.domain.downloads import FAILED, PACKAGE_DAYS, QUEUED, READY, RUNNING, DownloadJob
+from ebox.domain.errors import TransientError
+
+TTL_SECONDS = (PACKAGE_DAYS + 1) * 24 * 3600
+_serializer, _deserializer = TypeSerializer(), TypeDeserializer()
+
+
+def _key(enterprise_number: str, download_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"EBOX#{enterprise_number}"}, "sk": {"S": f"DOWNLOAD#{download_id}"}}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, set):
+        return frozenset(value)
+    return value
+
+
+class SqsDownloadQueue:
+    """Hands a job to the build function (its SQS event source)."""
+
+    def __init__(self, sqs_client: Any, *, queue_url: str) -> None:
+        self._sqs = sqs_client
+        self._queue_url = queue_url
+
+    def enqueue(self, job: DownloadJob) -> None:
+        body = json.dumps({"enterpriseNumber": job.enterprise_number, "downloadId": job.download_id})
+        try:
+            self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=body)
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not queue download {job.download_id}: {error}") from error
+
+
+class DynamoDownloadJobs:
+    def __init__(self, dynamodb_client: Any, *, table: str) -> None:
+        self._db = dynamodb_client
+        self._table = table
+
+    def create(self, job: DownloadJob) -> None:
+        fields: dict[str, Any] = {
+            "downloadId": job.download_id, "enterpriseNumber": job.enterprise_number, "requester": job.requester,
+            "messageIds": job.message_ids, "createdAt": job.created_at, "status": job.status,
+            "totalBytes": job.total_bytes, "messagesDone": 0, "bytesDone": 0,
+            "expires_at": int(time.time()) + TTL_SECONDS,
+        }
+        if job.partitions is not None:  # None: every partition (a DynamoDB set cannot be empty: a list)
+            fields["partitions"] = sorted(job.partitions)
+        item = {**_key(job.enterprise_number, job.download_id),
+                **{name: _serializer.serialize(value) for name, value in fields.items()}}
+        self._call("put_item", TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+
+    def get(self, enterprise_number: str, download_id: str) -> DownloadJob | None:
+        answer = self._call("get_item", TableName=self._table, Key=_key(enterprise_number, download_id),
+                            ConsistentRead=True)
+        raw = answer.get("Item")
+        if raw is None:
+            return None
+        item = {name: _plain(_deserializer.deserialize(value)) for name, value in raw.items()}
+        partitions = item.get("partitions")
+        return DownloadJob(
+            download_id=item["downloadId"], enterprise_number=item["enterpriseNumber"], requester=item["requester"],
+            partitions=frozenset(partitions) if partitions is not None else None,
+            message_ids=list(item["messageIds"]), created_at=item["createdAt"], status=item["status"],
+            total_bytes=item.get("totalBytes", 0), messages_done=item.get("messagesDone", 0),
+            bytes_done=item.get("bytesDone", 0), started_at=item.get("startedAt"),
+            completed_at=item.get("completedAt"), package_key=item.get("packageKey"),
+            package_size=item.get("packageSize"), package_sha256=item.get("packageSha256"),
+            code=item.get("code"), message=item.get("message"),
+        )
+
+    def start(self, job: DownloadJob, now: str) -> bool:
+        """RUNNING from QUEUED (or RUNNING again: a redelivered job starts over); False when it is done."""
+        try:
+            self._update(job, {"status": RUNNING, "startedAt": now, "messagesDone": 0, "bytesDone": 0},
+                         condition="#status IN (:queued, :running)",
+                         condition_values={":queued": QUEUED, ":running": RUNNING})
+        except TransientError as error:
+            if isinstance(error.__cause__, ClientError) and \
+                    error.__cause__.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def progress(self, job: DownloadJob, messages_done: int, bytes_done: int) -> None:
+        self._update(job, {"messagesDone": messages_done, "bytesDone": bytes_done})
+
+    def finish(self, job: DownloadJob, *, key: str, size: int, sha256: str, now: str) -> None:
+        self._update(job, {"status": READY, "packageKey": key, "packageSize": size, "packageSha256": sha256,
+                           "completedAt": now, "messagesDone": len(job.message_ids), "bytesDone": job.total_bytes})
+
+    def fail(self, job: DownloadJob, *, code: str, message: str, now: str) -> None:
+        self._update(job, {"status": FAILED, "code": code, "message": message, "completedAt": now})
+
+    def _update(self, job: DownloadJob, values: dict[str, Any], *, condition: str | None = None,
+                condition_values: dict[str, Any] | None = None) -> None:
+        names = {f"#f{i}": name for i, name in enumerate(values)}
+        updates = {f":v{i}": value for i, value in enumerate(values.values())}
+        extra: dict[str, Any] = {}
+        if condition:
+            extra["ConditionExpression"] = condition
+            names["#status"] = "status"
+            updates.update(condition_values or {})
+        self._call(
+            "update_item", TableName=self._table, Key=_key(job.enterprise_number, job.download_id),
+            UpdateExpression="SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(values))),
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={k: _serializer.serialize(v) for k, v in updates.items()}, **extra)
+
+    def _call(self, operation: str, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._db, operation)(**kwargs)
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"the downloads table failed ({operation}): {error}") from error

@@ -1,0 +1,83 @@
+"""Routes of replies and messages "for action" (issue 4, items 3 and 4). ``register(app)`` adds them.
+
+Both go through the caller's :class:`~ebox.domain.consultation.Consultation`: a message the caller may
+not see answers 404 whether it exists or not."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from chalice import Chalice, Response
+
+from ebox.api.publishing import idempotency_claim, receive_upload
+from ebox.api.readers import consultation
+from ebox.api.requests import json_body
+from ebox.api.routing import guarded_routes, json_response
+from ebox.api.views import action_view
+from ebox.domain import access
+from ebox.domain.consultation import Consultation
+from ebox.domain.ids import new_message_id
+from ebox.domain.message import REPLY_APPLICATION_ID
+from ebox.domain.message_action import parse_status_update
+from ebox.domain.publication import PublicationPorts, PublicationResult
+from ebox.domain.publication_request import parse_reply_content
+from ebox.domain.replies import check_reply_allowed, reply_request, send_reply
+from ebox.domain.validity import format_timestamp
+from ebox.wiring import Services, services
+
+V3_MESSAGE = "/messageRegistry/v3/ebox/messages/{messageId}"
+ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream", "text/plain"]
+
+
+def reply(headers: Mapping[str, str], body: bytes, reader: Consultation, svc: Services,
+          original_id: str) -> PublicationResult:
+    """Who may see the original, whether it allows replies: both before a byte of the body is staged."""
+    original = reader.message(original_id)
+    check_reply_allowed(original)
+    message_id = new_message_id()
+    upload = receive_upload(headers, body, svc, message_id)
+    try:
+        request = reply_request(original, parse_reply_content(upload.metadata or b""))
+        claim = idempotency_claim(headers, upload, organization_id=original.recipient,
+                                  application_id=REPLY_APPLICATION_ID, salt=original.message_id)
+    except Exception:
+        svc.content.discard_staged(list(upload.documents.values()))
+        raise
+    partitions = svc.registry.partitions(original.sender_organization_id) if original.sender_partition else []
+    return send_reply(original=original, request=request, documents=upload.documents, claim=claim,
+                      message_id=message_id, received=datetime.now(UTC), partitions=partitions,
+                      ports=PublicationPorts(svc.registry, svc.content, svc.index, svc.events,
+                                             svc.evidence_signer))
+
+
+def register(app: Chalice) -> None:
+    route = guarded_routes(app)
+
+    def _headers() -> dict[str, str]:
+        request = app.current_request
+        assert request is not None, "only called while a request is handled"
+        return {k.lower(): v for k, v in request.headers.items()}
+
+    def _body() -> bytes:
+        request = app.current_request
+        assert request is not None, "only called while a request is handled"
+        body = request.raw_body
+        return body.encode() if isinstance(body, str) else bytes(body or b"")
+
+    @route(V3_MESSAGE + "/replies", methods=["POST"], content_types=ANY_BODY)
+    def post_reply(messageId: str) -> Response:  # noqa: N803 - the e-Box API's parameter name
+        """The recipient answers a message that allows replies: multipart, as a publication."""
+        svc = services()
+        reader = consultation(_headers(), svc, access.MESSAGES_FULL)
+        result = reply(_headers(), _body(), reader, svc, messageId)
+        return json_response({**result.to_response(), "originalMessageId": messageId}, status=201)
+
+    @route(V3_MESSAGE + "/action", methods=["PUT"], content_types=["application/json"])
+    def put_action(messageId: str) -> Response:  # noqa: N803
+        """`{"status": "DONE"}`: the recipient did what the message asked; again: nothing changes."""
+        reader = consultation(_headers(), services(), access.MESSAGES_FULL)
+        parse_status_update(json_body(_body()))
+        message = reader.mark_action_done(messageId, now=format_timestamp(datetime.now(UTC)))
+        assert message.action is not None
+        return json_response({"messageId": messageId, **action_view(message.action)})
