@@ -24,6 +24,7 @@ WORDS = ("cotisation", "attestation", "rappel", "décompte", "avis", "régularis
 def _message(number: int, millis: int) -> Any:
     from ebox.domain.ids import new_message_id
     from ebox.domain.message import Message, StoredAttachment
+    from ebox.domain.message_action import MessageAction
     from ebox.domain.search import search_texts
 
     partition = [p for p, weight in PARTITIONS for _ in range(weight)][number % 10]
@@ -39,6 +40,9 @@ def _message(number: int, millis: int) -> Any:
         attachments=[StoredAttachment("a1", f"{word}-{number}.pdf", "application/pdf", 2800, True, False, None,
                                       "x" * 43, f"messages/{number}/a1")],
     )
+    if number % 20 in (3, 6, 8):  # 15 % for action (GENERAL, ACCOUNTING, HR), half of them overdue
+        due = time.strftime("%Y-%m-%d", time.gmtime(millis / 1000 + (-86400 if number % 40 < 20 else 30 * 86400)))
+        message.action = MessageAction("PAYMENT", due)
     message.search_text = search_texts(message, [{"fr": "Office national de sécurité sociale", "nl": "RSZ"}])
     if number == 4242:
         message.subject = {"fr": "Société Générale — mise en demeure"}
@@ -115,6 +119,9 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
     ("enterprise, search 'societe generale'", "ent", {"q": "societe generale"}),
     ("person (ACCOUNTING only), search 'avis'", "bruno", {"q": "avis"}),
     ("enterprise, received in the last hour", "ent", {"receivedAfter": "LAST_HOUR"}),
+    ("enterprise, actions to do (forAction)", "ent", {"forAction": "true"}),
+    ("enterprise, overdue actions", "ent", {"overdue": "true"}),
+    ("person (ACCOUNTING only), overdue actions", "bruno", {"overdue": "true"}),
 ]
 
 

@@ -141,6 +141,8 @@ def inbox(
     for_action: Annotated[bool, typer.Option("--for-action", help="Only messages whose action is still to do, "
                                              "soonest due first.")] = False,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only actions past their due date.")] = False,
+    replies_to: Annotated[str | None, typer.Option("--replies-to", metavar="MESSAGE_ID",
+                                                   help="Only the replies to this message.")] = None,
     language: Language = "fr",
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
@@ -150,7 +152,8 @@ def inbox(
     filters = {name: value for name, value in (("partition", partition), ("readStatus", "false" if unread else None),
                                                ("q", search), ("qlang", search_language),
                                                ("forAction", "true" if for_action or overdue else None),
-                                               ("overdue", "true" if overdue else None)) if value is not None}
+                                               ("overdue", "true" if overdue else None),
+                                               ("originalMessageId", replies_to)) if value is not None}
     client = _client(api, client_id, client_secret)
     with _reported():
         listing = client.messages(page, page_size, filters)

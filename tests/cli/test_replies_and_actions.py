@@ -94,3 +94,9 @@ def test_read_shows_the_action_and_the_conversation(run: Run, api: FakeApi, tmp_
                      "in reply to 0196a1b2-0000-7000-8000-000000000000", f"ebox reply {ORIGINAL}",
                      "replied: 0196a1b2-0000-7000-8000-0000000000aa"):
         assert expected in result.stdout
+
+
+def test_inbox_replies_to_becomes_the_apis_query(run: Run, api: FakeApi):
+    assert run("inbox", "--replies-to", ORIGINAL, *CLERK).exit_code == 0
+    (listing,) = api.calls("GET", "/messageRegistry/v2/ebox/messages")
+    assert listing.query["originalMessageId"] == [ORIGINAL]

@@ -47,6 +47,7 @@ def test_a_reply_and_an_action_done_go_back_to_the_sender(base_url, tmp_path, mo
 
     in_onss = ebox("inbox", "--partition", "COLLECTION", "--search", tag, *ONSS)["items"]
     assert [(m["messageId"], m["originalMessageId"]) for m in in_onss] == [(reply, original)]
+    assert [m["messageId"] for m in ebox("inbox", "--replies-to", original, *ONSS)["items"]] == [reply]
     read = ebox("read", reply, *ONSS)
     assert read["message"]["senderOrganizationId"] == "0852093431" and len(read["saved"]) == 1
 

@@ -74,7 +74,13 @@ def test_the_recipient_marks_it_done_once_and_the_sender_sees_it(api, publish, e
     assert api.get(enterprise_token, f"{MESSAGES}/{message_id}").json()["action"]["status"] == "DONE"
     seen = status_of(api, sender_token, message_id)["action"]
     assert seen == {"kind": "PAYMENT", "dueDate": NEXT_MONTH, "link": "https://pay.example/inv/42", "status": "DONE",
-                    "doneAt": done.json()["doneAt"]}  # not who: that is the enterprise's business
+                    "overdue": False, "doneAt": done.json()["doneAt"]}  # not who: that is the enterprise's business
+
+
+def test_the_sender_sees_an_overdue_action(api, publish, sender_token):
+    message_id = publish({"kind": "RESPONSE", "dueDate": LAST_WEEK})
+    assert status_of(api, sender_token, message_id)["action"] == {"kind": "RESPONSE", "dueDate": LAST_WEEK,
+                                                                  "status": "TODO", "overdue": True}
 
 
 def test_a_person_marking_it_done_is_recorded_by_ssin(api, publish):
@@ -123,6 +129,9 @@ def test_nobody_else_marks_an_action_done(api, publish, enterprise_token, sender
         assert hidden.json()["message"].replace(message_id, "X") == missing.json()["message"].replace(unknown, "X")
     assert mark(api, sender_token, message_id).status == 403
     assert api.get(enterprise_token, f"{MESSAGES}/{message_id}").json()["action"]["status"] == "TODO"
+    for token in (stranger, bruno):  # nor finds it among the actions to do
+        assert api.get(token, MESSAGES, {"forAction": "true"}).json() == {"items": [], "totalItems": 0}
+    assert api.get(sender_token, MESSAGES, {"forAction": "true"}).status == 403
 
 
 @pytest.mark.parametrize("body", [b'{"status": "TODO"}', b'{}', b'not json', b'[]'])

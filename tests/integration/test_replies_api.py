@@ -79,6 +79,17 @@ def test_a_reply_lands_in_the_partition_the_original_came_from(api, publish, ent
     assert [r["messageId"] for r in view["replies"]["items"]] == [reply_id]
     evidences = api.get(onss, f"/messageRegistry/v3/ebox/messages/{reply_id}/evidences").json()["items"]
     assert [e["event"] for e in evidences] == ["SubmissionAcceptance", "ContentConsignment", "ContentHandover"]
+    replier = api.get(enterprise_token, f"/messageRegistry/v3/ebox/messages/{reply_id}/evidences").json()["items"]
+    assert replier == evidences  # the replying enterprise's own client reads its reply's records, as a sender
+
+
+def test_nobody_else_reads_a_replys_evidence(api, publish, enterprise_token):
+    original = publish(isReplyAuthorized=True)
+    reply_id = send_reply(api, enterprise_token, original).json()["messageId"]
+    path = f"/messageRegistry/v3/ebox/messages/{reply_id}/evidences"
+    anna = api.token("user-anna", "demo-secret")  # a person of the replier: the reply is not in her e-Box
+    for token in (api.token(f"ent-{OTHER}", "demo-secret"), anna):
+        assert api.get(token, path).status == 404
 
 
 def test_without_a_sender_partition_the_organisations_routing_places_the_reply(api, publish, enterprise_token, onss):
@@ -158,3 +169,28 @@ def test_a_bad_reply_is_refused_and_leaves_nothing(api, publish, enterprise_toke
 def test_a_sender_application_cannot_reply_in_an_enterprises_name(api, publish, sender_token):
     original = publish(isReplyAuthorized=True)
     assert send_reply(api, sender_token, original).status == 403
+
+
+def test_the_replies_to_a_message_are_found_by_its_id_in_the_e_box_they_reached(api, publish, enterprise_token,
+                                                                                  onss):
+    original = publish(isReplyAuthorized=True, messageTypeId="demo-tax")  # → ACCOUNTING at Demo Bakery
+    other = publish(isReplyAuthorized=True)
+    first = send_reply(api, enterprise_token, original).json()["messageId"]
+    second = send_reply(api, enterprise_token, original).json()["messageId"]
+    send_reply(api, enterprise_token, other)
+
+    def replies_to(token, message_id, **more):
+        answer = api.get(token, f"{EBOX}/messages", {"originalMessageId": message_id, **more})
+        assert answer.status == 200, answer.body
+        return [m["messageId"] for m in answer.json()["items"]], answer.json()["totalItems"]
+
+    assert replies_to(onss, original) == ([second, first], 2)  # newest first, in ONSS's e-Box
+    assert replies_to(onss, original, pageSize="1", page="2") == ([first], 2)
+    assert replies_to(enterprise_token, original) == ([], 0)  # they are not in the replier's e-Box
+    assert replies_to(api.token(f"ent-{OTHER}", "demo-secret"), original) == ([], 0)
+    back = send_reply(api, onss, first, reply_body(None)).json()["messageId"]
+    bruno = api.token("user-bruno", "demo-secret")  # ACCOUNTING, where the conversation lies at Demo Bakery
+    assert replies_to(bruno, first) == ([back], 1)
+    assert replies_to(bruno, first, partition="HR") == ([], 0)
+    refused = api.get(onss, f"{EBOX}/messages", {"originalMessageId": original, "q": "reponse"})
+    assert refused.status == 400 and refused.json()["code"] == "INVALID_INPUT"

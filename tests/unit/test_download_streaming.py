@@ -95,11 +95,13 @@ class FakeJobs:
     def progress(self, job: DownloadJob, messages_done: int, bytes_done: int) -> None:
         self.progress_seen.append(messages_done)
 
-    def finish(self, job: DownloadJob, *, key: str, size: int, sha256: str, now: str) -> None:
+    def finish(self, job: DownloadJob, *, key: str, size: int, sha256: str, now: str) -> bool:
         self.job = replace(self.job, status=READY, package_key=key, package_size=size, package_sha256=sha256)
+        return True
 
-    def fail(self, job: DownloadJob, *, code: str, message: str, now: str) -> None:
+    def fail(self, job: DownloadJob, *, code: str, message: str, now: str) -> bool:
         self.job = replace(self.job, status=FAILED, code=code, message=message)
+        return True
 
 
 def attachment(message_id: str, number: int, file_name: str = "scan.pdf") -> StoredAttachment:

@@ -93,26 +93,34 @@ class DynamoDownloadJobs:
 
     def start(self, job: DownloadJob, now: str) -> bool:
         """RUNNING from QUEUED (or RUNNING again: a redelivered job starts over); False when it is done."""
-        try:
-            self._update(job, {"status": RUNNING, "startedAt": now, "messagesDone": 0, "bytesDone": 0},
-                         condition="#status IN (:queued, :running)",
-                         condition_values={":queued": QUEUED, ":running": RUNNING})
-        except TransientError as error:
-            if isinstance(error.__cause__, ClientError) and \
-                    error.__cause__.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return self._update_if(job, {"status": RUNNING, "startedAt": now, "messagesDone": 0, "bytesDone": 0},
+                               [QUEUED, RUNNING])
 
     def progress(self, job: DownloadJob, messages_done: int, bytes_done: int) -> None:
         self._update(job, {"messagesDone": messages_done, "bytesDone": bytes_done})
 
-    def finish(self, job: DownloadJob, *, key: str, size: int, sha256: str, now: str) -> None:
-        self._update(job, {"status": READY, "packageKey": key, "packageSize": size, "packageSha256": sha256,
-                           "completedAt": now, "messagesDone": len(job.message_ids), "bytesDone": job.total_bytes})
+    def finish(self, job: DownloadJob, *, key: str, size: int, sha256: str, now: str) -> bool:
+        """READY with this build's package; False when another delivery of the job finished first (its
+        package, key and digest stay together; this build's object is left to the lifecycle rule)."""
+        return self._update_if(job, {"status": READY, "packageKey": key, "packageSize": size, "packageSha256": sha256,
+                                     "completedAt": now, "messagesDone": len(job.message_ids),
+                                     "bytesDone": job.total_bytes}, [RUNNING])
 
-    def fail(self, job: DownloadJob, *, code: str, message: str, now: str) -> None:
-        self._update(job, {"status": FAILED, "code": code, "message": message, "completedAt": now})
+    def fail(self, job: DownloadJob, *, code: str, message: str, now: str) -> bool:
+        """FAILED, unless the job was finished meanwhile (a READY package is never taken back)."""
+        return self._update_if(job, {"status": FAILED, "code": code, "message": message, "completedAt": now},
+                               [QUEUED, RUNNING])
+
+    def _update_if(self, job: DownloadJob, values: dict[str, Any], statuses: list[str]) -> bool:
+        wanted = {f":s{i}": status for i, status in enumerate(statuses)}
+        try:
+            self._update(job, values, condition=f"#status IN ({', '.join(wanted)})", condition_values=wanted)
+        except TransientError as error:
+            cause = error.__cause__
+            if isinstance(cause, ClientError) and cause.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     def _update(self, job: DownloadJob, values: dict[str, Any], *, condition: str | None = None,
                 condition_values: dict[str, Any] | None = None) -> None:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ebox.adapters.due_messages import day_key
-from ebox.adapters.tables import MessageItem
+from ebox.adapters.tables import MessageItem, ReplyLinkItem
 from ebox.domain.message import Message
 from ebox.domain.message_action import TODO
 from ebox.domain.message_filter import MessageFilter
@@ -143,6 +143,20 @@ def action_page(enterprise_number: str, *, partitions: frozenset[str] | None, wa
         condition = mine if condition is None else condition & mine
     keys = _keys(MessageItem.by_action.query(f"EBOX#{enterprise_number}", key_condition, filter_condition=condition))
     return _fetch(keys[(page - 1) * page_size: page * page_size]), len(keys)
+
+
+def replies_page(enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter, page: int,
+                 page_size: int) -> tuple[list[Message], int]:
+    """The replies in this e-Box to one message, newest first: one Query on the message's reply links,
+    one BatchGetItem, then the reader's partitions."""
+    partitions = _readable(partitions, wanted)
+    if partitions is not None and not partitions:
+        return [], 0
+    links = ReplyLinkItem.query(f"MSG#{wanted.original_message_id}", ReplyLinkItem.sk.startswith("REPLY#"))
+    keys = sorted(((f"EBOX#{link.reply_ebox}", link.sk.replace("REPLY#", "MSG#", 1)) for link in links
+                   if link.reply_ebox == enterprise_number), key=lambda k: k[1], reverse=True)
+    found = [m for m in _fetch(keys) if partitions is None or m.partition in partitions]
+    return found[(page - 1) * page_size: page * page_size], len(found)
 
 
 def inbox_page(enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter, page: int,

@@ -14,6 +14,7 @@ from ebox.adapters.inbox_pages import (
     filtered_attributes,
     inbox_page,
     partition_summary_key,
+    replies_page,
     to_message,
 )
 from ebox.adapters.tables import (
@@ -171,6 +172,9 @@ class DynamoMessageIndex:
     def inbox(self, enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter,
               page: int, page_size: int) -> tuple[list[Message], int]:
         """One page of the messages a reader may see that pass the filter, and how many pass it."""
+        if wanted.original_message_id is not None:
+            return replies_page(enterprise_number, partitions=partitions, wanted=wanted, page=page,
+                                page_size=page_size)
         if wanted.for_action:
             return action_page(enterprise_number, partitions=partitions, wanted=wanted, page=page,
                                page_size=page_size)

@@ -3,7 +3,7 @@ zipped on the fly (stream-zip, Zip64 where sizes or offsets need it) and written
 through a multipart upload, one part at a time. Memory holds one part (PART_BYTES) and a few chunks,
 whatever the package's size.
 
-Layout of the downloads bucket: ``<enterpriseNumber>/<downloadId>.zip`` (expired by a lifecycle rule)."""
+Layout of the downloads bucket: ``<enterpriseNumber>/<downloadId>/<build>.zip`` (expired by a lifecycle rule)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ ZIP_CHUNK_BYTES = 256 * 1024
 _MODE = stat.S_IFREG | 0o644
 
 
-def package_key(enterprise_number: str, download_id: str) -> str:
-    return f"{enterprise_number}/{download_id}.zip"
+def package_key(enterprise_number: str, download_id: str, build: str) -> str:
+    """Each build of a job writes its own object: two deliveries of the same job never mix their parts."""
+    return f"{enterprise_number}/{download_id}/{build}.zip"
 
 
 class S3DocumentReader:

@@ -44,8 +44,9 @@ Messages table (one partition per e-Box):
 | chain head  | MSG#<messageId>                 | EVIDENCE_HEAD | GetItem; conditional on `sequence` in the     |
 |             |                                 |              | transaction that appends, so chains never fork   |
 | reply link  | MSG#<originalId>                | REPLY#<replyId> | Query begins_with REPLY#: the replies sent to |
-|             |                                 |              | a message (its view lists them); written in the  |
-|             |                                 |              | reply's publication transaction                  |
+|             |                                 |              | a message (its view lists them; the inbox filter |
+|             |                                 |              | originalMessageId reads them, then BatchGetItem);|
+|             |                                 |              | written in the reply's publication transaction   |
 
 The message item also carries, as top-level attributes, what the inbox filters on: ``partition``,
 ``ebox_partition`` (EBOX#<number>#<partition>), ``read_status``, ``visible``, ``receipt_date``,

@@ -1,4 +1,5 @@
-"""Who may read a message's evidence: its sender organisation and its recipient, nobody else."""
+"""Who may read a message's evidence: its sender organisation (for a reply, the replying enterprise's own
+client) and its recipient, nobody else."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from ebox.domain.access import MESSAGES_FULL, PUBLISH, Principal
 from ebox.domain.errors import NotFound
 from ebox.domain.evidence import SignedEvidence
+from ebox.domain.message import REPLY_APPLICATION_ID
 
 
 def unverified_claims(jws: str) -> dict[str, Any]:
@@ -25,7 +27,11 @@ def evidence_for(principal: Principal, message_id: str, records: list[SignedEvid
         is_sender = PUBLISH in principal.scopes and first["sender"]["enterpriseNumber"] == principal.enterprise_number
         is_recipient = (MESSAGES_FULL in principal.scopes
                         and first["recipient"]["enterpriseNumber"] == principal.enterprise_number)
-        if is_sender or is_recipient:
+        # A reply's sender is an enterprise (ebox.domain.replies): its own client reads its replies' records.
+        is_replier = (MESSAGES_FULL in principal.scopes and principal.ssin is None
+                      and first["sender"].get("applicationId") == REPLY_APPLICATION_ID
+                      and first["sender"]["enterpriseNumber"] == principal.enterprise_number)
+        if is_sender or is_recipient or is_replier:
             return records
     raise NotFound(f"message {message_id} has no evidence you may see")
 

@@ -36,6 +36,8 @@ class MessageFilter:
     for_action: bool | None = None
     action_due_before: str | None = None  # YYYY-MM-DD, exclusive (overdue=true)
     action_due_from: str | None = None  # YYYY-MM-DD, inclusive (overdue=false)
+    # Our extension: the replies in this e-Box to that message (sent through …/replies); with `partition` only.
+    original_message_id: str | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -84,6 +86,16 @@ def _action_filter(params: Mapping[str, str], today: date | None) -> dict[str, o
 
 
 def parse_filter(params: Mapping[str, str], *, today: date | None = None) -> MessageFilter:
+    wanted = _parse_filter(params, today)
+    if wanted.original_message_id is not None:
+        others = [f.name for f in fields(wanted) if getattr(wanted, f.name) is not None
+                  and f.name not in ("original_message_id", "partition")]
+        if others:
+            raise InvalidInput("originalMessageId goes with partition only (the replies to one message are few)")
+    return wanted
+
+
+def _parse_filter(params: Mapping[str, str], today: date | None) -> MessageFilter:
     search = search_query(params.get("q"), params.get("qlang"))
     partition = params.get("partition")
     return MessageFilter(
@@ -101,6 +113,7 @@ def parse_filter(params: Mapping[str, str], *, today: date | None = None) -> Mes
         text=search[0] if search else None,
         text_language=search[1] if search else None,
         partition=partition_id(partition) if partition is not None else None,
+        original_message_id=_identifier("originalMessageId", params.get("originalMessageId")),
     )
 
 
@@ -119,6 +132,8 @@ def matches(message_fields: Mapping[str, object], wanted: MessageFilter) -> bool
                  "registered_mail", "partition"):
         value = getattr(wanted, name)
         checks.append(value is None or message_fields[name] == value)
+    if wanted.original_message_id is not None:
+        checks.append(message_fields.get("original_message_id") == wanted.original_message_id)
     if wanted.for_action:
         due = message_fields.get("action_due")  # None unless an action is still to do
         checks.append(isinstance(due, str) and (wanted.action_due_before is None or due < wanted.action_due_before)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from ebox.domain.enterprise_number import normalise_enterprise_number
@@ -32,9 +33,11 @@ def parse_status_queries(data: Any) -> list[tuple[str, str]]:
     return list(dict.fromkeys(keys))
 
 
-def statuses(sender_org: str, keys: list[tuple[str, str]], lookup: MessageLookup) -> list[dict[str, Any]]:
+def statuses(sender_org: str, keys: list[tuple[str, str]], lookup: MessageLookup, *,
+             today: date | None = None) -> list[dict[str, Any]]:
     """The status of each of the sender's own messages; other senders' messages are left out, as if
-    they did not exist."""
+    they did not exist. ``today`` (UTC, by default the clock's) decides which actions are overdue."""
+    day = today or datetime.now(UTC).date()
     return [
         {
             "messageId": m.message_id,
@@ -43,16 +46,17 @@ def statuses(sender_org: str, keys: list[tuple[str, str]], lookup: MessageLookup
             "readStatus": m.read_status,
             "visible": m.visible,
             **({"deliveryState": m.delivery_state} if m.delivery_state else {}),
-            **({"action": _action_status(m)} if m.action else {}),
+            **({"action": _action_status(m, day)} if m.action else {}),
         }
         for m in lookup.many(keys)
         if m.sender_organization_id == sender_org
     ]
 
 
-def _action_status(message: Message) -> dict[str, Any]:
+def _action_status(message: Message, today: date) -> dict[str, Any]:
     """What the sender learns of its action: kind, due date, TODO or DONE and when (not who: that is the
     enterprise's own business)."""
     assert message.action is not None
     action = message.action
-    return {**action.to_dict(), "status": action.status, **({"doneAt": action.done_at} if action.done_at else {})}
+    return {**action.to_dict(), "status": action.status, "overdue": action.is_overdue(today),
+            **({"doneAt": action.done_at} if action.done_at else {})}

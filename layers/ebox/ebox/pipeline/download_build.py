@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from datetime import UTC, datetime
 
 from ebox.adapters.package_store import package_key, zipped
@@ -18,7 +19,7 @@ from ebox.domain.consultation import ContentIntegrityError
 from ebox.domain.download_package import package_members
 from ebox.domain.errors import EboxError, TransientError
 from ebox.domain.evidence_access import evidence_view
-from ebox.domain.validity import format_timestamp
+from ebox.domain.validity import format_timestamp, parse_timestamp
 from ebox.download_wiring import DownloadServices
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def build_download(body: str, downloads: DownloadServices, *, attempt: int = 1) 
     job = jobs.get(request["enterpriseNumber"], request["downloadId"])
     if job is None or not jobs.start(job, _now()):
         return f"download {request['downloadId']}: nothing to do"
-    key = package_key(job.enterprise_number, job.download_id)
+    key = package_key(job.enterprise_number, job.download_id, secrets.token_hex(4))
     writer = downloads.writer(key)
     consultation = downloads.consultation(job.reader)
     index = downloads.base.index
@@ -46,7 +47,7 @@ def build_download(body: str, downloads: DownloadServices, *, attempt: int = 1) 
         message_view=message_view,
         on_message_done=lambda count, size: jobs.progress(job, count, size))
     try:
-        writer.write_all(zipped(members))
+        writer.write_all(zipped(members, modified_at=parse_timestamp(job.created_at, field_name="createdAt")))
     except TransientError as error:
         if attempt < MAX_ATTEMPTS:
             raise
@@ -60,5 +61,6 @@ def build_download(body: str, downloads: DownloadServices, *, attempt: int = 1) 
         jobs.fail(job, code="INTERNAL_ERROR", message="a stored document failed its digest check; the incident is "
                   "logged", now=_now())
         return f"download {job.download_id}: FAILED (integrity)"
-    jobs.finish(job, key=key, size=writer.size, sha256=writer.sha256, now=_now())
+    if not jobs.finish(job, key=key, size=writer.size, sha256=writer.sha256, now=_now()):
+        return f"download {job.download_id}: another delivery finished it first"
     return f"download {job.download_id}: READY, {writer.size} bytes"
