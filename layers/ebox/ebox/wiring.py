@@ -90,6 +90,13 @@ class Services:
         return EventBridgeMessageEvents(self.client("events"), bus_name=self.config.event_bus)
 
     @cached_property
+    def buffered_events(self) -> Any:
+        """Events put ten per PutEvents call; whoever uses it calls ``flush()`` before returning."""
+        from ebox.adapters.buffered_events import BufferedMessageEvents
+
+        return BufferedMessageEvents(self.client("events"), bus_name=self.config.event_bus)
+
+    @cached_property
     def mailer(self) -> Any:
         from ebox.adapters.mailer import SesMailer
 

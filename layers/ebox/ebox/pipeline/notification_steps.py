@@ -48,16 +48,26 @@ def send_once(services: Services, kind: Kind, subject: str, recipient: Recipient
     return Outcome(sent=1)
 
 
-def recipients(services: Services, enterprise: Enterprise | None, partition: str,
-               modes: frozenset[Mode]) -> list[Recipient]:
-    """Who of the e-Box hears of a message of ``partition`` (preferences and rights of that e-Box only)."""
-    if enterprise is None or not enterprise.ebox_activated:
-        return []
-    number = enterprise.enterprise_number
-    preferences = services.notification_preferences.preferences(number)
-    users = services.registry.ebox_users(number) if preferences else []
-    return recipients_for(partition, preferences=preferences, users=users, contact_email=enterprise.contact_email,
-                          modes=modes)
+class EboxAudience:
+    """The people of one e-Box who may hear of its messages: its preferences and users, read once (two
+    Queries, the second only when someone set a preference) however many messages are notified."""
+
+    def __init__(self, services: Services, enterprise: Enterprise | None) -> None:
+        self.enterprise = enterprise if enterprise is not None and enterprise.ebox_activated else None
+        self._services = services
+        self._loaded: tuple[list[Any], list[Any]] | None = None
+
+    def recipients(self, partition: str, modes: frozenset[Mode]) -> list[Recipient]:
+        """Who of this e-Box hears of a message of ``partition`` (its preferences and rights only)."""
+        if self.enterprise is None:
+            return []
+        if self._loaded is None:
+            number = self.enterprise.enterprise_number
+            preferences = self._services.notification_preferences.preferences(number)
+            self._loaded = (preferences, self._services.registry.ebox_users(number) if preferences else [])
+        preferences, users = self._loaded
+        return recipients_for(partition, preferences=preferences, users=users,
+                              contact_email=self.enterprise.contact_email, modes=modes)
 
 
 class NotificationIncomplete(Exception):
@@ -72,7 +82,7 @@ def notify_recipient(event: dict[str, Any], services: Services) -> str:
     message_id = detail["messageId"]
     enterprise = services.registry.enterprise(detail["recipient"]["enterpriseNumber"])
     partition = detail.get("partition") or _stored_partition(services, detail)
-    wanted = recipients(services, enterprise, partition, PER_MESSAGE)
+    wanted = EboxAudience(services, enterprise).recipients(partition, PER_MESSAGE)
     if enterprise is None or not wanted:
         return f"{message_id}: nobody to notify"
     organization = services.registry.sender_organization(detail["senderOrganizationId"])

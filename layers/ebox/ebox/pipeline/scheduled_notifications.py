@@ -13,7 +13,7 @@ from ebox.domain.message import Message
 from ebox.domain.notification import digest_email, message_email, message_facts
 from ebox.domain.notification_preferences import Kind, Mode, Recipient
 from ebox.domain.notification_schedule import alert_expiration_day, digest_day, reminder_receipt_day
-from ebox.pipeline.notification_steps import NotificationIncomplete, Outcome, recipients, send_once
+from ebox.pipeline.notification_steps import EboxAudience, NotificationIncomplete, Outcome, send_once
 from ebox.wiring import Services
 
 DIGEST = frozenset({Mode.DAILY_DIGEST})
@@ -54,12 +54,13 @@ def send_digests(today: date, services: Services) -> Outcome:
     keys = [(m.enterprise_number, m.message_id) for m in services.due_messages.received_on(day)]
     outcome = Outcome()
     for number, messages in _by_ebox(keys, services).items():
-        enterprise = services.registry.enterprise(number)
+        audience = EboxAudience(services, services.registry.enterprise(number))
+        enterprise = audience.enterprise
         if enterprise is None:
             continue
         mine: dict[Recipient, list[Message]] = defaultdict(list)
         for message in messages:
-            for recipient in recipients(services, enterprise, message.partition, DIGEST):
+            for recipient in audience.recipients(message.partition, DIGEST):
                 if recipient.key != "CONTACT":  # the contact address has no digest: it had each message
                     mine[recipient].append(message)
         for recipient, listed in mine.items():
@@ -72,27 +73,34 @@ def send_digests(today: date, services: Services) -> Outcome:
 
 
 def send_reminders(today: date, services: Services) -> Outcome:
+    try:
+        return _send_reminders(today, services)
+    finally:
+        services.buffered_events.flush()
+
+
+def _send_reminders(today: date, services: Services) -> Outcome:
     outcome = Outcome()
     for kind, due in ((Kind.REMINDER, services.due_messages.received_on(reminder_receipt_day(today))),
                       (Kind.EXPIRATION_ALERT, services.due_messages.expiring_on(alert_expiration_day(today)))):
         keys = [(m.enterprise_number, m.message_id) for m in due if not m.read]
         for number, messages in _by_ebox(keys, services).items():
-            enterprise = services.registry.enterprise(number)
+            audience = EboxAudience(services, services.registry.enterprise(number))
             for message in messages:
-                if message.read_status or enterprise is None:
-                    continue
-                outcome.add(_remind(kind, message, enterprise, services))
+                if not message.read_status:  # read between the index's answer and now
+                    outcome.add(_remind(kind, message, audience, services))
     return outcome
 
 
-def _remind(kind: Kind, message: Message, enterprise: Any, services: Services) -> Outcome:
+def _remind(kind: Kind, message: Message, audience: EboxAudience, services: Services) -> Outcome:
     outcome = Outcome()
-    for recipient in recipients(services, enterprise, message.partition, REMINDED):
+    for recipient in audience.recipients(message.partition, REMINDED):
+        assert audience.enterprise is not None  # recipients() is empty without one
         email = message_email(kind="reminder" if kind is Kind.REMINDER else "expiry", to=recipient.email,
                               detail=message_facts(message), language=recipient.language,
                               sender_name=_sender_names(services, message.sender_organization_id),
-                              enterprise_name=enterprise.name)
+                              enterprise_name=audience.enterprise.name)
         outcome.add(send_once(services, kind, message.message_id, recipient, email))
     if not outcome.failed and services.notification_claims.claim(kind, message.message_id, EVENT):
-        services.events.document_event(EVENT_TYPES[kind], message)
+        services.buffered_events.document_event(EVENT_TYPES[kind], message)
     return outcome
