@@ -2,8 +2,9 @@
 schedules with the input {"job": "digest"} or {"job": "reminders"}.
 
 An operator may run a missed day again with {"job": ..., "today": "YYYY-MM-DD"}: nothing already sent
-is sent twice. A run where some e-mail failed raises after trying every other one, so that the
-scheduler's retry sends only what is missing."""
+is sent twice. {"job": "backfill"} (once, after deploying onto existing messages) gives older messages
+the day keys the jobs read; it answers "more": true until done. A run where some e-mail failed raises after
+trying every other one, so that the scheduler's retry sends only what is missing."""
 
 from datetime import UTC, datetime
 from typing import Any

@@ -296,3 +296,22 @@ def test_ses_failure_on_a_new_document_is_retried_by_sqs(api, stack, handlers, s
     handlers["notify"](event, None)
     handlers["notify"](event, None)
     assert len(mails_to(stack, "bruno@bakery.example")) == 1
+
+
+def test_messages_from_before_the_day_indexes_are_backfilled_once(api, stack, scheduled, sender_token,
+                                                                  enterprise_token):
+    from ebox.adapters.tables import MessageItem
+    from ebox.pipeline.scheduled_notifications import backfill
+
+    older = [general(api, sender_token) for _ in range(3)]
+    for message_id in older:  # as publication wrote them before the day indexes
+        MessageItem(f"EBOX#{RECIPIENT}", f"MSG#{message_id}").update(
+            actions=[MessageItem.receipt_day.remove(), MessageItem.expiration_day.remove()])
+    day = received_day(api, enterprise_token, older[0]) + timedelta(days=15)
+    assert scheduled("reminders", day)["sent"] == 0
+
+    first = backfill(stack.services, max_items=2)
+    assert first == {"job": "backfill", "updated": 2, "more": True}
+    assert scheduled("backfill", day) == {"job": "backfill", "updated": 1, "more": False}
+    assert backfill(stack.services)["updated"] == 0  # nothing left: running it again changes nothing
+    assert scheduled("reminders", day)["sent"] == 3

@@ -20,11 +20,15 @@ DIGEST = frozenset({Mode.DAILY_DIGEST})
 REMINDED = frozenset({Mode.PER_MESSAGE, Mode.DAILY_DIGEST})  # NONE means none
 EVENT_TYPES = {Kind.REMINDER: "newDocumentReminder", Kind.EXPIRATION_ALERT: "documentExpirationAlert"}
 EVENT = "EVENT"  # the claim of the bus event, one per message and kind
+BACKFILL_PER_RUN = 20_000  # updates per invocation of the one-off backfill (well within 15 minutes)
 
 
 def run_job(job: str, today: date, services: Services) -> dict[str, Any]:
-    """``digest`` or ``reminders``; raises NotificationIncomplete (after trying everything) if any
-    e-mail failed, so that the scheduler's retry sends what is missing."""
+    """``digest`` or ``reminders`` (or the one-off ``backfill``); raises
+    NotificationIncomplete (after trying everything) if any e-mail failed, so that the scheduler's retry
+    sends what is missing."""
+    if job == "backfill":
+        return backfill(services)
     if job == "digest":
         outcome = send_digests(today, services)
     elif job == "reminders":
@@ -35,6 +39,13 @@ def run_job(job: str, today: date, services: Services) -> dict[str, Any]:
         raise NotificationIncomplete(f"{job} of {today}: {len(outcome.failed)} e-mail(s) not sent, retry: "
                                      + ", ".join(outcome.failed[:20]))
     return {"job": job, "day": today.isoformat(), **outcome.to_dict()}
+
+
+def backfill(services: Services, max_items: int = BACKFILL_PER_RUN) -> dict[str, Any]:
+    """Once, after deploying onto an e-Box that already holds messages: gives them the day keys the
+    jobs read. Answers ``"more": true`` until the table is done (run {"job": "backfill"} again)."""
+    page = services.due_messages.backfill_day_keys(max_items)
+    return {"job": "backfill", "updated": page.updated, "more": page.more}
 
 
 def _by_ebox(keys: list[tuple[str, str]], services: Services) -> dict[str, list[Message]]:
