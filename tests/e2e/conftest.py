@@ -16,8 +16,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from typer.testing import CliRunner
 
+from tests.apigw import PDF
 from tests.conftest import on_localstack
+from tests.e2e.demo_cli import EboxCli
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
@@ -68,3 +71,18 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
 @pytest.fixture(scope="session")
 def base_url(local_stack: RunningStack) -> str:
     return local_stack.api_url
+
+
+@pytest.fixture
+def ebox(base_url: str, monkeypatch: pytest.MonkeyPatch) -> EboxCli:
+    """The `ebox` CLI pointed at the running local stack."""
+    monkeypatch.setenv("EBOX_API_URL", base_url)
+    return EboxCli(CliRunner())
+
+
+@pytest.fixture
+def notice_pdf(tmp_path: Path) -> Path:
+    """A small PDF a clerk would publish or attach."""
+    document = tmp_path / "notice.pdf"
+    document.write_bytes(PDF)
+    return document

@@ -11,8 +11,7 @@ import requests
 from typer.testing import CliRunner
 
 from tests.apigw import PDF
-
-SENDER = ["--client-id", "demo-sender", "--client-secret", "demo-sender-secret"]
+from tests.e2e.demo_cli import SENDER
 
 
 def clerk_folder(tmp_path):

@@ -10,29 +10,17 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from typer.testing import CliRunner
 
-from tests.apigw import PDF
+from tests.e2e.demo_cli import ANNA, BRUNO, SENDER
 
 pytestmark = pytest.mark.e2e
-SENDER = ["--client-id", "demo-sender", "--client-secret", "demo-sender-secret"]
-ANNA = ["--client-id", "user-anna", "--client-secret", "demo-secret"]
-BRUNO = ["--client-id", "user-bruno", "--client-secret", "demo-secret"]
 
 
-def test_preferences_digest_reminder_and_expiry_alert(base_url, tmp_path, monkeypatch):
-    from ebox_cli.commands import app as cli
-
-    monkeypatch.setenv("EBOX_API_URL", base_url)
-    runner = CliRunner()
-
-    def run(*args: str) -> str:
-        answer = runner.invoke(cli, list(args))
-        assert answer.exit_code == 0, answer.output
-        return answer.stdout
+def test_preferences_digest_reminder_and_expiry_alert(ebox, notice_pdf):
+    run = ebox.ok
 
     def mails(address: str, text: str) -> list[dict]:
-        return [m for m in json.loads(run("mail", "--json")) if address in m["destinations"] and text in m["body"]]
+        return [m for m in ebox.json("mail") if address in m["destinations"] and text in m["body"]]
 
     def eventually(check, timeout: float = 20.0):
         deadline = time.monotonic() + timeout
@@ -40,8 +28,6 @@ def test_preferences_digest_reminder_and_expiry_alert(base_url, tmp_path, monkey
             time.sleep(0.2)
         return found
 
-    document = tmp_path / "notice.pdf"
-    document.write_bytes(PDF)
     tag = uuid.uuid4().hex[:8]
     try:
         run("notifications", "set", "--mode", "per-message", "--email", "bruno@bakery.example", *BRUNO)
@@ -49,7 +35,7 @@ def test_preferences_digest_reminder_and_expiry_alert(base_url, tmp_path, monkey
             *ANNA)
         assert json.loads(run("notifications", "show", "90020199734", *ANNA, "--json"))["mode"] == "PER_MESSAGE"
         published = json.loads(run("publish", "--to", "0852093431", "--type", "demo-tax", "--subject",
-                                   f"Avertissement {tag}", str(document), *SENDER, "--json"))
+                                   f"Avertissement {tag}", str(notice_pdf), *SENDER, "--json"))
         message_id = published["messageId"]
         assert len(eventually(lambda: mails("bruno@bakery.example", message_id))) == 1
         assert mails("anna@bakery.example", message_id) == []

@@ -4,60 +4,47 @@ replies with a document and marks it paid, the sender sees both and answers back
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
 import requests
-from typer.testing import CliRunner
 
 from tests.apigw import PDF
+from tests.e2e.demo_cli import BAKERY, ONSS, SENDER
 
 pytestmark = pytest.mark.e2e
-SENDER = ["--client-id", "demo-sender", "--client-secret", "demo-sender-secret"]
-BAKERY = ["--client-id", "ent-0852093431", "--client-secret", "demo-secret"]
-ONSS = ["--client-id", "ent-0406798006", "--client-secret", "demo-secret"]
 
 
-def test_a_reply_and_an_action_done_go_back_to_the_sender(base_url, tmp_path, monkeypatch):
-    from ebox_cli.commands import app as cli
-
-    monkeypatch.setenv("EBOX_API_URL", base_url)
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
+def test_a_reply_and_an_action_done_go_back_to_the_sender(ebox, base_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # `ebox read` saves the documents here
     document = tmp_path / "preuve.pdf"
     document.write_bytes(PDF)
     tag = uuid.uuid4().hex[:8]
 
-    def ebox(*args: str) -> dict:
-        answer = runner.invoke(cli, [*args, "--json"])
-        assert answer.exit_code == 0, answer.output
-        return json.loads(answer.stdout)
-
-    original = ebox("publish", "--to", "0852093431", "--subject", f"Cotisations impayées {tag}", "--body",
+    original = ebox.json("publish", "--to", "0852093431", "--subject", f"Cotisations impayées {tag}", "--body",
                     "Merci de régulariser.", "--allow-replies", "--from-partition", "COLLECTION",
                     "--action", "PAYMENT", "--due", "2026-01-31", *SENDER)["messageId"]
-    overdue = ebox("inbox", "--overdue", *BAKERY)["items"]
+    overdue = ebox.json("inbox", "--overdue", *BAKERY)["items"]
     assert original in [m["messageId"] for m in overdue]
 
-    reply = ebox("reply", original, "--subject", f"Paiement effectué {tag}", "--body", "Preuve jointe.",
+    reply = ebox.json("reply", original, "--subject", f"Paiement effectué {tag}", "--body", "Preuve jointe.",
                  str(document), *BAKERY)["messageId"]
-    assert ebox("action", "done", original, *BAKERY)["status"] == "DONE"
-    assert original not in [m["messageId"] for m in ebox("inbox", "--overdue", *BAKERY)["items"]]
+    assert ebox.json("action", "done", original, *BAKERY)["status"] == "DONE"
+    assert original not in [m["messageId"] for m in ebox.json("inbox", "--overdue", *BAKERY)["items"]]
 
-    in_onss = ebox("inbox", "--partition", "COLLECTION", "--search", tag, *ONSS)["items"]
+    in_onss = ebox.json("inbox", "--partition", "COLLECTION", "--search", tag, *ONSS)["items"]
     assert [(m["messageId"], m["originalMessageId"]) for m in in_onss] == [(reply, original)]
-    assert [m["messageId"] for m in ebox("inbox", "--replies-to", original, *ONSS)["items"]] == [reply]
-    read = ebox("read", reply, *ONSS)
+    assert [m["messageId"] for m in ebox.json("inbox", "--replies-to", original, *ONSS)["items"]] == [reply]
+    read = ebox.json("read", reply, *ONSS)
     assert read["message"]["senderOrganizationId"] == "0852093431" and len(read["saved"]) == 1
 
-    token = runner.invoke(cli, ["token", *SENDER]).stdout.strip()
+    token = ebox.ok("token", *SENDER).strip()
     status = requests.post(f"{base_url}/messageRegistry/v2/searchMessageStatus", timeout=30,
                            headers={"Authorization": f"Bearer {token}"},
                            json=[{"messageId": original, "eboxId": {"eboxType": "enterprise",
                                                                     "eboxIdValue": "0852093431"}}]).json()
     assert status[0]["action"]["status"] == "DONE"
 
-    back = ebox("reply", reply, "--subject", f"Bien reçu {tag}", "--body", "Merci.", *ONSS)["messageId"]
-    bakery_view = ebox("read", back, *BAKERY)["message"]
+    back = ebox.json("reply", reply, "--subject", f"Bien reçu {tag}", "--body", "Merci.", *ONSS)["messageId"]
+    bakery_view = ebox.json("read", back, *BAKERY)["message"]
     assert bakery_view["originalMessageId"] == reply and bakery_view["partition"] == "GENERAL"
