@@ -143,6 +143,9 @@ def download(
     search: Annotated[str | None, typer.Option("--search", help="Text to find, whatever its case and accents.")]
     = None,
     message_type: Annotated[str | None, typer.Option("--type", help="Only this message type.")] = None,
+    for_action: Annotated[bool, typer.Option("--for-action", help="Only messages whose action is still to do.")]
+    = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only actions past their due date.")] = False,
     timeout: Annotated[int, typer.Option("--timeout", min=1, help="Stop following the job after this many "
                                                                   "seconds.")] = 3600,
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
@@ -151,7 +154,8 @@ def download(
 
     Without MESSAGE_IDs the filters choose (none: every message you may see, up to the API's bound)."""
     filters = {"readStatus": "false" if unread else None, "partition": partition, "receivedAfter": since,
-               "receivedBefore": until, "q": search, "messageTypeId": message_type}
+               "receivedBefore": until, "q": search, "messageTypeId": message_type,
+               "forAction": "true" if for_action or overdue else None, "overdue": "true" if overdue else None}
     if message_ids and any(value is not None for value in filters.values()):
         raise typer.BadParameter("give message ids or filters, not both", param_hint="MESSAGE_ID")
     client = _client(api, client_id, client_secret)

@@ -55,6 +55,13 @@ def test_filters_become_the_requests_filter(run: Run, inbox: FakeApi, tmp_path):
     assert json.loads(result.stdout)["job"]["status"] == "READY"
 
 
+def test_overdue_actions_are_asked_for_as_the_inbox_asks_for_them(run: Run, inbox: FakeApi, tmp_path):
+    result = run("download", "--overdue", "-o", str(tmp_path / "p.zip"), *CLERK, "--json")
+    assert result.exit_code == 0, result.output
+    (asked,) = inbox.calls("POST", DOWNLOADS)
+    assert json.loads(asked.body) == {"filter": {"forAction": "true", "overdue": "true"}}
+
+
 def test_ids_and_filters_together_are_a_usage_error(run: Run, inbox: FakeApi):
     result = run("download", "m-1", "--unread", *CLERK)
     assert result.exit_code == 2 and not inbox.calls("POST", DOWNLOADS)
