@@ -11,7 +11,7 @@ from typing import Any
 
 import boto3
 
-from ebox_local import cfn_resources, sam_resources
+from ebox_local import cfn_monitoring, cfn_resources, sam_resources
 from ebox_local.errors import LocalStackError, ProvisioningError, TemplateError
 from ebox_local.model import (
     PREFIX,
@@ -29,7 +29,7 @@ from ebox_local.template import Resolver, load_template, references
 __all__ = ["ApiRoute", "LocalFunction", "Provisioned", "SqsMapping", "check_references", "creation_order",
            "provision_template"]
 logger = logging.getLogger("ebox_local")
-CREATORS: dict[str, Creator] = {**cfn_resources.CREATORS, **sam_resources.CREATORS}
+CREATORS: dict[str, Creator] = {**cfn_resources.CREATORS, **cfn_monitoring.CREATORS, **sam_resources.CREATORS}
 NOT_EMULATED = {
     "AWS::Serverless::Api": "served by the local API gateway",
     "AWS::Serverless::HttpApi": "served by the local API gateway",

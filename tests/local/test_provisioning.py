@@ -26,7 +26,7 @@ def _of_type(kind: str) -> dict[str, dict]:
 
 def test_every_resource_of_template_yaml_is_created(provisioned):
     declared = load_template(ROOT_TEMPLATE)["Resources"]
-    assert set(provisioned.resources) == set(declared)
+    assert set(provisioned.resources) == set(declared) - {"AlarmEmailSubscription"}  # no AlarmEmail: nobody subscribed
     assert provisioned.skipped == []  # template.yaml uses only types the local stack emulates
 
     tables = set(boto3.client("dynamodb").list_tables()["TableNames"])
@@ -50,6 +50,10 @@ def test_every_resource_of_template_yaml_is_created(provisioned):
     assert "ebox-dev" in buses
     policies = {p["Arn"] for p in boto3.client("iam").list_policies(Scope="Local")["Policies"]}
     assert policies == {provisioned.physical_id(p) for p in _of_type("AWS::IAM::ManagedPolicy")}
+    topic = provisioned.physical_id("AlarmTopic")
+    alarms = boto3.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    assert {a["AlarmName"] for a in alarms} == {provisioned.physical_id(a) for a in _of_type("AWS::CloudWatch::Alarm")}
+    assert all(a["AlarmActions"] == [topic] for a in alarms)
 
 
 def test_resources_are_configured_as_declared(provisioned):
@@ -163,3 +167,11 @@ def test_a_failed_creation_names_the_resource(aws_env):
                                          CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         with pytest.raises(ProvisioningError, match=r"Bucket \(AWS::S3::Bucket\)"):
             provision_template(TEMPLATE)
+
+
+def test_an_alarm_email_is_subscribed_to_the_alarm_topic(aws_env):
+    with mock_aws(config=MOTO_CONFIG):
+        provisioned = provision_template(ROOT_TEMPLATE, {"AlarmEmail": "oncall@ebox.example"})
+        subscriptions = boto3.client("sns").list_subscriptions_by_topic(
+            TopicArn=provisioned.physical_id("AlarmTopic"))["Subscriptions"]
+        assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", "oncall@ebox.example")]
