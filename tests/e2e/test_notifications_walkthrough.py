@@ -4,7 +4,6 @@ the scheduled jobs fired on demand as on those days."""
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from datetime import date, timedelta
@@ -33,15 +32,15 @@ def test_preferences_digest_reminder_and_expiry_alert(ebox, notice_pdf):
         run("notifications", "set", "--mode", "per-message", "--email", "bruno@bakery.example", *BRUNO)
         run("notifications", "set", "--mode", "daily-digest", "--email", "anna@bakery.example", "--lang", "fr",
             *ANNA)
-        assert json.loads(run("notifications", "show", "90020199734", *ANNA, "--json"))["mode"] == "PER_MESSAGE"
-        published = json.loads(run("publish", "--to", "0852093431", "--type", "demo-tax", "--subject",
-                                   f"Avertissement {tag}", str(notice_pdf), *SENDER, "--json"))
+        assert ebox.json("notifications", "show", "90020199734", *ANNA)["mode"] == "PER_MESSAGE"
+        published = ebox.json("publish", "--to", "0852093431", "--type", "demo-tax", "--subject",
+                              f"Avertissement {tag}", str(notice_pdf), *SENDER)
         message_id = published["messageId"]
         assert len(eventually(lambda: mails("bruno@bakery.example", message_id))) == 1
         assert mails("anna@bakery.example", message_id) == []
 
         tomorrow = (date.today() + timedelta(days=1)).isoformat()
-        fired = json.loads(run("notifications", "run-schedules", "--today", tomorrow, "--json"))
+        fired = ebox.json("notifications", "run-schedules", "--today", tomorrow)
         assert {f["input"]["job"] for f in fired} == {"digest", "reminders"} and all("result" in f for f in fired)
         [digest] = mails("anna@bakery.example", message_id)
         assert "Vos nouveaux documents" in digest["body"]

@@ -22,13 +22,13 @@ def test_a_reply_and_an_action_done_go_back_to_the_sender(ebox, base_url, tmp_pa
     tag = uuid.uuid4().hex[:8]
 
     original = ebox.json("publish", "--to", "0852093431", "--subject", f"Cotisations impayées {tag}", "--body",
-                    "Merci de régulariser.", "--allow-replies", "--from-partition", "COLLECTION",
-                    "--action", "PAYMENT", "--due", "2026-01-31", *SENDER)["messageId"]
+                         "Merci de régulariser.", "--allow-replies", "--from-partition", "COLLECTION",
+                         "--action", "PAYMENT", "--due", "2026-01-31", *SENDER)["messageId"]
     overdue = ebox.json("inbox", "--overdue", *BAKERY)["items"]
     assert original in [m["messageId"] for m in overdue]
 
     reply = ebox.json("reply", original, "--subject", f"Paiement effectué {tag}", "--body", "Preuve jointe.",
-                 str(document), *BAKERY)["messageId"]
+                      str(document), *BAKERY)["messageId"]
     assert ebox.json("action", "done", original, *BAKERY)["status"] == "DONE"
     assert original not in [m["messageId"] for m in ebox.json("inbox", "--overdue", *BAKERY)["items"]]
 
