@@ -1,5 +1,7 @@
 """Publication through the API handler, on moto: what a sender sees and what is left in AWS."""
 
+import time
+
 import pytest
 
 from tests.apigw import PDF, multipart, part, publication
@@ -103,8 +105,10 @@ def test_idempotency_key_with_another_payload_is_422(api, sender_token):
 
 def test_publication_is_announced_on_the_event_bus(api, sender_token, stack):
     message_id = api.publish(sender_token, publication()).json()["messageId"]
-    received = stack.sqs.receive_message(QueueUrl=stack.notification_queue, MaxNumberOfMessages=10)
-    bodies = [m["Body"] for m in received.get("Messages", [])]
+    bodies, deadline = [], time.monotonic() + 15  # EventBridge delivers to SQS a moment later (LocalStack, AWS)
+    while time.monotonic() < deadline and not any(message_id in b for b in bodies):
+        bodies += [m["Body"] for m in stack.sqs.receive_message(
+            QueueUrl=stack.notification_queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])]
     assert any(message_id in b and "MessagePublished" in b for b in bodies)
 
 
