@@ -10,7 +10,7 @@ from __future__ import annotations
 from chalice import Chalice, Response
 
 from ebox.api.readers import ebox_reader
-from ebox.api.requests import json_body
+from ebox.api.requests import json_body, request_body, request_headers
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
 from ebox.domain.downloads import (
@@ -34,13 +34,10 @@ def register(app: Chalice) -> None:
     route = guarded_routes(app)
 
     def _headers() -> dict[str, str]:
-        request = app.current_request
-        return {k.lower(): v for k, v in (request.headers.items() if request else [])}
+        return request_headers(app.current_request)
 
     def _body() -> bytes:
-        request = app.current_request
-        body = request.raw_body if request else b""
-        return body.encode() if isinstance(body, str) else bytes(body or b"")
+        return request_body(app.current_request)
 
     @route(DOWNLOADS, methods=["POST"], content_types=["application/json"])
     def request_download() -> Response:

@@ -12,7 +12,7 @@ from chalice import Chalice, Response
 
 from ebox.api import auth
 from ebox.api.readers import consultation, ebox_reader
-from ebox.api.requests import json_body
+from ebox.api.requests import json_body, request_body, request_headers
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access, preferences
 from ebox.domain.consultation import page_request
@@ -44,15 +44,10 @@ def register(app: Chalice) -> None:  # noqa: C901, PLR0915 - one route table, re
     route = guarded_routes(app)
 
     def _headers() -> dict[str, str]:
-        request = app.current_request
-        assert request is not None, "only called while a request is handled"
-        return {k.lower(): v for k, v in request.headers.items()}
+        return request_headers(app.current_request)
 
     def _json() -> Any:
-        request = app.current_request
-        assert request is not None, "only called while a request is handled"
-        body = request.raw_body
-        return json_body(body.encode() if isinstance(body, str) else bytes(body or b""))
+        return json_body(request_body(app.current_request))
 
     def _params() -> dict[str, str]:
         request = app.current_request

@@ -7,7 +7,7 @@ from __future__ import annotations
 from chalice import Chalice, Response
 
 from ebox.api.readers import ebox_reader
-from ebox.api.requests import json_body
+from ebox.api.requests import json_body, request_body
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
 from ebox.domain.notification_preferences import NotificationSettings
@@ -29,10 +29,7 @@ def register(app: Chalice) -> None:
                                     svc.registry)
 
     def _json() -> object:
-        request = app.current_request
-        assert request is not None, "only called while a request is handled"
-        body = request.raw_body
-        return json_body(body.encode() if isinstance(body, str) else bytes(body or b""))
+        return json_body(request_body(app.current_request))
 
     @route(PREFERENCES, methods=["GET"])
     def get_notification_preferences(ssin: str) -> Response:

@@ -12,7 +12,7 @@ from chalice import Chalice, Response
 
 from ebox.api.publishing import idempotency_claim, receive_upload
 from ebox.api.readers import consultation
-from ebox.api.requests import json_body
+from ebox.api.requests import json_body, request_body, request_headers
 from ebox.api.routing import guarded_routes, json_response
 from ebox.api.views import action_view
 from ebox.domain import access
@@ -55,15 +55,10 @@ def register(app: Chalice) -> None:
     route = guarded_routes(app)
 
     def _headers() -> dict[str, str]:
-        request = app.current_request
-        assert request is not None, "only called while a request is handled"
-        return {k.lower(): v for k, v in request.headers.items()}
+        return request_headers(app.current_request)
 
     def _body() -> bytes:
-        request = app.current_request
-        assert request is not None, "only called while a request is handled"
-        body = request.raw_body
-        return body.encode() if isinstance(body, str) else bytes(body or b"")
+        return request_body(app.current_request)
 
     @route(V3_MESSAGE + "/replies", methods=["POST"], content_types=ANY_BODY)
     def post_reply(messageId: str) -> Response:  # noqa: N803 - the e-Box API's parameter name

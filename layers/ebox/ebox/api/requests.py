@@ -24,3 +24,16 @@ def accept_flag(body: bytes) -> bool:
     if not isinstance(data, dict) or not isinstance(data.get("accept"), bool):
         raise InvalidInput('the answer is JSON: {"accept": true} or {"accept": false}')
     return bool(data["accept"])
+
+
+def request_headers(request: Any) -> dict[str, str]:
+    """The headers of the Chalice request being handled, names lower-cased."""
+    assert request is not None, "only called while a request is handled"
+    return {k.lower(): v for k, v in request.headers.items()}
+
+
+def request_body(request: Any) -> bytes:
+    """The raw body of the Chalice request being handled (Chalice gives str or bytes)."""
+    assert request is not None, "only called while a request is handled"
+    body = request.raw_body
+    return body.encode() if isinstance(body, str) else bytes(body or b"")
