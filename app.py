@@ -7,7 +7,16 @@ from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from ebox.api import auth, bulk_routes, download_routes, inbox_routes, notification_routes, reply_routes, views
+from ebox.api import (
+    auth,
+    bulk_routes,
+    download_routes,
+    inbox_routes,
+    notification_routes,
+    publication_v2_routes,
+    reply_routes,
+    views,
+)
 from ebox.api.publishing import publish_request
 from ebox.api.readers import consultation
 from ebox.api.requests import accept_flag, json_body
@@ -28,6 +37,7 @@ bulk_routes.register(app)
 download_routes.register(app)
 reply_routes.register(app)
 notification_routes.register(app)
+publication_v2_routes.register(app)
 EBOX = "/messageRegistry/v2/ebox"
 MESSAGE = EBOX + "/messages/{messageId}"
 ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream", "text/plain",

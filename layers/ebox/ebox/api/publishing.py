@@ -1,4 +1,5 @@
-"""A v3 publication request, from HTTP body to PublicationResult."""
+"""A publication request (v3, or v2 `publishMessage`), from HTTP body to PublicationResult: both wire
+formats are read into the same MessageToPublish and published by the same use case."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from ebox.api.multipart_upload import PublicationUpload, read_publication
 from ebox.domain.access import Principal
 from ebox.domain.errors import InvalidInput, PayloadTooLarge
 from ebox.domain.ids import new_message_id
+from ebox.domain.message import MessageToPublish
 from ebox.domain.ports import IdempotencyClaim
 from ebox.domain.publication import PublicationPorts, PublicationResult, publish
 from ebox.domain.publication_request import parse_message_to_publish
+from ebox.domain.publication_request_v2 import parse_v2_message_to_publish
 from ebox.wiring import Services
 
 CHUNK = 256 * 1024
@@ -46,7 +49,7 @@ def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Ser
         read_publication(
             _chunks(body or b""),
             upload,
-            content_type=headers.get("content-type"),
+            content_type=_with_boundary(headers.get("content-type"), body),
             staging_prefix=f"staging/{message_id}",
             stage=lambda key, stream, media_type, size: content.stage(key, stream, media_type=media_type, size=size),
             max_bytes=config.max_request_bytes,
@@ -55,6 +58,26 @@ def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Ser
         content.discard_staged(list(upload.documents.values()))
         raise
     return upload
+
+
+def _with_boundary(content_type: str | None, body: bytes | None) -> str | None:
+    """`multipart/form-data` without its boundary (what Postman sends when the Content-Type header is
+    typed in by hand, as the e-Box team's examples do): the boundary is the body's first line."""
+    if not content_type or "boundary=" in content_type.lower():
+        return content_type
+    if content_type.split(";", 1)[0].strip().lower() != "multipart/form-data" or not body:
+        return content_type
+    first_line = body[:200].split(b"\r\n", 1)[0]
+    boundary = first_line[2:].decode("latin-1").strip()
+    if not first_line.startswith(b"--") or not boundary or any(c in boundary for c in '"; '):
+        return content_type
+    return f"multipart/form-data; boundary={boundary}"
+
+
+def _read_metadata(metadata: bytes, wire: str, principal: Principal) -> MessageToPublish:
+    if wire == "v2":
+        return parse_v2_message_to_publish(metadata, token_organization=principal.enterprise_number)
+    return parse_message_to_publish(metadata)
 
 
 def idempotency_claim(headers: Mapping[str, str], upload: PublicationUpload, *, organization_id: str,
@@ -73,13 +96,14 @@ def idempotency_claim(headers: Mapping[str, str], upload: PublicationUpload, *, 
 
 
 def publish_request(
-    headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services
+    headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services, *, wire: str = "v3"
 ) -> PublicationResult:
+    """``wire``: "v3" (`POST /messageRegistry/v3/ebox/messages`) or "v2" (`POST …/v2/publishMessage`)."""
     message_id = new_message_id()
     content = services.content
     upload = receive_upload(headers, body, services, message_id)
     try:
-        request = parse_message_to_publish(upload.metadata or b"")
+        request = _read_metadata(upload.metadata or b"", wire, principal)
         claim = idempotency_claim(headers, upload, organization_id=request.sender.enterprise_number,
                                   application_id=request.sender.application_id)
     except Exception:

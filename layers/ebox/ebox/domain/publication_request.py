@@ -27,15 +27,15 @@ MAX_BUSINESS_VALUE = 256
 
 
 def parse_message_to_publish(raw: bytes | str) -> MessageToPublish:
-    return message_from_dict(_json_object(raw))
+    return message_from_dict(json_object(raw))
 
 
 def parse_reply_content(raw: bytes | str) -> MessageContent:
     """A reply's `messageToPublish`: subject, bodyContent and attachments (the e-Box sets the rest)."""
-    return content_from_dict(_json_object(raw))
+    return content_from_dict(json_object(raw))
 
 
-def _json_object(raw: bytes | str) -> dict[str, Any]:
+def json_object(raw: bytes | str) -> dict[str, Any]:
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
