@@ -155,7 +155,7 @@ def search_message_status() -> Response:
     svc = services()
     principal = auth.bearer_principal(_headers(), svc, access.PUBLISH)
     keys = parse_status_queries(json_body(_body()))
-    return json_response(statuses(principal.enterprise_number, keys, svc.index))
+    return json_response(statuses(principal.organization, keys, svc.index))
 
 
 @route("/evidence/keys", methods=["GET"])

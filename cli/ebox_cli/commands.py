@@ -73,7 +73,7 @@ def _print_json(data: Any) -> None:
 
 @app.command()
 def publish(
-    to: Annotated[str, typer.Option("--to", help="Recipient's enterprise number.")],
+    to: Annotated[str, typer.Option("--to", help="Recipient: an enterprise number, or a citizen's SSIN (11 digits).")],
     subject: Annotated[str, typer.Option("--subject", help="Subject of the message.")],
     files: Annotated[list[Path] | None, typer.Argument(
         metavar="FILE", exists=True, dir_okay=False, readable=True, show_default=False,

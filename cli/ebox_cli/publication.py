@@ -56,13 +56,21 @@ def load_documents(paths: list[Path]) -> list[Document]:
             for index, path in enumerate(paths, start=1)]
 
 
+def recipient_of(identifier: str) -> dict[str, str]:
+    """An 11-digit national register number (SSIN) is a citizen's My eBox; anything else an enterprise's."""
+    digits = identifier.replace(".", "").replace("-", "").replace(" ", "")
+    if len(digits) == 11 and digits.isdigit():
+        return {"eboxType": "citizen", "ssin": digits}
+    return {"eboxType": "enterprise", "enterpriseNumber": identifier}
+
+
 def message_to_publish(*, sender: str, application: str, message_type: str, recipient: str, subject: str,
                        language: str, body: str | None, documents: list[Document]) -> dict[str, Any]:
     """The `messageToPublish` part: the first document is the main content, or the body when there is none."""
     message: dict[str, Any] = {
         "sender": {"eboxType": "enterprise", "enterpriseNumber": sender},
         "senderApplicationId": application,
-        "recipient": {"eboxType": "enterprise", "enterpriseNumber": recipient},
+        "recipient": recipient_of(recipient),
         "messageTypeId": message_type,
         "subject": {language: subject},
         "isBodyMainContent": not documents,

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from pynamodb.exceptions import DoesNotExist
 
 from ebox.adapters.tables import (
+    CitizenItem,
     EboxUserItem,
     EnterpriseItem,
     MessageTypeItem,
@@ -18,7 +19,9 @@ from ebox.adapters.tables import (
     SenderOrganizationItem,
 )
 from ebox.domain.partitions import GENERAL, EboxUser, Partition, RoutingRule, rules_from_dicts
+from ebox.domain.recipients import CITIZEN, ebox_type_of
 from ebox.domain.registry import (
+    Citizen,
     Enterprise,
     MessageType,
     OAuthClient,
@@ -69,6 +72,18 @@ class DynamoRegistry:
             exclusively_ebox=bool(item.exclusively_ebox),
         )
 
+    def citizen(self, ssin: str) -> Citizen | None:
+        try:
+            item = CitizenItem.get(f"CITIZEN#{ssin}", "CITIZEN")
+        except DoesNotExist:
+            return None
+        return Citizen(ssin=ssin, name=item.name, ebox_activated=item.ebox_activated,
+                       contact_email=item.contact_email, exclusively_ebox=bool(item.exclusively_ebox))
+
+    def save_citizen(self, citizen: Citizen) -> None:
+        CitizenItem(f"CITIZEN#{citizen.ssin}", "CITIZEN", name=citizen.name, ebox_activated=citizen.ebox_activated,
+                    contact_email=citizen.contact_email, exclusively_ebox=citizen.exclusively_ebox or None).save()
+
     def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None:
         return self._cache.get(("app", organization_id, application_id),
                                lambda: self._read_sender_application(organization_id, application_id))
@@ -104,9 +119,8 @@ class DynamoRegistry:
             item = MessageTypeItem.get(f"MSGTYPE#{message_type_id}", "MESSAGE_TYPE")
         except DoesNotExist:
             return None
-        return MessageType(
-            message_type_id, item.name, ValidityPeriod(int(item.validity_number), item.validity_unit)
-        )
+        return MessageType(message_type_id, item.name, ValidityPeriod(int(item.validity_number), item.validity_unit),
+                           item.audience or "enterprises")
 
     def oauth_client(self, client_id: str) -> OAuthClient | None:
         try:
@@ -120,7 +134,8 @@ class DynamoRegistry:
 
     def message_types(self) -> list[MessageType]:
         return self._cache.get(("all", "types"), lambda: [
-            MessageType(i.ref_id or "", i.name, ValidityPeriod(int(i.validity_number), i.validity_unit))
+            MessageType(i.ref_id or "", i.name, ValidityPeriod(int(i.validity_number), i.validity_unit),
+                        i.audience or "enterprises")
             for i in MessageTypeItem.by_kind.query("MESSAGE_TYPE")])
 
     def sender_organizations(self) -> list[SenderOrganization]:
@@ -167,8 +182,12 @@ class DynamoRegistry:
             actions=[EnterpriseItem.routing_rules.set([r.to_dict() for r in rules])],
             condition=EnterpriseItem.pk.exists())
 
-    def save_exclusively_ebox(self, enterprise_number: str, exclusively: bool) -> None:
-        EnterpriseItem(f"ENT#{enterprise_number}", "ENTERPRISE").update(
+    def save_exclusively_ebox(self, ebox_id: str, exclusively: bool) -> None:
+        if ebox_type_of(ebox_id) == CITIZEN:
+            CitizenItem(f"CITIZEN#{ebox_id}", "CITIZEN").update(
+                actions=[CitizenItem.exclusively_ebox.set(exclusively)], condition=CitizenItem.pk.exists())
+            return
+        EnterpriseItem(f"ENT#{ebox_id}", "ENTERPRISE").update(
             actions=[EnterpriseItem.exclusively_ebox.set(exclusively)], condition=EnterpriseItem.pk.exists())
 
     def save_enterprise(self, enterprise: Enterprise) -> None:
@@ -211,6 +230,7 @@ class DynamoRegistry:
             name=message_type.name,
             validity_number=message_type.validity.number,
             validity_unit=message_type.validity.unit,
+            audience=message_type.audience,
             ref_kind="MESSAGE_TYPE",
             ref_id=message_type.message_type_id,
         ).save()

@@ -122,6 +122,18 @@ class EnterpriseItem(_Keyed):
     exclusively_ebox = BooleanAttribute(null=True)
 
 
+class CitizenItem(_Keyed):
+    """A person of the national register's local stand-in (pk CITIZEN#<ssin>) and their My eBox."""
+
+    class Meta:
+        table_name = "unbound-registry"
+
+    name = UnicodeAttribute()
+    ebox_activated = BooleanAttribute()
+    contact_email = UnicodeAttribute(null=True)
+    exclusively_ebox = BooleanAttribute(null=True)
+
+
 class PartitionItem(_Keyed):
     class Meta:
         table_name = "unbound-registry"
@@ -191,6 +203,7 @@ class MessageTypeItem(_Keyed):
     name = JSONAttribute()
     validity_number = NumberAttribute()
     validity_unit = UnicodeAttribute()
+    audience = UnicodeAttribute(null=True)  # enterprises (when absent) | citizens | both
 
 
 class OAuthClientItem(_Keyed):
@@ -198,7 +211,7 @@ class OAuthClientItem(_Keyed):
         table_name = "unbound-registry"
 
     secret_hash = UnicodeAttribute()
-    enterprise_number = UnicodeAttribute()
+    enterprise_number = UnicodeAttribute(null=True)  # absent: a citizen's client
     scopes = UnicodeSetAttribute()
     ssin = UnicodeAttribute(null=True)
 
@@ -367,6 +380,7 @@ class EvidenceHeadItem(_Keyed):
 REGISTRY_MODELS: tuple[type[Model], ...] = (
     SenderOrganizationItem,
     EnterpriseItem,
+    CitizenItem,
     PartitionItem,
     EboxUserItem,
     SenderApplicationItem,

@@ -47,7 +47,7 @@ def register(app: Chalice) -> None:
         request = app.current_request
         headers = {k.lower(): v for k, v in (request.headers.items() if request else [])}
         principal = auth.bearer_principal(headers, services(), access.PUBLISH)
-        return batch_of_key(f"{principal.enterprise_number}/{batch_id}.zip")
+        return batch_of_key(f"{principal.organization}/{batch_id}.zip")
 
     @route(BATCH + "/upload", methods=["POST"])
     def upload_url(batchId: str) -> Response:  # noqa: N803 - the path's parameter name

@@ -76,7 +76,7 @@ def _with_boundary(content_type: str | None, body: bytes | None) -> str | None:
 
 def _read_metadata(metadata: bytes, wire: str, principal: Principal) -> MessageToPublish:
     if wire == "v2":
-        return parse_v2_message_to_publish(metadata, token_organization=principal.enterprise_number)
+        return parse_v2_message_to_publish(metadata, token_organization=principal.organization)
     return parse_message_to_publish(metadata)
 
 
@@ -112,7 +112,7 @@ def publish_request(
     return publish(
         request=request,
         documents=upload.documents,
-        authenticated_org=principal.enterprise_number,
+        authenticated_org=principal.organization,
         claim=claim,
         message_id=message_id,
         received=datetime.now(UTC),

@@ -14,7 +14,8 @@ def ebox_reader(headers: Mapping[str, str], services: Services, scope: str) -> E
     """The caller as a reader of its e-Box: one registry read for a person (their partitions), none
     for the enterprise's own client."""
     principal = auth.bearer_principal(headers, services, scope)
-    user = services.registry.ebox_user(principal.enterprise_number, principal.ssin) if principal.ssin else None
+    is_person_of_enterprise = principal.ssin is not None and principal.enterprise_number is not None
+    user = services.registry.ebox_user(principal.organization, principal.ssin) if is_person_of_enterprise else None
     return reader_for(principal, user)
 
 

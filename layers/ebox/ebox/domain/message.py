@@ -16,8 +16,10 @@ REPLY_APPLICATION_ID = "ebox-reply"
 
 @dataclass(frozen=True)
 class Recipient:
+    """``ebox_type`` "enterprise" (``ebox_id``: the enterprise number) or "citizen" (the SSIN)."""
+
     ebox_type: str
-    enterprise_number: str
+    ebox_id: str
 
 
 @dataclass(frozen=True)

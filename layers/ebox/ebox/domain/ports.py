@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
 from ebox.domain.message_filter import MessageFilter
-from ebox.domain.registry import Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
+from ebox.domain.registry import Citizen, Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class ReplyLink:
 
 class Registry(Protocol):
     def enterprise(self, enterprise_number: str) -> Enterprise | None: ...
+
+    def citizen(self, ssin: str) -> Citizen | None: ...
 
     def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None: ...
 

@@ -21,6 +21,8 @@ from ebox.domain.message import (
     TranslatedString,
 )
 from ebox.domain.message_action import parse_action
+from ebox.domain.recipients import CITIZEN, ENTERPRISE
+from ebox.domain.ssin import normalise_ssin
 
 MAX_SUBJECT = 400
 MAX_BUSINESS_VALUE = 256
@@ -135,15 +137,22 @@ def _sender(data: dict[str, Any]) -> Sender:
 def _recipient(data: dict[str, Any]) -> Recipient:
     recipient = data.get("recipient")
     if not isinstance(recipient, dict):
-        raise InvalidInput("recipient is required: {eboxType: 'enterprise', enterpriseNumber}")
-    ebox_type = recipient.get("eboxType", "enterprise")
-    if ebox_type != "enterprise":
-        raise InvalidInput(f"recipient.eboxType '{ebox_type}' is not served here: only 'enterprise'")
+        raise InvalidInput("recipient is required: {eboxType: 'enterprise', enterpriseNumber} or "
+                           "{eboxType: 'citizen', ssin}")
+    ebox_type = recipient.get("eboxType", ENTERPRISE)
+    if ebox_type == CITIZEN:
+        try:
+            return Recipient(ebox_type=CITIZEN, ebox_id=normalise_ssin(recipient.get("ssin") or
+                                                                       recipient.get("eboxIdValue")))
+        except InvalidInput as error:
+            raise InvalidInput(f"recipient.ssin: {error.message}") from None
+    if ebox_type != ENTERPRISE:
+        raise InvalidInput(f"recipient.eboxType '{ebox_type}' is not an e-Box type: 'enterprise' or 'citizen'")
     number = recipient.get("enterpriseNumber") or recipient.get("eboxIdValue")
     if not isinstance(number, str):
         raise InvalidInput("recipient.enterpriseNumber is required")
     try:
-        return Recipient(ebox_type="enterprise", enterprise_number=normalise_enterprise_number(number))
+        return Recipient(ebox_type=ENTERPRISE, ebox_id=normalise_enterprise_number(number))
     except InvalidInput as error:
         raise InvalidInput(f"recipient: {error.message}") from None
 

@@ -9,7 +9,9 @@ from typing import Any
 
 from ebox.domain.notification import Email
 from ebox.domain.notification_preferences import Kind, Mode, Recipient, recipients_for
-from ebox.domain.registry import Enterprise
+from ebox.domain.partitions import GENERAL, EboxUser
+from ebox.domain.recipients import ebox_holder, ebox_id_of
+from ebox.domain.registry import Citizen, EboxHolder
 from ebox.wiring import Services
 
 logger = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ class EboxAudience:
     """The people of one e-Box who may hear of its messages: its preferences and users, read once (two
     Queries, the second only when someone set a preference) however many messages are notified."""
 
-    def __init__(self, services: Services, enterprise: Enterprise | None) -> None:
+    def __init__(self, services: Services, enterprise: EboxHolder | None) -> None:
         self.enterprise = enterprise if enterprise is not None and enterprise.ebox_activated else None
         self._services = services
         self._loaded: tuple[list[Any], list[Any]] | None = None
@@ -62,12 +64,18 @@ class EboxAudience:
         if self.enterprise is None:
             return []
         if self._loaded is None:
-            number = self.enterprise.enterprise_number
+            number = self.enterprise.ebox_id
             preferences = self._services.notification_preferences.preferences(number)
-            self._loaded = (preferences, self._services.registry.ebox_users(number) if preferences else [])
+            self._loaded = (preferences, self._users(number) if preferences else [])
         preferences, users = self._loaded
         return recipients_for(partition, preferences=preferences, users=users,
                               contact_email=self.enterprise.contact_email, modes=modes)
+
+
+    def _users(self, number: str) -> list[Any]:
+        if isinstance(self.enterprise, Citizen):  # a citizen is the one person of their My eBox
+            return [EboxUser(self.enterprise.ssin, frozenset(), frozenset({GENERAL}))]
+        return list(self._services.registry.ebox_users(number))
 
 
 class NotificationIncomplete(Exception):
@@ -80,7 +88,7 @@ def notify_recipient(event: dict[str, Any], services: Services) -> str:
 
     detail = event["detail"]
     message_id = detail["messageId"]
-    enterprise = services.registry.enterprise(detail["recipient"]["enterpriseNumber"])
+    enterprise = ebox_holder(services.registry, ebox_id_of(detail["recipient"]))
     partition = detail.get("partition") or _stored_partition(services, detail)
     wanted = EboxAudience(services, enterprise).recipients(partition, PER_MESSAGE)
     if enterprise is None or not wanted:
@@ -99,5 +107,5 @@ def notify_recipient(event: dict[str, Any], services: Services) -> str:
 
 def _stored_partition(services: Services, detail: dict[str, Any]) -> str:
     """Events published before they carried the partition: the message's own."""
-    message = services.index.get(detail["recipient"]["enterpriseNumber"], detail["messageId"])
+    message = services.index.get(ebox_id_of(detail["recipient"]), detail["messageId"])
     return message.partition if message is not None else "GENERAL"

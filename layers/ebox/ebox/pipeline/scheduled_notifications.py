@@ -13,6 +13,7 @@ from ebox.domain.message import Message
 from ebox.domain.notification import digest_email, message_email, message_facts
 from ebox.domain.notification_preferences import Kind, Mode, Recipient
 from ebox.domain.notification_schedule import alert_expiration_day, digest_day, reminder_receipt_day
+from ebox.domain.recipients import ebox_holder
 from ebox.pipeline.notification_steps import EboxAudience, NotificationIncomplete, Outcome, send_once
 from ebox.wiring import Services
 
@@ -65,7 +66,7 @@ def send_digests(today: date, services: Services) -> Outcome:
     keys = [(m.enterprise_number, m.message_id) for m in services.due_messages.received_on(day)]
     outcome = Outcome()
     for number, messages in _by_ebox(keys, services).items():
-        audience = EboxAudience(services, services.registry.enterprise(number))
+        audience = EboxAudience(services, ebox_holder(services.registry, number))
         enterprise = audience.enterprise
         if enterprise is None:
             continue
@@ -96,7 +97,7 @@ def _send_reminders(today: date, services: Services) -> Outcome:
                       (Kind.EXPIRATION_ALERT, services.due_messages.expiring_on(alert_expiration_day(today)))):
         keys = [(m.enterprise_number, m.message_id) for m in due if not m.read]
         for number, messages in _by_ebox(keys, services).items():
-            audience = EboxAudience(services, services.registry.enterprise(number))
+            audience = EboxAudience(services, ebox_holder(services.registry, number))
             for message in messages:
                 if not message.read_status:  # read between the index's answer and now
                     outcome.add(_remind(kind, message, audience, services))
