@@ -15,6 +15,7 @@ from ebox.api import (
     notification_routes,
     publication_v2_routes,
     reply_routes,
+    upload_routes,
     views,
 )
 from ebox.api.publishing import publish_request
@@ -38,7 +39,9 @@ download_routes.register(app)
 reply_routes.register(app)
 notification_routes.register(app)
 publication_v2_routes.register(app)
+upload_routes.register(app)
 EBOX = "/messageRegistry/v2/ebox"
+INLINE_DOCUMENT_BYTES = 4 * 1024 * 1024  # larger documents are answered by a 303 to a pre-signed GET
 MESSAGE = EBOX + "/messages/{messageId}"
 ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream", "text/plain",
             "application/x-www-form-urlencoded"]
@@ -131,7 +134,14 @@ def get_attachment(messageId: str, attachmentId: str) -> Response:  # noqa: N803
 
 @route(MESSAGE + "/attachments/{attachmentId}/content", methods=["GET"])
 def get_attachment_content(messageId: str, attachmentId: str) -> Response:  # noqa: N803
-    attachment, data = _consultation(access.MESSAGES_FULL).attachment_content(messageId, attachmentId, now=_now())
+    reader = _consultation(access.MESSAGES_FULL)
+    if (size := reader.attachment(messageId, attachmentId)[1].size) > INLINE_DOCUMENT_BYTES:
+        large = reader.attachment_opened(messageId, attachmentId, now=_now())  # beyond API Gateway's 6 MB answer
+        url = services().document_uploads.download_url(large.content_key, large.file_name, large.media_type)
+        return Response(body="", status_code=303, headers={
+            "Location": url, "Repr-Digest": f"sha-256=:{_standard_base64(large.sha256_b64url)}:",
+            "X-Ebox-Size": str(size)})
+    attachment, data = reader.attachment_content(messageId, attachmentId, now=_now())
     disposition = f"attachment; filename*=UTF-8''{_quote(attachment.file_name)}"
     return Response(body=data, status_code=200, headers={
         "Content-Type": attachment.media_type,

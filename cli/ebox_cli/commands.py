@@ -18,6 +18,7 @@ from ebox_cli import bulk_download, downloads, output
 from ebox_cli.api_client import Credentials, EboxClient
 from ebox_cli.bulk_commands import bulk_app
 from ebox_cli.errors import ApiError, CliError
+from ebox_cli.large_documents import beyond_the_cap, file_to_upload
 from ebox_cli.publication import load_documents, message_to_publish
 
 DEFAULT_API = "http://127.0.0.1:8000"
@@ -100,19 +101,23 @@ def publish(
     = None,
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
-    """Publish a message (documents and/or a body) to an enterprise's e-Box."""
+    """Publish a message (documents and/or a body) to an enterprise's e-Box or a citizen's My eBox. Documents
+    beyond the API's one-request cap (4.4 MB in all) are uploaded first, straight to S3, streamed from disk."""
     if not files and not body:
         raise typer.BadParameter("give at least one document or a body", param_hint="'FILE...' / '--body'")
     if (action is None) != (due is None) or (action_link and not action):
         raise typer.BadParameter("--action and --due go together (--action-link with them)",
                                  param_hint="'--action' / '--due'")
     client = _client(api, client_id, client_secret)
-    try:
-        documents = load_documents(files or [])
+    large = bool(files) and beyond_the_cap(files or [])
+    try:  # beyond the one-request cap the documents are uploaded first, streamed from disk
+        uploads = [file_to_upload(p) for p in files or []] if large else []
+        documents = [] if large else load_documents(files or [])
     except OSError as error:
         raise typer.BadParameter(f"cannot read {error.filename}: {error.strerror}") from None
     message = message_to_publish(sender=sender, application=application, message_type=message_type, recipient=to,
-                                 subject=subject, language=language, body=body, documents=documents)
+                                 subject=subject, language=language, body=body, documents=documents,
+                                 uploads=uploads)
     if allow_replies:
         message["isReplyAuthorized"] = True
     if from_partition:
@@ -120,6 +125,9 @@ def publish(
     if action and due:
         message["action"] = {"kind": action.upper(), "dueDate": due, **({"link": action_link} if action_link else {})}
     with _reported():
+        for attachment, upload_id in zip(message["attachments"], client.upload(uploads) if uploads else [],
+                                         strict=False):
+            attachment["uploadId"] = upload_id
         answer = client.publish(message, documents, idempotency_key)
     if as_json:
         _print_json(answer.raw)

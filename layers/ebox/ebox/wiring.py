@@ -84,6 +84,12 @@ class Services:
         )
 
     @cached_property
+    def document_uploads(self) -> Any:
+        from ebox.adapters.document_uploads import S3DocumentUploads
+
+        return S3DocumentUploads(self.client("s3"), bucket=self.config.content_bucket)
+
+    @cached_property
     def events(self) -> Any:
         from ebox.adapters.message_events import EventBridgeMessageEvents
 

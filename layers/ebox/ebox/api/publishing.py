@@ -16,6 +16,7 @@ from ebox.domain.ports import IdempotencyClaim
 from ebox.domain.publication import PublicationPorts, PublicationResult, publish
 from ebox.domain.publication_request import parse_message_to_publish
 from ebox.domain.publication_request_v2 import parse_v2_message_to_publish
+from ebox.domain.uploads import upload_key
 from ebox.wiring import Services
 
 CHUNK = 256 * 1024
@@ -80,6 +81,20 @@ def _read_metadata(metadata: bytes, wire: str, principal: Principal) -> MessageT
     return parse_message_to_publish(metadata)
 
 
+def _add_uploaded_documents(request: MessageToPublish, upload: PublicationUpload, principal: Principal,
+                            services: Services) -> None:
+    """Documents named by `uploadId` join the file parts, read and hashed by the service before anything
+    is published (a part and an upload under the same name is INVALID_INPUT)."""
+    for attachment in request.attachments:
+        if attachment.upload_id is None:
+            continue
+        if attachment.http_part_name in upload.documents:
+            raise InvalidInput(f"'{attachment.http_part_name}' is both a file part and an uploadId")
+        key = upload_key(principal.organization, attachment.upload_id)
+        upload.documents[attachment.http_part_name] = services.document_uploads.received(
+            key, attachment.http_part_name)
+
+
 def idempotency_claim(headers: Mapping[str, str], upload: PublicationUpload, *, organization_id: str,
                       application_id: str, salt: str = "") -> IdempotencyClaim | None:
     """The `Idempotency-Key` header as a claim of (organisation, application); None without the header."""
@@ -104,6 +119,7 @@ def publish_request(
     upload = receive_upload(headers, body, services, message_id)
     try:
         request = _read_metadata(upload.metadata or b"", wire, principal)
+        _add_uploaded_documents(request, upload, principal, services)
         claim = idempotency_claim(headers, upload, organization_id=request.sender.enterprise_number,
                                   application_id=request.sender.application_id)
     except Exception:

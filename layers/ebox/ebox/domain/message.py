@@ -36,6 +36,7 @@ class AttachmentToPublish:
     is_signed: bool
     title: TranslatedString | None
     digest_value: str | None
+    upload_id: str | None = None  # a document uploaded beforehand (ebox.domain.uploads), not a file part
 
 
 @dataclass(frozen=True)

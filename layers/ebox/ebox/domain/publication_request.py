@@ -161,9 +161,12 @@ def _attachment(item: Any, index: int) -> AttachmentToPublish:
     where = f"attachments[{index}]"
     if not isinstance(item, dict):
         raise InvalidInput(f"{where} must be an object")
-    part = item.get("httpPartName")
+    upload_id = item.get("uploadId")
+    if upload_id is not None and (not isinstance(upload_id, str) or not upload_id):
+        raise InvalidInput(f"{where}.uploadId must be the id of one of your uploads")
+    part = item.get("httpPartName") or upload_id
     if not isinstance(part, str) or not part:
-        raise InvalidInput(f"{where}.httpPartName is required")
+        raise InvalidInput(f"{where}.httpPartName (a file part) or uploadId (an uploaded document) is required")
     digest = item.get("digest")
     digest_value = None
     if digest is not None:
@@ -179,6 +182,7 @@ def _attachment(item: Any, index: int) -> AttachmentToPublish:
         is_signed=_bool(item, "isAttachmentSigned", "attachmentSigned"),
         title=_translated(title, f"{where}.attachmentTitle", max_length=MAX_SUBJECT) if title else None,
         digest_value=digest_value,
+        upload_id=upload_id,
     )
 
 

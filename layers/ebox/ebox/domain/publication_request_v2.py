@@ -25,7 +25,7 @@ V2_ATTACHMENT_FIELDS = {
 }
 SAME_FIELDS = ("messageTypeId", "senderApplicationId", "subject", "bodyContent", "businessDataList",
                "originalMessageId", "expirationDate", "forTheAttentionOf")
-SAME_ATTACHMENT_FIELDS = ("httpPartName", "attachmentTitle", "digest")
+SAME_ATTACHMENT_FIELDS = ("httpPartName", "attachmentTitle", "digest", "uploadId")
 # v2 recipient {eboxType, eboxIdValue} → the v3 field that names the e-Box of that type.
 V3_RECIPIENT_ID = {"enterprise": "enterpriseNumber", "citizen": "ssin"}
 
