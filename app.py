@@ -13,6 +13,7 @@ from ebox.api import (
     download_routes,
     inbox_routes,
     notification_routes,
+    provider_routes,
     publication_v2_routes,
     reply_routes,
     upload_routes,
@@ -40,6 +41,7 @@ reply_routes.register(app)
 notification_routes.register(app)
 publication_v2_routes.register(app)
 upload_routes.register(app)
+provider_routes.register(app)
 EBOX = "/messageRegistry/v2/ebox"
 INLINE_DOCUMENT_BYTES = 4 * 1024 * 1024  # larger documents are answered by a 303 to a pre-signed GET
 MESSAGE = EBOX + "/messages/{messageId}"

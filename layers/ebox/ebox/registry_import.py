@@ -9,6 +9,7 @@ from ebox.domain.access import SCOPE_PREFIX, hash_secret
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidInput
 from ebox.domain.partitions import GENERAL, EboxUser, Partition, parse_partition, parse_rules, parse_user
+from ebox.domain.providers import MessageProvider
 from ebox.domain.recipients import AUDIENCES
 from ebox.domain.registry import (
     Citizen,
@@ -25,6 +26,7 @@ from ebox.domain.ssin import normalise_ssin
 class RegistryWriter(Protocol):
     def save_enterprise(self, enterprise: Enterprise) -> None: ...
     def save_citizen(self, citizen: Citizen) -> None: ...
+    def save_message_provider(self, provider: MessageProvider) -> None: ...
     def save_sender_organization(self, organization: SenderOrganization) -> None: ...
     def save_sender_application(self, application: SenderApplication) -> None: ...
     def save_message_type(self, message_type: MessageType) -> None: ...
@@ -95,9 +97,12 @@ def import_registry(
                     "enterpriseNumber") else None,
                 allowed_scopes=scopes,
                 ssin=item.get("ssin"),
+                message_provider_id=item.get("messageProviderId"),
             )
         )
         counts["oauthClients"] += 1
+    for item in data.get("messageProviders", []):
+        registry.save_message_provider(MessageProvider(item["messageProviderId"], dict(item)))
     return counts
 
 

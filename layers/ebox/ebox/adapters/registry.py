@@ -10,8 +10,10 @@ from pynamodb.exceptions import DoesNotExist
 
 from ebox.adapters.tables import (
     CitizenItem,
+    ConsentItem,
     EboxUserItem,
     EnterpriseItem,
+    MessageProviderItem,
     MessageTypeItem,
     OAuthClientItem,
     PartitionItem,
@@ -19,6 +21,7 @@ from ebox.adapters.tables import (
     SenderOrganizationItem,
 )
 from ebox.domain.partitions import GENERAL, EboxUser, Partition, RoutingRule, rules_from_dicts
+from ebox.domain.providers import Consent, MessageProvider
 from ebox.domain.recipients import CITIZEN, ebox_type_of
 from ebox.domain.registry import (
     Citizen,
@@ -84,6 +87,40 @@ class DynamoRegistry:
         CitizenItem(f"CITIZEN#{citizen.ssin}", "CITIZEN", name=citizen.name, ebox_activated=citizen.ebox_activated,
                     contact_email=citizen.contact_email, exclusively_ebox=citizen.exclusively_ebox or None).save()
 
+    # ---- federation: message providers and citizens' consents to them
+
+    def message_providers(self) -> list[MessageProvider]:
+        return [MessageProvider(i.ref_id or "", dict(i.description))
+                for i in MessageProviderItem.by_kind.query("PROVIDER")]
+
+    def message_provider(self, provider_id: str) -> MessageProvider | None:
+        try:
+            item = MessageProviderItem.get(f"PROVIDER#{provider_id}", "PROVIDER")
+        except DoesNotExist:
+            return None
+        return MessageProvider(provider_id, dict(item.description))
+
+    def save_message_provider(self, provider: MessageProvider) -> None:
+        MessageProviderItem(f"PROVIDER#{provider.provider_id}", "PROVIDER", description=provider.description,
+                            ref_kind="PROVIDER", ref_id=provider.provider_id).save()
+
+    def consent(self, ssin: str, provider_id: str) -> Consent | None:
+        try:
+            item = ConsentItem.get(f"CITIZEN#{ssin}", f"CONSENT#{provider_id}")
+        except DoesNotExist:
+            return None
+        return Consent(ssin, provider_id, item.granted_at)
+
+    def consents(self, ssin: str) -> list[Consent]:
+        return [Consent(ssin, i.sk.removeprefix("CONSENT#"), i.granted_at)
+                for i in ConsentItem.query(f"CITIZEN#{ssin}", ConsentItem.sk.startswith("CONSENT#"))]
+
+    def save_consent(self, consent: Consent) -> None:
+        ConsentItem(f"CITIZEN#{consent.ssin}", f"CONSENT#{consent.provider_id}", granted_at=consent.granted_at).save()
+
+    def delete_consent(self, ssin: str, provider_id: str) -> None:
+        ConsentItem(f"CITIZEN#{ssin}", f"CONSENT#{provider_id}").delete()
+
     def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None:
         return self._cache.get(("app", organization_id, application_id),
                                lambda: self._read_sender_application(organization_id, application_id))
@@ -128,7 +165,7 @@ class DynamoRegistry:
         except DoesNotExist:
             return None
         return OAuthClient(client_id, item.secret_hash, item.enterprise_number, frozenset(item.scopes or ()),
-                           item.ssin)
+                           item.ssin, item.message_provider_id)
 
     # ---- reference data, listed through the sparse ByKind index (one Query per kind, cached)
 
@@ -243,4 +280,5 @@ class DynamoRegistry:
             enterprise_number=client.enterprise_number,
             scopes=set(client.allowed_scopes),
             ssin=client.ssin,
+            message_provider_id=client.message_provider_id,
         ).save()

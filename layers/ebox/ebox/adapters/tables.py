@@ -192,6 +192,27 @@ class SenderApplicationItem(_Keyed):
     registered_mail_types = UnicodeSetAttribute(null=True)
 
 
+class MessageProviderItem(_Keyed):
+    """A federation message provider (pk PROVIDER#<id>), listed through ByKind (ref_kind PROVIDER)."""
+
+    class Meta:
+        table_name = "unbound-registry"
+
+    ref_kind = UnicodeAttribute(null=True)
+    ref_id = UnicodeAttribute(null=True)
+    by_kind = ByKindIndex()
+    description = JSONAttribute()
+
+
+class ConsentItem(_Keyed):
+    """A citizen's consent to a provider (pk CITIZEN#<ssin>, sk CONSENT#<providerId>)."""
+
+    class Meta:
+        table_name = "unbound-registry"
+
+    granted_at = UnicodeAttribute()
+
+
 class MessageTypeItem(_Keyed):
     class Meta:
         table_name = "unbound-registry"
@@ -214,6 +235,7 @@ class OAuthClientItem(_Keyed):
     enterprise_number = UnicodeAttribute(null=True)  # absent: a citizen's client
     scopes = UnicodeSetAttribute()
     ssin = UnicodeAttribute(null=True)
+    message_provider_id = UnicodeAttribute(null=True)
 
 
 FILTERED_ATTRIBUTES = ["partition", "read_status", "visible", "receipt_date", "expiration_date", "message_type_id",
@@ -381,6 +403,8 @@ REGISTRY_MODELS: tuple[type[Model], ...] = (
     SenderOrganizationItem,
     EnterpriseItem,
     CitizenItem,
+    MessageProviderItem,
+    ConsentItem,
     PartitionItem,
     EboxUserItem,
     SenderApplicationItem,

@@ -41,6 +41,7 @@ class Principal:
     enterprise_number: str | None
     scopes: frozenset[str]
     ssin: str | None = None  # a person; None: the enterprise's own (technical) client
+    provider_id: str | None = None  # a message provider's application (acting for the citizen ``ssin``)
 
     def require(self, scope: str) -> None:
         if scope not in self.scopes:
@@ -69,7 +70,12 @@ def principal_from_claims(claims: dict[str, object], *, ssin_claim: str = DEFAUL
     if ssin is not None and (not isinstance(ssin, str) or not (len(ssin) == 11 and ssin.isdigit())):
         raise Unauthenticated(f"the access token's {ssin_claim} claim is not an SSIN (11 digits)")
     normalised: str | None = None
-    if number is None and ssin is not None:  # a citizen: a person token naming no enterprise
+    provider = claims.get("messageProviderId")
+    if provider is not None and not isinstance(provider, str):
+        raise Unauthenticated("the access token's messageProviderId is not a string")
+    if number is None and ssin is None and provider:  # a provider's application, acting for nobody yet
+        pass
+    elif number is None and ssin is not None:  # a citizen (or a provider acting for one): no enterprise
         if not is_valid_ssin(ssin):
             raise Unauthenticated(f"the access token's {ssin_claim} claim is not a valid SSIN")
     elif not isinstance(number, str):
@@ -85,6 +91,7 @@ def principal_from_claims(claims: dict[str, object], *, ssin_claim: str = DEFAUL
         enterprise_number=normalised,
         scopes=frozenset(str(scope).split()),
         ssin=ssin,
+        provider_id=provider,
     )
 
 
@@ -115,7 +122,8 @@ def reader_for(principal: Principal, user: EboxUser | None) -> EboxReader:
     citizen sees their own My eBox, whole (keyed by their SSIN: no enterprise's e-Box has such a key)."""
     if principal.enterprise_number is None and principal.ssin is not None:
         return EboxReader(principal.ssin, None, principal.ssin, is_admin=False, ebox_type=CITIZEN)
-    assert principal.enterprise_number is not None
+    if principal.enterprise_number is None:
+        raise MissingScope("this token names no e-Box (a provider's token names the citizen it acts for)")
     if principal.ssin is None:
         return EboxReader(principal.enterprise_number, None, None, is_admin=True)
     if user is None:
@@ -161,7 +169,7 @@ def grant_scopes(client: OAuthClient, requested: str | None) -> frozenset[str]:
 
 def token_claims(
     client: OAuthClient, scopes: frozenset[str], *, issuer: str, audience: str, now: int, ttl: int,
-    ssin_claim: str = DEFAULT_SSIN_CLAIM,
+    ssin_claim: str = DEFAULT_SSIN_CLAIM, acting_for: str | None = None,
 ) -> dict[str, object]:
     claims: dict[str, object] = {
         "iss": issuer,
@@ -178,4 +186,8 @@ def token_claims(
         claims["enterpriseNumber"] = client.enterprise_number
     if client.ssin:
         claims[ssin_claim] = client.ssin
+    if client.message_provider_id:
+        claims["messageProviderId"] = client.message_provider_id
+        if acting_for:
+            claims[ssin_claim] = acting_for
     return claims

@@ -84,3 +84,4 @@ class OAuthClient:
     enterprise_number: str | None  # None: a citizen's own client (their My eBox; ``ssin`` is set)
     allowed_scopes: frozenset[str] = field(default_factory=frozenset)
     ssin: str | None = None  # a user's own client: its tokens carry the user's SSIN
+    message_provider_id: str | None = None  # a provider's application: acts for citizens who consented
