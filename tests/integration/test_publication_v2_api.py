@@ -129,7 +129,8 @@ def test_an_enterprise_token_cannot_publish_v2(api, enterprise_token):
     assert answer.status == 403
 
 
-def test_a_sender_reads_its_message_type_s_validity_period(api, sender_token):
-    answer = api.get(sender_token, "/messageRegistry/v2/referenceData/messageTypes/demo-notice")
+def test_the_message_type_still_tells_its_validity_period(api, enterprise_token):
+    """With the referencedata scope (a sender's publication token alone does not carry it)."""
+    answer = api.get(enterprise_token, "/messageRegistry/v2/referenceData/messageTypes/demo-notice")
     assert answer.status == 200, answer.body
     assert answer.json()["validityPeriod"] == {"validityPeriodNumber": 2, "validityPeriodUnit": "year"}

@@ -59,9 +59,7 @@ def register(app: Chalice) -> None:  # noqa: C901, PLR0915 - one route table, re
 
     def _reference() -> ReferenceData:
         svc = services()
-        principal = auth.any_principal(_headers(), svc)
-        if not principal.scopes & {access.REFERENCE_DATA, access.PUBLISH}:  # senders read their types' validity
-            raise MissingScope(f"this operation needs the scope {access.REFERENCE_DATA}")
+        auth.bearer_principal(_headers(), svc, access.REFERENCE_DATA)
         return ReferenceData(svc.registry)
 
     def _reference_page(items: list[dict[str, Any]]) -> Response:
