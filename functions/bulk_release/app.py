@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from ebox.bulk_wiring import bulk_services
 from ebox.pipeline.bulk_import import release
+from ebox.wiring import services
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return release(event, bulk_services())
+    return release(event, services().bulk)

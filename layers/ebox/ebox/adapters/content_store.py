@@ -9,7 +9,7 @@ Layout of the content bucket:
 from __future__ import annotations
 
 import json
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -29,7 +29,7 @@ class S3ContentStore:
     def _encryption(self) -> dict[str, str]:
         return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self._kms_key_id}
 
-    def stage(self, key: str, stream: BinaryIO, *, media_type: str, size: int) -> None:
+    def stage(self, key: str, stream: IO[bytes], *, media_type: str, size: int) -> None:
         """Uploads a received document to the staging area."""
         try:
             if size > MULTIPART_THRESHOLD:

@@ -23,7 +23,6 @@ from ebox.domain.downloads import (
 )
 from ebox.domain.errors import NotFound, TransientError
 from ebox.domain.ids import new_message_id
-from ebox.download_wiring import download_services
 from ebox.wiring import services
 
 DOWNLOADS = "/messageRegistry/v3/ebox/downloads"
@@ -41,7 +40,7 @@ def register(app: Chalice) -> None:
 
     @route(DOWNLOADS, methods=["POST"], content_types=["application/json"])
     def request_download() -> Response:
-        downloads = download_services()
+        downloads = services().downloads
         reader = ebox_reader(_headers(), services(), access.MESSAGES_FULL)
         wanted = parse_download_request(json_body(_body()))
         messages = select_messages(downloads.consultation(reader), wanted)
@@ -60,7 +59,7 @@ def register(app: Chalice) -> None:
 
     @route(DOWNLOADS + "/{downloadId}", methods=["GET"])
     def download_status(downloadId: str) -> Response:  # noqa: N803 - the path's parameter name
-        downloads = download_services()
+        downloads = services().downloads
         reader = ebox_reader(_headers(), services(), access.MESSAGES_FULL)
         if not 0 < len(downloadId) <= 100:
             raise NotFound(f"no download {downloadId[:100]} was asked for by you")

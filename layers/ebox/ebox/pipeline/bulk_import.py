@@ -16,14 +16,13 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from ebox.bulk_wiring import BulkServices
 from ebox.domain.batch_archive import BatchArchive, EntryLocation, extract
 from ebox.domain.batch_plan import BatchRef, PlannedLine, batch_of_key, plan_chunks, settings_from
 from ebox.domain.batch_report import ChunkCounts, summary_view
 from ebox.domain.errors import BatchClosed, BatchInProgress, EboxError, InvalidInput, InvalidSender, NotFound
-from ebox.domain.publication import PublicationPorts
 from ebox.domain.validity import format_timestamp, parse_timestamp
 from ebox.pipeline.bulk_lines import LineContext, publish_line
+from ebox.wiring import BulkServices
 
 logger = logging.getLogger(__name__)
 EVENT_SOURCE = "ebox.bulk-import"  # not ebox.message-registry: these are not a message's events
@@ -48,15 +47,11 @@ def prepare(state: dict[str, Any], bulk: BulkServices) -> dict[str, Any]:
         bulk.files.save_summary(key.removesuffix(".zip") + ".summary.json",
                                 {"status": "REFUSED", "code": error.code, "message": error.message})
         return {"action": "ignore"}
-    from ebox.adapters.s3_ranges import open_object
-
-    s3 = bulk.base.client("s3")
     try:
-        archive_file = open_object(s3, bucket, key, version=version)
+        archive_file, etag = bulk.archives.open(bucket, key, version=version)
     except InvalidInput as gone:
         logger.warning("dropped object %s ignored: %s", key, gone.message)
         return {"action": "ignore"}
-    etag = archive_file.raw.etag  # type: ignore[attr-defined]
     received = format_timestamp(_now())
     fields = {"status": "PREPARING", "bucket": bucket, "key": key, "etag": etag, "receivedAt": received,
               "execution": state.get("execution")}
@@ -111,9 +106,8 @@ def publish_chunk(body: str, bulk: BulkServices) -> None:
         return
     lines = [PlannedLine.from_dict(line) for line in chunk["lines"]]
     documents = _documents(lines, chunk, bulk)
-    svc = bulk.base
     events = bulk.events()
-    ports = PublicationPorts(svc.registry, bulk.content(), svc.index, events, bulk.signer)
+    ports = bulk.publication_ports(events)
     context = LineContext(ref, bool(chunk.get("dryRun")), ports, _now())
     results = [publish_line(line, documents, context) for line in lines]
     events.flush()
@@ -125,8 +119,6 @@ def publish_chunk(body: str, bulk: BulkServices) -> None:
 
 def _documents(lines: list[PlannedLine], chunk: dict[str, Any], bulk: BulkServices) -> dict[str, bytes | EboxError]:
     """The chunk's documents, cut from as few ranged reads of the archive as their places allow."""
-    from ebox.adapters.s3_ranges import fetch_range
-
     wanted = {name: EntryLocation.from_list(where) for line in lines for name, where in line.documents.items()}
     spans: list[list[Any]] = []
     for name, location in sorted(wanted.items(), key=lambda item: item[1].start):
@@ -136,11 +128,10 @@ def _documents(lines: list[PlannedLine], chunk: dict[str, Any], bulk: BulkServic
         else:
             spans.append([location.start, location.end, [name]])
     found: dict[str, bytes | EboxError] = {}
-    s3 = bulk.base.client("s3")
     for start, end, names in spans:
         try:
-            data = fetch_range(s3, chunk["bucket"], chunk["key"], start, end, version=chunk.get("version"),
-                               etag=chunk.get("etag"))
+            data = bulk.archives.fetch(chunk["bucket"], chunk["key"], start, end, version=chunk.get("version"),
+                                       etag=chunk.get("etag"))
         except InvalidInput as gone:  # the archive was replaced or removed meanwhile: its lines say so
             found.update(dict.fromkeys(names, gone))
             continue
@@ -188,11 +179,7 @@ def cancel(ref: BatchRef, bulk: BulkServices) -> dict[str, Any]:
 
 
 def _stop_waiting(execution: str, bulk: BulkServices) -> None:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        bulk.base.client("stepfunctions").stop_execution(executionArn=execution, cause="cancelled by the sender")
-    except (ClientError, BotoCoreError):
+    if not bulk.base.workflow.stop(execution, cause="cancelled by the sender"):
         logger.warning("could not stop %s; its release step will find the batch cancelled", execution)
 
 

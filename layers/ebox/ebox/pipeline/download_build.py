@@ -20,7 +20,7 @@ from ebox.domain.download_package import package_members
 from ebox.domain.errors import EboxError, TransientError
 from ebox.domain.evidence_access import evidence_view
 from ebox.domain.validity import format_timestamp, parse_timestamp
-from ebox.download_wiring import DownloadServices
+from ebox.wiring import DownloadServices
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
