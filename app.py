@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from ebox.api import auth, bulk_routes, download_routes, inbox_routes, notification_routes, reply_routes, views
+from ebox.api import auth, bulk_routes, download_routes, inbox_routes, notification_routes, reply_routes
 from ebox.api.publishing import publish_request
 from ebox.api.readers import consultation
 from ebox.api.requests import accept_flag, json_body
 from ebox.api.routing import guarded_routes, json_response, proxy_handler
-from ebox.domain import access, qualified_delivery
+from ebox.domain import access, message_views, qualified_delivery
 from ebox.domain.consultation import Consultation, page_request
 from ebox.domain.evidence_access import evidence_for, evidence_view
 from ebox.domain.message_filter import parse_filter
@@ -90,7 +90,7 @@ def publish_message() -> Response:
 
 @route(EBOX, methods=["GET"])
 def ebox_summary() -> Response:
-    return json_response(views.ebox_view(_consultation(access.SUMMARY_OWN_EBOX).summary()))
+    return json_response(message_views.ebox_view(_consultation(access.SUMMARY_OWN_EBOX).summary()))
 
 
 @route(EBOX + "/messages", methods=["GET"])
@@ -98,25 +98,25 @@ def list_messages() -> Response:
     params: dict[str, str] = dict(_request().query_params or {})
     page, size = page_request(params.get("page"), params.get("pageSize"))
     wanted = parse_filter(params)
-    return json_response(views.messages_view(_consultation(access.MESSAGES_FULL).messages(page, size, wanted)))
+    return json_response(message_views.messages_view(_consultation(access.MESSAGES_FULL).messages(page, size, wanted)))
 
 
 @route(MESSAGE, methods=["GET"])
 def get_message(messageId: str) -> Response:  # noqa: N803 - the e-Box API's parameter name
     reader = _consultation(access.MESSAGES_FULL)
     message = reader.message(messageId)
-    return json_response(views.message_view(message, replies=reader.replies(message)))
+    return json_response(message_views.message_view(message, replies=reader.replies(message)))
 
 
 @route(MESSAGE + "/attachments", methods=["GET"])
 def list_attachments(messageId: str) -> Response:  # noqa: N803
-    return json_response(views.attachments_view(_consultation(access.MESSAGES_FULL).message(messageId)))
+    return json_response(message_views.attachments_view(_consultation(access.MESSAGES_FULL).message(messageId)))
 
 
 @route(MESSAGE + "/attachments/{attachmentId}", methods=["GET"])
 def get_attachment(messageId: str, attachmentId: str) -> Response:  # noqa: N803
     _, attachment = _consultation(access.MESSAGES_FULL).attachment(messageId, attachmentId)
-    return json_response(views.attachment_view(messageId, attachment))
+    return json_response(message_views.attachment_view(messageId, attachment))
 
 
 @route(MESSAGE + "/attachments/{attachmentId}/content", methods=["GET"])

@@ -10,6 +10,7 @@ ask this module for what their use case needs; use cases never see it.
 from __future__ import annotations
 
 import functools
+import secrets
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,15 @@ if TYPE_CHECKING:
     from ebox.adapters.workflow import StepFunctionsWorkflow
     from ebox.domain.access import EboxReader
     from ebox.domain.consultation import Consultation
+    from ebox.domain.downloads import DownloadJob
+    from ebox.domain.ports import BufferedEvents
+    from ebox.pipeline.audit_steps import AuditPorts
+    from ebox.pipeline.bulk_batches import BatchRequestPorts
+    from ebox.pipeline.bulk_import import BulkImportPorts
+    from ebox.pipeline.delivery_steps import DeliveryPorts
+    from ebox.pipeline.download_build import DownloadBuildPorts
+    from ebox.pipeline.download_requests import DownloadRequestPorts
+    from ebox.pipeline.notification_steps import NotificationPorts
 
 BULK_URL_SECONDS = 900  # pre-signed URLs of the import bucket (upload, per-line report)
 
@@ -210,6 +220,25 @@ class Services:
         return Consultation.for_reader(reader, index=self.index, content=self.content, events=self.events,
                                        signer=self.evidence_signer)
 
+    def audit_ports(self) -> AuditPorts:
+        from ebox.pipeline.audit_steps import AuditPorts
+
+        return AuditPorts(index=self.index, evidence_archive=self.evidence_archive, timestamper=self.timestamper,
+                          audit=self.audit)
+
+    def delivery_ports(self) -> DeliveryPorts:
+        from ebox.pipeline.delivery_steps import DeliveryPorts
+
+        return DeliveryPorts(index=self.index, delivery_states=self.delivery_states,
+                             evidence_signer=self.evidence_signer, events=self.events)
+
+    def notification_ports(self) -> NotificationPorts:
+        from ebox.pipeline.notification_steps import NotificationPorts
+
+        return NotificationPorts(registry=self.registry, notification_preferences=self.notification_preferences,
+                                 notification_claims=self.notification_claims, mailer=self.mailer, index=self.index,
+                                 due_messages=self.due_messages, buffered_events=self.buffered_events)
+
     @cached_property
     def bulk(self) -> BulkServices:
         return BulkServices(self)
@@ -278,10 +307,22 @@ class BulkServices:
         """Message events for one chunk, put on the bus ten at a time."""
         return self.base.new_buffered_events()
 
-    def publication_ports(self, events: BufferedMessageEvents) -> PublicationPorts:
+    def publication_ports(self, events: BufferedEvents) -> PublicationPorts:
         """What publishing one chunk's lines needs: the archive's documents, the chunk's event buffer."""
         base = self.base
         return PublicationPorts(base.registry, self.content(), base.index, events, self.signer)
+
+    def request_ports(self) -> BatchRequestPorts:
+        from ebox.pipeline.bulk_batches import BatchRequestPorts
+
+        return BatchRequestPorts(ledger=self.ledger, urls=self.urls)
+
+    def import_ports(self) -> BulkImportPorts:
+        from ebox.pipeline.bulk_import import BulkImportPorts
+
+        return BulkImportPorts(ledger=self.ledger, files=self.files, queue=self.queue, archives=self.archives,
+                               executions=self.base.workflow, chunk_events=self.events,
+                               chunk_publication=self.publication_ports)
 
 
 @dataclass
@@ -317,18 +358,25 @@ class DownloadServices:
         return S3PresignedUrls(self.base.client("s3"), bucket=self.base.config.downloads_bucket,
                                expires_in=URL_SECONDS)
 
-    def writer(self, key: str) -> S3MultipartWriter:
-        from ebox.adapters.package_store import S3MultipartWriter
+    def new_package(self, job: DownloadJob) -> S3MultipartWriter:
+        """A new build of the job's package: its own object, so that two deliveries never mix parts."""
+        from ebox.adapters.package_store import S3MultipartWriter, package_key
 
         config = self.base.config
+        key = package_key(job.enterprise_number, job.download_id, secrets.token_hex(4))
         return S3MultipartWriter(self.base.client("s3"), bucket=config.downloads_bucket, key=key,
                                  kms_key_id=config.content_key_id)
 
-    def presign(self, key: str) -> str:
-        return self.urls.download_url(key)
+    def request_ports(self) -> DownloadRequestPorts:
+        from ebox.pipeline.download_requests import DownloadRequestPorts
 
-    def consultation(self, reader: EboxReader) -> Consultation:
-        return self.base.consultation(reader)
+        return DownloadRequestPorts(jobs=self.jobs, queue=self.queue, urls=self.urls)
+
+    def build_ports(self) -> DownloadBuildPorts:
+        from ebox.pipeline.download_build import DownloadBuildPorts
+
+        return DownloadBuildPorts(jobs=self.jobs, documents=self.documents, evidence=self.base.index,
+                                  new_package=self.new_package, consultation=self.base.consultation)
 
 
 @functools.cache

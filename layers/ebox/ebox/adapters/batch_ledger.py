@@ -25,10 +25,9 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.domain.batch_plan import BatchRef
-from ebox.domain.batch_report import ChunkCounts
+from ebox.domain.batch_report import FINISHED, ChunkCounts
 from ebox.domain.errors import BatchInProgress, TransientError
 
-FINISHED = ("COMPLETED", "REFUSED", "CANCELLED")
 EVIDENCE_KEYS = "EVIDENCE_KEYS"
 CHUNK_TTL_SECONDS = 30 * 24 * 3600
 _serializer, _deserializer = TypeSerializer(), TypeDeserializer()
