@@ -81,10 +81,6 @@ class S3ContentStore:
     def discard_staged(self, documents: list[ReceivedDocument]) -> None:
         self._delete([d.staged_key for d in documents])
 
-    def discard_message(self, message: Message) -> None:
-        keys = [a.content_key for a in message.attachments]
-        self._delete([*keys, f"messages/{message.message_id}/message.json"])
-
     def _delete(self, keys: list[str]) -> None:
         if not keys:
             return

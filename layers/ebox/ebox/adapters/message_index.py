@@ -264,14 +264,6 @@ class DynamoMessageIndex:
     def evidence(self, message_id: str) -> list[SignedEvidence]:
         return [_signed(message_id, item) for item in _evidence_items(message_id)]
 
-    def touch_consultation(self, enterprise_number: str, when: str) -> None:
-        try:
-            EboxSummaryItem(ebox_key(enterprise_number), "SUMMARY").update(
-                actions=[EboxSummaryItem.last_consultation_date.set(when)]
-            )
-        except UpdateError as error:
-            raise TransientError("could not record the consultation") from error
-
 
 def _summary_of(item: EboxSummaryItem) -> EboxSummary:
     return EboxSummary(

@@ -15,6 +15,7 @@ from ebox.domain.batch_plan import BatchRef, PlannedLine
 from ebox.domain.batch_report import published, rejected, valid
 from ebox.domain.documents import match_documents, sha256_b64url
 from ebox.domain.errors import DuplicatePublication, EboxError, InvalidInput, TransientError
+from ebox.domain.evidence_access import unverified_claims
 from ebox.domain.ids import new_message_id
 from ebox.domain.message import MessageToPublish, ReceivedDocument
 from ebox.domain.ports import IdempotencyClaim
@@ -144,9 +145,5 @@ def _evidence_id(error: EboxError) -> str | None:
     """The SubmissionRejection's id (`<messageId>-001`), read from the signed record's payload."""
     if not error.evidence:
         return None
-    import base64
-    import json
-
-    payload = error.evidence.split(".")[1]
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims = unverified_claims(error.evidence)
     return str(claims.get("evidenceId")) if claims.get("evidenceId") else None
