@@ -259,8 +259,7 @@ def test_run_twice_one_mail_each(api, stack, handlers, scheduled, sender_token, 
 
 def test_ses_failure_is_retried_later_and_still_sent_once(api, stack, scheduled, sender_token, enterprise_token,
                                                           monkeypatch):
-    from ebox.domain.errors import TransientError
-    from ebox.pipeline.notification_steps import NotificationIncomplete
+    from ebox.domain.errors import NotificationIncomplete, TransientError
 
     message_id = general(api, sender_token)
     day = received_day(api, enterprise_token, message_id) + timedelta(days=15)

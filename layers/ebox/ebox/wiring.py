@@ -379,6 +379,16 @@ class DownloadServices:
                                   new_package=self.new_package, consultation=self.base.consultation)
 
 
+def classify_error(error: Exception) -> Exception:
+    """An AWS failure that escaped its adapter, classified once (ebox.adapters.aws_errors): throttling,
+    5xx and unreachable services become a TransientError (503); anything else is left as it is."""
+    if type(error).__module__.partition(".")[0] not in ("botocore", "boto3", "pynamodb"):
+        return error
+    from ebox.adapters.aws_errors import classify
+
+    return classify(error)
+
+
 @functools.cache
 def _trace_aws_calls() -> None:
     """X-Ray subsegments for every AWS call; loaded only when Lambda traces (it costs ~0.4 s to import)."""

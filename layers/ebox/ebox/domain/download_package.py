@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from ebox.domain.consultation import Consultation, ContentIntegrityError
+from ebox.domain.consultation import Consultation
 from ebox.domain.documents import b64url_of_digest
 from ebox.domain.downloads import DownloadJob
+from ebox.domain.errors import ContentIntegrityError
 from ebox.domain.message import Message, StoredAttachment
 
 MANIFEST = "manifest.json"

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from ebox.domain.access import EboxReader
 from ebox.domain.clock import now_timestamp
-from ebox.domain.consultation import Consultation, ContentIntegrityError
+from ebox.domain.consultation import Consultation
 from ebox.domain.download_package import DocumentReader, PackageWriter, package_members
 from ebox.domain.downloads import DownloadJob, DownloadJobs
-from ebox.domain.errors import EboxError, TransientError
+from ebox.domain.errors import ContentIntegrityError, EboxError, TransientError
 from ebox.domain.evidence_access import evidence_view
 from ebox.domain.message_views import message_view
 from ebox.domain.ports import EvidenceLog

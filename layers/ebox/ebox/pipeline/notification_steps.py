@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from ebox.domain.errors import NotificationIncomplete
 from ebox.domain.notification import Email
 from ebox.domain.notification_preferences import Kind, Mode, Recipient, recipients_for
 from ebox.domain.ports import (
@@ -89,10 +90,6 @@ class EboxAudience:
         preferences, users = self._loaded
         return recipients_for(partition, preferences=preferences, users=users,
                               contact_email=self.enterprise.contact_email, modes=modes)
-
-
-class NotificationIncomplete(Exception):
-    """Some e-mails could not be sent; their claims were released, so a retry sends them (and only them)."""
 
 
 def notify_recipient(event: dict[str, Any], ports: NotificationPorts) -> str:

@@ -9,13 +9,13 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from ebox.domain.errors import NotificationIncomplete
 from ebox.domain.message import Message
 from ebox.domain.notification import digest_email, message_email, message_facts
 from ebox.domain.notification_preferences import Kind, Mode, Recipient
 from ebox.domain.notification_schedule import alert_expiration_day, digest_day, reminder_receipt_day
 from ebox.pipeline.notification_steps import (
     EboxAudience,
-    NotificationIncomplete,
     NotificationPorts,
     Outcome,
     send_once,
