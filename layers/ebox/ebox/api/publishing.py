@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
 
 from ebox.api.multipart_upload import PublicationUpload, read_publication
 from ebox.domain.access import Principal
+from ebox.domain.clock import now
 from ebox.domain.errors import InvalidInput, PayloadTooLarge
 from ebox.domain.ids import new_message_id
 from ebox.domain.message import MessageToPublish
 from ebox.domain.ports import IdempotencyClaim
-from ebox.domain.publication import PublicationPorts, PublicationResult, publish
+from ebox.domain.publication import PublicationResult, publish
 from ebox.domain.publication_request import parse_message_to_publish
 from ebox.domain.publication_request_v2 import parse_v2_message_to_publish
 from ebox.domain.uploads import upload_key
@@ -131,6 +131,6 @@ def publish_request(
         authenticated_org=principal.organization,
         claim=claim,
         message_id=message_id,
-        received=datetime.now(UTC),
-        ports=PublicationPorts(services.registry, content, services.index, services.events, services.evidence_signer),
+        received=now(),
+        ports=services.publication_ports(),
     )

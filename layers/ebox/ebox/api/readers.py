@@ -17,13 +17,12 @@ def ebox_reader(headers: Mapping[str, str], services: Services, scope: str) -> E
     principal = auth.bearer_principal(headers, services, scope)
     if principal.provider_id is not None and principal.ssin is not None:  # consent may have been revoked since
         require_consent(services.registry, principal.ssin, principal.provider_id)
-    is_person_of_enterprise = principal.ssin is not None and principal.enterprise_number is not None
-    user = services.registry.ebox_user(principal.organization, principal.ssin) if is_person_of_enterprise else None
+    user = None
+    if principal.ssin is not None and principal.enterprise_number is not None:  # a person of an enterprise
+        user = services.registry.ebox_user(principal.enterprise_number, principal.ssin)
     return reader_for(principal, user)
 
 
 def consultation(headers: Mapping[str, str], services: Services, scope: str) -> Consultation:
     """The caller's Consultation: everything that reads a message of an e-Box goes through it."""
-    return Consultation.for_reader(ebox_reader(headers, services, scope), index=services.index,
-                                   content=services.content, events=services.events,
-                                   signer=services.evidence_signer)
+    return services.consultation(ebox_reader(headers, services, scope))
