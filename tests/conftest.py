@@ -39,48 +39,77 @@ def on_localstack() -> bool:
     return os.environ.get(TARGET_VARIABLE) == TARGET
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def stack_parameters() -> dict[str, str]:
-    """Template parameter overrides; a test module redefines this fixture to change them."""
+    """Template parameter overrides; a test module redefines this (module-scoped) fixture to change them."""
     return {}
 
 
-@pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, stack_parameters: dict[str, str]) -> Iterator[Stack]:
-    """Every resource of template.yaml, created by the local stack's provisioner in moto (in this process)
-    or, under `make test-localstack`, in LocalStack, with the handlers run for real when Step Functions
-    or EventBridge invoke them."""
+@dataclass
+class World:
+    """The template provisioned for a module's tests, and what each test starts from."""
+
+    provisioned: Any
+    sent_mail: Callable[[], list[dict[str, Any]]]
+    forget_mail: Callable[[], None]
+    baseline: Any = None
+
+
+@pytest.fixture(scope="module")
+def world(stack_parameters: dict[str, str]) -> Iterator[World]:
+    """Every resource of template.yaml, created once per test module by the local stack's provisioner in
+    moto (in this process) or, under `make test-localstack`, in LocalStack, with the handlers run for
+    real when Step Functions or EventBridge invoke them, and the demo data imported."""
     from ebox.adapters.aws_clients import reset_clients
     from ebox.registry_import import import_registry
     from ebox.wiring import reset_services, services
 
+    from tests.world import take_baseline
+
     emulator = _localstack if on_localstack() else _moto
-    with emulator(monkeypatch, stack_parameters) as (provisioned, sent_mail):
-        for name, value in provisioned.environment.items():
+    with pytest.MonkeyPatch.context() as monkeypatch, emulator(monkeypatch, stack_parameters) as world:
+        for name, value in world.provisioned.environment.items():
             monkeypatch.setenv(name, value)
         reset_clients()
         reset_services()
         svc = services()
         import_registry(json.loads(DEMO_DATA.read_text()), svc.registry, secret_iterations=1000)
-        yield Stack(
-            environment=provisioned.environment,
-            services=svc,
-            s3=svc.client("s3"),
-            sqs=svc.client("sqs"),
-            content_bucket=svc.config.content_bucket,
-            import_bucket=svc.config.import_bucket,
-            notification_queue=provisioned.queue_url("NotificationQueue"),
-            evidence_queue=provisioned.queue_url("EvidenceQueue"),
-            sent_mail=sent_mail,
-        )
+        world.baseline = take_baseline(svc.client, world.provisioned)
+        yield world
         reset_services()
         reset_clients()
 
 
+@pytest.fixture
+def stack(world: World) -> Iterator[Stack]:
+    """The module's stack as a fresh one: put back to what it was after provisioning before each test
+    (tests.world), so that no test sees what another one left."""
+    from ebox.wiring import reset_services, services
+
+    from tests.world import reset
+
+    reset_services()
+    svc = services()
+    reset(svc.client, world.baseline, world.forget_mail)
+    provisioned = world.provisioned
+    yield Stack(
+        environment=provisioned.environment,
+        services=svc,
+        s3=svc.client("s3"),
+        sqs=svc.client("sqs"),
+        content_bucket=svc.config.content_bucket,
+        import_bucket=svc.config.import_bucket,
+        notification_queue=provisioned.queue_url("NotificationQueue"),
+        evidence_queue=provisioned.queue_url("EvidenceQueue"),
+        sent_mail=world.sent_mail,
+    )
+    reset_services()
+
+
 @contextmanager
-def _moto(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> Iterator[tuple[Any, Any]]:
+def _moto(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> Iterator[World]:
     from ebox_local import moto_bridges
-    from ebox_local.mail import captured_mail
+    from ebox_local.mail import captured_mail, forget_captured_mail
     from ebox_local.provisioning import provision_template
     from moto import mock_aws
 
@@ -88,18 +117,20 @@ def _moto(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> Iterat
                         "AWS_DEFAULT_REGION": "eu-west-1", "AWS_REGION": "eu-west-1"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    # The reset empties every queue before each test: AWS allows one PurgeQueue a minute, LocalStack any.
+    monkeypatch.setenv("MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR", "false")
     with mock_aws(config=MOTO_CONFIG):
         provisioned = provision_template(TEMPLATE, parameters)
         moto_bridges.install(provisioned)
         try:
-            yield provisioned, lambda: captured_mail("eu-west-1")
+            yield World(provisioned, lambda: captured_mail("eu-west-1"), lambda: forget_captured_mail("eu-west-1"))
         finally:
             moto_bridges.uninstall()
 
 
 @contextmanager
-def _localstack(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> Iterator[tuple[Any, Any]]:
-    """LocalStack keeps its state: each test gets resources under names of its own, and its mail box emptied."""
+def _localstack(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> Iterator[World]:
+    """LocalStack keeps its state: each module gets resources under names of its own."""
     from ebox_local.invocations import InvocationServer
     from ebox_local.mail import forget_localstack_mail, localstack_mail
     from ebox_local.provisioning import provision_template
@@ -107,13 +138,13 @@ def _localstack(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> 
 
     endpoint = os.environ["AWS_ENDPOINT_URL"]
     run = unique_run_name()
-    forget_localstack_mail(endpoint)
     server = InvocationServer()
     try:
         provisioned = provision_template(TEMPLATE, {"Stage": run, **parameters}, prefix=run,
                                          invocation_url=server.url_for)
         server.provisioned = provisioned
-        yield provisioned, lambda: localstack_mail(endpoint, "eu-west-1")
+        yield World(provisioned, lambda: localstack_mail(endpoint, "eu-west-1"),
+                    lambda: forget_localstack_mail(endpoint))
     finally:
         server.close()
 

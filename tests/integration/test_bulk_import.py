@@ -38,17 +38,16 @@ def drain(stack, bulk, batch_id, *, until=("COMPLETED", "REFUSED", "CANCELLED"),
 
     deadline = time.monotonic() + SETTLE_SECONDS
     while time.monotonic() < deadline:
-        event = sqs_event(stack, bulk["queue"])
+        state = batch_state(bulk, batch_id, sender)
+        if state.get("status") in until:
+            return state
+        event = sqs_event(stack, bulk["queue"], expected=0)
         if event["Records"]:
             answer = bulk["worker"](event, None)
             failed = {f["itemIdentifier"] for f in answer["batchItemFailures"]}
             for record in event["Records"]:
                 if record["messageId"] not in failed:
                     stack.sqs.delete_message(QueueUrl=bulk["queue"], ReceiptHandle=record["receiptHandle"])
-        state = batch_state(bulk, batch_id, sender)
-        if state.get("status") in until:
-            return state
-        time.sleep(0.05)
     raise AssertionError(f"batch {batch_id} did not finish: {batch_state(bulk, batch_id, sender)}")
 
 

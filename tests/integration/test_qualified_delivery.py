@@ -11,7 +11,7 @@ from tests.fakes import OTHER
 EBOX = "/messageRegistry/v2/ebox"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def stack_parameters():
     return {"AcceptanceWindowSeconds": "3"}
 

@@ -1,0 +1,193 @@
+"""The template provisioned once, then put back as it was before each test: what the integration tests
+see as a fresh stack, without creating every resource again for each of them.
+
+A `Baseline` is taken right after provisioning and the demo data's import: every table's items, and
+the buckets, queues and EventBridge rules that exist. `reset` first lets nothing of the previous test
+run on (its state machine executions are stopped, the work they and the asynchronous invocations
+started is waited for), then puts every table back to its baseline items, empties the buckets (every
+version), the queues and the mail box, and removes the buckets, queues and rules a test made.
+
+It speaks only the AWS APIs, so that the same reset serves moto (in this process) and LocalStack."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+SETTLE_SECONDS = 60
+"""How long the previous test's leftover work may take to stop before the reset says which is stuck."""
+
+Clients = Callable[[str], Any]
+
+
+@dataclass
+class Baseline:
+    tables: dict[str, list[str]] = field(default_factory=dict)
+    """Each table's key attribute names."""
+    items: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = field(default_factory=dict)
+    """Each table's items, by key."""
+    buckets: set[str] = field(default_factory=set)
+    queues: set[str] = field(default_factory=set)
+    rules: set[tuple[str, str]] = field(default_factory=set)
+    """(event bus, rule name)."""
+    buses: list[str] = field(default_factory=list)
+    state_machines: list[str] = field(default_factory=list)
+    threads: set[threading.Thread] = field(default_factory=set)
+    """The threads alive when the test began: any other one is the test's work still running."""
+
+
+def take_baseline(clients: Clients, provisioned: Any) -> Baseline:
+    """What the stack holds now: what every test starts from."""
+    kinds = _by_type(provisioned)
+    baseline = Baseline(buses=["default", *kinds.get("AWS::Events::EventBus", [])],
+                        state_machines=list(kinds.get("AWS::Serverless::StateMachine", [])))
+    dynamodb = clients("dynamodb")
+    for table in kinds.get("AWS::DynamoDB::Table", []):
+        schema = dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]
+        baseline.tables[table] = [k["AttributeName"] for k in schema]
+        baseline.items[table] = {_key(item, baseline.tables[table]): item for item in _scan(dynamodb, table)}
+    baseline.buckets = set(_bucket_names(clients("s3")))
+    baseline.queues = set(clients("sqs").list_queues().get("QueueUrls", []))
+    baseline.rules = set(_rules(clients("events"), baseline.buses))
+    baseline.threads = set(threading.enumerate())
+    return baseline
+
+
+def reset(clients: Clients, baseline: Baseline, forget_mail: Callable[[], None]) -> None:
+    """Everything back to the baseline (see the module's docstring)."""
+    _stop_executions(clients("stepfunctions"), baseline.state_machines)
+    _wait_for_threads(baseline.threads)
+    _reset_rules(clients("events"), baseline)
+    _reset_queues(clients("sqs"), baseline.queues)
+    _reset_buckets(clients("s3"), baseline.buckets)
+    _reset_tables(clients("dynamodb"), baseline)
+    forget_mail()
+    baseline.threads = set(threading.enumerate())
+
+
+def _by_type(provisioned: Any) -> dict[str, list[Any]]:
+    kinds: dict[str, list[Any]] = {}
+    for resource in provisioned.resources.values():
+        if resource.emulated:
+            kinds.setdefault(resource.type, []).append(resource.physical_id)
+    return kinds
+
+
+def _key(item: dict[str, Any], attributes: list[str]) -> tuple[Any, ...]:
+    return tuple(tuple(sorted(item[name].items())) for name in attributes)
+
+
+def _scan(dynamodb: Any, table: str) -> Iterable[dict[str, Any]]:
+    for page in dynamodb.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
+        yield from page.get("Items", [])
+
+
+def _stop_executions(stepfunctions: Any, state_machines: list[str]) -> None:
+    for arn in state_machines:
+        for page in stepfunctions.get_paginator("list_executions").paginate(stateMachineArn=arn,
+                                                                            statusFilter="RUNNING"):
+            for execution in page["executions"]:
+                try:
+                    stepfunctions.stop_execution(executionArn=execution["executionArn"], cause="test reset")
+                except ClientError as error:
+                    if error.response["Error"]["Code"] not in ("ExecutionDoesNotExist", "ValidationException"):
+                        raise
+
+
+def _wait_for_threads(known: set[threading.Thread]) -> None:
+    """The threads the previous test started (executions, asynchronous invocations, requests served to
+    the emulator) have ended: nothing of it can write into the next test's tables."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    for thread in set(threading.enumerate()) - known:
+        if thread is threading.current_thread():
+            continue
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            raise RuntimeError(f"the previous test left {thread.name} running for {SETTLE_SECONDS} s")
+
+
+def _rules(events: Any, buses: list[str]) -> Iterable[tuple[str, str]]:
+    for bus in buses:
+        for page in events.get_paginator("list_rules").paginate(EventBusName=bus):
+            for rule in page["Rules"]:
+                yield bus, rule["Name"]
+
+
+def _reset_rules(events: Any, baseline: Baseline) -> None:
+    for bus, name in set(_rules(events, baseline.buses)) - baseline.rules:
+        targets = [t["Id"] for t in events.list_targets_by_rule(Rule=name, EventBusName=bus)["Targets"]]
+        if targets:
+            events.remove_targets(Rule=name, EventBusName=bus, Ids=targets, Force=True)
+        events.delete_rule(Name=name, EventBusName=bus, Force=True)
+
+
+def _reset_queues(sqs: Any, known: set[str]) -> None:
+    for url in sqs.list_queues().get("QueueUrls", []):
+        if url in known:
+            _empty_queue(sqs, url)
+        else:
+            sqs.delete_queue(QueueUrl=url)
+
+
+def _empty_queue(sqs: Any, url: str) -> None:
+    """Every message gone, those a test received and left invisible too."""
+    sqs.purge_queue(QueueUrl=url)
+
+
+def _bucket_names(s3: Any) -> list[str]:
+    return [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
+
+
+def _reset_buckets(s3: Any, known: set[str]) -> None:
+    for bucket in _bucket_names(s3):
+        _empty_bucket(s3, bucket)
+        if bucket not in known:
+            s3.delete_bucket(Bucket=bucket)
+
+
+def _empty_bucket(s3: Any, bucket: str) -> None:
+    """Every version and delete marker gone, and every unfinished multipart upload aborted. A bucket
+    under Object Lock (evidence, COMPLIANCE mode) keeps its objects: nobody may delete them, not even a
+    test; its keys are named after messages no other test publishes."""
+    for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket):
+        for upload in page.get("Uploads", []):
+            s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+    if _object_locked(s3, bucket):
+        return
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                  for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+        if doomed:
+            answer = s3.delete_objects(Bucket=bucket, Delete={"Objects": doomed, "Quiet": True})
+            if answer.get("Errors"):
+                raise RuntimeError(f"could not empty {bucket}: {answer['Errors'][:3]}")
+
+
+def _object_locked(s3: Any, bucket: str) -> bool:
+    try:
+        configuration = s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
+    except ClientError:
+        return False
+    return configuration.get("ObjectLockEnabled") == "Enabled"
+
+
+def _reset_tables(dynamodb: Any, baseline: Baseline) -> None:
+    for table, attributes in baseline.tables.items():
+        wanted = baseline.items[table]
+        found = {_key(item, attributes): item for item in _scan(dynamodb, table)}
+        deletes = [{"DeleteRequest": {"Key": {a: item[a] for a in attributes}}}
+                   for key, item in found.items() if key not in wanted]
+        puts = [{"PutRequest": {"Item": item}} for key, item in wanted.items() if found.get(key) != item]
+        _batch_write(dynamodb, table, deletes + puts)
+
+
+def _batch_write(dynamodb: Any, table: str, requests: list[dict[str, Any]]) -> None:
+    for start in range(0, len(requests), 25):
+        pending: dict[str, Any] = {table: requests[start:start + 25]}
+        while pending:
+            pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
