@@ -11,6 +11,7 @@ It speaks only the AWS APIs, so that the same reset serves moto (in this process
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -88,15 +89,19 @@ def _scan(dynamodb: Any, table: str) -> Iterable[dict[str, Any]]:
 
 
 def _stop_executions(stepfunctions: Any, state_machines: list[str]) -> None:
-    for arn in state_machines:
-        for page in stepfunctions.get_paginator("list_executions").paginate(stateMachineArn=arn,
-                                                                            statusFilter="RUNNING"):
-            for execution in page["executions"]:
-                try:
-                    stepfunctions.stop_execution(executionArn=execution["executionArn"], cause="test reset")
-                except ClientError as error:
-                    if error.response["Error"]["Code"] not in ("ExecutionDoesNotExist", "ValidationException"):
-                        raise
+    """Every running execution stopped (a Wait state too). One that has only just started may not be
+    stoppable yet (moto's worker has no environment until its thread runs): asked again until none runs."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while running := [e["executionArn"] for arn in state_machines
+                      for page in stepfunctions.get_paginator("list_executions").paginate(
+                          stateMachineArn=arn, statusFilter="RUNNING")
+                      for e in page["executions"]]:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the previous test's executions would not stop: {running}")
+        for execution in running:
+            with contextlib.suppress(ClientError, AttributeError):
+                stepfunctions.stop_execution(executionArn=execution, cause="test reset")
+        time.sleep(0.05)
 
 
 def _wait_for_threads(known: set[threading.Thread]) -> None:

@@ -3,7 +3,7 @@
 import time
 
 from tests.apigw import PDF, publication
-from tests.fakes import RECIPIENT
+from tests.fakes import PAPER_ONLY, RECIPIENT
 
 
 def sqs_event(stack, queue_url, expected=1):
@@ -35,8 +35,13 @@ def test_notify_sends_one_email_per_message_even_when_redelivered(stack, handler
 
 
 def test_no_email_for_an_enterprise_without_an_opened_ebox(stack, handlers, api, sender_token):
-    api.publish(sender_token, publication(recipient={"eboxType": "enterprise", "enterpriseNumber": "0220916609"}))
-    handlers["notify"](sqs_event(stack, stack.notification_queue), None)
+    published = api.publish(sender_token, publication(recipient={"eboxType": "enterprise",
+                                                                 "enterpriseNumber": PAPER_ONLY}))
+    assert published.status == 201, published.body
+    event = sqs_event(stack, stack.notification_queue)
+    [record] = event["Records"]  # the publication was announced: the notifier had something to decide on
+    assert published.json()["messageId"] in record["body"]
+    assert handlers["notify"](event, None) == {"batchItemFailures": []}
     assert stack.sent_mail() == []
 
 
