@@ -30,6 +30,8 @@ class Stack:
     evidence_queue: str
     sent_mail: Callable[[], list[dict[str, Any]]]
     """The e-mails SES sent during this test, newest first (ebox_local.mail's shape)."""
+    provisioned: Any = None
+    """What the provisioner made (ebox_local.model.Provisioned): physical ids by logical id."""
 
 
 def on_localstack() -> bool:
@@ -102,6 +104,7 @@ def stack(world: World) -> Iterator[Stack]:
         notification_queue=provisioned.queue_url("NotificationQueue"),
         evidence_queue=provisioned.queue_url("EvidenceQueue"),
         sent_mail=world.sent_mail,
+        provisioned=provisioned,
     )
     reset_services()
 
