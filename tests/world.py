@@ -2,10 +2,14 @@
 see as a fresh stack, without creating every resource again for each of them.
 
 A `Baseline` is taken right after provisioning and the demo data's import: every table's items, and
-the buckets, queues and EventBridge rules that exist. `reset` first lets nothing of the previous test
-run on (its state machine executions are stopped, the work they and the asynchronous invocations
-started is waited for), then puts every table back to its baseline items, empties the buckets (every
-version), the queues and the mail box, and removes the buckets, queues and rules a test made.
+which buckets, queues, buses and state machines are the stack's. Around each test:
+
+- `begin` puts every table back to its baseline items, empties the stack's buckets (every version),
+  queues and the mail box, and notes what exists account-wide (`Inventory`);
+- `finish` lets nothing of the test run on (its state machine executions are stopped, the work they and
+  the asynchronous invocations started is waited for) and removes the buckets, queues and EventBridge
+  rules the test made. Only what appeared during the test: another stack in the same emulator (a
+  second parameter set, the end-to-end tests' own) is never touched.
 
 It speaks only the AWS APIs, so that the same reset serves moto (in this process) and LocalStack."""
 
@@ -21,7 +25,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 SETTLE_SECONDS = 60
-"""How long the previous test's leftover work may take to stop before the reset says which is stuck."""
+"""How long a test's leftover work may take to stop before the reset says which is stuck."""
+SERVER_THREADS = ("(serve_forever)", "lambda-invocations")
+"""Threads that serve for as long as their fixture lives (a test may start one): not the test's work."""
 
 Clients = Callable[[str], Any]
 
@@ -32,43 +38,66 @@ class Baseline:
     """Each table's key attribute names."""
     items: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = field(default_factory=dict)
     """Each table's items, by key."""
-    buckets: set[str] = field(default_factory=set)
-    queues: set[str] = field(default_factory=set)
-    rules: set[tuple[str, str]] = field(default_factory=set)
-    """(event bus, rule name)."""
+    buckets: list[str] = field(default_factory=list)
+    queues: list[str] = field(default_factory=list)
     buses: list[str] = field(default_factory=list)
     state_machines: list[str] = field(default_factory=list)
-    threads: set[threading.Thread] = field(default_factory=set)
-    """The threads alive when the test began: any other one is the test's work still running."""
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """What exists in the account, and the threads alive, when a test begins."""
+
+    buckets: frozenset[str]
+    queues: frozenset[str]
+    rules: frozenset[tuple[str, str]]
+    """(event bus, rule name)."""
+    threads: frozenset[threading.Thread]
 
 
 def take_baseline(clients: Clients, provisioned: Any) -> Baseline:
     """What the stack holds now: what every test starts from."""
     kinds = _by_type(provisioned)
-    baseline = Baseline(buses=["default", *kinds.get("AWS::Events::EventBus", [])],
+    baseline = Baseline(buckets=list(kinds.get("AWS::S3::Bucket", [])), queues=list(kinds.get("AWS::SQS::Queue", [])),
+                        buses=["default", *kinds.get("AWS::Events::EventBus", [])],
                         state_machines=list(kinds.get("AWS::Serverless::StateMachine", [])))
     dynamodb = clients("dynamodb")
     for table in kinds.get("AWS::DynamoDB::Table", []):
         schema = dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]
         baseline.tables[table] = [k["AttributeName"] for k in schema]
         baseline.items[table] = {_key(item, baseline.tables[table]): item for item in _scan(dynamodb, table)}
-    baseline.buckets = set(_bucket_names(clients("s3")))
-    baseline.queues = set(clients("sqs").list_queues().get("QueueUrls", []))
-    baseline.rules = set(_rules(clients("events"), baseline.buses))
-    baseline.threads = set(threading.enumerate())
     return baseline
 
 
-def reset(clients: Clients, baseline: Baseline, forget_mail: Callable[[], None]) -> None:
-    """Everything back to the baseline (see the module's docstring)."""
-    _stop_executions(clients("stepfunctions"), baseline.state_machines)
-    _wait_for_threads(baseline.threads)
-    _reset_rules(clients("events"), baseline)
-    _reset_queues(clients("sqs"), baseline.queues)
-    _reset_buckets(clients("s3"), baseline.buckets)
+def begin(clients: Clients, baseline: Baseline, forget_mail: Callable[[], None]) -> Inventory:
+    """The stack's data back to the baseline; what exists now, for `finish`."""
+    sqs, s3 = clients("sqs"), clients("s3")
+    for url in baseline.queues:
+        sqs.purge_queue(QueueUrl=url)  # every message, those a test received and left invisible too
+    for bucket in baseline.buckets:
+        _empty_bucket(s3, bucket)
     _reset_tables(clients("dynamodb"), baseline)
     forget_mail()
-    baseline.threads = set(threading.enumerate())
+    return Inventory(buckets=frozenset(_bucket_names(s3)), queues=frozenset(_queue_urls(sqs)),
+                     rules=frozenset(_rules(clients("events"), baseline.buses)),
+                     threads=frozenset(threading.enumerate()))
+
+
+def finish(clients: Clients, baseline: Baseline, before: Inventory) -> None:
+    """Nothing the test started runs on, nothing it created is left (see the module's docstring)."""
+    _stop_executions(clients("stepfunctions"), baseline.state_machines)
+    _wait_for_threads(before.threads)
+    events, sqs, s3 = clients("events"), clients("sqs"), clients("s3")
+    for bus, name in set(_rules(events, baseline.buses)) - before.rules:
+        targets = [t["Id"] for t in events.list_targets_by_rule(Rule=name, EventBusName=bus)["Targets"]]
+        if targets:
+            events.remove_targets(Rule=name, EventBusName=bus, Ids=targets, Force=True)
+        events.delete_rule(Name=name, EventBusName=bus, Force=True)
+    for url in set(_queue_urls(sqs)) - before.queues:
+        sqs.delete_queue(QueueUrl=url)
+    for bucket in set(_bucket_names(s3)) - before.buckets:
+        _empty_bucket(s3, bucket)
+        s3.delete_bucket(Bucket=bucket)
 
 
 def _by_type(provisioned: Any) -> dict[str, list[Any]]:
@@ -97,23 +126,23 @@ def _stop_executions(stepfunctions: Any, state_machines: list[str]) -> None:
                           stateMachineArn=arn, statusFilter="RUNNING")
                       for e in page["executions"]]:
         if time.monotonic() > deadline:
-            raise RuntimeError(f"the previous test's executions would not stop: {running}")
+            raise RuntimeError(f"the test's executions would not stop: {running}")
         for execution in running:
             with contextlib.suppress(ClientError, AttributeError):
                 stepfunctions.stop_execution(executionArn=execution, cause="test reset")
         time.sleep(0.05)
 
 
-def _wait_for_threads(known: set[threading.Thread]) -> None:
-    """The threads the previous test started (executions, asynchronous invocations, requests served to
-    the emulator) have ended: nothing of it can write into the next test's tables."""
+def _wait_for_threads(known: frozenset[threading.Thread]) -> None:
+    """The threads the test started (executions, asynchronous invocations, requests served to the
+    emulator) have ended: nothing of it can write into the next test's tables."""
     deadline = time.monotonic() + SETTLE_SECONDS
     for thread in set(threading.enumerate()) - known:
-        if thread is threading.current_thread():
+        if thread is threading.current_thread() or thread.name.endswith(SERVER_THREADS):
             continue
         thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if thread.is_alive():
-            raise RuntimeError(f"the previous test left {thread.name} running for {SETTLE_SECONDS} s")
+            raise RuntimeError(f"the test left {thread.name} running for {SETTLE_SECONDS} s")
 
 
 def _rules(events: Any, buses: list[str]) -> Iterable[tuple[str, str]]:
@@ -123,36 +152,12 @@ def _rules(events: Any, buses: list[str]) -> Iterable[tuple[str, str]]:
                 yield bus, rule["Name"]
 
 
-def _reset_rules(events: Any, baseline: Baseline) -> None:
-    for bus, name in set(_rules(events, baseline.buses)) - baseline.rules:
-        targets = [t["Id"] for t in events.list_targets_by_rule(Rule=name, EventBusName=bus)["Targets"]]
-        if targets:
-            events.remove_targets(Rule=name, EventBusName=bus, Ids=targets, Force=True)
-        events.delete_rule(Name=name, EventBusName=bus, Force=True)
-
-
-def _reset_queues(sqs: Any, known: set[str]) -> None:
-    for url in sqs.list_queues().get("QueueUrls", []):
-        if url in known:
-            _empty_queue(sqs, url)
-        else:
-            sqs.delete_queue(QueueUrl=url)
-
-
-def _empty_queue(sqs: Any, url: str) -> None:
-    """Every message gone, those a test received and left invisible too."""
-    sqs.purge_queue(QueueUrl=url)
+def _queue_urls(sqs: Any) -> list[str]:
+    return [url for page in sqs.get_paginator("list_queues").paginate() for url in page.get("QueueUrls", [])]
 
 
 def _bucket_names(s3: Any) -> list[str]:
     return [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
-
-
-def _reset_buckets(s3: Any, known: set[str]) -> None:
-    for bucket in _bucket_names(s3):
-        _empty_bucket(s3, bucket)
-        if bucket not in known:
-            s3.delete_bucket(Bucket=bucket)
 
 
 def _empty_bucket(s3: Any, bucket: str) -> None:

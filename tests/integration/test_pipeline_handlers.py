@@ -3,6 +3,7 @@
 import time
 
 from tests.apigw import PDF, publication
+from tests.events import sqs_event as sqs_event_of
 from tests.fakes import PAPER_ONLY, RECIPIENT
 
 
@@ -16,10 +17,7 @@ def sqs_event(stack, queue_url, expected=1):
                                               WaitTimeSeconds=1).get("Messages", [])
         if len(messages) >= expected or time.monotonic() > deadline:
             break
-    return {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-                         "attributes": {}, "messageAttributes": {}, "eventSource": "aws:sqs",
-                         "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:q", "awsRegion": "eu-west-1",
-                         "md5OfBody": ""} for m in messages]}
+    return sqs_event_of(messages)
 
 
 def test_notify_sends_one_email_per_message_even_when_redelivered(stack, handlers, api, sender_token):
