@@ -4,8 +4,9 @@ see as a fresh stack, without creating every resource again for each of them.
 A `Baseline` is taken right after provisioning and the demo data's import: every table's items, and
 which buckets, queues, buses and state machines are the stack's. Around each test:
 
-- `begin` puts every table back to its baseline items, empties the stack's buckets (every version),
-  queues and the mail box, and notes what exists account-wide (`Inventory`);
+- `begin` empties the stack's queues (and lets an invocation LocalStack's own SQS mappings started
+  from them end), puts every table back to its baseline items, empties the stack's buckets (every
+  version) and the mail box, and notes what exists account-wide (`Inventory`);
 - `finish` lets nothing of the test run on (its state machine executions are stopped, the work they and
   the asynchronous invocations started is waited for) and removes the buckets, queues and EventBridge
   rules the test made. Only what appeared during the test: another stack in the same emulator (a
@@ -42,6 +43,8 @@ class Baseline:
     queues: list[str] = field(default_factory=list)
     buses: list[str] = field(default_factory=list)
     state_machines: list[str] = field(default_factory=list)
+    settled: frozenset[threading.Thread] = frozenset()
+    """The threads alive when the last test had finished (a later one is a late invocation)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ def take_baseline(clients: Clients, provisioned: Any) -> Baseline:
         schema = dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]
         baseline.tables[table] = [k["AttributeName"] for k in schema]
         baseline.items[table] = {_key(item, baseline.tables[table]): item for item in _scan(dynamodb, table)}
+    baseline.settled = frozenset(threading.enumerate())
     return baseline
 
 
@@ -74,6 +78,8 @@ def begin(clients: Clients, baseline: Baseline, forget_mail: Callable[[], None])
     sqs, s3 = clients("sqs"), clients("s3")
     for url in baseline.queues:
         sqs.purge_queue(QueueUrl=url)  # every message, those a test received and left invisible too
+    # LocalStack's own SQS mappings may have taken a message the last test left: its invocation ends first.
+    _wait_for_threads(baseline.settled)
     for bucket in baseline.buckets:
         _empty_bucket(s3, bucket)
     _reset_tables(clients("dynamodb"), baseline)
@@ -98,6 +104,7 @@ def finish(clients: Clients, baseline: Baseline, before: Inventory) -> None:
     for bucket in set(_bucket_names(s3)) - before.buckets:
         _empty_bucket(s3, bucket)
         s3.delete_bucket(Bucket=bucket)
+    baseline.settled = frozenset(threading.enumerate())
 
 
 def _by_type(provisioned: Any) -> dict[str, list[Any]]:
