@@ -1,5 +1,6 @@
 """A citizen consults their My eBox through the same v2.1 routes as an enterprise: filters, qualified
-acceptance, replies, e-mail notifications and eboxPreferences (eboxType CITIZEN)."""
+acceptance (within the template's 15-day window, so that the answer never races it), replies, e-mail
+notifications and eboxPreferences (eboxType CITIZEN)."""
 
 import json
 
@@ -13,11 +14,6 @@ from tests.integration.test_qualified_delivery import answer, awaiting, events_o
 TO_CITIZEN = {"eboxType": "citizen", "ssin": CITIZEN}
 EBOX = "/messageRegistry/v2/ebox"
 CITIZEN_EMAIL = "anna.peeters@example.be"  # her address in the national register's stand-in (demo data)
-
-
-@pytest.fixture
-def stack_parameters():
-    return {"AcceptanceWindowSeconds": "30"}
 
 
 @pytest.fixture
