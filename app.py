@@ -7,14 +7,23 @@ from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from ebox.api import auth, bulk_routes, download_routes, inbox_routes, notification_routes, reply_routes, views
+from ebox.api import (
+    auth,
+    bulk_routes,
+    download_routes,
+    inbox_routes,
+    notification_routes,
+    recipient_routes,
+    reply_routes,
+    views,
+)
 from ebox.api.publishing import publish_request
 from ebox.api.readers import consultation
 from ebox.api.requests import accept_flag, json_body
 from ebox.api.routing import guarded_routes, json_response, proxy_handler
 from ebox.domain import access, qualified_delivery
 from ebox.domain.consultation import Consultation, page_request
-from ebox.domain.evidence_access import evidence_for, evidence_view
+from ebox.domain.evidence_access import evidence_for, evidence_view, sent_by
 from ebox.domain.message_filter import parse_filter
 from ebox.domain.message_status import parse_status_queries, statuses
 from ebox.domain.validity import format_timestamp
@@ -28,6 +37,7 @@ bulk_routes.register(app)
 download_routes.register(app)
 reply_routes.register(app)
 notification_routes.register(app)
+recipient_routes.register(app)
 EBOX = "/messageRegistry/v2/ebox"
 MESSAGE = EBOX + "/messages/{messageId}"
 ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream", "text/plain",
@@ -157,9 +167,10 @@ def evidence_keys() -> Response:
 def list_evidences(messageId: str) -> Response:  # noqa: N803
     svc = services()
     principal = auth.any_principal(_headers(), svc)
-    if principal.ssin is not None:  # a person: only a message of a partition they hold rights on
-        _consultation(access.MESSAGES_FULL).message(messageId)
-    records = evidence_for(principal, messageId, svc.index.evidence(messageId))
+    stored = svc.index.evidence(messageId)
+    if principal.ssin is not None and not sent_by(principal, stored):
+        _consultation(access.MESSAGES_FULL).message(messageId)  # a reader: only a partition they hold rights on
+    records = evidence_for(principal, messageId, stored)
     items = [evidence_view(r) for r in records]
     return json_response({"items": items, "totalItems": len(items)})
 

@@ -155,7 +155,7 @@ class Gateway:
             return self._time_stamp(request)
         if request.path.startswith(OIDC_PREFIX + "/") and self._oidc is not None and self.is_open:
             return self._oidc.respond(request)
-        if self._web is not None and self._web.serves(request):
+        if self._web is not None and self.is_open and self._web.serves(request):
             return self._web.respond(request)
         if request.path == "/local/schedules" and self.is_open:
             return self._fire_schedules(request)

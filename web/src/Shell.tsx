@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { logout, type Session, type WebConfig } from "./auth";
+import { hasScope, logout, type Session, type WebConfig } from "./auth";
 import { LanguagePicker } from "./components";
 import { t } from "./i18n";
 import type { Route } from "./route";
@@ -18,7 +18,9 @@ export function Shell({ config, session, route, children }: {
           <span class="enterprise">{t("ofEnterprise", { n: session.enterpriseNumber })}</span>
         </div>
         <nav aria-label={t("appName")}>
-          <a href="#/inbox" aria-current={current("inbox")}>{t("inbox")}</a>
+          {hasScope("messagesfull") && <a href="#/inbox" aria-current={current("inbox")}>{t("inbox")}</a>}
+          {hasScope("publicationsender") && <a href="#/publish" aria-current={current("publish")}>{t("publish")}</a>}
+          {hasScope("messagesfull") && <a href="#/settings" aria-current={current("settings")}>{t("settings")}</a>}
         </nav>
         <div class="who">
           <span class="name">{t("loggedInAs", { name: session.name })}</span>

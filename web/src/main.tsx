@@ -1,11 +1,13 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { configureApi } from "./api";
-import { completeLogin, currentSession, login, type WebConfig } from "./auth";
+import { completeLogin, currentSession, hasScope, login, type WebConfig } from "./auth";
 import { onLanguage, t } from "./i18n";
 import { Inbox } from "./pages/Inbox";
 import { Landing } from "./pages/Landing";
 import { MessagePage } from "./pages/MessagePage";
+import { Publish } from "./pages/Publish";
+import { Settings } from "./pages/Settings";
 import { Shell } from "./Shell";
 import { parseRoute, type Route } from "./route";
 import "./styles.css";
@@ -29,13 +31,19 @@ function App({ config, loginError }: { config: WebConfig; loginError: boolean })
   useEffect(() => {
     document.title = `${t("appName")} – ${t(route.name === "message" ? "body" : route.name === "landing" ? "login" : route.name)}`;
   });
+  // A new page: focus its main region, so that a screen reader starts there and Tab goes on from it.
+  useEffect(() => document.getElementById("main")?.focus({ preventScroll: true }), [route]);
   const session = currentSession();
   if (!session || route.name === "landing") {
     return <Landing onLogin={() => login(config, route.name === "landing" ? "#/inbox" : window.location.hash)} error={loginError} expired={expired} />;
   }
   return (
     <Shell config={config} session={session} route={route}>
-      {route.name === "message" ? <MessagePage key={route.id} id={route.id} /> : <Inbox key={route.query.toString()} query={route.query} />}
+      {route.name === "message" ? <MessagePage key={route.id} id={route.id} />
+        : route.name === "settings" && hasScope("messagesfull") ? <Settings />
+        : route.name === "publish" || !hasScope("messagesfull") ? <Publish />
+          : route.name === "inbox" ? <Inbox key={route.query.toString()} query={route.query} />
+            : <Inbox query={new URLSearchParams()} />}
     </Shell>
   );
 }

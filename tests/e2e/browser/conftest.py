@@ -42,6 +42,9 @@ def browser() -> Iterator[Any]:
         pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)  # a condition, waited for as long as a loaded CI machine needs
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -56,6 +59,7 @@ class WebPage:
     base_url: str
     language: str
     width: int
+    new_tab: Callable[[], WebPage] | None = None
     problems: list[str] = field(default_factory=list)
     checked: set[str] = field(default_factory=set)
 
@@ -78,22 +82,30 @@ class WebPage:
         self.page.wait_for_url(re.compile(r"/local/oidc/authorize"))
         self.check("login-provider")
         self.page.get_by_role("button", name=re.compile(person)).click()
-        self.page.locator("ul.messages, p.empty").first.wait_for()
+        self.page.locator("main h1").first.wait_for()
 
 
 @pytest.fixture(params=VIEWS)
 def web(request: pytest.FixtureRequest, browser: Any, base_url: str) -> Iterator[WebPage]:
     language, width = request.param
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale=f"{language}-BE",
-                                  accept_downloads=True)
-    page = context.new_page()
-    tab = WebPage(page, base_url, language, width)
-    page.on("console", lambda m: tab.problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: tab.problems.append(str(e)))
-    yield tab
-    context.close()
-    blocked = [p for p in tab.problems if "Content Security Policy" in p]
-    assert not blocked, f"the page broke its Content-Security-Policy: {blocked}"
+    tabs: list[WebPage] = []
+
+    def new_tab() -> WebPage:
+        """Another person's browser (a context of its own: no shared storage), same language and width."""
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale=f"{language}-BE",
+                                      accept_downloads=True)
+        page = context.new_page()
+        tab = WebPage(page, base_url, language, width, new_tab=new_tab)
+        page.on("console", lambda m: tab.problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: tab.problems.append(str(e)))
+        tabs.append(tab)
+        return tab
+
+    yield new_tab()
+    for tab in tabs:
+        tab.page.context.close()
+        blocked = [p for p in tab.problems if "Content Security Policy" in p]
+        assert not blocked, f"the page broke its Content-Security-Policy: {blocked}"
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ partition only. In French at 1440 px and Dutch at 375 px."""
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -119,3 +120,23 @@ def test_tokens_stay_in_memory(web: WebPage) -> None:
     assert web.page.context.cookies() == []
     headers = web.page.request.get(web.base_url + "/").headers
     assert "script-src 'self'" in headers["content-security-policy"]
+
+
+def test_a_selection_is_downloaded_as_one_package_with_progress(web: WebPage, publish, tag) -> None:
+    first = publish(f"Attestation A {tag}")
+    second = publish(f"Attestation B {tag}")
+    web.log_in("Anna")
+    page = web.page
+    page.goto(f"{web.base_url}/#/inbox?q={tag}")
+    expect(page.locator("li.row")).to_have_count(2)
+    for box in page.locator("li.row .row-select").all():
+        box.check()
+    page.locator(".download-selection button.primary").click()
+    link = page.locator(".download-selection a.button-like")
+    link.wait_for(timeout=60_000)
+    web.check("download-selection")
+    with page.expect_download() as download:
+        link.click()
+    with zipfile.ZipFile(download.value.path()) as package:
+        names = "\n".join(package.namelist())
+    assert first in names and second in names

@@ -4,6 +4,7 @@ import { ErrorNote, Loading, senderName, useLoad, useSenders } from "../componen
 import { formatDate, pick, t } from "../i18n";
 import type { EboxSummary, Message, Page, Partition } from "../model";
 import { inboxHref } from "../route";
+import { DownloadSelection } from "./DownloadSelection";
 
 const PAGE_SIZE = 20;
 const FILTERS = [
@@ -52,11 +53,15 @@ function Counts() {
   );
 }
 
-function Row({ message, sender }: { message: Message; sender: string }) {
+function Row({ message, sender, selected, onSelect }: {
+  message: Message; sender: string; selected: boolean; onSelect: (on: boolean) => void;
+}) {
   const action = message.action;
   const awaiting = message.deliveryState === "awaiting_acceptance";
   return (
     <li class={`row${message.readStatus ? "" : " unread"}`}>
+      <input type="checkbox" class="row-select" checked={selected} onChange={(e) => onSelect((e.target as HTMLInputElement).checked)}
+        aria-label={`${t("selectMessage")}: ${pick(message.subject)}`} />
       <a href={`#/messages/${encodeURIComponent(message.messageId)}`} class="row-link">
         <span class="row-sender">{sender}</span>
         <span class="row-subject">
@@ -88,6 +93,8 @@ export function Inbox({ query: q }: { query: URLSearchParams }) {
   const partitions = useLoad(() => getJson<Page<Partition>>("/messageRegistry/v3/ebox/partitions"), []);
   const messages = useLoad(() => getJson<Page<Message>>(`/messageRegistry/v2/ebox/messages${apiQuery(q, page)}`), [q.toString()]);
   const [search, setSearch] = useState(q.get("q") ?? "");
+  const [selected, setSelected] = useState<string[]>([]);
+  const select = (id: string, on: boolean) => setSelected((now) => (on ? [...now, id] : now.filter((x) => x !== id)));
 
   const go = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(q);
@@ -137,9 +144,11 @@ export function Inbox({ query: q }: { query: URLSearchParams }) {
         ? <p class="empty">{t("noMessages")}</p>
         : (
           <ul class="messages" aria-label={t("inbox")}>
-            {messages.data.items.map((m) => <Row key={m.messageId} message={m} sender={senderName(senders, m.senderOrganizationId)} />)}
+            {messages.data.items.map((m) => <Row key={m.messageId} message={m} sender={senderName(senders, m.senderOrganizationId)}
+              selected={selected.includes(m.messageId)} onSelect={(on) => select(m.messageId, on)} />)}
           </ul>
         ))}
+      {selected.length > 0 && <DownloadSelection key={selected.join()} selected={selected} onDone={() => {}} />}
       {messages.data && pages > 1 && (
         <nav class="pager" aria-label={t("page", { page, pages })}>
           <button type="button" disabled={page <= 1} onClick={() => go({ page: String(page - 1) })}>{t("previous")}</button>

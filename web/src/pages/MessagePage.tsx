@@ -2,22 +2,13 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError, getBytes, getJson, sendJson } from "../api";
 import { ErrorNote, Loading, senderName, useLoad, useSenders } from "../components";
 import { formatDate, formatSize, pick, t } from "../i18n";
+import { base64urlToHex as hex, sha256Base64url } from "../digest";
 import type { Attachment, Evidence, Message, Page, Texts } from "../model";
+import { ReplyForm } from "./ReplyForm";
 
 const BASE = "/messageRegistry/v2/ebox/messages";
 const V3 = "/messageRegistry/v3/ebox/messages";
 
-function hex(base64url: string): string {
-  const binary = atob(base64url.replace(/-/g, "+").replace(/_/g, "/"));
-  return Array.from(binary, (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
-}
-
-async function sha256Base64url(bytes: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  let text = "";
-  digest.forEach((b) => (text += String.fromCharCode(b)));
-  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 /** The document's bytes, checked against the SHA-256 the API announced, as a blob URL. */
 async function fetchDocument(attachment: Attachment): Promise<string> {
@@ -125,6 +116,34 @@ function QualifiedGate({ message, sender, onAnswered }: { message: Message; send
   );
 }
 
+/** Mark the action done; hide the message from the inbox or show it again. */
+function MessageActions({ message, onChanged }: { message: Message; onChanged: () => void }) {
+  const [error, setError] = useState<unknown>();
+  const run = async (call: () => Promise<unknown>) => {
+    setError(undefined);
+    try {
+      await call();
+      onChanged();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const id = encodeURIComponent(message.messageId);
+  return (
+    <div class="message-actions">
+      {message.action && message.action.status !== "DONE" && (
+        <button type="button" class="primary" onClick={() => void run(() => sendJson("PUT", `${V3}/${id}/action`, { status: "DONE" }))}>
+          {t("markDone")}
+        </button>
+      )}
+      <button type="button" onClick={() => void run(() => sendJson("PATCH", BASE, { items: [{ messageId: message.messageId, visible: !message.visible }] }))}>
+        {message.visible ? t("hide") : t("unhide")}
+      </button>
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
 export function MessagePage({ id }: { id: string }) {
   const [round, setRound] = useState(0);
   const senders = useSenders();
@@ -203,6 +222,13 @@ export function MessagePage({ id }: { id: string }) {
           <ul class="documents">
             {data.attachments.items.map((a) => <DocumentRow key={a.attachmentId} attachment={a} onRead={() => {}} />)}
           </ul>
+        </section>
+      )}
+      <MessageActions message={data} onChanged={() => setRound((n) => n + 1)} />
+      {data.replyAuthorized && data.deliveryState !== "refused" && (
+        <section class="card" aria-labelledby="reply-title">
+          <h2 id="reply-title">{t("reply")}</h2>
+          <ReplyForm messageId={data.messageId} subject={pick(data.subject)} onSent={() => setRound((n) => n + 1)} />
         </section>
       )}
       <EvidenceTimeline id={id} round={round} />
