@@ -40,9 +40,7 @@ def browser() -> Iterator[Any]:
         pytest.skip("the browser tests run once, on the moto stack (the web app is the same on LocalStack)")
     if not CHROMIUM.exists() or not shutil.which("chromium"):
         pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    from playwright.sync_api import expect
+    from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=30_000)  # a condition, waited for as long as a loaded CI machine needs
     with sync_playwright() as playwright:
