@@ -42,9 +42,9 @@ def browser() -> Iterator[Any]:
         pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
     from playwright.sync_api import expect, sync_playwright
 
-    expect.set_options(timeout=30_000)  # a condition, waited for as long as a loaded CI machine needs
+    expect.set_options(timeout=60_000)  # a condition, waited for as long as a loaded CI machine needs
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=300_000)
         yield chromium
         chromium.close()
 
@@ -92,6 +92,7 @@ def web(request: pytest.FixtureRequest, browser: Any, base_url: str) -> Iterator
         """Another person's browser (a context of its own: no shared storage), same language and width."""
         context = browser.new_context(viewport={"width": width, "height": 900}, locale=f"{language}-BE",
                                       accept_downloads=True)
+        context.set_default_timeout(60_000)  # waits end as soon as their condition holds
         page = context.new_page()
         tab = WebPage(page, base_url, language, width, new_tab=new_tab)
         page.on("console", lambda m: tab.problems.append(m.text) if m.type == "error" else None)
