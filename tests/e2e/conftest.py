@@ -23,7 +23,7 @@ from tests.conftest import on_localstack
 from tests.e2e.demo_cli import EboxCli
 
 ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 180
+STARTUP_SECONDS = 600  # a wait on /health, ended as soon as it answers: a loaded machine may need minutes
 
 
 def _free_port() -> int:
