@@ -7,14 +7,23 @@ from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from ebox.api import auth, bulk_routes, download_routes, inbox_routes, notification_routes, reply_routes, views
+from ebox.api import (
+    auth,
+    bulk_routes,
+    download_routes,
+    evidence_routes,
+    inbox_routes,
+    notification_routes,
+    reply_routes,
+    views,
+)
 from ebox.api.publishing import publish_request
 from ebox.api.readers import consultation
 from ebox.api.requests import accept_flag, json_body
 from ebox.api.routing import guarded_routes, json_response, proxy_handler
 from ebox.domain import access, qualified_delivery
 from ebox.domain.consultation import Consultation, page_request
-from ebox.domain.evidence_access import evidence_for, evidence_view
+from ebox.domain.evidence_access import evidence_answer, evidence_for
 from ebox.domain.message_filter import parse_filter
 from ebox.domain.message_status import parse_status_queries, statuses
 from ebox.domain.validity import format_timestamp
@@ -28,6 +37,7 @@ bulk_routes.register(app)
 download_routes.register(app)
 reply_routes.register(app)
 notification_routes.register(app)
+evidence_routes.register(app)
 EBOX = "/messageRegistry/v2/ebox"
 MESSAGE = EBOX + "/messages/{messageId}"
 ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream", "text/plain",
@@ -148,11 +158,6 @@ def search_message_status() -> Response:
     return json_response(statuses(principal.enterprise_number, keys, svc.index))
 
 
-@route("/evidence/keys", methods=["GET"])
-def evidence_keys() -> Response:
-    return json_response({"keys": [services().evidence_signer.jwk(), *bulk_routes.endorsed_evidence_keys()]})
-
-
 @route("/messageRegistry/v3/ebox/messages/{messageId}/evidences", methods=["GET"])
 def list_evidences(messageId: str) -> Response:  # noqa: N803
     svc = services()
@@ -160,8 +165,7 @@ def list_evidences(messageId: str) -> Response:  # noqa: N803
     if principal.ssin is not None:  # a person: only a message of a partition they hold rights on
         _consultation(access.MESSAGES_FULL).message(messageId)
     records = evidence_for(principal, messageId, svc.index.evidence(messageId))
-    items = [evidence_view(r) for r in records]
-    return json_response({"items": items, "totalItems": len(items)})
+    return json_response(evidence_answer(records))
 
 
 @route(MESSAGE + "/body", methods=["GET"])

@@ -48,7 +48,7 @@ class DownloadServices:
     def consultation(self, reader: EboxReader) -> Consultation:
         base = self.base
         return Consultation.for_reader(reader, index=base.index, content=base.content, events=base.events,
-                                       signer=base.evidence_signer)
+                                       signer=base.record_signer)
 
 
 def download_services() -> DownloadServices:

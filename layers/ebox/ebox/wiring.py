@@ -110,9 +110,24 @@ class Services:
 
     @cached_property
     def evidence_signer(self) -> Any:
+        """The KMS evidence key: it endorses the record signers' keys (and is the verifiers' anchor)."""
         from ebox.adapters.kms_signer import KmsEs256Signer
 
         return KmsEs256Signer(self.client("kms"), key_id=self.config.evidence_key_id)
+
+    @cached_property
+    def evidence_keys(self) -> Any:
+        from ebox.adapters.key_directory import DynamoKeyDirectory
+
+        return DynamoKeyDirectory(self.client("dynamodb"), table=self.config.messages_table)
+
+    @cached_property
+    def record_signer(self) -> Any:
+        """Signs evidence records with this process's own key, endorsed by the KMS key once a day
+        (no KMS call per record: docs/decisions/0010-publication-path.md)."""
+        from ebox.adapters.endorsed_signer import EndorsedKeySigner
+
+        return EndorsedKeySigner(self.evidence_signer, self.evidence_keys)
 
     @cached_property
     def delivery_states(self) -> Any:

@@ -92,5 +92,5 @@ def publish_request(
         claim=claim,
         message_id=message_id,
         received=datetime.now(UTC),
-        ports=PublicationPorts(services.registry, content, services.index, services.events, services.evidence_signer),
+        ports=PublicationPorts(services.registry, content, services.index, services.events, services.record_signer),
     )

@@ -22,4 +22,4 @@ def consultation(headers: Mapping[str, str], services: Services, scope: str) -> 
     """The caller's Consultation: everything that reads a message of an e-Box goes through it."""
     return Consultation.for_reader(ebox_reader(headers, services, scope), index=services.index,
                                    content=services.content, events=services.events,
-                                   signer=services.evidence_signer)
+                                   signer=services.record_signer)

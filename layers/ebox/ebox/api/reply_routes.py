@@ -48,7 +48,7 @@ def reply(headers: Mapping[str, str], body: bytes, reader: Consultation, svc: Se
     return send_reply(original=original, request=request, documents=upload.documents, claim=claim,
                       message_id=message_id, received=datetime.now(UTC), partitions=partitions,
                       ports=PublicationPorts(svc.registry, svc.content, svc.index, svc.events,
-                                             svc.evidence_signer))
+                                             svc.record_signer))
 
 
 def register(app: Chalice) -> None:

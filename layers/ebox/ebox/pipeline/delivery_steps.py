@@ -23,7 +23,7 @@ def await_acceptance_step(event: dict[str, Any], services: Services) -> dict[str
     """Input: {messageId, recipient, taskToken}. The execution then waits for the recipient."""
     qualified_delivery.await_acceptance(
         _message(event, services), event["taskToken"], now=format_timestamp(datetime.now(UTC)),
-        index=services.index, states=services.delivery_states, signer=services.evidence_signer)
+        index=services.index, states=services.delivery_states, signer=services.record_signer)
     return {"messageId": event["messageId"], "awaiting": True}
 
 
@@ -33,7 +33,7 @@ def conclude_delivery_step(event: dict[str, Any], services: Services) -> dict[st
     outcome = event["outcome"]
     recorded = qualified_delivery.conclude(
         message, outcome, now=format_timestamp(datetime.now(UTC)), index=services.index,
-        states=services.delivery_states, signer=services.evidence_signer)
+        states=services.delivery_states, signer=services.record_signer)
     if recorded:
         services.events.delivery_concluded(message, qualified_delivery.OUTCOME_DETAIL_TYPES[outcome], outcome)
     return {"messageId": message.message_id, "outcome": outcome, "recorded": recorded}
