@@ -1,25 +1,32 @@
-"""The keys that verify evidence: ``/evidence/keys`` (the KMS evidence key, the verifiers' anchor, and
-the endorsed keys of the last days) and ``/evidence/keys/{kid}`` (any key ever used, archived or not).
-``register(app)`` adds them to the Chalice app (see inbox_routes for why not a Blueprint)."""
+"""Evidence over HTTP: the keys that verify every signed evidence record (``/evidence/keys``: the KMS
+evidence key, the verifiers' anchor, and the endorsed keys of the last days; ``/evidence/keys/{kid}``:
+any key ever used, archived or not), and a message's records with their signed chain head (the sender
+and the recipient enterprise see all of them; a person only those of a message they may read)."""
 
 from __future__ import annotations
 
 from chalice import Chalice, Response
 
-from ebox.api import bulk_routes
+from ebox.api import auth
+from ebox.api.bulk_routes import endorsed_evidence_keys
+from ebox.api.readers import consultation
+from ebox.api.requests import CurrentRequest
 from ebox.api.routing import guarded_routes, json_response
+from ebox.domain import access
 from ebox.domain.errors import NotFound
+from ebox.domain.evidence_access import evidence_answer, evidence_for
 from ebox.wiring import services
 
 
 def register(app: Chalice) -> None:
     route = guarded_routes(app)
+    request = CurrentRequest(app)
 
     @route("/evidence/keys", methods=["GET"])
     def evidence_keys() -> Response:
         svc = services()
         return json_response({"keys": [svc.evidence_signer.jwk(), *svc.evidence_keys.current_keys(),
-                                       *bulk_routes.endorsed_evidence_keys()]})
+                                       *endorsed_evidence_keys()]})
 
     @route("/evidence/keys/{kid}", methods=["GET"])
     def evidence_key(kid: str) -> Response:
@@ -27,7 +34,16 @@ def register(app: Chalice) -> None:
         anchor = svc.evidence_signer.jwk()
         key = anchor if kid == anchor["kid"] else svc.evidence_keys.key(kid)
         if key is None:
-            key = next((k for k in bulk_routes.endorsed_evidence_keys() if k["kid"] == kid), None)
+            key = next((k for k in endorsed_evidence_keys() if k["kid"] == kid), None)
         if key is None:
             raise NotFound(f"no evidence key {kid}")
         return json_response(key)
+
+    @route("/messageRegistry/v3/ebox/messages/{messageId}/evidences", methods=["GET"])
+    def list_evidences(messageId: str) -> Response:  # noqa: N803 - the e-Box API's parameter name
+        svc = services()
+        principal = auth.any_principal(request.headers(), svc)
+        if principal.ssin is not None:  # a person: only a message of a partition they hold rights on
+            consultation(request.headers(), svc, access.MESSAGES_FULL).message(messageId)
+        records = evidence_for(principal, messageId, svc.index.evidence(messageId))
+        return json_response(evidence_answer(records))

@@ -8,7 +8,6 @@ what a record says and checks chains.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
+from ebox.domain.encoding import b64url_encode
 from ebox.domain.message import Message
 
 EVENT_URI = "http://uri.etsi.org/19522/Event/{}"
@@ -70,7 +70,7 @@ class SignedEvidence:
 
 
 def b64url_sha256(data: bytes) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return b64url_encode(hashlib.sha256(data).digest())
 
 
 def record_hash(jws: str) -> str:
