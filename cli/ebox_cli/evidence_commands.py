@@ -32,11 +32,13 @@ def verify_evidence(
     path = Path(source)
     with options.reported():
         if path.is_file():
-            items = _saved_json(path, "items")["items"]
+            answer = _saved_json(path, "items")
         else:
-            items = options.client(api, client_id, client_secret).evidences(source)
+            answer = options.client(api, client_id, client_secret).evidence_answer(source)
+        items = answer["items"]
         jwks = _saved_json(jwks_file, "keys") if jwks_file else EboxClient(api).evidence_keys()
-    verdict = verify_records([i["jws"] if isinstance(i, dict) else str(i) for i in items], jwks, document or [])
+    verdict = verify_records([i["jws"] if isinstance(i, dict) else str(i) for i in items], jwks, document or [],
+                             head=answer.get("head"), lookup=None if jwks_file else EboxClient(api).evidence_key)
     out = output.console()
     out.print(output.evidence_table(verdict.rows))
     for problem in verdict.problems:

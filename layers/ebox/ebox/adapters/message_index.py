@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -255,7 +256,16 @@ class DynamoMessageIndex:
             actions=[EvidenceItem.archived.set(True)])
 
     def evidence(self, message_id: str) -> list[SignedEvidence]:
-        return [_signed(message_id, item) for item in _evidence_items(message_id)]
+        """The chain in order, the last record carrying the chain's signed head (when it has one)."""
+        records = [_signed(message_id, item) for item in _evidence_items(message_id)]
+        if records:
+            try:
+                head = EvidenceHeadItem.get(message_key(message_id), "EVIDENCE_HEAD", consistent_read=True)
+            except DoesNotExist:
+                return records
+            if head.head_jws and int(head.sequence) == records[-1].sequence:
+                records[-1] = replace(records[-1], head_jws=head.head_jws)
+        return records
 
 
 def _summary_of(item: EboxSummaryItem) -> EboxSummary:
@@ -296,7 +306,7 @@ def _append_evidence(transaction: TransactWrite, message_id: str, head: ChainHea
         )
     last = evidence[-1]
     new_head = EvidenceHeadItem(message_key(message_id), "EVIDENCE_HEAD", sequence=last.sequence,
-                                record_hash=last.record_hash)
+                                record_hash=last.record_hash, head_jws=last.head_jws)
     condition = (EvidenceHeadItem.pk.does_not_exist() if head.sequence == 0
                  else EvidenceHeadItem.sequence == head.sequence)
     transaction.save(new_head, condition=condition)

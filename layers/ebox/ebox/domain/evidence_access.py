@@ -52,3 +52,12 @@ def evidence_view(record: SignedEvidence) -> dict[str, Any]:
         "eventTime": claims["eventTime"],
         "jws": record.jws,
     }
+
+
+def evidence_answer(records: list[SignedEvidence]) -> dict[str, Any]:
+    """The /evidences answer: the records in chain order and the chain's signed head (policy v2)."""
+    items = [evidence_view(r) for r in records]
+    answer: dict[str, Any] = {"items": items, "totalItems": len(items)}
+    if records and records[-1].head_jws:
+        answer["head"] = records[-1].head_jws
+    return answer
