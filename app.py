@@ -14,7 +14,7 @@ from ebox.api.requests import accept_flag, json_body
 from ebox.api.routing import guarded_routes, json_response, proxy_handler
 from ebox.domain import access, qualified_delivery
 from ebox.domain.consultation import Consultation, page_request
-from ebox.domain.evidence_access import evidence_for, evidence_view
+from ebox.domain.evidence_access import evidence_views
 from ebox.domain.message_filter import parse_filter
 from ebox.domain.message_status import parse_status_queries, statuses
 from ebox.domain.validity import format_timestamp
@@ -159,8 +159,7 @@ def list_evidences(messageId: str) -> Response:  # noqa: N803
     principal = auth.any_principal(_headers(), svc)
     if principal.ssin is not None:  # a person: only a message of a partition they hold rights on
         _consultation(access.MESSAGES_FULL).message(messageId)
-    records = evidence_for(principal, messageId, svc.index.evidence(messageId))
-    items = [evidence_view(r) for r in records]
+    items = evidence_views(principal, messageId, svc.index.evidence(messageId))
     return json_response({"items": items, "totalItems": len(items)})
 
 

@@ -66,6 +66,8 @@ def reply_links_view(replies: list[ReplyLink]) -> dict[str, Any]:
 
 
 def message_view(message: Message, *, replies: list[ReplyLink] | None = None) -> dict[str, Any]:
+    """A message as its reader may see it now: before qualified mail is accepted (and after it is refused
+    or expired) only its sender, subject, dates and level; none of its content."""
     view: dict[str, Any] = {
         "messageId": message.message_id,
         "subject": message.subject,
@@ -79,7 +81,7 @@ def message_view(message: Message, *, replies: list[ReplyLink] | None = None) ->
         "senderApplicationId": message.sender_application_id,
         "bodyMainContent": message.is_body_main_content,
         "replyAuthorized": message.is_reply_authorized,
-        "attachments": {"items": [], "totalItems": 0} if message.content_withheld else attachments_view(message),
+        "attachments": attachments_view(message),
     }
     view["partition"] = message.partition  # our extension: where the e-Box's routing rules placed it
     if message.sender_partition:
@@ -90,6 +92,9 @@ def message_view(message: Message, *, replies: list[ReplyLink] | None = None) ->
         view["deliveryState"] = message.delivery_state
     if message.original_message_id:
         view["originalMessageId"] = message.original_message_id
+    if message.content_withheld:
+        view["contentWithheld"] = True  # our extension: qualified mail not (yet) accepted
+        return view
     if message.for_the_attention_of:
         view["forTheAttentionOf"] = message.for_the_attention_of
     if message.business_data:

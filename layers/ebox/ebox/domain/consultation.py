@@ -121,7 +121,9 @@ class Consultation:
         self._index.set_visibility(self._ebox, changes)
 
     def attachment(self, message_id: str, attachment_id: str) -> tuple[Message, StoredAttachment]:
+        """A document's description (its name, title and digest are content: withheld until accepted)."""
         message = self.message(message_id)
+        _require_consent(message)
         attachment = message.attachment(attachment_id)
         if attachment is None:
             raise NotFound(f"attachment {attachment_id} is not part of message {message_id}")
@@ -130,7 +132,6 @@ class Consultation:
     def attachment_content(self, message_id: str, attachment_id: str, *, now: str) -> tuple[StoredAttachment, bytes]:
         """The exact bytes published, checked against their digest; opening the main content reads it."""
         message, attachment = self.attachment(message_id, attachment_id)
-        _require_consent(message)
         data = self._content.open_document(attachment)
         if sha256_b64url(data) != attachment.sha256_b64url:
             raise ContentIntegrityError(f"attachment {attachment_id} of {message_id} fails its digest check")

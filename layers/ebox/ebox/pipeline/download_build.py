@@ -18,7 +18,7 @@ from ebox.api.views import message_view
 from ebox.domain.consultation import ContentIntegrityError
 from ebox.domain.download_package import package_members
 from ebox.domain.errors import EboxError, TransientError
-from ebox.domain.evidence_access import evidence_view
+from ebox.domain.evidence_access import recipient_evidence_views
 from ebox.domain.validity import format_timestamp, parse_timestamp
 from ebox.download_wiring import DownloadServices
 
@@ -43,7 +43,7 @@ def build_download(body: str, downloads: DownloadServices, *, attempt: int = 1) 
     index = downloads.base.index
     members = package_members(
         job, consultation, downloads.documents,
-        evidences_of=lambda message_id: [evidence_view(r) for r in index.evidence(message_id)],
+        evidences_of=lambda message_id: recipient_evidence_views(index.evidence(message_id)),
         message_view=message_view,
         on_message_done=lambda count, size: jobs.progress(job, count, size))
     try:
