@@ -14,6 +14,7 @@ from ebox.api.requests import accept_flag, json_body
 from ebox.api.routing import guarded_routes, json_response, proxy_handler
 from ebox.domain import access, qualified_delivery
 from ebox.domain.consultation import Consultation, page_request
+from ebox.domain.documents import ALLOWED_MEDIA_TYPES
 from ebox.domain.evidence_access import evidence_views
 from ebox.domain.message_filter import parse_filter
 from ebox.domain.message_status import parse_status_queries, statuses
@@ -21,7 +22,8 @@ from ebox.domain.validity import format_timestamp
 from ebox.wiring import services
 
 app = Chalice(app_name="ebox-enterprise")
-app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
+app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*",
+                             *sorted(ALLOWED_MEDIA_TYPES)])  # a document is served as the bytes published
 inbox_routes.register(app)
 route = guarded_routes(app)
 bulk_routes.register(app)
@@ -127,6 +129,7 @@ def get_attachment_content(messageId: str, attachmentId: str) -> Response:  # no
         "Content-Type": attachment.media_type,
         "Content-Disposition": disposition,
         "Repr-Digest": f"sha-256=:{_standard_base64(attachment.sha256_b64url)}:",  # RFC 9530
+        **views.DOCUMENT_HEADERS,
     })
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
+from typing import IO, Protocol
 
 from ebox.api.multipart_upload import PublicationUpload, read_publication
 from ebox.domain.access import Principal
-from ebox.domain.errors import InvalidInput, PayloadTooLarge
+from ebox.domain.documents import match_documents
+from ebox.domain.errors import PayloadTooLarge
 from ebox.domain.ids import new_message_id
+from ebox.domain.limits import check_idempotency_key
+from ebox.domain.message import MessageToPublish, ReceivedDocument
 from ebox.domain.ports import IdempotencyClaim
 from ebox.domain.publication import PublicationPorts, PublicationResult, publish
 from ebox.domain.publication_request import parse_message_to_publish
 from ebox.wiring import Services
 
 CHUNK = 256 * 1024
-MAX_IDEMPOTENCY_KEY = 128
 
 
 def _chunks(body: bytes) -> Iterator[bytes]:
@@ -34,27 +37,39 @@ def _fingerprint(upload: PublicationUpload) -> str:
 
 def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Services,
                    message_id: str) -> PublicationUpload:
-    """The multipart body read into a PublicationUpload, its files staged under the message id (and
-    discarded again if the body is refused)."""
-    content = services.content
+    """The multipart body read into a PublicationUpload (its files spooled under the message id, not yet
+    staged: see stage_upload)."""
     config = services.config
     declared = headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > config.max_request_bytes:
         raise PayloadTooLarge(f"a publication may not exceed {config.max_request_bytes} bytes")
     upload = PublicationUpload()
     try:
-        read_publication(
-            _chunks(body or b""),
-            upload,
-            content_type=headers.get("content-type"),
-            staging_prefix=f"staging/{message_id}",
-            stage=lambda key, stream, media_type, size: content.stage(key, stream, media_type=media_type, size=size),
-            max_bytes=config.max_request_bytes,
-        )
+        read_publication(_chunks(body or b""), upload, content_type=headers.get("content-type"),
+                         staging_prefix=f"staging/{message_id}", max_bytes=config.max_request_bytes)
     except Exception:
-        content.discard_staged(list(upload.documents.values()))
+        upload.close()
         raise
     return upload
+
+
+class StagingArea(Protocol):
+    def stage(self, key: str, stream: IO[bytes], *, media_type: str, size: int) -> None: ...
+
+    def discard_staged(self, documents: list[ReceivedDocument]) -> None: ...
+
+
+def stage_upload(upload: PublicationUpload, request: MessageToPublish, content: StagingArea) -> None:
+    """Checks the documents against what ``request`` announces (parts, count, names, types, digests), then
+    stages them: a refused publication writes nothing."""
+    try:
+        match_documents(request, upload.documents)
+        upload.stage_all(lambda key, stream, media_type, size: content.stage(key, stream, media_type=media_type,
+                                                                             size=size))
+    except Exception:
+        upload.close()
+        content.discard_staged(upload.staged)
+        raise
 
 
 def idempotency_claim(headers: Mapping[str, str], upload: PublicationUpload, *, organization_id: str,
@@ -63,12 +78,11 @@ def idempotency_claim(headers: Mapping[str, str], upload: PublicationUpload, *, 
     key = headers.get("idempotency-key")
     if key is None:
         return None
-    if not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY:
-        raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters")
+    key = check_idempotency_key(key)
     fingerprint = _fingerprint(upload)
     if salt:
         fingerprint = hashlib.sha256(f"{salt}\n{fingerprint}".encode()).hexdigest()
-    return IdempotencyClaim(organization_id=organization_id, application_id=application_id, key=key.strip(),
+    return IdempotencyClaim(organization_id=organization_id, application_id=application_id, key=key,
                             request_fingerprint=fingerprint)
 
 
@@ -83,8 +97,9 @@ def publish_request(
         claim = idempotency_claim(headers, upload, organization_id=request.sender.enterprise_number,
                                   application_id=request.sender.application_id)
     except Exception:
-        content.discard_staged(list(upload.documents.values()))
+        upload.close()
         raise
+    stage_upload(upload, request, content)
     return publish(
         request=request,
         documents=upload.documents,

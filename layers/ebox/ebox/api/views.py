@@ -11,6 +11,10 @@ from ebox.domain.message_action import MessageAction
 from ebox.domain.ports import EboxSummary, ReplyLink
 
 BASE = "/messageRegistry/v2/ebox/messages"
+# A sender's document is served as the type it was checked to be, never sniffed, and (HTML) run in a sandbox
+# with nothing loaded: no script, no form, no request to anywhere.
+DOCUMENT_HEADERS = {"X-Content-Type-Options": "nosniff",
+                    "Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"}
 
 
 def ebox_view(summary: EboxSummary) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from ebox.domain.access import EboxReader
 from ebox.domain.documents import sha256_b64url
 from ebox.domain.errors import AcceptanceRequired, InvalidInput, NotFound
 from ebox.domain.evidence import EvidenceEvent, sign_events
+from ebox.domain.limits import check_result_window
 from ebox.domain.message import Message, StoredAttachment
 from ebox.domain.message_action import DONE
 from ebox.domain.message_filter import MessageFilter
@@ -37,12 +38,13 @@ def page_request(page: str | None, page_size: str | None) -> tuple[int, int]:
     try:
         number = int(page) if page else 1
         size = int(page_size) if page_size else DEFAULT_PAGE_SIZE
-    except ValueError:
+    except ValueError:  # int() also refuses a number of more than 4300 digits
         raise InvalidInput("page and pageSize must be whole numbers") from None
     if number < 1:
         raise InvalidInput("page starts at 1")
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput(f"pageSize must be between 1 and {MAX_PAGE_SIZE}")
+    check_result_window(number, size)
     return number, size
 
 

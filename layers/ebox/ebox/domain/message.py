@@ -67,6 +67,7 @@ class ReceivedDocument:
     size: int
     sha256_b64url: str
     staged_key: str
+    head: bytes | None = None  # its first bytes (ebox.domain.documents.HEAD_BYTES), to check its type's magic
 
 
 @dataclass(frozen=True)
