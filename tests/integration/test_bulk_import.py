@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,12 +18,12 @@ SETTLE_SECONDS = 20
 
 @pytest.fixture
 def bulk(stack):
-    from ebox.bulk_wiring import bulk_services
+    from ebox.wiring import services
     from ebox_local.functions import load_handler
 
     from tests.conftest import ROOT
 
-    return {"services": bulk_services(), "worker": load_handler(ROOT / "functions" / "bulk_publish", "app.handler"),
+    return {"services": services().bulk, "worker": load_handler(ROOT / "functions" / "bulk_publish", "app.handler"),
             "queue": stack.environment["EBOX_BULK_QUEUE_URL"]}
 
 
@@ -38,18 +39,32 @@ def drain(stack, bulk, batch_id, *, until=("COMPLETED", "REFUSED", "CANCELLED"),
 
     deadline = time.monotonic() + SETTLE_SECONDS
     while time.monotonic() < deadline:
-        event = sqs_event(stack, bulk["queue"])
+        state = batch_state(bulk, batch_id, sender)
+        if state.get("status") in until:
+            return state
+        event = sqs_event(stack, bulk["queue"], expected=0)
         if event["Records"]:
             answer = bulk["worker"](event, None)
             failed = {f["itemIdentifier"] for f in answer["batchItemFailures"]}
             for record in event["Records"]:
                 if record["messageId"] not in failed:
                     stack.sqs.delete_message(QueueUrl=bulk["queue"], ReceiptHandle=record["receiptHandle"])
-        state = batch_state(bulk, batch_id, sender)
-        if state.get("status") in until:
-            return state
-        time.sleep(0.05)
     raise AssertionError(f"batch {batch_id} did not finish: {batch_state(bulk, batch_id, sender)}")
+
+
+def drops_handled(stack, batch_id, count, sender=SENDER):
+    """Waits until the state machine is done with ``count`` drops of the batch (one execution each)."""
+    sfn = stack.services.client("stepfunctions")
+    machine = stack.provisioned.physical_id("BulkImportStateMachine")
+    key = json.dumps(f"{sender}/{batch_id}.zip")
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while time.monotonic() < deadline:
+        runs = [e for e in sfn.list_executions(stateMachineArn=machine)["executions"]
+                if key in sfn.describe_execution(executionArn=e["executionArn"])["input"]]
+        if len(runs) >= count and all(e["status"] != "RUNNING" for e in runs):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the state machine did not finish with {count} drops of {batch_id}")
 
 
 def drop(stack, batch_id, data, sender=SENDER):
@@ -104,7 +119,7 @@ def test_dropping_the_same_batch_again_publishes_nothing_twice(stack, bulk, api,
     drain(stack, bulk, "again")
     first = report(stack, "again")
     drop(stack, "again", data)
-    time.sleep(0.5)
+    drops_handled(stack, "again", 2)
     state = drain(stack, bulk, "again", until=("COMPLETED",))
     again = report(stack, "again")
     assert [r["messageId"] for r in again] == [r["messageId"] for r in first]
@@ -156,18 +171,17 @@ def test_a_single_message_package_of_the_first_format_is_a_batch_of_one(stack, b
 
 
 def in_seconds(seconds):
-    from datetime import UTC, datetime, timedelta
-
     return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_a_scheduled_batch_waits_for_its_time_then_publishes(stack, bulk):
     send_at = in_seconds(3)
     drop(stack, "soon", archive([line_for()], settings={"sendAt": send_at}))
-    time.sleep(1)
-    assert batch_state(bulk, "soon")["status"] == "SCHEDULED"
-    state = drain(stack, bulk, "soon")
-    assert state["status"] == "COMPLETED" and state["startedAt"] > state["receivedAt"]
+    state = drain(stack, bulk, "soon")  # SCHEDULED on the way (seen by the cancellation test, a month ahead)
+    assert state["status"] == "COMPLETED" and state["sendAt"] == send_at
+    started, received = (datetime.fromisoformat(state[k]) for k in ("startedAt", "receivedAt"))
+    # not before its time (the Wait state and the ledger count whole seconds)
+    assert started >= datetime.fromisoformat(send_at) - timedelta(seconds=1) and started >= received
     assert report(stack, "soon")[0]["status"] == "published"
 
 
@@ -229,7 +243,7 @@ def test_a_drop_while_the_batch_runs_is_refused_and_the_run_goes_on(stack, bulk)
         time.sleep(0.05)
     first_run = batch_state(bulk, "busy")["run"]
     drop(stack, "busy", archive([line_for(), line_for(OTHER)]))
-    time.sleep(1)
+    drops_handled(stack, "busy", 2)  # the second drop is decided while the first run waits for its worker
     state = drain(stack, bulk, "busy")
     assert state["run"] == first_run and state["totalLines"] == 1 and state["accepted"] == 1
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,7 +12,7 @@ from pynamodb.exceptions import PynamoDBException
 
 from ebox.adapters.tables import MessageItem
 from ebox.domain.errors import TransientError
-from ebox.domain.notification_schedule import day_of
+from ebox.domain.notification_schedule import BackfillPage, DueMessage, day_of
 
 DAY_SHARDS = 8
 
@@ -23,22 +22,6 @@ def day_key(day: date, message_id: str) -> str:
     always in the same one."""
     shard = hashlib.sha256(message_id.encode()).digest()[0] % DAY_SHARDS
     return f"{day.isoformat()}#{shard}"
-
-
-@dataclass(frozen=True)
-class DueMessage:
-    """What a day index tells of a message: whose, which partition, read or not."""
-
-    enterprise_number: str
-    message_id: str
-    partition: str
-    read: bool
-
-
-@dataclass(frozen=True)
-class BackfillPage:
-    updated: int
-    more: bool  # stopped at its budget: run it again (what is done no longer matches its filter)
 
 
 class DynamoDueMessages:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ebox.domain.access import EboxReader
 from ebox.domain.documents import sha256_b64url
-from ebox.domain.errors import AcceptanceRequired, InvalidInput, NotFound
+from ebox.domain.errors import AcceptanceRequired, ContentIntegrityError, InvalidInput, NotFound
 from ebox.domain.evidence import EvidenceEvent, sign_events
 from ebox.domain.limits import check_result_window
 from ebox.domain.message import Message, StoredAttachment
@@ -22,10 +22,6 @@ from ebox.domain.ports import ContentStore, EboxSummary, EvidenceSigner, Message
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
-
-
-class ContentIntegrityError(Exception):
-    """A stored document no longer has the digest recorded at publication (server-side fault)."""
 
 
 @dataclass(frozen=True)
