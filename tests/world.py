@@ -17,6 +17,7 @@ It speaks only the AWS APIs, so that the same reset serves moto (in this process
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -128,6 +129,7 @@ def _stop_executions(stepfunctions: Any, state_machines: list[str]) -> None:
     """Every running execution stopped (a Wait state too). One that has only just started may not be
     stoppable yet (moto's worker has no environment until its thread runs): asked again until none runs."""
     deadline = time.monotonic() + SETTLE_SECONDS
+    next_release = time.monotonic() + 1.0
     while running := [e["executionArn"] for arn in state_machines
                       for page in stepfunctions.get_paginator("list_executions").paginate(
                           stateMachineArn=arn, statusFilter="RUNNING")
@@ -137,7 +139,27 @@ def _stop_executions(stepfunctions: Any, state_machines: list[str]) -> None:
         for execution in running:
             with contextlib.suppress(ClientError, AttributeError):
                 stepfunctions.stop_execution(executionArn=execution, cause="test reset")
+        if time.monotonic() > next_release:  # still running: a task waiting for its token (moto's stop leaves it)
+            next_release = time.monotonic() + 1.0
+            for execution in running:
+                _fail_waiting_tasks(stepfunctions, execution)
         time.sleep(0.05)
+
+
+def _fail_waiting_tasks(stepfunctions: Any, execution: str) -> None:
+    """Each task token the execution was given (a `.waitForTaskToken` task's resolved parameters) answered
+    with a failure, so that a stopped execution left waiting for an answer ends."""
+    with contextlib.suppress(ClientError):
+        history = stepfunctions.get_execution_history(executionArn=execution, maxResults=1000)["events"]
+        for event in history:
+            parameters = event.get("taskScheduledEventDetails", {}).get("parameters")
+            if not parameters:
+                continue
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                token = json.loads(parameters).get("Payload", {}).get("taskToken")
+                if token:
+                    with contextlib.suppress(ClientError):
+                        stepfunctions.send_task_failure(taskToken=token, error="TestReset", cause="test reset")
 
 
 def _wait_for_threads(known: frozenset[threading.Thread]) -> None:
