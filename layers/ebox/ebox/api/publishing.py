@@ -10,7 +10,7 @@ from ebox.api.multipart_upload import PublicationUpload, read_publication
 from ebox.domain.access import Principal
 from ebox.domain.clock import now
 from ebox.domain.documents import match_documents
-from ebox.domain.errors import PayloadTooLarge
+from ebox.domain.errors import EboxError, PayloadTooLarge
 from ebox.domain.ids import new_message_id
 from ebox.domain.limits import check_idempotency_key
 from ebox.domain.message import MessageToPublish, ReceivedDocument
@@ -99,7 +99,12 @@ def publish_request(
     except Exception:
         upload.close()
         raise
-    stage_upload(upload, request, content)
+    try:
+        match_documents(request, upload.documents)
+    except EboxError:  # left to publish, which refuses it with a signed SubmissionRejection; nothing staged
+        upload.close()
+    else:
+        stage_upload(upload, request, content)
     return publish(
         request=request,
         documents=upload.documents,

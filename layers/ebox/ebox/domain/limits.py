@@ -20,7 +20,7 @@ MAX_BUSINESS_KEY = 100
 MAX_IDEMPOTENCY_KEY = 128
 MAX_RESULT_WINDOW = 10_000  # page × pageSize: deeper pages are a filter's job, not paging's
 EARLIEST_DATE = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST_DATE = datetime(2200, 1, 1, tzinfo=UTC)
+LATEST_DATE = datetime(3000, 1, 1, tzinfo=UTC)  # "until 2999" is how a filter says "ever"
 # A character that would start a new line or field in an e-mail header or a log line.
 _LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
 
