@@ -17,6 +17,7 @@ from ebox.adapters.inbox_pages import (
     inbox_page,
     partition_summary_key,
     replies_page,
+    search_attributes,
     to_message,
 )
 from ebox.adapters.tables import (
@@ -312,6 +313,11 @@ def _append_evidence(transaction: TransactWrite, message_id: str, head: ChainHea
     transaction.save(new_head, condition=condition)
 
 
+def _action_keys(message: Message) -> dict[str, Any]:
+    keys = filtered_attributes(message)
+    return {name: keys.get(name) for name in ("action_ebox", "action_due") if message.action is not None}
+
+
 def _to_message(item: MessageItem) -> Message:
     return to_message(item)
 
@@ -323,13 +329,18 @@ class DynamoDeliveryStates:
         self._connection = connection
 
     def move(self, enterprise_number: str, message_id: str, *, expected: str, new: str,
-             evidence: list[SignedEvidence], task_token: str | None = None) -> bool:
-        """Moves the state from ``expected`` to ``new`` with the records; False if it was not ``expected``."""
+             evidence: list[SignedEvidence], task_token: str | None = None, revealed: Message | None = None) -> bool:
+        """Moves the state from ``expected`` to ``new`` with the records; False if it was not ``expected``.
+        ``revealed``: the message in its new state, whose searchable text and action keys the item now takes."""
         item = MessageItem(ebox_key(enterprise_number), message_key(message_id))
         actions: list[Any] = [
             MessageItem.delivery_state.set(new),
             MessageItem.task_token.set(task_token) if task_token else MessageItem.task_token.remove(),
         ]
+        if revealed is not None:
+            shown = {**search_attributes(revealed), **_action_keys(revealed)}
+            actions.extend(getattr(MessageItem, name).set(value) if value is not None
+                           else getattr(MessageItem, name).remove() for name, value in shown.items())
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.update(item, actions=actions, condition=MessageItem.delivery_state == expected)

@@ -14,7 +14,7 @@ from ebox.api.requests import CurrentRequest
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
 from ebox.domain.errors import NotFound
-from ebox.domain.evidence_access import evidence_answer, evidence_for, sent_by
+from ebox.domain.evidence_access import evidence_answer, sent_by
 from ebox.wiring import services
 
 
@@ -46,5 +46,4 @@ def register(app: Chalice) -> None:
         stored = svc.index.evidence(messageId)
         if principal.ssin is not None and not sent_by(principal, stored):  # a reader: only partitions they may read
             consultation(request.headers(), svc, access.MESSAGES_FULL).message(messageId)
-        records = evidence_for(principal, messageId, stored)
-        return json_response(evidence_answer(records))
+        return json_response(evidence_answer(principal, messageId, stored))
