@@ -11,6 +11,7 @@ import pytest
 
 from tests.apigw import PDF, multipart, part, publication
 from tests.fakes import b64url_sha256, message_json
+from tests.integration.test_large_documents_api import ask, described
 
 EBOX = "/messageRegistry/v2/ebox"
 
@@ -147,3 +148,9 @@ def test_documents_are_served_unsniffed_and_html_sandboxed(api, sender_token, en
     assert served.headers["x-content-type-options"] == "nosniff"
     assert served.headers["content-security-policy"].startswith("sandbox")
     assert served.headers["content-disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "a\\b.pdf", "avis\r\nBcc: x.pdf"])
+def test_an_upload_s_file_name_is_a_plain_name(api, sender_token, name):
+    answer = ask(api, sender_token, described(PDF, name=name))
+    assert (answer.status, answer.json()["code"]) == (400, "INVALID_INPUT") and "path" in answer.json()["message"]

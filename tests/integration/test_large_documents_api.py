@@ -105,3 +105,12 @@ def test_bad_upload_requests_are_invalid_input(api, sender_token, document, frag
 
 def test_an_enterprise_cannot_ask_for_uploads(api, enterprise_token):
     assert ask(api, enterprise_token, described(b"%PDF x")).status == 403
+
+
+def test_uploaded_bytes_must_be_of_the_announced_type(api, sender_token, enterprise_token):
+    executable = b"MZ\x90\x00" + bytes(range(256)) * 8  # announced as a PDF
+    slot = ask(api, sender_token, described(executable)).json()["uploads"][0]
+    answer = publish_with(api, sender_token, upload(slot, executable), b64url(executable))
+    assert (answer.status, answer.json()["code"]) == (400, "INVALID_INPUT"), answer.body
+    assert "not those of a application/pdf" in answer.json()["message"]
+    assert api.get(enterprise_token, "/messageRegistry/v2/ebox/messages").json()["totalItems"] == 0

@@ -101,6 +101,11 @@ def media_type_of(content_type: str, file_name: str | None) -> str:
     return media_type
 
 
+def is_plain_file_name(name: str) -> bool:
+    """A file name, not a path, and one line (it reaches headers, e-mails and packages)."""
+    return not has_line_breaks(name) and "/" not in name and "\\" not in name
+
+
 def check_document(document: ReceivedDocument) -> None:
     if document.media_type not in ALLOWED_MEDIA_TYPES:
         raise InvalidInput(
@@ -108,7 +113,7 @@ def check_document(document: ReceivedDocument) -> None:
         )
     if not document.file_name or len(document.file_name) > MAX_FILE_NAME:
         raise InvalidInput(f"part '{document.part_name}': a file name of 1 to {MAX_FILE_NAME} characters is required")
-    if has_line_breaks(document.file_name) or "/" in document.file_name or "\\" in document.file_name:
+    if not is_plain_file_name(document.file_name):
         raise InvalidInput(f"part '{document.part_name}': the file name may not hold a path or control characters")
     if document.size == 0:
         raise InvalidInput(f"part '{document.part_name}': the document is empty")
