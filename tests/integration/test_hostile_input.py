@@ -12,6 +12,7 @@ import pytest
 from tests.apigw import PDF, multipart, part, publication
 from tests.fakes import b64url_sha256, message_json
 from tests.integration.test_large_documents_api import ask, described
+from tests.integration.test_publication_v2_api import FILES, V2, v2_message
 
 EBOX = "/messageRegistry/v2/ebox"
 
@@ -148,6 +149,40 @@ def test_documents_are_served_unsniffed_and_html_sandboxed(api, sender_token, en
     assert served.headers["x-content-type-options"] == "nosniff"
     assert served.headers["content-security-policy"].startswith("sandbox")
     assert served.headers["content-disposition"].startswith("attachment")
+
+
+def _v2(message: dict, files: list[tuple[str, str]], **kinds: tuple[str, bytes]) -> bytes:
+    """A v2 `publishMessage` body: the files by name from the v2 tests' FILES, or given as ``kinds``."""
+    known = {**FILES, **kinds}
+    parts = [part(name, known[file_name][1], filename=file_name, content_type=known[file_name][0])
+             for name, file_name in files]
+    return multipart(part("messageToPublish", json.dumps(message).encode()), *parts)
+
+
+ONE_PDF = [("upfile1", "PDFTestFile.pdf")]
+SEVEN = [(f"upfile{i}", "PDFTestFile.pdf") for i in range(1, 8)]
+
+
+@pytest.mark.parametrize("body, fragment", [
+    (_v2(v2_message(attachments=[{"httpPartName": n, "mainContent": n == "upfile1"} for n, _ in SEVEN]), SEVEN),
+     "at most 6 documents"),
+    (_v2(v2_message(), [*ONE_PDF, ("upfile2", "PDFTestFile.pdf")]), "not announced"),
+    (_v2(v2_message(), [("upfile1", "fake.pdf")], **{"fake.pdf": ("application/pdf", b"MZ\x90\x00 an exe")}),
+     "not those of a application/pdf"),
+    (_v2(v2_message(), [("upfile1", "a" * 300 + ".pdf")], **{"a" * 300 + ".pdf": ("application/pdf", PDF)}),
+     "file name of 1 to 255"),
+    (_v2(v2_message(subject={"nl": "x" * 401}), ONE_PDF), "longer than 400"),
+    (_v2(v2_message(subject={"nl": "Avis\r\nBcc: everyone@example.org"}), ONE_PDF), "one line"),
+    (_v2(v2_message(businessDataList=[{"key": "k", "values": [{"nl": "v" * 257}]}]), ONE_PDF), "longer than 256"),
+    (_v2(v2_message(bodyContent={"nl": "é" * 40_000}), ONE_PDF), "bodyContent is larger"),
+    (_v2(v2_message(messageTypeId="t" * 5000), ONE_PDF), "at most 100"),
+    (_v2(v2_message(expirationDate="9999-12-31T23:59:59+14:00"), ONE_PDF), "outside"),
+])
+def test_v2_publish_message_has_the_same_limits_before_any_write(api, sender_token, s3_writes, body, fragment):
+    answer = api.publish(sender_token, body, path=V2)
+    assert answer.status == 400 and answer.json()["code"] == "INVALID_INPUT", answer.body
+    assert fragment in answer.json()["message"]
+    assert s3_writes == []
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "a\\b.pdf", "avis\r\nBcc: x.pdf"])
