@@ -79,7 +79,10 @@ def _read_metadata(metadata: bytes, wire: str, principal: Principal) -> MessageT
 def _add_uploaded_documents(request: MessageToPublish, upload: PublicationUpload, principal: Principal,
                             services: Services) -> None:
     """Documents named by `uploadId` join the file parts, read and hashed by the service before anything
-    is published (a part and an upload under the same name is INVALID_INPUT)."""
+    is published (a part and an upload under the same name is INVALID_INPUT). A body with a part that is
+    not announced is refused as it is (match_documents): no upload is read for a refused publication."""
+    if not set(upload.documents) <= {a.http_part_name for a in request.attachments}:
+        return
     for attachment in request.attachments:
         if attachment.upload_id is None:
             continue
@@ -127,6 +130,8 @@ def publish_request(
     headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services, *, wire: str = "v3"
 ) -> PublicationResult:
     """``wire``: "v3" (`POST /messageRegistry/v3/ebox/messages`) or "v2" (`POST …/v2/publishMessage`)."""
+    if "idempotency-key" in headers:
+        check_idempotency_key(headers["idempotency-key"])  # before the body is read
     message_id = new_message_id()
     content = services.content
     upload = receive_upload(headers, body, services, message_id)

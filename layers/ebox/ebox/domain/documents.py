@@ -131,12 +131,12 @@ def match_documents(
     announced = [a.http_part_name for a in message.attachments]
     if len(announced) > MAX_DOCUMENTS or len(documents) > MAX_DOCUMENTS:
         raise InvalidInput(f"at most {MAX_DOCUMENTS} documents per message, got {max(len(announced), len(documents))}")
-    missing = [name for name in announced if name not in documents]
-    if missing:
-        raise InvalidInput(f"attachments announce parts that were not sent: {', '.join(missing)}")
     unannounced = sorted(set(documents) - set(announced))
     if unannounced:
         raise InvalidInput(f"parts were sent but not announced in messageToPublish: {', '.join(unannounced)}")
+    missing = [name for name in announced if name not in documents]
+    if missing:
+        raise InvalidInput(f"attachments announce parts that were not sent: {', '.join(missing)}")
     pairs = []
     for index, attachment in enumerate(message.attachments):
         document = documents[attachment.http_part_name]
