@@ -82,24 +82,16 @@ class DynamoMessageIndex:
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item, condition=MessageItem.pk.does_not_exist())
-                transaction.update(
-                    summary,
-                    actions=[
-                        EboxSummaryItem.number_of_messages.add(1),
-                        EboxSummaryItem.number_of_unread_messages.add(1),
-                        EboxSummaryItem.ebox_size_bytes.add(message.total_size),
-                        EboxSummaryItem.last_receipt_date.set(message.receipt_date),
-                    ],
-                )
-                transaction.update(
-                    partition_summary,
-                    actions=[
-                        EboxSummaryItem.number_of_messages.add(1),
-                        EboxSummaryItem.number_of_unread_messages.add(1),
-                        EboxSummaryItem.ebox_size_bytes.add(message.total_size),
-                        EboxSummaryItem.last_receipt_date.set(message.receipt_date),
-                    ],
-                )
+                for counters in (summary, partition_summary):  # the e-Box's, and its partition's
+                    transaction.update(
+                        counters,
+                        actions=[
+                            EboxSummaryItem.number_of_messages.add(1),
+                            EboxSummaryItem.number_of_unread_messages.add(1),
+                            EboxSummaryItem.ebox_size_bytes.add(message.total_size),
+                            EboxSummaryItem.last_receipt_date.set(message.receipt_date),
+                        ],
+                    )
                 _append_evidence(transaction, message.message_id, ChainHead.empty(), evidence)
                 if message.is_reply:
                     transaction.save(ReplyLinkItem(message_key(str(message.original_message_id)),
