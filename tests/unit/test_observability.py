@@ -37,14 +37,16 @@ def test_a_module_line_carries_the_invocation_the_message_and_the_correlation_id
         logging.getLogger("ebox.pipeline.example").info("working on it")
         with observability.about(message_id="m-2", correlation_id="evt-2"):
             logging.getLogger("ebox.adapters.example").warning("inner record")
+        logging.getLogger("ebox.adapters.example").info("outer again")
         return "done"
 
     assert handler({"id": "evt-1", "detail": {"messageId": "m-1"}}, CONTEXT) == "done"
-    [outer, inner] = [r for r in _records(lines) if "message" in r and r.get("level")]
+    [outer, inner, again] = [r for r in _records(lines) if "message" in r and r.get("level")]
     assert outer["message"] == "working on it" and outer["level"] == "INFO" and outer["service"] == "ebox"
     assert (outer["message_id"], outer["correlation_id"]) == ("m-1", "evt-1")
     assert (outer["function_name"], outer["function_request_id"]) == ("ebox-test-notify", "req-1")
     assert (inner["message_id"], inner["correlation_id"]) == ("m-2", "evt-2")
+    assert (again["message_id"], again["correlation_id"]) == ("m-1", "evt-1")
 
 
 def test_keys_do_not_outlive_their_invocation(lines):

@@ -91,15 +91,18 @@ def flush_metrics() -> None:
 @contextmanager
 def about(message_id: str | None = None, correlation_id: str | None = None, **keys: Any) -> Iterator[None]:
     """Every log line written inside carries these keys (in this thread only: the local stack runs
-    functions side by side); they are taken off afterwards."""
+    functions side by side); afterwards the keys are as they were."""
     added = {k: v for k, v in {"message_id": message_id, "correlation_id": correlation_id, **keys}.items()
              if v is not None}
     log = logger()
+    current = log.thread_safe_get_current_keys()
+    previous = {k: current[k] for k in added if k in current}
     log.thread_safe_append_keys(**added)
     try:
         yield
     finally:
         log.thread_safe_remove_keys(list(added))
+        log.thread_safe_append_keys(**previous)
 
 
 def observed(correlation_id: Callable[[dict[str, Any]], str | None] | None = None,
@@ -143,6 +146,29 @@ def api_message_id(event: dict[str, Any]) -> str | None:
 def task_message_id(event: dict[str, Any]) -> str | None:
     """A Step Functions task's input: the message's id at the top, or in the event that started it."""
     return event.get("messageId") or (event.get("detail") or {}).get("messageId")
+
+
+def bulk_task_id(event: dict[str, Any]) -> str | None:
+    """A bulk import task's input: the batch (after Prepare), else the execution that runs it."""
+    return event.get("batchId") or event.get("execution")
+
+
+def chunk_batch_id(body: str) -> str | None:
+    """A chunk of bulk lines (SQS): the batch it belongs to."""
+    return _json_field(body, "batchId")
+
+
+def download_id(body: str) -> str | None:
+    """A download job (SQS): its id."""
+    return _json_field(body, "downloadId")
+
+
+def _json_field(body: str, key: str) -> str | None:
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return None
+    return value.get(key) if isinstance(value, dict) else None
 
 
 def bus_event(body: dict[str, Any]) -> dict[str, Any]:
