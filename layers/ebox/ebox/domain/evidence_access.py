@@ -19,6 +19,12 @@ def unverified_claims(jws: str) -> dict[str, Any]:
     return dict(json.loads(b64url_decode(payload)))
 
 
+def sent_by(principal: Principal, records: list[SignedEvidence]) -> bool:
+    """Whether ``principal`` publishes for the message's sender (a clerk of the institution, say)."""
+    return bool(records) and PUBLISH in principal.scopes and (
+        unverified_claims(records[0].jws)["sender"]["enterpriseNumber"] == principal.enterprise_number)
+
+
 def evidence_for(principal: Principal, message_id: str, records: list[SignedEvidence]) -> list[SignedEvidence]:
     """The records if ``principal`` is the message's sender or recipient; NotFound otherwise, so that
     a stranger cannot even learn that the message exists."""
