@@ -14,19 +14,22 @@ from ebox.api import (
     inbox_routes,
     notification_routes,
     preference_routes,
+    provider_routes,
     publication_routes,
+    publication_v2_routes,
     recipient_routes,
     reference_routes,
     reply_routes,
     status_routes,
+    upload_routes,
 )
 from ebox.api.routing import RequestScopedChalice, proxy_handler
 
 app = RequestScopedChalice(app_name="ebox-enterprise")
 app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
-for area in (status_routes, auth_routes, publication_routes, consult_routes, evidence_routes, inbox_routes,
-             reference_routes, preference_routes, reply_routes, download_routes, bulk_routes, notification_routes,
-             recipient_routes):
+for area in (status_routes, auth_routes, publication_routes, publication_v2_routes, upload_routes, consult_routes,
+             evidence_routes, inbox_routes, reference_routes, preference_routes, provider_routes, reply_routes,
+             download_routes, bulk_routes, notification_routes, recipient_routes):
     area.register(app)
 
 handler = observability.observed(correlation_id=observability.api_request_id,

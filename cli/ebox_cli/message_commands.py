@@ -11,6 +11,7 @@ import typer
 from ebox_cli import downloads, options, output
 from ebox_cli.api_client import EboxClient
 from ebox_cli.errors import ApiError, CliError
+from ebox_cli.large_documents import beyond_the_cap, file_to_upload
 from ebox_cli.options import (
     DEFAULT_API,
     ApiUrl,
@@ -25,7 +26,7 @@ from ebox_cli.publication import load_documents, message_to_publish
 
 
 def publish(
-    to: Annotated[str, typer.Option("--to", help="Recipient's enterprise number.")],
+    to: Annotated[str, typer.Option("--to", help="Recipient: an enterprise number, or a citizen's SSIN (11 digits).")],
     subject: Annotated[str, typer.Option("--subject", help="Subject of the message.")],
     files: Annotated[list[Path] | None, typer.Argument(
         metavar="FILE", exists=True, dir_okay=False, readable=True, show_default=False,
@@ -50,19 +51,23 @@ def publish(
     = None,
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
-    """Publish a message (documents and/or a body) to an enterprise's e-Box."""
+    """Publish a message (documents and/or a body) to an enterprise's e-Box or a citizen's My eBox. Documents
+    beyond the API's one-request cap (4.4 MB in all) are uploaded first, straight to S3, streamed from disk."""
     if not files and not body:
         raise typer.BadParameter("give at least one document or a body", param_hint="'FILE...' / '--body'")
     if (action is None) != (due is None) or (action_link and not action):
         raise typer.BadParameter("--action and --due go together (--action-link with them)",
                                  param_hint="'--action' / '--due'")
     client = options.client(api, client_id, client_secret)
-    try:
-        documents = load_documents(files or [])
+    large = bool(files) and beyond_the_cap(files or [])
+    try:  # beyond the one-request cap the documents are uploaded first, streamed from disk
+        uploads = [file_to_upload(p) for p in files or []] if large else []
+        documents = [] if large else load_documents(files or [])
     except OSError as error:
         raise typer.BadParameter(f"cannot read {error.filename}: {error.strerror}") from None
     message = message_to_publish(sender=sender, application=application, message_type=message_type, recipient=to,
-                                 subject=subject, language=language, body=body, documents=documents)
+                                 subject=subject, language=language, body=body, documents=documents,
+                                 uploads=uploads)
     if allow_replies:
         message["isReplyAuthorized"] = True
     if from_partition:
@@ -70,6 +75,9 @@ def publish(
     if action and due:
         message["action"] = {"kind": action.upper(), "dueDate": due, **({"link": action_link} if action_link else {})}
     with options.reported():
+        for attachment, upload_id in zip(message["attachments"], client.upload(uploads) if uploads else [],
+                                         strict=False):
+            attachment["uploadId"] = upload_id
         answer = client.publish(message, documents, idempotency_key)
     if as_json:
         options.print_json(answer.raw)

@@ -9,7 +9,7 @@ from ebox.api import auth
 from ebox.api.requests import request_headers
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
-from ebox.domain.recipients import find_recipient
+from ebox.domain.recipient_lookup import find_recipient
 from ebox.wiring import services
 
 RECIPIENT = "/messageRegistry/v3/recipients/{enterpriseNumber}"
