@@ -119,7 +119,7 @@ def publish_request(
     message_id = new_message_id()
     with observability.about(message_id=message_id):
         try:
-            result = _publish(headers, body, principal, services, message_id, wire)
+            result = _publish(headers, body, principal, services, message_id=message_id, wire=wire)
         except EboxError as refusal:
             observability.count(observability.REFUSED, code=refusal.code)
             raise
@@ -128,7 +128,7 @@ def publish_request(
 
 
 def _publish(headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services,
-             message_id: str, wire: str) -> PublicationResult:
+             *, message_id: str, wire: str) -> PublicationResult:
     content = services.content
     upload = receive_upload(headers, body, services, message_id)
     try:
