@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 
+from ebox import observability
 from ebox.api.multipart_upload import PublicationUpload, read_publication
 from ebox.domain.access import Principal
 from ebox.domain.clock import now
-from ebox.domain.errors import InvalidInput, PayloadTooLarge
+from ebox.domain.errors import EboxError, InvalidInput, PayloadTooLarge
 from ebox.domain.ids import new_message_id
 from ebox.domain.message import MessageToPublish
 from ebox.domain.ports import IdempotencyClaim
@@ -113,8 +114,21 @@ def idempotency_claim(headers: Mapping[str, str], upload: PublicationUpload, *, 
 def publish_request(
     headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services, *, wire: str = "v3"
 ) -> PublicationResult:
-    """``wire``: "v3" (`POST /messageRegistry/v3/ebox/messages`) or "v2" (`POST …/v2/publishMessage`)."""
+    """Publishes, counted as `Published` or `Refused` (by code); every log line of it names the message.
+    ``wire``: "v3" (`POST /messageRegistry/v3/ebox/messages`) or "v2" (`POST …/v2/publishMessage`)."""
     message_id = new_message_id()
+    with observability.about(message_id=message_id):
+        try:
+            result = _publish(headers, body, principal, services, message_id=message_id, wire=wire)
+        except EboxError as refusal:
+            observability.count(observability.REFUSED, code=refusal.code)
+            raise
+    observability.count(observability.PUBLISHED)
+    return result
+
+
+def _publish(headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services,
+             *, message_id: str, wire: str) -> PublicationResult:
     content = services.content
     upload = receive_upload(headers, body, services, message_id)
     try:
