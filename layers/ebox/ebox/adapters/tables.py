@@ -68,7 +68,22 @@ project only those (never the document), so a filtered page reads small items:
 |                  |                   |              | soonest due first; overdue = action_due < today  |
 |                  |                   |              | (key condition); a person's partitions and the   |
 |                  |                   |              | other filters in a FilterExpression             |
-Then one BatchGetItem on the table fetches the page's (at most 100) full items. Marking an action done
+One index per v2.1 filter (docs/decisions/0020-inbox-indexes.md), keyed from the message item by
+ebox.adapters.item_keys.facet_keys, range ``sk`` (newest first) unless said; each projects only what
+never changes (FACET_ATTRIBUTES; ByReadState also ``visible``):
+| index            | hash                                   | served filter                            |
+|------------------|----------------------------------------|------------------------------------------|
+| ByReadState      | read_key = EBOX#<n>#READ or #UNREAD    | readStatus (mark_read moves it); both    |
+|                  |                                        | halves merged: the whole e-Box, slim     |
+| ByVisibility     | visibility_key = EBOX#<n>#VISIBLE|HIDDEN | visible (set_visibility moves it)      |
+| ByRegistered     | registered_ebox = EBOX#<n> (sparse)    | registeredMail=true                      |
+| ByApplication    | application_key = EBOX#<n>#<appId>     | senderApplicationId                      |
+| ByType           | type_key = EBOX#<n>#<typeId>           | messageTypeId                            |
+| BySender         | sender_key = EBOX#<n>#<orgId>          | senderOrganizationId                     |
+| ByExpiration     | pk, range expiration_key = <date>#<id> | expiredBefore / expiredAfter             |
+The page reads the first filter's index (ebox.adapters.inbox_pages.plan_page), the other filters and
+the reader's partitions in a FilterExpression within a bounded budget.
+Then one BatchGetItem on the table fetches the page's (at most 100) full items and the counters. Marking an action done
 sets ``action_status`` DONE (conditional on TODO: done once) and removes ``action_ebox``/``action_due``,
 so it leaves ByAction in the same write.
 
