@@ -191,8 +191,10 @@ def plan_page(enterprise_number: str, scope: frozenset[str] | None, wanted: Mess
                     rest(partition_answered=True), counted=counted)
     if "text" in conditions:  # the search texts are projected in ByEbox (and ByPartition, ByAction) only
         return Plan(MessageItem.by_ebox, (ebox,), received, rest(), counted=counted)
-    if scope is None and not conditions and first_page:
-        return Plan(MessageItem, (ebox,), MessageItem.sk.startswith("MSG#"), counted=counted)
+    if not conditions and first_page:  # the whole e-Box, or a person's partitions (read from ByEbox, filtered)
+        if scope is None:
+            return Plan(MessageItem, (ebox,), MessageItem.sk.startswith("MSG#"), counted=counted)
+        return Plan(MessageItem.by_ebox, (ebox,), None, rest(), counted=counted)
     # The whole e-Box (or several partitions) deeper than the first page, or over receipt dates: the slim
     # entries of ByReadState, both halves.
     return Plan(MessageItem.by_read_state, (read_key(enterprise_number, False), read_key(enterprise_number, True)),
