@@ -47,10 +47,10 @@ def run_bulk(count: int) -> dict[str, Any]:
         session = boto3.session.Session(region_name=stack.region)
         s3 = session.client("s3", endpoint_url=stack.aws_endpoint_url)
         key = f"0406798006/{archive.name}"
-        from ebox.bulk_wiring import bulk_services
+        from ebox.wiring import services
 
         ref = batch_of_key(key)
-        ledger = bulk_services().ledger
+        ledger = services().bulk.ledger
         # the floor first, on the same emulator, while nothing else runs in it
         floor_rate = floor(count, environment, stack.aws_endpoint_url, workers=worker_count(stack))
         started = time.perf_counter()

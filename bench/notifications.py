@@ -34,7 +34,7 @@ def _job(job: str, today: Any) -> tuple[dict[str, Any], float, Counter[str]]:
         reset_clients()  # clients made while counting carry the hook
         reset_services()
         started = time.perf_counter()
-        result = run_job(job, today, services())
+        result = run_job(job, today, services().notification_ports())
         elapsed = time.perf_counter() - started
     return result, elapsed, calls
 

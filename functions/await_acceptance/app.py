@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from ebox.pipeline.delivery_steps import await_acceptance_step
+from ebox.pipeline.delivery_steps import DeliveryPorts, await_acceptance_step
 from ebox.wiring import services
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return await_acceptance_step(event, services())
+def handler(event: dict[str, Any], context: Any, deps: DeliveryPorts | None = None) -> dict[str, Any]:
+    return await_acceptance_step(event, deps or services().delivery_ports())

@@ -7,18 +7,19 @@ import logging
 from typing import Any
 
 from ebox.domain.errors import TransientError
-from ebox.download_wiring import download_services
-from ebox.pipeline.download_build import build_download
+from ebox.pipeline.download_build import DownloadBuildPorts, build_download
+from ebox.wiring import services
 
 logger = logging.getLogger(__name__)
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: Any, deps: DownloadBuildPorts | None = None) -> dict[str, Any]:
+    ports = deps or services().downloads.build_ports()
     failures = []
     for record in event["Records"]:
         attempt = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
         try:
-            logger.info(build_download(record["body"], download_services(), attempt=attempt))
+            logger.info(build_download(record["body"], ports, attempt=attempt))
         except TransientError as error:
             logger.warning("download job %s will be retried: %s", record["messageId"], error.message)
             failures.append({"itemIdentifier": record["messageId"]})

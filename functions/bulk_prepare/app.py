@@ -4,9 +4,9 @@ A Step Functions task of the bulk import state machine, started by the S3 `Objec
 
 from typing import Any
 
-from ebox.bulk_wiring import bulk_services
-from ebox.pipeline.bulk_import import prepare
+from ebox.pipeline.bulk_import import BulkImportPorts, prepare
+from ebox.wiring import services
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return prepare(event, bulk_services())
+def handler(event: dict[str, Any], context: Any, deps: BulkImportPorts | None = None) -> dict[str, Any]:
+    return prepare(event, deps or services().bulk.import_ports())

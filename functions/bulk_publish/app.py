@@ -6,18 +6,19 @@ its lines already published are then found by their idempotency keys, never publ
 import logging
 from typing import Any
 
-from ebox.bulk_wiring import bulk_services
 from ebox.domain.errors import TransientError
-from ebox.pipeline.bulk_import import publish_chunk
+from ebox.pipeline.bulk_import import BulkImportPorts, publish_chunk
+from ebox.wiring import services
 
 logger = logging.getLogger(__name__)
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: Any, deps: BulkImportPorts | None = None) -> dict[str, Any]:
+    ports = deps or services().bulk.import_ports()
     failures = []
     for record in event["Records"]:
         try:
-            publish_chunk(record["body"], bulk_services())
+            publish_chunk(record["body"], ports)
         except TransientError as error:
             logger.warning("chunk %s will be retried: %s", record["messageId"], error.message)
             failures.append({"itemIdentifier": record["messageId"]})

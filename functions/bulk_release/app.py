@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from ebox.bulk_wiring import bulk_services
-from ebox.pipeline.bulk_import import release
+from ebox.pipeline.bulk_import import BulkImportPorts, release
+from ebox.wiring import services
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return release(event, bulk_services())
+def handler(event: dict[str, Any], context: Any, deps: BulkImportPorts | None = None) -> dict[str, Any]:
+    return release(event, deps or services().bulk.import_ports())

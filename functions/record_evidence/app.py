@@ -6,19 +6,20 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from ebox.pipeline.audit_steps import record_event
+from ebox.pipeline.audit_steps import AuditPorts, record_event
 from ebox.wiring import services
 
 logger = Logger(service="ebox-record-evidence")
 
 
-def _record_handler(record: SQSRecord) -> None:
-    event = json.loads(record.body)
-    written = record_event(event, services())
-    logger.info("audit %s %s", event["detail-type"], "recorded" if written else "already recorded")
+def handler(event: dict[str, Any], context: Any, deps: AuditPorts | None = None) -> Any:
+    ports = deps or services().audit_ports()
 
+    def record_handler(record: SQSRecord) -> None:
+        body = json.loads(record.body)
+        written = record_event(body, ports)
+        logger.info("audit %s %s", body["detail-type"], "recorded" if written else "already recorded")
 
-def handler(event: dict[str, Any], context: Any) -> Any:
     return process_partial_response(
-        event=event, record_handler=_record_handler, processor=BatchProcessor(EventType.SQS), context=context
+        event=event, record_handler=record_handler, processor=BatchProcessor(EventType.SQS), context=context
     )

@@ -17,12 +17,12 @@ SETTLE_SECONDS = 20
 
 @pytest.fixture
 def bulk(stack):
-    from ebox.bulk_wiring import bulk_services
+    from ebox.wiring import services
     from ebox_local.functions import load_handler
 
     from tests.conftest import ROOT
 
-    return {"services": bulk_services(), "worker": load_handler(ROOT / "functions" / "bulk_publish", "app.handler"),
+    return {"services": services().bulk, "worker": load_handler(ROOT / "functions" / "bulk_publish", "app.handler"),
             "queue": stack.environment["EBOX_BULK_QUEUE_URL"]}
 
 

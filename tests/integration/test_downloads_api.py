@@ -171,12 +171,12 @@ def test_a_document_that_fails_its_digest_fails_the_job(stack, api, enterprise_t
 
 
 def test_a_job_delivered_twice_keeps_one_package_with_its_own_digest(stack, api, enterprise_token, builder, placed):
-    from ebox.download_wiring import download_services
+    from ebox.wiring import services
 
     job = ask(api, enterprise_token, {"messageIds": [placed["GENERAL"]]}).json()
     run_jobs(stack, builder, api, enterprise_token, job["downloadId"])
     first, _ = package(stack, api, enterprise_token, job["downloadId"])
-    jobs = download_services().jobs
+    jobs = services().downloads.jobs
     stored = jobs.get("0852093431", job["downloadId"])
     # a late delivery that was building meanwhile: it may neither replace the package nor fail the job
     assert not jobs.finish(stored, key="elsewhere.zip", size=1, sha256="0" * 64, now="2026-11-29T12:00:00Z")

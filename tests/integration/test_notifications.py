@@ -259,8 +259,7 @@ def test_run_twice_one_mail_each(api, stack, handlers, scheduled, sender_token, 
 
 def test_ses_failure_is_retried_later_and_still_sent_once(api, stack, scheduled, sender_token, enterprise_token,
                                                           monkeypatch):
-    from ebox.domain.errors import TransientError
-    from ebox.pipeline.notification_steps import NotificationIncomplete
+    from ebox.domain.errors import NotificationIncomplete, TransientError
 
     message_id = general(api, sender_token)
     day = received_day(api, enterprise_token, message_id) + timedelta(days=15)
@@ -310,8 +309,9 @@ def test_messages_from_before_the_day_indexes_are_backfilled_once(api, stack, sc
     day = received_day(api, enterprise_token, older[0]) + timedelta(days=15)
     assert scheduled("reminders", day)["sent"] == 0
 
-    first = backfill(stack.services, max_items=2)
+    ports = stack.services.notification_ports()
+    first = backfill(ports, max_items=2)
     assert first == {"job": "backfill", "updated": 2, "more": True}
     assert scheduled("backfill", day) == {"job": "backfill", "updated": 1, "more": False}
-    assert backfill(stack.services)["updated"] == 0  # nothing left: running it again changes nothing
+    assert backfill(ports)["updated"] == 0  # nothing left: running it again changes nothing
     assert scheduled("reminders", day)["sent"] == 3

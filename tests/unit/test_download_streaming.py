@@ -20,7 +20,7 @@ from ebox.domain.documents import b64url_of_digest
 from ebox.domain.download_package import safe_file_name
 from ebox.domain.downloads import FAILED, READY, RUNNING, DownloadJob
 from ebox.domain.message import StoredAttachment
-from ebox.pipeline.download_build import build_download
+from ebox.pipeline.download_build import DownloadBuildPorts, build_download
 
 from tests.fakes import RECIPIENT, FakeIndex, LocalSigner, RecordingEvents, b64url_sha256, message_in
 
@@ -129,9 +129,10 @@ def world(tmp_path):
     job = DownloadJob("dl-1", RECIPIENT, "ENTERPRISE", None, ids, "2026-11-29T12:00:00Z")
     s3 = FakeS3(str(tmp_path / "package.zip"))
     jobs = FakeJobs(job)
-    downloads = SimpleNamespace(
-        jobs=jobs, base=SimpleNamespace(index=index), documents=S3DocumentReader(s3, bucket="content"),
-        writer=lambda key: S3MultipartWriter(s3, bucket="downloads", key=key, kms_key_id="k"),
+    downloads = DownloadBuildPorts(
+        jobs=jobs, evidence=index, documents=S3DocumentReader(s3, bucket="content"),
+        new_package=lambda job: S3MultipartWriter(s3, bucket="downloads", key=f"{job.download_id}/1.zip",
+                                                  kms_key_id="k"),
         consultation=lambda reader: Consultation.for_reader(reader, index=index, content=None,  # type: ignore
                                                             events=RecordingEvents(), signer=LocalSigner()))
     return SimpleNamespace(index=index, ids=ids, s3=s3, jobs=jobs, downloads=downloads)
@@ -144,7 +145,7 @@ def _body(world) -> str:
 def test_a_package_far_larger_than_the_buffers_is_built_in_bounded_memory(world):
     tracemalloc.start()
     try:
-        outcome = build_download(_body(world), world.downloads)  # type: ignore[arg-type]
+        outcome = build_download(_body(world), world.downloads)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -180,20 +181,20 @@ def test_a_package_far_larger_than_the_buffers_is_built_in_bounded_memory(world)
 def test_a_document_whose_bytes_changed_fails_the_job_and_aborts_the_upload(world):
     message = world.index.messages[(RECIPIENT, world.ids[1])]
     message.attachments[0] = replace(message.attachments[0], sha256_b64url=b64url_sha256(b"other"))
-    build_download(_body(world), world.downloads)  # type: ignore[arg-type]
+    build_download(_body(world), world.downloads)
     assert (world.jobs.job.status, world.jobs.job.code) == (FAILED, "INTERNAL_ERROR")
     assert world.s3.aborted and not world.s3.completed
 
 
 def test_a_message_gone_since_the_request_fails_the_job(world):
     del world.index.messages[(RECIPIENT, world.ids[2])]
-    build_download(_body(world), world.downloads)  # type: ignore[arg-type]
+    build_download(_body(world), world.downloads)
     assert (world.jobs.job.status, world.jobs.job.code) == (FAILED, "NOT_FOUND")
 
 
 def test_a_finished_job_delivered_again_is_not_rebuilt(world):
     world.jobs.job.status = READY
-    assert "nothing to do" in build_download(_body(world), world.downloads)  # type: ignore[arg-type]
+    assert "nothing to do" in build_download(_body(world), world.downloads)
     assert world.s3.part_sizes == []
 
 

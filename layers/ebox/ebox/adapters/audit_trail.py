@@ -6,12 +6,9 @@ from typing import Any
 
 from pynamodb.exceptions import PutError
 
+from ebox.adapters.aws_errors import is_conditional_failure
 from ebox.adapters.tables import AuditEventItem
 from ebox.domain.errors import TransientError
-
-
-def _conditional_failure(error: PutError) -> bool:
-    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 class DynamoAuditTrail:
@@ -24,7 +21,7 @@ class DynamoAuditTrail:
         try:
             item.save(condition=AuditEventItem.pk.does_not_exist())
         except PutError as error:
-            if _conditional_failure(error):
+            if is_conditional_failure(error):
                 return False
             raise TransientError(f"could not record {event_type} for {message_id}") from error
         return True

@@ -24,11 +24,11 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ebox.adapters.aws_errors import cancellation_reasons, is_conditional_failure
 from ebox.domain.batch_plan import BatchRef
-from ebox.domain.batch_report import ChunkCounts
+from ebox.domain.batch_report import FINISHED, ChunkCounts
 from ebox.domain.errors import BatchInProgress, TransientError
 
-FINISHED = ("COMPLETED", "REFUSED", "CANCELLED")
 EVIDENCE_KEYS = "EVIDENCE_KEYS"
 CHUNK_TTL_SECONDS = 30 * 24 * 3600
 _serializer, _deserializer = TypeSerializer(), TypeDeserializer()
@@ -74,7 +74,7 @@ class DynamoBatchLedger:
                 ExpressionAttributeValues=_values({":run": run, ":f1": FINISHED[0], ":f2": FINISHED[1],
                                                    ":f3": FINISHED[2]}))
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            if not is_conditional_failure(error):
                 raise TransientError(f"could not record batch {ref.batch_id}: {error}") from error
             current = self.get(ref) or {}
             if current.get("run") == run:
@@ -107,7 +107,7 @@ class DynamoBatchLedger:
                 ExpressionAttributeNames={**names, "#run": "run", "#status": "status"},
                 ExpressionAttributeValues=_values({**values, **expected_values, ":run": run}))
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            if is_conditional_failure(error):
                 return False
             raise TransientError(f"could not update batch {ref.batch_id}: {error}") from error
         except BotoCoreError as error:
@@ -140,8 +140,7 @@ class DynamoBatchLedger:
                 }},
             ])
         except ClientError as error:
-            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-            if reasons and "ConditionalCheckFailed" in reasons:
+            if "ConditionalCheckFailed" in cancellation_reasons(error):
                 return None
             raise TransientError(f"could not count a chunk of batch {ref.batch_id}: {error}") from error
         except BotoCoreError as error:

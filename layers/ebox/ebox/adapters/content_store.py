@@ -9,7 +9,7 @@ Layout of the content bucket:
 from __future__ import annotations
 
 import json
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -29,7 +29,7 @@ class S3ContentStore:
     def _encryption(self) -> dict[str, str]:
         return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self._kms_key_id}
 
-    def stage(self, key: str, stream: BinaryIO, *, media_type: str, size: int) -> None:
+    def stage(self, key: str, stream: IO[bytes], *, media_type: str, size: int) -> None:
         """Uploads a received document to the staging area."""
         try:
             if size > MULTIPART_THRESHOLD:
@@ -80,10 +80,6 @@ class S3ContentStore:
 
     def discard_staged(self, documents: list[ReceivedDocument]) -> None:
         self._delete([d.staged_key for d in documents])
-
-    def discard_message(self, message: Message) -> None:
-        keys = [a.content_key for a in message.attachments]
-        self._delete([*keys, f"messages/{message.message_id}/message.json"])
 
     def _delete(self, keys: list[str]) -> None:
         if not keys:

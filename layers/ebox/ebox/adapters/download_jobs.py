@@ -20,6 +20,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ebox.adapters.aws_errors import is_conditional_failure
 from ebox.domain.downloads import FAILED, PACKAGE_DAYS, QUEUED, READY, RUNNING, DownloadJob
 from ebox.domain.errors import TransientError
 
@@ -117,7 +118,7 @@ class DynamoDownloadJobs:
             self._update(job, values, condition=f"#status IN ({', '.join(wanted)})", condition_values=wanted)
         except TransientError as error:
             cause = error.__cause__
-            if isinstance(cause, ClientError) and cause.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            if cause is not None and is_conditional_failure(cause):
                 return False
             raise
         return True

@@ -4,7 +4,6 @@ ByReceiptDay and ByExpirationDay (see tables.py), never a Scan."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,23 +13,7 @@ from ebox.adapters.inbox_pages import to_message
 from ebox.adapters.item_keys import DAY_SHARDS, day_key, facet_keys
 from ebox.adapters.tables import MessageItem
 from ebox.domain.errors import TransientError
-from ebox.domain.notification_schedule import day_of
-
-
-@dataclass(frozen=True)
-class DueMessage:
-    """What a day index tells of a message: whose, which partition, read or not."""
-
-    enterprise_number: str
-    message_id: str
-    partition: str
-    read: bool
-
-
-@dataclass(frozen=True)
-class BackfillPage:
-    updated: int
-    more: bool  # stopped at its budget: run it again (what is done no longer matches its filter)
+from ebox.domain.notification_schedule import BackfillPage, DueMessage, day_of
 
 
 class DynamoDueMessages:

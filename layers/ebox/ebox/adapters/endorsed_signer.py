@@ -13,15 +13,16 @@ copy, which a per-container key does not need; moto does not emulate it.)"""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import time
 from typing import Any, Protocol
 
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+from ebox.domain.encoding import b64url_encode
 
 ENDORSEMENT_TYPE = "ebox-key-endorsement+jwt"
 ENDORSEMENT_MEMBER = "ebox_endorsement"
@@ -37,10 +38,6 @@ class KeyDirectory(Protocol):
     def publish_key(self, jwk: dict[str, str]) -> None: ...
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 class EndorsedKeySigner:
     def __init__(self, endorser: Endorser, directory: KeyDirectory) -> None:
         self._endorser = endorser
@@ -52,10 +49,10 @@ class EndorsedKeySigner:
         if self._jwk is None:
             key = ec.generate_private_key(ec.SECP256R1())
             numbers = key.public_key().public_numbers()
-            public = {"kty": "EC", "crv": "P-256", "x": _b64url(numbers.x.to_bytes(32, "big")),
-                      "y": _b64url(numbers.y.to_bytes(32, "big"))}
+            public = {"kty": "EC", "crv": "P-256", "x": b64url_encode(numbers.x.to_bytes(32, "big")),
+                      "y": b64url_encode(numbers.y.to_bytes(32, "big"))}
             thumbprint = hashlib.sha256(json.dumps(public, sort_keys=True, separators=(",", ":")).encode()).digest()
-            jwk = {**public, "use": "sig", "alg": "ES256", "kid": "ek-" + _b64url(thumbprint)[:22]}
+            jwk = {**public, "use": "sig", "alg": "ES256", "kid": "ek-" + b64url_encode(thumbprint)[:22]}
             endorsement = self._endorser.sign_jws({"jwk": jwk, "endorsedBy": self._endorser.jwk()["kid"],
                                                    "iat": int(time.time()), "purpose": "bulk evidence"},
                                                   typ=ENDORSEMENT_TYPE)
@@ -70,16 +67,9 @@ class EndorsedKeySigner:
 
     def sign_jws(self, payload: dict[str, Any], *, typ: str = "JWT") -> str:
         header = {"alg": "ES256", "typ": typ, "kid": self.key_id}
-        signing_input = f"{_b64url(json.dumps(header, separators=(',', ':')).encode())}." + _b64url(
+        signing_input = f"{b64url_encode(json.dumps(header, separators=(',', ':')).encode())}." + b64url_encode(
             json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
         assert self._key is not None
         r, s = decode_dss_signature(self._key.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256())))
-        return f"{signing_input}.{_b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+        return f"{signing_input}.{b64url_encode(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
-
-def public_key_pem(jwk: dict[str, str]) -> bytes:
-    """The JWK's public key as PEM (for people checking an endorsement with openssl)."""
-    x = int.from_bytes(base64.urlsafe_b64decode(jwk["x"] + "=="), "big")
-    y = int.from_bytes(base64.urlsafe_b64decode(jwk["y"] + "=="), "big")
-    key = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
-    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -11,11 +10,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from ebox.domain.encoding import b64url_encode
 from ebox.domain.errors import TransientError
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 class KmsEs256Signer:
@@ -38,8 +34,8 @@ class KmsEs256Signer:
             self._jwk = {
                 "kty": "EC",
                 "crv": "P-256",
-                "x": _b64url(numbers.x.to_bytes(32, "big")),
-                "y": _b64url(numbers.y.to_bytes(32, "big")),
+                "x": b64url_encode(numbers.x.to_bytes(32, "big")),
+                "y": b64url_encode(numbers.y.to_bytes(32, "big")),
                 "use": "sig",
                 "alg": "ES256",
                 "kid": str(response["KeyId"]).rsplit("/", 1)[-1],
@@ -53,7 +49,7 @@ class KmsEs256Signer:
     def sign_jws(self, payload: dict[str, Any], *, typ: str = "JWT") -> str:
         """A compact JWS (RFC 7515) of ``payload`` signed with ES256."""
         header = {"alg": "ES256", "typ": typ, "kid": self.jwk()["kid"]}
-        signing_input = f"{_b64url(json.dumps(header, separators=(',', ':')).encode())}." + _b64url(
+        signing_input = f"{b64url_encode(json.dumps(header, separators=(',', ':')).encode())}." + b64url_encode(
             json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         )
         try:
@@ -66,4 +62,4 @@ class KmsEs256Signer:
         except (ClientError, BotoCoreError) as error:
             raise TransientError(f"KMS could not sign: {error}") from error
         r, s = decode_dss_signature(response["Signature"])
-        return f"{signing_input}.{_b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+        return f"{signing_input}.{b64url_encode(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"

@@ -9,6 +9,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from ebox.adapters.aws_errors import is_conditional_failure
 from ebox.adapters.inbox_pages import (
     KeysRead,
     counted_total,
@@ -32,12 +33,13 @@ from ebox.adapters.tables import (
     ReplyLinkItem,
 )
 from ebox.domain.consultation import MAX_PAGE_DEPTH
-from ebox.domain.errors import DuplicatePublication, IdempotencyKeyReused, TransientError
+from ebox.domain.errors import TransientError
 from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence
 from ebox.domain.message import Message
 from ebox.domain.message_action import DONE, TODO
 from ebox.domain.message_filter import MessageFilter
 from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord, ReplyLink
+from ebox.domain.publication import check_idempotency
 from ebox.domain.records import message_to_record
 from ebox.domain.validity import parse_timestamp
 
@@ -128,15 +130,7 @@ class DynamoMessageIndex:
     def _explain_conflict(self, error: TransactWriteError, claim: IdempotencyClaim | None) -> None:
         reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
         if claim is not None and "ConditionalCheckFailed" in reasons:
-            record = self.idempotency_record(claim)
-            if record is not None and record.request_fingerprint != claim.request_fingerprint:
-                raise IdempotencyKeyReused(f"Idempotency-Key '{claim.key}' was already used for a different message")
-            if record is not None:
-                raise DuplicatePublication(
-                    f"Idempotency-Key '{claim.key}' was already used: message {record.message_id} was published",
-                    message_id=record.message_id,
-                    expiration_date=record.expiration_date,
-                )
+            check_idempotency(claim, self)  # the domain decides: the same publication, or the key reused
         raise TransientError(f"the e-Box index refused the write ({', '.join(map(str, reasons))})") from error
 
     def get(self, enterprise_number: str, message_id: str) -> Message | None:
@@ -258,8 +252,7 @@ class DynamoMessageIndex:
                 if head is not None:
                     _append_evidence(transaction, message_id, head, evidence)
         except TransactWriteError as error:
-            reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
-            if reasons and reasons[0] == "ConditionalCheckFailed":
+            if is_conditional_failure(error):
                 return False
             raise TransientError("the e-Box index could not record the reading; try again") from error
         return True
@@ -273,7 +266,7 @@ class DynamoMessageIndex:
                          MessageItem.action_due.remove()],
                 condition=MessageItem.action_status == TODO)
         except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
+            if is_conditional_failure(error):
                 return False
             raise TransientError(f"could not record the action of {message_id} as done") from error
         return True
@@ -307,14 +300,6 @@ class DynamoMessageIndex:
 
     def evidence(self, message_id: str) -> list[SignedEvidence]:
         return [_signed(message_id, item) for item in _evidence_items(message_id)]
-
-    def touch_consultation(self, enterprise_number: str, when: str) -> None:
-        try:
-            EboxSummaryItem(ebox_key(enterprise_number), "SUMMARY").update(
-                actions=[EboxSummaryItem.last_consultation_date.set(when)]
-            )
-        except UpdateError as error:
-            raise TransientError("could not record the consultation") from error
 
 
 def _summary_of(item: EboxSummaryItem) -> EboxSummary:
@@ -385,8 +370,7 @@ class DynamoDeliveryStates:
                 if evidence:
                     _append_evidence(transaction, message_id, ChainHead(evidence[0].sequence - 1, None), evidence)
         except TransactWriteError as error:
-            reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
-            if reasons and reasons[0] == "ConditionalCheckFailed":
+            if is_conditional_failure(error):
                 return False
             raise TransientError(f"could not record the delivery of {message_id}") from error
         return True

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, PynamoDBException
 
+from ebox.adapters.aws_errors import is_conditional_failure
 from ebox.adapters.tables import NotificationPreferenceItem, NotificationSentItem
 from ebox.domain.errors import TransientError
 from ebox.domain.notification_preferences import CONTACT, Kind, Mode, NotificationPreference
@@ -64,7 +65,7 @@ class DynamoNotificationClaims:
         try:
             item.save(condition=NotificationSentItem.pk.does_not_exist())
         except PutError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if is_conditional_failure(error):
                 return False
             raise TransientError(f"could not claim the {kind.value} e-mail of {subject} to {recipient}") from error
         return True

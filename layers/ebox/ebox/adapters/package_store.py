@@ -81,6 +81,10 @@ class S3MultipartWriter:
     def sha256(self) -> str:
         return self._digest.hexdigest()
 
+    def write_package(self, members: Iterable[PackageMember], modified_at: datetime | None = None) -> None:
+        """Zips ``members`` as they are read and uploads the archive."""
+        self.write_all(zipped(members, modified_at=modified_at))
+
     def write_all(self, chunks: Iterable[bytes]) -> None:
         """Uploads ``chunks`` and completes the object; aborts the upload if anything fails meanwhile."""
         try:

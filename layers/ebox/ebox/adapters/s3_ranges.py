@@ -78,3 +78,20 @@ class S3ObjectReader(io.RawIOBase):
 
 def open_object(s3: Any, bucket: str, key: str, *, version: str | None = None) -> io.BufferedReader:
     return io.BufferedReader(S3ObjectReader(s3, bucket, key, version=version), buffer_size=READ_AHEAD)
+
+
+class S3ArchiveReader:
+    """The dropped archives of the import bucket, read by ranges (the bulk import's view of S3)."""
+
+    def __init__(self, s3_client: Any) -> None:
+        self._s3 = s3_client
+
+    def open(self, bucket: str, key: str, *, version: str | None = None) -> tuple[io.BufferedReader, str]:
+        """A seekable file of that object version and its ETag; raises InvalidInput when it is gone."""
+        raw = S3ObjectReader(self._s3, bucket, key, version=version)
+        return io.BufferedReader(raw, buffer_size=READ_AHEAD), raw.etag
+
+    def fetch(self, bucket: str, key: str, start: int, end: int, *, version: str | None = None,
+              etag: str | None = None) -> bytes:
+        """Bytes [start, end) of that very object (see :func:`fetch_range`)."""
+        return fetch_range(self._s3, bucket, key, start, end, version=version, etag=etag)

@@ -35,7 +35,7 @@ from rfc3161_client import (
     decode_timestamp_response,
 )
 
-from ebox.domain.errors import EboxError, TransientError
+from ebox.domain.errors import TimestampNotTrusted, TimestampRejected, TimestampUnavailable
 
 _HASHES = {"sha256": HashAlgorithm.SHA256, "sha512": HashAlgorithm.SHA512}
 _HASH_NAMES = {
@@ -46,22 +46,6 @@ _HASH_NAMES = {
 _RETRYABLE_HTTP = {408, 429}
 # PKIFailureInfo bits (RFC 3161 §2.4.2) that say "try again later" rather than "never".
 _TIME_NOT_AVAILABLE, _SYSTEM_FAILURE = 14, 25
-
-
-class TimestampUnavailable(TransientError):
-    """The TSA could not give a time-stamp now; a retry may get one."""
-
-
-class TimestampRejected(EboxError):
-    """The TSA refused the request in a way that a retry will not change."""
-
-    code = "TIMESTAMP_REJECTED"
-
-
-class TimestampNotTrusted(EboxError):
-    """A time-stamp token that does not prove what it should: bad signature, untrusted TSA, other data..."""
-
-    code = "TIMESTAMP_NOT_TRUSTED"
 
 
 class Rfc3161Timestamper:

@@ -30,3 +30,11 @@ class StepFunctionsWorkflow:
             raise TransientError(f"the delivery workflow did not take the answer: {error}") from error
         except BotoCoreError as error:
             raise TransientError(f"the delivery workflow is unreachable: {error}") from error
+
+    def stop(self, execution_arn: str, *, cause: str) -> bool:
+        """Stops a running execution; False when Step Functions could not be told (the caller decides)."""
+        try:
+            self._sfn.stop_execution(executionArn=execution_arn, cause=cause)
+        except (ClientError, BotoCoreError):
+            return False
+        return True

@@ -1,1 +1,1 @@
-"""The HTTP edge of the Message Registry API: error mapping, multipart reading, JSON views."""
+"""The HTTP edge of the Message Registry API: error mapping, multipart reading."""

@@ -8,35 +8,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Chalice, Response
 
 from ebox.api import auth
+from ebox.api.requests import request_headers
 from ebox.api.routing import guarded_routes, json_response
-from ebox.bulk_wiring import bulk_services
 from ebox.domain import access
 from ebox.domain.batch_plan import BatchRef, batch_of_key
-from ebox.domain.batch_report import summary_view
-from ebox.domain.errors import BatchInProgress, NotFound
+from ebox.pipeline.bulk_batches import batch_progress, results_link, upload_slot
 from ebox.wiring import services
 
 BATCH = "/bulk/v1/batches/{batchId}"
-URL_SECONDS = 900
-UNFINISHED = ("PREPARING", "READY", "SCHEDULED", "RUNNING", "REPORTING")
-
-
-def _found(ref: BatchRef) -> dict[str, Any]:
-    batch = bulk_services().ledger.get(ref)
-    if batch is None:
-        raise NotFound(f"no batch {ref.batch_id} was dropped by {ref.sender}")
-    return batch  # type: ignore[no-any-return]
-
-
-def _presigned(method: str, key: str) -> str:
-    svc = services()
-    return str(svc.client("s3").generate_presigned_url(
-        method, Params={"Bucket": svc.config.import_bucket, "Key": key}, ExpiresIn=URL_SECONDS))
 
 
 def register(app: Chalice) -> None:
@@ -44,43 +26,30 @@ def register(app: Chalice) -> None:
     route = guarded_routes(app)
 
     def _batch(batch_id: str) -> BatchRef:
-        request = app.current_request
-        headers = {k.lower(): v for k, v in (request.headers.items() if request else [])}
-        principal = auth.bearer_principal(headers, services(), access.PUBLISH)
+        principal = auth.bearer_principal(request_headers(app.current_request), services(), access.PUBLISH)
         return batch_of_key(f"{principal.enterprise_number}/{batch_id}.zip")
 
     @route(BATCH + "/upload", methods=["POST"])
     def upload_url(batchId: str) -> Response:  # noqa: N803 - the path's parameter name
-        ref = _batch(batchId)
-        batch = bulk_services().ledger.get(ref)
-        if batch is not None and batch.get("status") in UNFINISHED:
-            raise BatchInProgress(f"batch {batchId} is {batch['status']}: drop it again once it is finished")
-        key = f"{ref.sender}/{ref.batch_id}.zip"
-        return json_response({"batchId": ref.batch_id, "key": key, "uploadUrl": _presigned("put_object", key),
-                              "method": "PUT", "expiresIn": URL_SECONDS}, status=201)
+        return json_response(upload_slot(_batch(batchId), services().bulk.request_ports()), status=201)
 
     @route(BATCH, methods=["GET"])
-    def batch_progress(batchId: str) -> Response:  # noqa: N803
-        return json_response(summary_view(_found(_batch(batchId))))
+    def get_batch(batchId: str) -> Response:  # noqa: N803
+        return json_response(batch_progress(_batch(batchId), services().bulk.ledger))
 
     @route(BATCH + "/results", methods=["GET"])
     def batch_results(batchId: str) -> Response:  # noqa: N803
-        ref = _batch(batchId)
-        batch = _found(ref)
-        if batch.get("status") != "COMPLETED":
-            raise NotFound(f"batch {batchId} has no report yet (status {batch.get('status')})")
-        return json_response({"batchId": ref.batch_id, "resultsUrl": _presigned("get_object", ref.results_key),
-                              "expiresIn": URL_SECONDS})
+        return json_response(results_link(_batch(batchId), services().bulk.request_ports()))
 
     @route(BATCH, methods=["DELETE"])
     def cancel_batch(batchId: str) -> Response:  # noqa: N803
         from ebox.pipeline.bulk_import import cancel
 
-        return json_response(cancel(_batch(batchId), bulk_services()))
+        return json_response(cancel(_batch(batchId), services().bulk.import_ports()))
 
 
 def endorsed_evidence_keys() -> list[dict[str, str]]:
     """The bulk workers' evidence keys, each with its endorsement by the KMS evidence key."""
     if not services().config.bulk_table:
         return []
-    return bulk_services().ledger.evidence_keys()  # type: ignore[no-any-return]
+    return services().bulk.ledger.evidence_keys()

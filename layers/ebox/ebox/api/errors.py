@@ -56,7 +56,7 @@ def error_response(error: Exception, *, environment: str) -> Response:
         if status == 401:
             headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         if status >= 500:
-            logger.warning("dependency failure: %s", error.message)
+            logger.warning("dependency failure: %s", error.message, exc_info=error.__cause__)
         return Response(body=json.dumps(body), status_code=status, headers=headers)
     body = status_message("INTERNAL_ERROR", "the service failed; the incident id is in our logs", environment)
     logger.exception("unhandled error, incident %s", body["id"])

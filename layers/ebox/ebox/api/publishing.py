@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
 
 from ebox.api.multipart_upload import PublicationUpload, read_publication
 from ebox.domain.access import Principal
+from ebox.domain.clock import now
 from ebox.domain.errors import InvalidInput, PayloadTooLarge
 from ebox.domain.ids import new_message_id
 from ebox.domain.ports import IdempotencyClaim
-from ebox.domain.publication import PublicationPorts, PublicationResult, publish
+from ebox.domain.publication import PublicationResult, publish
 from ebox.domain.publication_request import parse_message_to_publish
 from ebox.wiring import Services
 
@@ -91,6 +91,6 @@ def publish_request(
         authenticated_org=principal.enterprise_number,
         claim=claim,
         message_id=message_id,
-        received=datetime.now(UTC),
-        ports=PublicationPorts(services.registry, content, services.index, services.events, services.evidence_signer),
+        received=now(),
+        ports=services.publication_ports(),
     )

@@ -20,6 +20,4 @@ def ebox_reader(headers: Mapping[str, str], services: Services, scope: str) -> E
 
 def consultation(headers: Mapping[str, str], services: Services, scope: str) -> Consultation:
     """The caller's Consultation: everything that reads a message of an e-Box goes through it."""
-    return Consultation.for_reader(ebox_reader(headers, services, scope), index=services.index,
-                                   content=services.content, events=services.events,
-                                   signer=services.evidence_signer)
+    return services.consultation(ebox_reader(headers, services, scope))

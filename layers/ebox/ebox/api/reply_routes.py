@@ -6,7 +6,6 @@ not see answers 404 whether it exists or not."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 
 from chalice import Chalice, Response
 
@@ -14,16 +13,16 @@ from ebox.api.publishing import idempotency_claim, receive_upload
 from ebox.api.readers import consultation
 from ebox.api.requests import json_body, request_body, request_headers
 from ebox.api.routing import guarded_routes, json_response
-from ebox.api.views import action_view
 from ebox.domain import access
+from ebox.domain.clock import now, now_timestamp
 from ebox.domain.consultation import Consultation
 from ebox.domain.ids import new_message_id
 from ebox.domain.message import REPLY_APPLICATION_ID
 from ebox.domain.message_action import parse_status_update
-from ebox.domain.publication import PublicationPorts, PublicationResult
+from ebox.domain.message_views import action_view
+from ebox.domain.publication import PublicationResult
 from ebox.domain.publication_request import parse_reply_content
 from ebox.domain.replies import check_reply_allowed, reply_request, send_reply
-from ebox.domain.validity import format_timestamp
 from ebox.wiring import Services, services
 
 V3_MESSAGE = "/messageRegistry/v3/ebox/messages/{messageId}"
@@ -46,9 +45,8 @@ def reply(headers: Mapping[str, str], body: bytes, reader: Consultation, svc: Se
         raise
     partitions = svc.registry.partitions(original.sender_organization_id) if original.sender_partition else []
     return send_reply(original=original, request=request, documents=upload.documents, claim=claim,
-                      message_id=message_id, received=datetime.now(UTC), partitions=partitions,
-                      ports=PublicationPorts(svc.registry, svc.content, svc.index, svc.events,
-                                             svc.evidence_signer))
+                      message_id=message_id, received=now(), partitions=partitions,
+                      ports=svc.publication_ports())
 
 
 def register(app: Chalice) -> None:
@@ -73,6 +71,6 @@ def register(app: Chalice) -> None:
         """`{"status": "DONE"}`: the recipient did what the message asked; again: nothing changes."""
         reader = consultation(_headers(), services(), access.MESSAGES_FULL)
         parse_status_update(json_body(_body()))
-        message = reader.mark_action_done(messageId, now=format_timestamp(datetime.now(UTC)))
+        message = reader.mark_action_done(messageId, now=now_timestamp())
         assert message.action is not None
         return json_response({"messageId": messageId, **action_view(message.action)})

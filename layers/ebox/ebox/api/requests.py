@@ -7,6 +7,10 @@ from typing import Any
 
 from ebox.domain.errors import InvalidInput
 
+# the bodies a route that reads its body itself (multipart, a form, JSON) lets through Chalice
+ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream", "text/plain",
+            "application/x-www-form-urlencoded"]
+
 
 def json_body(body: bytes) -> Any:
     try:
@@ -37,3 +41,23 @@ def request_body(request: Any) -> bytes:
     assert request is not None, "only called while a request is handled"
     body = request.raw_body
     return body.encode() if isinstance(body, str) else bytes(body or b"")
+
+
+class CurrentRequest:
+    """The request a route of ``app`` is handling: its headers (names lower-cased), body and query."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+
+    def headers(self) -> dict[str, str]:
+        return request_headers(self._app.current_request)
+
+    def body(self) -> bytes:
+        return request_body(self._app.current_request)
+
+    def json(self) -> Any:
+        return json_body(self.body())
+
+    def params(self) -> dict[str, str]:
+        request = self._app.current_request
+        return dict((request.query_params if request else None) or {})

@@ -10,7 +10,7 @@ from typing import Any
 from chalice import Chalice, Response
 
 from ebox.api.errors import error_response, status_message
-from ebox.wiring import services
+from ebox.wiring import classify_error, services
 
 
 def guarded_routes(app: Chalice) -> Callable[..., Callable[[Callable[..., Any]], Any]]:
@@ -23,7 +23,7 @@ def guarded_routes(app: Chalice) -> Callable[..., Callable[[Callable[..., Any]],
                 try:
                     return view(*args, **kwargs)
                 except Exception as error:  # noqa: BLE001 - mapped to a StatusMessage, 500 logged
-                    return error_response(error, environment=_environment())
+                    return error_response(classify_error(error), environment=_environment())
 
             return app.route(path, **options)(guarded)
 

@@ -8,10 +8,28 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from ebox.domain.errors import EboxError
 
+
+class BatchStatus(StrEnum):
+    """Where a run of a dropped batch is: PREPARING → READY | SCHEDULED → RUNNING → REPORTING → COMPLETED,
+    or REFUSED (unusable) or CANCELLED (before its `sendAt`)."""
+
+    PREPARING = "PREPARING"
+    READY = "READY"
+    SCHEDULED = "SCHEDULED"
+    RUNNING = "RUNNING"
+    REPORTING = "REPORTING"
+    COMPLETED = "COMPLETED"
+    REFUSED = "REFUSED"
+    CANCELLED = "CANCELLED"
+
+
+FINISHED = (BatchStatus.COMPLETED, BatchStatus.REFUSED, BatchStatus.CANCELLED)
+UNFINISHED = tuple(status for status in BatchStatus if status not in FINISHED)
 PUBLISHED = "published"
 VALID = "valid"
 REJECTED = "rejected"

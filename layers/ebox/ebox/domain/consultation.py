@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ebox.domain.access import EboxReader
 from ebox.domain.documents import sha256_b64url
-from ebox.domain.errors import AcceptanceRequired, InvalidInput, NotFound
+from ebox.domain.errors import AcceptanceRequired, ContentIntegrityError, InvalidInput, NotFound
 from ebox.domain.evidence import EvidenceEvent, sign_events
 from ebox.domain.message import Message, StoredAttachment
 from ebox.domain.message_action import DONE
@@ -24,10 +24,6 @@ DEFAULT_PAGE_SIZE = 25
 # Page numbers reach the first 1,000 messages of a listing (page 40 of 25, page 10 of 100): every page is
 # then a bounded read, whatever the e-Box holds. Older ones are reached by narrowing (receivedBefore).
 MAX_PAGE_DEPTH = 1000
-
-
-class ContentIntegrityError(Exception):
-    """A stored document no longer has the digest recorded at publication (server-side fault)."""
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 
+from ebox.domain.encoding import b64url_encode
 from ebox.domain.errors import DigestDoNotMatch, InvalidInput
 from ebox.domain.message import MessageToPublish, ReceivedDocument
 
@@ -38,7 +38,7 @@ def sha256_b64url(data: bytes) -> str:
 
 
 def b64url_of_digest(digest: bytes) -> str:
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return b64url_encode(digest)
 
 
 def normalise_media_type(content_type: str) -> str:

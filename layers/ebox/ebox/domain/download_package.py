@@ -15,15 +15,29 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
-from ebox.domain.consultation import Consultation, ContentIntegrityError
+from ebox.domain.consultation import Consultation
 from ebox.domain.documents import b64url_of_digest
 from ebox.domain.downloads import DownloadJob
+from ebox.domain.errors import ContentIntegrityError
 from ebox.domain.message import Message, StoredAttachment
 
 MANIFEST = "manifest.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+class PackageWriter(Protocol):
+    """One build of a download package: written once, then its key, size and digest are known."""
+
+    key: str
+    size: int
+
+    @property
+    def sha256(self) -> str: ...
+
+    def write_package(self, members: Iterable[PackageMember], modified_at: datetime) -> None: ...
 
 
 class DocumentReader(Protocol):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ebox.domain.access import EboxReader
 from ebox.domain.consultation import MAX_PAGE_SIZE, Consultation
@@ -140,3 +140,23 @@ def status_view(job: DownloadJob, presign: Callable[[str], str] | None = None) -
         view["downloadUrl"] = presign(job.package_key)
         view["expiresIn"] = URL_SECONDS
     return view
+
+
+class DownloadJobs(Protocol):
+    """Bulk-download jobs; every state change is conditional on the state it expects."""
+
+    def create(self, job: DownloadJob) -> None: ...
+
+    def get(self, enterprise_number: str, download_id: str) -> DownloadJob | None: ...
+
+    def start(self, job: DownloadJob, now: str) -> bool: ...
+
+    def progress(self, job: DownloadJob, messages_done: int, bytes_done: int) -> None: ...
+
+    def finish(self, job: DownloadJob, *, key: str, size: int, sha256: str, now: str) -> bool: ...
+
+    def fail(self, job: DownloadJob, *, code: str, message: str, now: str) -> bool: ...
+
+
+class DownloadQueue(Protocol):
+    def enqueue(self, job: DownloadJob) -> None: ...

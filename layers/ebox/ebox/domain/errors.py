@@ -131,3 +131,33 @@ class DownloadTooLarge(InvalidInput):
     """A bulk download would hold more messages or bytes than one package may (the bounds are documented)."""
 
     code = "DOWNLOAD_TOO_LARGE"
+
+
+class DuplicateInBatch(InvalidInput):
+    """The line repeats an earlier line of the same manifest, character for character."""
+
+    code = "DUPLICATE_IN_BATCH"
+
+
+class TimestampUnavailable(TransientError):
+    """The TSA could not give a time-stamp now; a retry may get one."""
+
+
+class TimestampRejected(EboxError):
+    """The TSA refused the request in a way that a retry will not change."""
+
+    code = "TIMESTAMP_REJECTED"
+
+
+class TimestampNotTrusted(EboxError):
+    """A time-stamp token that does not prove what it should: bad signature, untrusted TSA, other data..."""
+
+    code = "TIMESTAMP_NOT_TRUSTED"
+
+
+class NotificationIncomplete(Exception):
+    """Some e-mails could not be sent; their claims were released, so a retry sends them (and only them)."""
+
+
+class ContentIntegrityError(Exception):
+    """A stored document no longer has the digest recorded at publication (server-side fault)."""

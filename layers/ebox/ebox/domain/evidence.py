@@ -8,13 +8,13 @@ what a record says and checks chains.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from ebox.domain.encoding import b64url_encode
 from ebox.domain.message import Message
 
 EVENT_URI = "http://uri.etsi.org/19522/Event/{}"
@@ -64,7 +64,7 @@ class SignedEvidence:
 
 
 def record_hash(jws: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(jws.encode("ascii")).digest()).rstrip(b"=").decode()
+    return b64url_encode(hashlib.sha256(jws.encode("ascii")).digest())
 
 
 def evidence_payload(

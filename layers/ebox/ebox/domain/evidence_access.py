@@ -3,11 +3,11 @@ client) and its recipient, nobody else."""
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
 from ebox.domain.access import MESSAGES_FULL, PUBLISH, Principal
+from ebox.domain.encoding import b64url_decode
 from ebox.domain.errors import NotFound
 from ebox.domain.evidence import SignedEvidence
 from ebox.domain.message import REPLY_APPLICATION_ID
@@ -16,7 +16,7 @@ from ebox.domain.message import REPLY_APPLICATION_ID
 def unverified_claims(jws: str) -> dict[str, Any]:
     """The payload of one of our own stored records (its signature is checked by whoever relies on it)."""
     payload = jws.split(".")[1]
-    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
+    return dict(json.loads(b64url_decode(payload)))
 
 
 def evidence_for(principal: Principal, message_id: str, records: list[SignedEvidence]) -> list[SignedEvidence]:

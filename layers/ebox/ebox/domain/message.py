@@ -153,8 +153,5 @@ class Message:
     def total_size(self) -> int:
         return sum(a.size for a in self.attachments)
 
-    def main_attachment(self) -> StoredAttachment | None:
-        return next((a for a in self.attachments if a.is_main_content), None)
-
     def attachment(self, attachment_id: str) -> StoredAttachment | None:
         return next((a for a in self.attachments if a.attachment_id == attachment_id), None)

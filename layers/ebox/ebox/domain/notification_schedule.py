@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from ebox.domain.errors import InvalidInput
@@ -14,6 +15,22 @@ from ebox.domain.validity import parse_timestamp
 
 REMINDER_AFTER_DAYS = 15
 EXPIRATION_ALERT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class DueMessage:
+    """What a day index tells of a message: whose, which partition, read or not."""
+
+    enterprise_number: str
+    message_id: str
+    partition: str
+    read: bool
+
+
+@dataclass(frozen=True)
+class BackfillPage:
+    updated: int
+    more: bool  # stopped at its budget: run it again (what is done no longer matches its filter)
 
 
 def day_of(timestamp: str) -> date:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import date
+from typing import IO, Any, Protocol
 
+from ebox.domain.batch_plan import BatchRef
+from ebox.domain.batch_report import ChunkCounts
 from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
 from ebox.domain.message_filter import MessageFilter
+from ebox.domain.notification_preferences import Kind, NotificationPreference
+from ebox.domain.notification_schedule import BackfillPage, DueMessage
+from ebox.domain.partitions import EboxUser
 from ebox.domain.registry import Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
 
 
@@ -122,3 +129,152 @@ class MessageEvents(Protocol):
     def message_read(self, message: Message, when: str) -> None: ...
 
     def message_rejected(self, message_id: str, sender: str, recipient: str, code: str) -> None: ...
+
+    def delivery_concluded(self, message: Message, detail_type: str, outcome: str) -> None: ...
+
+
+class BufferedEvents(MessageEvents, Protocol):
+    """Events held and put on the bus in batches: whoever fills it calls ``flush()`` before returning."""
+
+    def document_event(self, event_type: str, message: Message) -> None: ...
+
+    def announce(self, detail_type: str, detail: dict[str, Any], *, source: str) -> None:
+        """An event of another source than messages' (sent at once)."""
+        ...
+
+    def flush(self) -> None: ...
+
+
+class MessageReader(Protocol):
+    """Messages read by their keys (the pipeline's steps, which have no reader's rights to check)."""
+
+    def get(self, enterprise_number: str, message_id: str) -> Message | None: ...
+
+    def many(self, keys: list[tuple[str, str]]) -> list[Message]: ...
+
+
+class EvidenceLog(Protocol):
+    """A message's evidence records, and which of them are archived yet."""
+
+    def evidence(self, message_id: str) -> list[SignedEvidence]: ...
+
+    def unarchived_evidence(self, message_id: str) -> list[SignedEvidence]: ...
+
+    def mark_archived(self, record: SignedEvidence) -> None: ...
+
+
+class EvidenceArchive(Protocol):
+    def archive(self, record: SignedEvidence, timestamp_token: bytes | None) -> str: ...
+
+
+class Timestamper(Protocol):
+    def timestamp(self, data: bytes) -> bytes:
+        """An RFC 3161 token over ``data``."""
+        ...
+
+
+class AuditTrail(Protocol):
+    def record(self, *, message_id: str, event_type: str, event_id: str, occurred_at: str,
+               detail: dict[str, Any]) -> bool:
+        """Writes one event of a message; False when it was already recorded."""
+        ...
+
+
+class Mailer(Protocol):
+    def send(self, *, to: str, subject: str, text: str) -> str:
+        """Sends one e-mail; answers the mail service's message id."""
+        ...
+
+
+class NotificationClaims(Protocol):
+    """One claim per (kind, subject, recipient): an e-mail is sent only by whoever claimed it."""
+
+    def claim(self, kind: Kind, subject: str, recipient: str) -> bool: ...
+
+    def release(self, kind: Kind, subject: str, recipient: str) -> None: ...
+
+    def sent(self, kind: Kind, subject: str, recipient: str, mail_id: str) -> None: ...
+
+
+class NotificationPreferences(Protocol):
+    def preferences(self, enterprise_number: str) -> list[NotificationPreference]: ...
+
+
+class NotificationRegistry(Protocol):
+    """What notifying needs of the register: the e-Box, its users, the sender's names."""
+
+    def enterprise(self, enterprise_number: str) -> Enterprise | None: ...
+
+    def sender_organization(self, organization_id: str) -> SenderOrganization | None: ...
+
+    def ebox_users(self, enterprise_number: str) -> list[EboxUser]: ...
+
+
+class DueMessages(Protocol):
+    """The messages of a calendar day, from the day indexes."""
+
+    def received_on(self, day: date) -> list[DueMessage]: ...
+
+    def expiring_on(self, day: date) -> list[DueMessage]: ...
+
+    def backfill_index_keys(self, max_items: int) -> BackfillPage: ...
+
+
+class BatchLedger(Protocol):
+    """The runs of dropped batches and their state changes (conditional on the state they expect)."""
+
+    def begin(self, ref: BatchRef, run: str, fields: Mapping[str, Any]) -> bool: ...
+
+    def get(self, ref: BatchRef) -> dict[str, Any] | None: ...
+
+    def move(self, ref: BatchRef, run: str, *, expected: tuple[str, ...], status: str,
+             fields: Mapping[str, Any] | None = None) -> bool: ...
+
+    def count_chunk(self, ref: BatchRef, run: str, chunk: int, counts: ChunkCounts) -> dict[str, Any] | None: ...
+
+    def evidence_keys(self) -> list[dict[str, str]]: ...
+
+
+class BatchFiles(Protocol):
+    """A batch's plan, chunk results, report and summary."""
+
+    def save_plan(self, ref: BatchRef, run: str, chunks: Iterable[dict[str, Any]]) -> tuple[int, int]: ...
+
+    def plan(self, ref: BatchRef, run: str) -> Iterator[str]: ...
+
+    def save_chunk_results(self, ref: BatchRef, run: str, chunk: int, results: list[dict[str, Any]]) -> None: ...
+
+    def write_report(self, ref: BatchRef, run: str, chunks: int) -> None: ...
+
+    def save_summary(self, summary_key: str, summary: dict[str, Any]) -> None: ...
+
+
+class BatchQueue(Protocol):
+    def send(self, bodies: Iterable[str]) -> int:
+        """Queues the chunks; answers how many."""
+        ...
+
+
+class ArchiveReader(Protocol):
+    """A dropped archive, read by byte ranges (never loaded whole)."""
+
+    def open(self, bucket: str, key: str, *, version: str | None = None) -> tuple[IO[bytes], str]:
+        """A seekable file of the object and its ETag; raises InvalidInput when it is gone."""
+        ...
+
+    def fetch(self, bucket: str, key: str, start: int, end: int, *, version: str | None = None,
+              etag: str | None = None) -> bytes: ...
+
+
+class Executions(Protocol):
+    def stop(self, execution_arn: str, *, cause: str) -> bool:
+        """Stops a waiting execution; False when the workflow service could not be told."""
+        ...
+
+
+class PresignedUrls(Protocol):
+    expires_in: int
+
+    def download_url(self, key: str) -> str: ...
+
+    def upload_url(self, key: str) -> str: ...

@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from ebox.wiring import Services
+from ebox.domain.ports import AuditTrail, EvidenceArchive, EvidenceLog, Timestamper
 
 
-def archive_evidence(message_id: str, services: Services) -> int:
+@dataclass(frozen=True)
+class AuditPorts:
+    index: EvidenceLog
+    evidence_archive: EvidenceArchive
+    timestamper: Timestamper | None  # None: no TSA is configured
+    audit: AuditTrail
+
+
+def archive_evidence(message_id: str, ports: AuditPorts) -> int:
     """Archives the message's records not yet archived (with a TSA token when a TSA is configured);
     returns how many. A retry re-archives only what is still marked unarchived."""
     archived = 0
-    for record in services.index.unarchived_evidence(message_id):
-        token = services.timestamper.timestamp(record.jws.encode("ascii")) if services.timestamper else None
-        services.evidence_archive.archive(record, token)
-        services.index.mark_archived(record)
+    for record in ports.index.unarchived_evidence(message_id):
+        token = ports.timestamper.timestamp(record.jws.encode("ascii")) if ports.timestamper else None
+        ports.evidence_archive.archive(record, token)
+        ports.index.mark_archived(record)
         archived += 1
     return archived
 
 
-def record_event(event: dict[str, Any], services: Services) -> bool:
+def record_event(event: dict[str, Any], ports: AuditPorts) -> bool:
     """Writes the EventBridge ``event`` to the audit trail; False when it was already there."""
     detail = event["detail"]
-    archive_evidence(detail["messageId"], services)
+    archive_evidence(detail["messageId"], ports)
     return bool(
-        services.audit.record(
+        ports.audit.record(
             message_id=detail["messageId"],
             event_type=event["detail-type"],
             event_id=event["id"],

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from ebox.bulk_wiring import BulkServices
 from ebox.domain.batch_archive import BatchArchive, EntryLocation, extract
 from ebox.domain.batch_plan import BatchRef, PlannedLine, batch_of_key, plan_chunks, settings_from
-from ebox.domain.batch_report import ChunkCounts, summary_view
+from ebox.domain.batch_report import BatchStatus, ChunkCounts, summary_view
+from ebox.domain.clock import now
 from ebox.domain.errors import BatchClosed, BatchInProgress, EboxError, InvalidInput, InvalidSender, NotFound
+from ebox.domain.ports import ArchiveReader, BatchFiles, BatchLedger, BatchQueue, BufferedEvents, Executions
 from ebox.domain.publication import PublicationPorts
 from ebox.domain.validity import format_timestamp, parse_timestamp
 from ebox.pipeline.bulk_lines import LineContext, publish_line
@@ -32,11 +34,18 @@ REFUSED_EVENT = "BulkImportRefused"  # a drop refused while another run of the s
 MERGE_GAP = 1024 * 1024  # documents closer than this in the archive are read in one ranged GET
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+@dataclass(frozen=True)
+class BulkImportPorts:
+    ledger: BatchLedger
+    files: BatchFiles
+    queue: BatchQueue
+    archives: ArchiveReader
+    executions: Executions
+    chunk_events: Callable[[], BufferedEvents]  # a new buffer of events per chunk
+    chunk_publication: Callable[[BufferedEvents], PublicationPorts]  # the chunk's publication path
 
 
-def prepare(state: dict[str, Any], bulk: BulkServices) -> dict[str, Any]:
+def prepare(state: dict[str, Any], bulk: BulkImportPorts) -> dict[str, Any]:
     event = state["event"]
     bucket, key = event["detail"]["bucket"]["name"], event["detail"]["object"]["key"]
     version = event["detail"]["object"].get("version-id") or None
@@ -46,32 +55,28 @@ def prepare(state: dict[str, Any], bulk: BulkServices) -> dict[str, Any]:
     except InvalidInput as error:
         logger.warning("dropped object %s ignored: %s", key, error.message)
         bulk.files.save_summary(key.removesuffix(".zip") + ".summary.json",
-                                {"status": "REFUSED", "code": error.code, "message": error.message})
+                                {"status": BatchStatus.REFUSED, "code": error.code, "message": error.message})
         return {"action": "ignore"}
-    from ebox.adapters.s3_ranges import open_object
-
-    s3 = bulk.base.client("s3")
     try:
-        archive_file = open_object(s3, bucket, key, version=version)
+        archive_file, etag = bulk.archives.open(bucket, key, version=version)
     except InvalidInput as gone:
         logger.warning("dropped object %s ignored: %s", key, gone.message)
         return {"action": "ignore"}
-    etag = archive_file.raw.etag  # type: ignore[attr-defined]
-    received = format_timestamp(_now())
-    fields = {"status": "PREPARING", "bucket": bucket, "key": key, "etag": etag, "receivedAt": received,
+    received = format_timestamp(now())
+    fields = {"status": BatchStatus.PREPARING, "bucket": bucket, "key": key, "etag": etag, "receivedAt": received,
               "execution": state.get("execution")}
     try:
         new = bulk.ledger.begin(ref, run, fields)
     except BatchInProgress as busy:  # told on the bus; the running batch's files are left alone
-        bulk.events().announce(REFUSED_EVENT, {"batchId": ref.batch_id, "sender": ref.sender, "key": key,
+        bulk.chunk_events().announce(REFUSED_EVENT, {"batchId": ref.batch_id, "sender": ref.sender, "key": key,
                                                "etag": etag, "code": busy.code, "message": busy.message},
                                source=EVENT_SOURCE)
         return {"action": "refused", "code": busy.code}
-    if not new and (bulk.ledger.get(ref) or {}).get("status") != "PREPARING":
+    if not new and (bulk.ledger.get(ref) or {}).get("status") != BatchStatus.PREPARING:
         return {"action": "ignore"}  # the same event, delivered again (a retried Prepare goes on)
     try:
         archive = BatchArchive(archive_file)
-        settings = settings_from(archive.settings(), now=_now())
+        settings = settings_from(archive.settings(), now=now())
         context = {"sender": ref.sender, "batchId": ref.batch_id, "run": run, "bucket": bucket, "key": key,
                    "version": version, "etag": etag, "dryRun": settings.dry_run}
         chunks, lines = bulk.files.save_plan(ref, run, (
@@ -82,39 +87,40 @@ def prepare(state: dict[str, Any], bulk: BulkServices) -> dict[str, Any]:
     except (InvalidInput, InvalidSender) as refusal:
         finish_refused(ref, run, refusal, bulk)
         return {"action": "refused", "code": refusal.code}
-    status = "SCHEDULED" if settings.send_at else "READY"
-    bulk.ledger.move(ref, run, expected=("PREPARING",), status=status, fields={
+    status = BatchStatus.SCHEDULED if settings.send_at else BatchStatus.READY
+    bulk.ledger.move(ref, run, expected=(BatchStatus.PREPARING,), status=status, fields={
         "totalLines": lines, "chunks": chunks, "dryRun": settings.dry_run, "sendAt": settings.send_at})
     answer = {"action": "schedule" if settings.send_at else "release", "sender": ref.sender,
               "batchId": ref.batch_id, "run": run}
     return {**answer, "sendAt": settings.send_at} if settings.send_at else answer
 
 
-def release(state: dict[str, Any], bulk: BulkServices) -> dict[str, Any]:
+def release(state: dict[str, Any], bulk: BulkImportPorts) -> dict[str, Any]:
     """Queues the plan, unless the batch was cancelled meanwhile (a retry queues it again: chunks and
     lines are counted and published once)."""
     ref, run = BatchRef(state["sender"], state["batchId"]), state["run"]
-    if not bulk.ledger.move(ref, run, expected=("READY", "SCHEDULED", "RUNNING"), status="RUNNING",
-                            fields={"startedAt": format_timestamp(_now())}):
+    if not bulk.ledger.move(ref, run, expected=(BatchStatus.READY, BatchStatus.SCHEDULED, BatchStatus.RUNNING),
+                            status=BatchStatus.RUNNING,
+                            fields={"startedAt": format_timestamp(now())}):
         return {"released": False}
     return {"released": True, "chunks": bulk.queue.send(bulk.files.plan(ref, run))}
 
 
-def publish_chunk(body: str, bulk: BulkServices) -> None:
+def publish_chunk(body: str, bulk: BulkImportPorts) -> None:
     """One chunk of lines; raises TransientError for SQS to deliver it again."""
     chunk = json.loads(body)
     ref, run, number = BatchRef(chunk["sender"], chunk["batchId"]), chunk["run"], int(chunk["chunk"])
     batch = bulk.ledger.get(ref)
-    if batch is None or batch.get("run") != run or batch.get("status") not in ("RUNNING", "REPORTING"):
+    running = (BatchStatus.RUNNING, BatchStatus.REPORTING)
+    if batch is None or batch.get("run") != run or batch.get("status") not in running:
         logger.info("chunk %d of batch %s run %s dropped: the run is %s", number, ref.batch_id, run,
                     batch.get("status") if batch and batch.get("run") == run else "superseded")
         return
     lines = [PlannedLine.from_dict(line) for line in chunk["lines"]]
     documents = _documents(lines, chunk, bulk)
-    svc = bulk.base
-    events = bulk.events()
-    ports = PublicationPorts(svc.registry, bulk.content(), svc.index, events, bulk.signer)
-    context = LineContext(ref, bool(chunk.get("dryRun")), ports, _now())
+    events = bulk.chunk_events()
+    ports = bulk.chunk_publication(events)
+    context = LineContext(ref, bool(chunk.get("dryRun")), ports, now())
     results = [publish_line(line, documents, context) for line in lines]
     events.flush()
     bulk.files.save_chunk_results(ref, run, number, results)
@@ -123,10 +129,8 @@ def publish_chunk(body: str, bulk: BulkServices) -> None:
         finish(ref, run, bulk)
 
 
-def _documents(lines: list[PlannedLine], chunk: dict[str, Any], bulk: BulkServices) -> dict[str, bytes | EboxError]:
+def _documents(lines: list[PlannedLine], chunk: dict[str, Any], bulk: BulkImportPorts) -> dict[str, bytes | EboxError]:
     """The chunk's documents, cut from as few ranged reads of the archive as their places allow."""
-    from ebox.adapters.s3_ranges import fetch_range
-
     wanted = {name: EntryLocation.from_list(where) for line in lines for name, where in line.documents.items()}
     spans: list[list[Any]] = []
     for name, location in sorted(wanted.items(), key=lambda item: item[1].start):
@@ -136,11 +140,10 @@ def _documents(lines: list[PlannedLine], chunk: dict[str, Any], bulk: BulkServic
         else:
             spans.append([location.start, location.end, [name]])
     found: dict[str, bytes | EboxError] = {}
-    s3 = bulk.base.client("s3")
     for start, end, names in spans:
         try:
-            data = fetch_range(s3, chunk["bucket"], chunk["key"], start, end, version=chunk.get("version"),
-                               etag=chunk.get("etag"))
+            data = bulk.archives.fetch(chunk["bucket"], chunk["key"], start, end, version=chunk.get("version"),
+                                       etag=chunk.get("etag"))
         except InvalidInput as gone:  # the archive was replaced or removed meanwhile: its lines say so
             found.update(dict.fromkeys(names, gone))
             continue
@@ -152,34 +155,36 @@ def _documents(lines: list[PlannedLine], chunk: dict[str, Any], bulk: BulkServic
     return found
 
 
-def finish(ref: BatchRef, run: str, bulk: BulkServices) -> None:
+def finish(ref: BatchRef, run: str, bulk: BulkImportPorts) -> None:
     """The report next to the batch, the summary, and the completion event: once per run."""
-    if not bulk.ledger.move(ref, run, expected=("RUNNING", "REPORTING"), status="REPORTING"):
+    if not bulk.ledger.move(ref, run, expected=(BatchStatus.RUNNING, BatchStatus.REPORTING),
+                            status=BatchStatus.REPORTING):
         return
     batch = bulk.ledger.get(ref) or {}
     bulk.files.write_report(ref, run, int(batch.get("chunks", 0)))
-    completed = _now()
+    completed = now()
     started = batch.get("startedAt") or batch.get("receivedAt")
     duration = (completed - parse_timestamp(started, field_name="startedAt")).total_seconds() if started else None
     fields = {"completedAt": format_timestamp(completed), "durationSeconds": duration, "results": ref.results_key}
-    if not bulk.ledger.move(ref, run, expected=("REPORTING",), status="COMPLETED", fields=fields):
+    if not bulk.ledger.move(ref, run, expected=(BatchStatus.REPORTING,), status=BatchStatus.COMPLETED, fields=fields):
         return
-    _announce(ref, {**batch, **fields, "status": "COMPLETED"}, bulk)
+    _announce(ref, {**batch, **fields, "status": BatchStatus.COMPLETED}, bulk)
 
 
-def finish_refused(ref: BatchRef, run: str, refusal: EboxError, bulk: BulkServices) -> None:
-    fields = {"code": refusal.code, "message": refusal.message, "completedAt": format_timestamp(_now())}
-    bulk.ledger.move(ref, run, expected=("PREPARING",), status="REFUSED", fields=fields)
+def finish_refused(ref: BatchRef, run: str, refusal: EboxError, bulk: BulkImportPorts) -> None:
+    fields = {"code": refusal.code, "message": refusal.message, "completedAt": format_timestamp(now())}
+    bulk.ledger.move(ref, run, expected=(BatchStatus.PREPARING,), status=BatchStatus.REFUSED, fields=fields)
     _announce(ref, bulk.ledger.get(ref) or {}, bulk)
 
 
-def cancel(ref: BatchRef, bulk: BulkServices) -> dict[str, Any]:
+def cancel(ref: BatchRef, bulk: BulkImportPorts) -> dict[str, Any]:
     """A scheduled batch is cancelled before its `sendAt`; anything else cannot be any more."""
     batch = bulk.ledger.get(ref)
     if batch is None:
         raise NotFound(f"no batch {ref.batch_id}")
-    fields = {"completedAt": format_timestamp(_now())}
-    if not bulk.ledger.move(ref, batch["run"], expected=("SCHEDULED", "READY"), status="CANCELLED", fields=fields):
+    fields = {"completedAt": format_timestamp(now())}
+    if not bulk.ledger.move(ref, batch["run"], expected=(BatchStatus.SCHEDULED, BatchStatus.READY),
+                            status=BatchStatus.CANCELLED, fields=fields):
         raise BatchClosed(f"batch {ref.batch_id} is {batch.get('status')}: only a scheduled batch can be cancelled")
     if batch.get("execution"):
         _stop_waiting(str(batch["execution"]), bulk)
@@ -187,19 +192,15 @@ def cancel(ref: BatchRef, bulk: BulkServices) -> dict[str, Any]:
     return summary_view(bulk.ledger.get(ref) or {})
 
 
-def _stop_waiting(execution: str, bulk: BulkServices) -> None:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        bulk.base.client("stepfunctions").stop_execution(executionArn=execution, cause="cancelled by the sender")
-    except (ClientError, BotoCoreError):
+def _stop_waiting(execution: str, bulk: BulkImportPorts) -> None:
+    if not bulk.executions.stop(execution, cause="cancelled by the sender"):
         logger.warning("could not stop %s; its release step will find the batch cancelled", execution)
 
 
-def _announce(ref: BatchRef, batch: dict[str, Any], bulk: BulkServices) -> None:
+def _announce(ref: BatchRef, batch: dict[str, Any], bulk: BulkImportPorts) -> None:
     summary = summary_view(batch)
     bulk.files.save_summary(ref.summary_key, summary)
-    events = bulk.events()
+    events = bulk.chunk_events()
     events.announce(COMPLETED_EVENT, summary, source=EVENT_SOURCE)
-    if isinstance(batch.get("status"), str) and batch["status"] == "COMPLETED":
+    if batch.get("status") == BatchStatus.COMPLETED:
         logger.info("batch %s of %s completed: %s", ref.batch_id, ref.sender, summary)

@@ -14,7 +14,8 @@ from ebox.domain.batch_archive import media_type_of
 from ebox.domain.batch_plan import BatchRef, PlannedLine
 from ebox.domain.batch_report import published, rejected, valid
 from ebox.domain.documents import match_documents, sha256_b64url
-from ebox.domain.errors import DuplicatePublication, EboxError, InvalidInput, TransientError
+from ebox.domain.errors import DuplicateInBatch, DuplicatePublication, EboxError, InvalidInput, TransientError
+from ebox.domain.evidence_access import unverified_claims
 from ebox.domain.ids import new_message_id
 from ebox.domain.message import MessageToPublish, ReceivedDocument
 from ebox.domain.ports import IdempotencyClaim
@@ -28,12 +29,6 @@ from ebox.domain.publication import (
     validate_recipient,
 )
 from ebox.domain.publication_request import parse_message_to_publish
-
-
-class DuplicateInBatch(InvalidInput):
-    """The line repeats an earlier line of the same manifest, character for character."""
-
-    code = "DUPLICATE_IN_BATCH"
 
 
 @dataclass(frozen=True)
@@ -144,9 +139,5 @@ def _evidence_id(error: EboxError) -> str | None:
     """The SubmissionRejection's id (`<messageId>-001`), read from the signed record's payload."""
     if not error.evidence:
         return None
-    import base64
-    import json
-
-    payload = error.evidence.split(".")[1]
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims = unverified_claims(error.evidence)
     return str(claims.get("evidenceId")) if claims.get("evidenceId") else None

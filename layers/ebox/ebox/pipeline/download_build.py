@@ -10,44 +10,52 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from ebox.adapters.package_store import package_key, zipped
-from ebox.api.views import message_view
-from ebox.domain.consultation import ContentIntegrityError
-from ebox.domain.download_package import package_members
-from ebox.domain.errors import EboxError, TransientError
+from ebox.domain.access import EboxReader
+from ebox.domain.clock import now_timestamp
+from ebox.domain.consultation import Consultation
+from ebox.domain.download_package import DocumentReader, PackageWriter, package_members
+from ebox.domain.downloads import DownloadJob, DownloadJobs
+from ebox.domain.errors import ContentIntegrityError, EboxError, TransientError
 from ebox.domain.evidence_access import evidence_view
-from ebox.domain.validity import format_timestamp, parse_timestamp
-from ebox.download_wiring import DownloadServices
+from ebox.domain.message_views import message_view
+from ebox.domain.ports import EvidenceLog
+from ebox.domain.validity import parse_timestamp
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 
 
-def _now() -> str:
-    return format_timestamp(datetime.now(UTC))
+_now = now_timestamp
 
 
-def build_download(body: str, downloads: DownloadServices, *, attempt: int = 1) -> str:
+@dataclass(frozen=True)
+class DownloadBuildPorts:
+    jobs: DownloadJobs
+    documents: DocumentReader
+    evidence: EvidenceLog
+    new_package: Callable[[DownloadJob], PackageWriter]  # a new build (its own object) of the job's package
+    consultation: Callable[[EboxReader], Consultation]
+
+
+def build_download(body: str, ports: DownloadBuildPorts, *, attempt: int = 1) -> str:
     """Builds the job named by a queue message; answers its final status (or why it was skipped)."""
     request = json.loads(body)
-    jobs = downloads.jobs
+    jobs = ports.jobs
     job = jobs.get(request["enterpriseNumber"], request["downloadId"])
     if job is None or not jobs.start(job, _now()):
         return f"download {request['downloadId']}: nothing to do"
-    key = package_key(job.enterprise_number, job.download_id, secrets.token_hex(4))
-    writer = downloads.writer(key)
-    consultation = downloads.consultation(job.reader)
-    index = downloads.base.index
+    writer = ports.new_package(job)
+    evidence = ports.evidence
     members = package_members(
-        job, consultation, downloads.documents,
-        evidences_of=lambda message_id: [evidence_view(r) for r in index.evidence(message_id)],
+        job, ports.consultation(job.reader), ports.documents,
+        evidences_of=lambda message_id: [evidence_view(r) for r in evidence.evidence(message_id)],
         message_view=message_view,
         on_message_done=lambda count, size: jobs.progress(job, count, size))
     try:
-        writer.write_all(zipped(members, modified_at=parse_timestamp(job.created_at, field_name="createdAt")))
+        writer.write_package(members, parse_timestamp(job.created_at, field_name="createdAt"))
     except TransientError as error:
         if attempt < MAX_ATTEMPTS:
             raise
@@ -61,6 +69,6 @@ def build_download(body: str, downloads: DownloadServices, *, attempt: int = 1) 
         jobs.fail(job, code="INTERNAL_ERROR", message="a stored document failed its digest check; the incident is "
                   "logged", now=_now())
         return f"download {job.download_id}: FAILED (integrity)"
-    if not jobs.finish(job, key=key, size=writer.size, sha256=writer.sha256, now=_now()):
+    if not jobs.finish(job, key=writer.key, size=writer.size, sha256=writer.sha256, now=_now()):
         return f"download {job.download_id}: another delivery finished it first"
     return f"download {job.download_id}: READY, {writer.size} bytes"

@@ -9,12 +9,17 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from ebox.domain.errors import NotificationIncomplete
 from ebox.domain.message import Message
 from ebox.domain.notification import digest_email, message_email, message_facts
 from ebox.domain.notification_preferences import Kind, Mode, Recipient
 from ebox.domain.notification_schedule import alert_expiration_day, digest_day, reminder_receipt_day
-from ebox.pipeline.notification_steps import EboxAudience, NotificationIncomplete, Outcome, send_once
-from ebox.wiring import Services
+from ebox.pipeline.notification_steps import (
+    EboxAudience,
+    NotificationPorts,
+    Outcome,
+    send_once,
+)
 
 DIGEST = frozenset({Mode.DAILY_DIGEST})
 REMINDED = frozenset({Mode.PER_MESSAGE, Mode.DAILY_DIGEST})  # NONE means none
@@ -23,16 +28,16 @@ EVENT = "EVENT"  # the claim of the bus event, one per message and kind
 BACKFILL_PER_RUN = 20_000  # updates per invocation of the one-off backfill (well within 15 minutes)
 
 
-def run_job(job: str, today: date, services: Services) -> dict[str, Any]:
+def run_job(job: str, today: date, ports: NotificationPorts) -> dict[str, Any]:
     """``digest`` or ``reminders`` (or the one-off ``backfill``); raises
     NotificationIncomplete (after trying everything) if any e-mail failed, so that the scheduler's retry
     sends what is missing."""
     if job == "backfill":
-        return backfill(services)
+        return backfill(ports)
     if job == "digest":
-        outcome = send_digests(today, services)
+        outcome = send_digests(today, ports)
     elif job == "reminders":
-        outcome = send_reminders(today, services)
+        outcome = send_reminders(today, ports)
     else:
         raise ValueError(f"unknown job {job!r}: digest or reminders")
     if outcome.failed:
@@ -41,32 +46,32 @@ def run_job(job: str, today: date, services: Services) -> dict[str, Any]:
     return {"job": job, "day": today.isoformat(), **outcome.to_dict()}
 
 
-def backfill(services: Services, max_items: int = BACKFILL_PER_RUN) -> dict[str, Any]:
+def backfill(ports: NotificationPorts, max_items: int = BACKFILL_PER_RUN) -> dict[str, Any]:
     """Once, after deploying onto an e-Box that already holds messages: gives them the day keys the
     jobs read and the inbox's facet keys. Answers ``"more": true`` until the table is done (run
     {"job": "backfill"} again)."""
-    page = services.due_messages.backfill_index_keys(max_items)
+    page = ports.due_messages.backfill_index_keys(max_items)
     return {"job": "backfill", "updated": page.updated, "more": page.more}
 
 
-def _by_ebox(keys: list[tuple[str, str]], services: Services) -> dict[str, list[Message]]:
+def _by_ebox(keys: list[tuple[str, str]], ports: NotificationPorts) -> dict[str, list[Message]]:
     grouped: dict[str, list[Message]] = defaultdict(list)
-    for message in sorted(services.index.many(keys), key=lambda m: m.message_id):
+    for message in sorted(ports.index.many(keys), key=lambda m: m.message_id):
         grouped[message.recipient].append(message)
     return grouped
 
 
-def _sender_names(services: Services, organization_id: str) -> dict[str, str] | None:
-    organization = services.registry.sender_organization(organization_id)
+def _sender_names(ports: NotificationPorts, organization_id: str) -> dict[str, str] | None:
+    organization = ports.registry.sender_organization(organization_id)
     return organization.short_name if organization else None
 
 
-def send_digests(today: date, services: Services) -> Outcome:
+def send_digests(today: date, ports: NotificationPorts) -> Outcome:
     day = digest_day(today)
-    keys = [(m.enterprise_number, m.message_id) for m in services.due_messages.received_on(day)]
+    keys = [(m.enterprise_number, m.message_id) for m in ports.due_messages.received_on(day)]
     outcome = Outcome()
-    for number, messages in _by_ebox(keys, services).items():
-        audience = EboxAudience(services, services.registry.enterprise(number))
+    for number, messages in _by_ebox(keys, ports).items():
+        audience = EboxAudience(ports, ports.registry.enterprise(number))
         enterprise = audience.enterprise
         if enterprise is None:
             continue
@@ -78,41 +83,41 @@ def send_digests(today: date, services: Services) -> Outcome:
         for recipient, listed in mine.items():
             email = digest_email(to=recipient.email, day=day.isoformat(), enterprise_number=number,
                                  enterprise_name=enterprise.name, language=recipient.language,
-                                 messages=[(message_facts(m), _sender_names(services, m.sender_organization_id))
+                                 messages=[(message_facts(m), _sender_names(ports, m.sender_organization_id))
                                            for m in listed])
-            outcome.add(send_once(services, Kind.DIGEST, f"{number}#{day.isoformat()}", recipient, email))
+            outcome.add(send_once(ports, Kind.DIGEST, f"{number}#{day.isoformat()}", recipient, email))
     return outcome
 
 
-def send_reminders(today: date, services: Services) -> Outcome:
+def send_reminders(today: date, ports: NotificationPorts) -> Outcome:
     try:
-        return _send_reminders(today, services)
+        return _send_reminders(today, ports)
     finally:
-        services.buffered_events.flush()
+        ports.buffered_events.flush()
 
 
-def _send_reminders(today: date, services: Services) -> Outcome:
+def _send_reminders(today: date, ports: NotificationPorts) -> Outcome:
     outcome = Outcome()
-    for kind, due in ((Kind.REMINDER, services.due_messages.received_on(reminder_receipt_day(today))),
-                      (Kind.EXPIRATION_ALERT, services.due_messages.expiring_on(alert_expiration_day(today)))):
+    for kind, due in ((Kind.REMINDER, ports.due_messages.received_on(reminder_receipt_day(today))),
+                      (Kind.EXPIRATION_ALERT, ports.due_messages.expiring_on(alert_expiration_day(today)))):
         keys = [(m.enterprise_number, m.message_id) for m in due if not m.read]
-        for number, messages in _by_ebox(keys, services).items():
-            audience = EboxAudience(services, services.registry.enterprise(number))
+        for number, messages in _by_ebox(keys, ports).items():
+            audience = EboxAudience(ports, ports.registry.enterprise(number))
             for message in messages:
                 if not message.read_status:  # read between the index's answer and now
-                    outcome.add(_remind(kind, message, audience, services))
+                    outcome.add(_remind(kind, message, audience, ports))
     return outcome
 
 
-def _remind(kind: Kind, message: Message, audience: EboxAudience, services: Services) -> Outcome:
+def _remind(kind: Kind, message: Message, audience: EboxAudience, ports: NotificationPorts) -> Outcome:
     outcome = Outcome()
     for recipient in audience.recipients(message.partition, REMINDED):
         assert audience.enterprise is not None  # recipients() is empty without one
         email = message_email(kind="reminder" if kind is Kind.REMINDER else "expiry", to=recipient.email,
                               detail=message_facts(message), language=recipient.language,
-                              sender_name=_sender_names(services, message.sender_organization_id),
+                              sender_name=_sender_names(ports, message.sender_organization_id),
                               enterprise_name=audience.enterprise.name)
-        outcome.add(send_once(services, kind, message.message_id, recipient, email))
-    if not outcome.failed and services.notification_claims.claim(kind, message.message_id, EVENT):
-        services.buffered_events.document_event(EVENT_TYPES[kind], message)
+        outcome.add(send_once(ports, kind, message.message_id, recipient, email))
+    if not outcome.failed and ports.notification_claims.claim(kind, message.message_id, EVENT):
+        ports.buffered_events.document_event(EVENT_TYPES[kind], message)
     return outcome

@@ -1,4 +1,5 @@
-"""JSON representations of the Message Registry v2.1 consultation API."""
+"""JSON representations of the Message Registry v2.1 consultation API: the API renders them, and so does
+a download package (its messages.json), so they belong to the domain, not to the HTTP edge."""
 
 from __future__ import annotations
 
