@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: run test test-localstack deploy-local sam-build bench-localstack lint unit integration e2e template bench install clean build-ApiFunction
+.PHONY: web browser run test test-localstack deploy-local sam-build bench-localstack lint unit integration e2e template bench install clean build-ApiFunction
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,12 +20,24 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(STAMP)
 
+## make web: the web app (web/) built into web/dist with hashed file names (npm: Vite, Preact, TypeScript)
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.mts web/tsconfig.json
+web/dist/index.html: node_modules/.installed $(WEB_SOURCES)
+	npm run --silent build:web
+
+web: web/dist/index.html
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 ## make run: the whole e-Box on an embedded AWS emulation, with demo data, on http://127.0.0.1:8000
-run: $(STAMP)
+run: $(STAMP) web
 	$(BIN)/ebox-local
 
-## make test: every test — lint, types, unit, integration (moto), template, end-to-end (local stack)
-test: $(STAMP) node_modules/.installed lint
+## make test: every test — lint, types, unit, integration (moto), template, end-to-end (local stack), and the
+## web app in Debian's headless Chromium (tests/browser)
+test: $(STAMP) node_modules/.installed lint web browser
 	$(BIN)/pytest -q
 
 ## make test-localstack: the integration and end-to-end suites again, on LocalStack + DynamoDB Local
@@ -45,11 +57,12 @@ unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
 
 ## make bench: publication throughput, AWS calls per message, inbox and action-list pages at 10,000 messages,
-## cold imports; the daily notification jobs; then a bulk import of BULK_MESSAGES lines through the local
+## cold imports; the web app's first-load size and an inbox of 10,000 opening in Chromium; the daily notification jobs; then a bulk import of BULK_MESSAGES lines through the local
 ## stack (the issue's 100,000 by default: `make bench BULK_MESSAGES=3000`)
 BULK_MESSAGES ?= 100000
-bench: $(STAMP)
+bench: $(STAMP) web browser
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.web
 	$(BIN)/python -m bench.notifications
 	$(BIN)/python -m bench.bulk --messages $(BULK_MESSAGES)
 

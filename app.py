@@ -4,7 +4,6 @@ area (`ebox/api/<area>_routes.py`); the rules live in the `ebox` package. Deploy
 
 from __future__ import annotations
 
-from chalice import Chalice
 from ebox.api import (
     auth_routes,
     bulk_routes,
@@ -14,17 +13,22 @@ from ebox.api import (
     inbox_routes,
     notification_routes,
     preference_routes,
+    provider_routes,
     publication_routes,
+    publication_v2_routes,
+    recipient_routes,
     reference_routes,
     reply_routes,
     status_routes,
+    upload_routes,
 )
-from ebox.api.routing import proxy_handler
+from ebox.api.routing import RequestScopedChalice, proxy_handler
 
-app = Chalice(app_name="ebox-enterprise")
+app = RequestScopedChalice(app_name="ebox-enterprise")
 app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
-for area in (status_routes, auth_routes, publication_routes, consult_routes, evidence_routes, inbox_routes,
-             reference_routes, preference_routes, reply_routes, download_routes, bulk_routes, notification_routes):
+for area in (status_routes, auth_routes, publication_routes, publication_v2_routes, upload_routes, consult_routes,
+             evidence_routes, inbox_routes, reference_routes, preference_routes, provider_routes, reply_routes,
+             download_routes, bulk_routes, notification_routes, recipient_routes):
     area.register(app)
 
 handler = proxy_handler(app)

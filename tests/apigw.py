@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from tests.events import sample
 from tests.fakes import b64url_sha256, message_json
 
 BOUNDARY = "ebox-test-boundary-7MA4YWxkTrZu0gW"
@@ -31,22 +32,13 @@ class ApiCaller:
     def call(self, method: str, path: str, *, headers: dict[str, str] | None = None, body: bytes = b"",
              query: dict[str, str] | None = None) -> Answer:
         headers = headers or {}
-        event = {
-            "resource": "/{proxy+}",
-            "path": path,
-            "httpMethod": method,
-            "headers": headers,
-            "multiValueHeaders": {k: [v] for k, v in headers.items()},
-            "queryStringParameters": query or None,
-            "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-            "pathParameters": {"proxy": path.lstrip("/")},
-            "stageVariables": None,
-            "requestContext": {"resourcePath": "/{proxy+}", "httpMethod": method, "path": f"/api{path}",
-                               "requestId": str(uuid.uuid4()), "stage": "api",
-                               "identity": {"sourceIp": "127.0.0.1"}},
-            "body": base64.b64encode(body).decode() if body else None,
-            "isBase64Encoded": bool(body),
-        }
+        event = sample("api-gateway-rest-proxy", path=path, httpMethod=method, headers=headers,
+                       multiValueHeaders={k: [v] for k, v in headers.items()},
+                       queryStringParameters=query or None,
+                       multiValueQueryStringParameters={k: [v] for k, v in query.items()} if query else None,
+                       pathParameters={"proxy": path.lstrip("/")},
+                       body=base64.b64encode(body).decode() if body else None, isBase64Encoded=bool(body))
+        event["requestContext"] |= {"httpMethod": method, "path": f"/api{path}", "requestId": str(uuid.uuid4())}
         response = self._handler(event, None)
         raw = response.get("body") or ""
         data = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ class Stack:
     evidence_queue: str
     sent_mail: Callable[[], list[dict[str, Any]]]
     """The e-mails SES sent during this test, newest first (ebox_local.mail's shape)."""
+    provisioned: Any = None
+    """What the provisioner made (ebox_local.model.Provisioned): physical ids by logical id."""
 
 
 def on_localstack() -> bool:
@@ -39,67 +41,146 @@ def on_localstack() -> bool:
     return os.environ.get(TARGET_VARIABLE) == TARGET
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def stack_parameters() -> dict[str, str]:
-    """Template parameter overrides; a test module redefines this fixture to change them."""
+    """Template parameter overrides; a test module redefines this (module-scoped) fixture to change them."""
     return {}
 
 
+@dataclass
+class World:
+    """The template provisioned, and what each test of the stack starts from."""
+
+    provisioned: Any
+    environment: dict[str, str | None]
+    """The process environment its tests run in (None: unset)."""
+    sent_mail: Callable[[], list[dict[str, Any]]]
+    forget_mail: Callable[[], None]
+    baseline: Any = None
+
+
+@pytest.fixture(scope="session")
+def localstack_worlds() -> Iterator[dict[tuple[tuple[str, str], ...], World]]:
+    """Under `make test-localstack`, one stack per parameter set for the whole session: LocalStack keeps
+    every resource it is given until it stops, so provisioning once keeps its memory bounded."""
+    with ExitStack() as exits:
+        yield _WorldCache(exits)
+
+
+class _WorldCache(dict[tuple[tuple[str, str], ...], World]):
+    def __init__(self, exits: ExitStack) -> None:
+        super().__init__()
+        self.exits = exits
+
+    def __missing__(self, key: tuple[tuple[str, str], ...]) -> World:
+        self[key] = self.exits.enter_context(_provisioned_world(dict(key)))
+        return self[key]
+
+
+@pytest.fixture(scope="module")
+def world(stack_parameters: dict[str, str], request: pytest.FixtureRequest) -> Iterator[World]:
+    """Every resource of template.yaml, created by the local stack's provisioner in moto (in this
+    process, once per test module) or, under `make test-localstack`, in LocalStack (once per session),
+    with the handlers run for real when Step Functions or EventBridge invoke them, and the demo data."""
+    if on_localstack():
+        found = request.getfixturevalue("localstack_worlds")[tuple(sorted(stack_parameters.items()))]
+        with _applied(found.environment):
+            yield found
+        return
+    with _provisioned_world(stack_parameters) as made, _applied(made.environment):
+        yield made
+
+
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, stack_parameters: dict[str, str]) -> Iterator[Stack]:
-    """Every resource of template.yaml, created by the local stack's provisioner in moto (in this process)
-    or, under `make test-localstack`, in LocalStack, with the handlers run for real when Step Functions
-    or EventBridge invoke them."""
-    from ebox.adapters.aws_clients import reset_clients
-    from ebox.registry_import import import_registry
+def stack(world: World) -> Iterator[Stack]:
+    """The stack as a fresh one: its data put back to what it was after provisioning before each test,
+    what the test started stopped and what it created removed after it (tests.world)."""
     from ebox.wiring import reset_services, services
 
-    emulator = _localstack if on_localstack() else _moto
-    with emulator(monkeypatch, stack_parameters) as (provisioned, sent_mail):
-        for name, value in provisioned.environment.items():
-            monkeypatch.setenv(name, value)
-        reset_clients()
-        reset_services()
-        svc = services()
-        import_registry(json.loads(DEMO_DATA.read_text()), svc.registry, secret_iterations=1000)
-        yield Stack(
-            environment=provisioned.environment,
-            services=svc,
-            s3=svc.client("s3"),
-            sqs=svc.client("sqs"),
-            content_bucket=svc.config.content_bucket,
-            import_bucket=svc.config.import_bucket,
-            notification_queue=provisioned.queue_url("NotificationQueue"),
-            evidence_queue=provisioned.queue_url("EvidenceQueue"),
-            sent_mail=sent_mail,
-        )
-        reset_services()
-        reset_clients()
+    from tests.world import begin, finish
+
+    reset_services()
+    svc = services()
+    before = begin(svc.client, world.baseline, world.forget_mail)
+    provisioned = world.provisioned
+    yield Stack(
+        environment=provisioned.environment,
+        services=svc,
+        s3=svc.client("s3"),
+        sqs=svc.client("sqs"),
+        content_bucket=svc.config.content_bucket,
+        import_bucket=svc.config.import_bucket,
+        notification_queue=provisioned.queue_url("NotificationQueue"),
+        evidence_queue=provisioned.queue_url("EvidenceQueue"),
+        sent_mail=world.sent_mail,
+        provisioned=provisioned,
+    )
+    finish(svc.client, world.baseline, before)
+    reset_services()
 
 
 @contextmanager
-def _moto(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> Iterator[tuple[Any, Any]]:
+def _applied(environment: dict[str, str | None]) -> Iterator[None]:
+    """The process environment set (and the cached clients and services forgotten) for the block."""
+    from ebox.adapters.aws_clients import reset_clients
+    from ebox.wiring import reset_services
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for name, value in environment.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        reset_clients()
+        reset_services()
+        try:
+            yield
+        finally:
+            reset_services()
+            reset_clients()
+
+
+@contextmanager
+def _provisioned_world(parameters: dict[str, str]) -> Iterator[World]:
+    from ebox.registry_import import import_registry
+    from ebox.wiring import services
+
+    from tests.world import take_baseline
+
+    emulator = _localstack if on_localstack() else _moto
+    with emulator(parameters) as made:
+        with _applied(made.environment):
+            svc = services()
+            import_registry(json.loads(DEMO_DATA.read_text()), svc.registry, secret_iterations=1000)
+            made.baseline = take_baseline(svc.client, made.provisioned)
+        yield made
+
+
+@contextmanager
+def _moto(parameters: dict[str, str]) -> Iterator[World]:
     from ebox_local import moto_bridges
-    from ebox_local.mail import captured_mail
+    from ebox_local.mail import captured_mail, forget_captured_mail
     from ebox_local.provisioning import provision_template
     from moto import mock_aws
 
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_REGION": "eu-west-1"}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws(config=MOTO_CONFIG):
+    base: dict[str, str | None] = {
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": None,
+        # The stack's queues are emptied before each test: AWS allows one PurgeQueue a minute, LocalStack any.
+        "MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR": "false"}
+    with _applied(base), mock_aws(config=MOTO_CONFIG):
         provisioned = provision_template(TEMPLATE, parameters)
         moto_bridges.install(provisioned)
         try:
-            yield provisioned, lambda: captured_mail("eu-west-1")
+            yield World(provisioned, {**base, **provisioned.environment}, lambda: captured_mail("eu-west-1"),
+                        lambda: forget_captured_mail("eu-west-1"))
         finally:
             moto_bridges.uninstall()
 
 
 @contextmanager
-def _localstack(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> Iterator[tuple[Any, Any]]:
-    """LocalStack keeps its state: each test gets resources under names of its own, and its mail box emptied."""
+def _localstack(parameters: dict[str, str]) -> Iterator[World]:
+    """LocalStack keeps its state: each stack gets names of its own (Stage, prefix)."""
     from ebox_local.invocations import InvocationServer
     from ebox_local.mail import forget_localstack_mail, localstack_mail
     from ebox_local.provisioning import provision_template
@@ -107,13 +188,13 @@ def _localstack(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> 
 
     endpoint = os.environ["AWS_ENDPOINT_URL"]
     run = unique_run_name()
-    forget_localstack_mail(endpoint)
     server = InvocationServer()
     try:
         provisioned = provision_template(TEMPLATE, {"Stage": run, **parameters}, prefix=run,
                                          invocation_url=server.url_for)
         server.provisioned = provisioned
-        yield provisioned, lambda: localstack_mail(endpoint, "eu-west-1")
+        yield World(provisioned, dict(provisioned.environment), lambda: localstack_mail(endpoint, "eu-west-1"),
+                    lambda: forget_localstack_mail(endpoint))
     finally:
         server.close()
 

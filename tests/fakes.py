@@ -15,6 +15,7 @@ from ebox.domain.message_action import DONE, TODO
 from ebox.domain.message_filter import MessageFilter, matches
 from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord, ReplyLink
 from ebox.domain.registry import (
+    Citizen,
     Enterprise,
     MessageType,
     OAuthClient,
@@ -28,6 +29,8 @@ RECIPIENT = "0852093431"
 OTHER = "0403019261"
 PAPER_ONLY = "0220916609"
 INACTIVE = "0428759497"
+CITIZEN = "85073003328"  # opened My eBox
+CITIZEN_WITHOUT_EBOX = "90011501277"
 
 
 def b64url_sha256(data: bytes) -> str:
@@ -63,11 +66,16 @@ class FakeRegistry:
         self.applications = {
             (SENDER, "demo-app"): SenderApplication(SENDER, "demo-app", {"fr": "Démo"}, frozenset({"demo-notice"}))
         }
-        self.types = {"demo-notice": MessageType("demo-notice", {"fr": "Avis"}, ValidityPeriod(2, "year"))}
+        self.types = {"demo-notice": MessageType("demo-notice", {"fr": "Avis"}, ValidityPeriod(2, "year"), "both")}
+        self.citizens = {CITIZEN: Citizen(CITIZEN, "Anna", True, "anna@example.be"),
+                         CITIZEN_WITHOUT_EBOX: Citizen(CITIZEN_WITHOUT_EBOX, "Jean", False)}
         self.clients: dict[str, OAuthClient] = {}
 
     def enterprise(self, enterprise_number: str) -> Enterprise | None:
         return self.enterprises.get(enterprise_number)
+
+    def citizen(self, ssin: str) -> Citizen | None:
+        return self.citizens.get(ssin)
 
     def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None:
         return self.applications.get((organization_id, application_id))

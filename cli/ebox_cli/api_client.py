@@ -22,6 +22,7 @@ from ebox_cli.answers import (
 )
 from ebox_cli.digests import header_digest
 from ebox_cli.errors import ApiError, ApiUnreachable, UnexpectedAnswer
+from ebox_cli.large_documents import FileToUpload
 from ebox_cli.publication import Document
 
 ADMINISTRATION = "/messageRegistry/v3/ebox"
@@ -64,6 +65,22 @@ class EboxClient:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         return Published.from_json(_json(self._send("POST", PUBLISH, files=_parts(message, documents),
                                                     headers=headers)))
+
+    def upload(self, files: list[FileToUpload]) -> list[str]:
+        """Asks for pre-signed uploads, then streams each file to its URL; the upload ids, in order."""
+        slots = _json(self._send("POST", f"{PUBLISH.rsplit('/', 1)[0]}/uploads",
+                                 json={"documents": [f.describe() for f in files]}))["uploads"]
+        for file, slot in zip(files, slots, strict=True):
+            with file.path.open("rb") as stream:  # requests streams a file object: never read whole
+                try:
+                    answer = self.session.put(slot["uploadUrl"], data=stream, timeout=max(self._timeout, 600),
+                                              headers={**slot.get("headers", {}), "Content-Length": str(file.size)})
+                except requests.RequestException as error:
+                    raise ApiUnreachable(slot["uploadUrl"].split("?")[0], type(error).__name__) from None
+            if answer.status_code >= 300:
+                raise ApiError(answer.status_code, f"UPLOAD_{answer.status_code}",
+                               " ".join(answer.text.split())[:200] or answer.reason or "")
+        return [str(slot["uploadId"]) for slot in slots]
 
     def reply(self, message_id: str, message: dict[str, Any], documents: list[Document],
               idempotency_key: str | None = None) -> Published:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,14 +12,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ebox_cli import output
-from ebox_cli.api_client import Credentials, EboxClient
+from ebox_cli import options, output
+from ebox_cli.api_client import EboxClient
 from ebox_cli.batch_builder import BatchIdentity, build_batch, read_rows
 from ebox_cli.errors import ApiError, ApiUnreachable, CliError
+from ebox_cli.options import DEFAULT_API, ApiUrl, AsJson, ClientId, Secret
 
 bulk_app = typer.Typer(help="Bulk imports: a batch of messages dropped at once, reported line by line.",
                        no_args_is_help=True)
-DEFAULT_API = "http://127.0.0.1:8000"
 FINISHED = ("COMPLETED", "REFUSED", "CANCELLED")
 POLL_SECONDS = 0.5
 
@@ -31,33 +28,8 @@ class UploadFailed(CliError):
     """The archive could not be put where the upload URL points."""
 
 
-# The same options as the other commands (ebox_cli.commands), which registers this group.
-ApiUrl = Annotated[str, typer.Option("--api", envvar="EBOX_API_URL", help="Base URL of the e-Box API.")]
-ClientId = Annotated[str | None, typer.Option("--client-id", envvar="EBOX_CLIENT_ID", help="OAuth2 client id.")]
-Secret = Annotated[str | None, typer.Option("--client-secret", envvar="EBOX_CLIENT_SECRET", show_default=False,
-                                            help="OAuth2 client secret.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the API's JSON answer instead.")]
-
-
-def _client(api: str, client_id: str | None, client_secret: str | None) -> EboxClient:
-    if not client_id or not client_secret:
-        raise typer.BadParameter("missing; give both, or set EBOX_CLIENT_ID and EBOX_CLIENT_SECRET",
-                                 param_hint="'--client-id' / '--client-secret'")
-    return EboxClient(api, Credentials(client_id, client_secret))
-
-
-@contextmanager
-def _reported() -> Iterator[None]:
-    """Any `CliError` becomes one red message on stderr and exit code 1: never a traceback."""
-    try:
-        yield
-    except CliError as error:
-        output.console(stderr=True).print(output.failure(error))
-        raise typer.Exit(code=1) from None
-
-
 @bulk_app.command("make")
-def make(  # noqa: PLR0917 - Typer commands take their options as parameters
+def make(
     csv_path: Annotated[Path, typer.Argument(metavar="CSV", exists=True, dir_okay=False, readable=True,
                                              help="One row per message: enterpriseNumber, document[, subject_fr, "
                                                   "subject_nl, subject_de, registered].")],
@@ -77,7 +49,7 @@ def make(  # noqa: PLR0917 - Typer commands take their options as parameters
 ) -> None:
     """Build a batch archive (manifest.jsonl + documents) from a CSV and a folder of PDFs."""
     identity = BatchIdentity(sender, application, message_type, {language: subject})
-    with _reported():
+    with options.reported():
         built = build_batch(read_rows(csv_path), folder, out, identity, send_at=send_at, dry_run=dry_run)
     output.console().print(f"[green]✓[/] {escape(str(built.path))}: {built.lines} message(s), "
                            f"{built.documents} document(s)" + (" — dry run" if dry_run else "")
@@ -85,7 +57,7 @@ def make(  # noqa: PLR0917 - Typer commands take their options as parameters
 
 
 @bulk_app.command("upload")
-def upload(  # noqa: PLR0917
+def upload(
     archive: Annotated[Path, typer.Argument(metavar="BATCH_ZIP", exists=True, dir_okay=False, readable=True,
                                             help="The batch archive; its file name (without .zip) is the batch id.")],
     wait: Annotated[bool, typer.Option("--wait", help="Follow the import with a progress bar until its report.")]
@@ -95,9 +67,9 @@ def upload(  # noqa: PLR0917
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
     """Drop a batch archive under your prefix of the import bucket (through a pre-signed URL)."""
-    client = _client(api, client_id, client_secret)
+    client = options.client(api, client_id, client_secret)
     batch_id = archive.name.removesuffix(".zip")
-    with _reported():
+    with options.reported():
         target = client._send("POST", f"/bulk/v1/batches/{batch_id}/upload").json()
         previous = _current(client, batch_id).get("run")
         etag = _put(target["uploadUrl"], archive)
@@ -109,7 +81,7 @@ def upload(  # noqa: PLR0917
         if results is not None and batch.get("status") == "COMPLETED":
             _download(client, batch_id, results)
     if as_json:
-        typer.echo(json.dumps(batch, indent=2, ensure_ascii=False))
+        options.print_json(batch)
     else:
         output.console().print(summary_table(batch))
     if batch.get("status") == "REFUSED":
@@ -122,11 +94,11 @@ def status(
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
     """Show a batch's progress, or its summary once done."""
-    client = _client(api, client_id, client_secret)
-    with _reported():
+    client = options.client(api, client_id, client_secret)
+    with options.reported():
         batch = client._send("GET", f"/bulk/v1/batches/{batch_id}").json()
     if as_json:
-        typer.echo(json.dumps(batch, indent=2, ensure_ascii=False))
+        options.print_json(batch)
     else:
         output.console().print(summary_table(batch))
 
@@ -137,8 +109,8 @@ def cancel(
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None,
 ) -> None:
     """Cancel a batch scheduled for later (before its sendAt)."""
-    client = _client(api, client_id, client_secret)
-    with _reported():
+    client = options.client(api, client_id, client_secret)
+    with options.reported():
         batch = client._send("DELETE", f"/bulk/v1/batches/{batch_id}").json()
     output.console().print(summary_table(batch))
 

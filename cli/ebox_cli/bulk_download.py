@@ -1,4 +1,3 @@
-# ruff: noqa: PLR0917 - Typer commands take their options as parameters (as in commands.py)
 """`ebox download`: ask for a package of messages (ids, or the inbox's filters), follow the job with a
 progress bar, fetch the ZIP, and check every entry against the manifest's SHA-256 before keeping it."""
 
@@ -17,10 +16,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ebox_cli import output
+from ebox_cli import options, output
 from ebox_cli.api_client import EboxClient
-from ebox_cli.bulk_commands import DEFAULT_API, ApiUrl, AsJson, ClientId, Secret, _client, _reported
 from ebox_cli.errors import ApiUnreachable, CliError
+from ebox_cli.options import DEFAULT_API, ApiUrl, AsJson, ClientId, Secret
 
 DOWNLOADS = "/messageRegistry/v3/ebox/downloads"
 POLL_SECONDS = 0.5
@@ -158,8 +157,8 @@ def download(
                "forAction": "true" if for_action or overdue else None, "overdue": "true" if overdue else None}
     if message_ids and any(value is not None for value in filters.values()):
         raise typer.BadParameter("give message ids or filters, not both", param_hint="MESSAGE_ID")
-    client = _client(api, client_id, client_secret)
-    with _reported():
+    client = options.client(api, client_id, client_secret)
+    with options.reported():
         job = client._send("POST", DOWNLOADS, json=request_body(message_ids or [], filters)).json()
         job = follow(client, job, show=not as_json, timeout=timeout)
         partial = fetch(job, out, show=not as_json)

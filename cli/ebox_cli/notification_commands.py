@@ -1,4 +1,3 @@
-# ruff: noqa: PLR0917 - Typer commands take their options as parameters (as in commands.py)
 """`ebox notifications …`: how you hear of new documents (per message, a daily digest, or not at all),
 and, on the local stack, the daily jobs run now as on any day (digest, reminders, expiration alerts)."""
 
@@ -9,9 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from ebox_cli import output
+from ebox_cli import options, output
 from ebox_cli.api_client import EboxClient
-from ebox_cli.commands import DEFAULT_API, ApiUrl, AsJson, ClientId, Secret, _client, _print_json, _reported
+from ebox_cli.options import DEFAULT_API, ApiUrl, AsJson, ClientId, Secret
 
 notifications_app = typer.Typer(help=__doc__, no_args_is_help=True)
 MODES = {"per-message": "PER_MESSAGE", "daily-digest": "DAILY_DIGEST", "none": "NONE"}
@@ -19,7 +18,7 @@ MODES = {"per-message": "PER_MESSAGE", "daily-digest": "DAILY_DIGEST", "none": "
 
 def _show(preference: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        _print_json(preference)
+        options.print_json(preference)
         return
     output.console().print(f"{preference.get('ssin')}: {preference.get('mode')}"
                            + (f" to {preference['email']}" if preference.get("email") else "")
@@ -32,8 +31,8 @@ def show(
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
     """Your notification preference (or, for an administrator, another person's)."""
-    with _reported():
-        [preference] = _client(api, client_id, client_secret).administration(
+    with options.reported():
+        [preference] = options.client(api, client_id, client_secret).administration(
             "GET", f"users/{ssin}/notificationPreferences")
     _show(preference, as_json)
 
@@ -49,8 +48,8 @@ def set_preference(
     if mode not in MODES:
         raise typer.BadParameter(f"one of {', '.join(MODES)}", param_hint="'--mode'")
     body = {"mode": MODES[mode], "email": email, "language": language}
-    with _reported():
-        [preference] = _client(api, client_id, client_secret).administration(
+    with options.reported():
+        [preference] = options.client(api, client_id, client_secret).administration(
             "PUT", "users/me/notificationPreferences", {k: v for k, v in body.items() if v is not None})
     _show(preference, as_json)
 
@@ -58,8 +57,8 @@ def set_preference(
 @notifications_app.command("clear")
 def clear(api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None) -> None:
     """Forget your preference (the e-Box's contact address is notified when nobody of a partition has one)."""
-    with _reported():
-        _client(api, client_id, client_secret).forget_notification_preference()
+    with options.reported():
+        options.client(api, client_id, client_secret).forget_notification_preference()
     output.console().print("preference removed")
 
 
@@ -74,10 +73,10 @@ def run_schedules(
     """The local stack only: fire the scheduled jobs now (moto never fires schedules)."""
     if in_days is not None:
         today = (datetime.now(UTC).date() + timedelta(days=in_days)).isoformat()
-    with _reported():
+    with options.reported():
         fired = EboxClient(api).fire_schedules(today=today, rule=rule)
     if as_json:
-        _print_json(fired)
+        options.print_json(fired)
         return
     for report in fired:
         outcome = report.get("result") if "result" in report else f"failed: {report.get('error')}"

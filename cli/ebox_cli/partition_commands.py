@@ -1,4 +1,3 @@
-# ruff: noqa: PLR0917 - Typer commands take their options as parameters (as in commands.py)
 """`ebox partitions …`: see your partitions; as an administrator, create them, grant them to people and
 order the rules that route new messages into them."""
 
@@ -10,8 +9,8 @@ import typer
 from rich import box
 from rich.table import Table
 
-from ebox_cli import output
-from ebox_cli.commands import DEFAULT_API, ApiUrl, AsJson, ClientId, Secret, _client, _print_json, _reported
+from ebox_cli import options, output
+from ebox_cli.options import DEFAULT_API, ApiUrl, AsJson, ClientId, Secret
 
 partitions_app = typer.Typer(help=__doc__, no_args_is_help=True)
 Partitions = Annotated[list[str] | None, typer.Option("--partition", help="A partition (repeat for several).")]
@@ -19,7 +18,7 @@ Partitions = Annotated[list[str] | None, typer.Option("--partition", help="A par
 
 def _show(items: list[dict[str, Any]], columns: list[str], as_json: bool) -> None:
     if as_json:
-        _print_json({"items": items, "totalItems": len(items)})
+        options.print_json({"items": items, "totalItems": len(items)})
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column in columns:
@@ -34,8 +33,8 @@ def _show(items: list[dict[str, Any]], columns: list[str], as_json: bool) -> Non
 def list_partitions(api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None,
                     as_json: AsJson = False) -> None:
     """The partitions you see (an administrator sees them all)."""
-    with _reported():
-        items = _client(api, client_id, client_secret).administration("GET", "partitions")
+    with options.reported():
+        items = options.client(api, client_id, client_secret).administration("GET", "partitions")
     _show(items, ["partitionId", "name"], as_json)
 
 
@@ -46,8 +45,8 @@ def create_partition(
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
 ) -> None:
     """Create (or rename) a partition. Administrators only."""
-    with _reported():
-        items = _client(api, client_id, client_secret).administration(
+    with options.reported():
+        items = options.client(api, client_id, client_secret).administration(
             "POST", "partitions", {"partitionId": partition_id, "name": name})
     _show(items, ["partitionId", "name"], as_json)
 
@@ -56,8 +55,8 @@ def create_partition(
 def list_users(api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None,
                as_json: AsJson = False) -> None:
     """The e-Box's users and their rights. Administrators only."""
-    with _reported():
-        items = _client(api, client_id, client_secret).administration("GET", "users")
+    with options.reported():
+        items = options.client(api, client_id, client_secret).administration("GET", "users")
     _show(items, ["ssin", "roles", "partitions"], as_json)
 
 
@@ -70,8 +69,8 @@ def grant(
 ) -> None:
     """Set a person's rights: exactly the partitions given (none: no partition). Administrators only."""
     body = {"roles": ["ADMIN", "USER"] if admin else ["USER"], "partitions": partitions or []}
-    with _reported():
-        items = _client(api, client_id, client_secret).administration("PUT", f"users/{ssin}", body)
+    with options.reported():
+        items = options.client(api, client_id, client_secret).administration("PUT", f"users/{ssin}", body)
     _show(items, ["ssin", "roles", "partitions"], as_json)
 
 
@@ -82,8 +81,8 @@ RULE_COLUMNS = ["priority", "partitionId", "messageTypeId", "senderApplicationId
 def rules(api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None,
           as_json: AsJson = False) -> None:
     """The routing rules, in the order they are tried. Administrators only."""
-    with _reported():
-        items = _client(api, client_id, client_secret).administration("GET", "routingRules")
+    with options.reported():
+        items = options.client(api, client_id, client_secret).administration("GET", "routingRules")
     _show(items, RULE_COLUMNS, as_json)
 
 
@@ -101,8 +100,8 @@ def route(
         raise typer.BadParameter("give --type, --app or --org", param_hint="'--type' / '--app' / '--org'")
     rule = {"partitionId": partition, "priority": priority, "messageTypeId": message_type,
             "senderApplicationId": application, "senderOrganizationId": organization}
-    client = _client(api, client_id, client_secret)
-    with _reported():
+    client = options.client(api, client_id, client_secret)
+    with options.reported():
         kept = [r for r in client.administration("GET", "routingRules") if r.get("priority") != priority]
         items = client.administration("PUT", "routingRules",
                                       {"items": [*kept, {k: v for k, v in rule.items() if v is not None}]})

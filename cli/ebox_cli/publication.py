@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ebox_cli.digests import sha256_b64url
 
@@ -28,6 +29,13 @@ KNOWN_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".ppt": "application/vnd.ms-powerpoint",
 }
+
+
+class Uploadable(Protocol):
+    @property
+    def path(self) -> Path: ...
+    @property
+    def digest(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -56,22 +64,36 @@ def load_documents(paths: list[Path]) -> list[Document]:
             for index, path in enumerate(paths, start=1)]
 
 
+def recipient_of(identifier: str) -> dict[str, str]:
+    """An 11-digit national register number (SSIN) is a citizen's My eBox; anything else an enterprise's."""
+    digits = identifier.replace(".", "").replace("-", "").replace(" ", "")
+    if len(digits) == 11 and digits.isdigit():
+        return {"eboxType": "citizen", "ssin": digits}
+    return {"eboxType": "enterprise", "enterpriseNumber": identifier}
+
+
 def message_to_publish(*, sender: str, application: str, message_type: str, recipient: str, subject: str,
-                       language: str, body: str | None, documents: list[Document]) -> dict[str, Any]:
-    """The `messageToPublish` part: the first document is the main content, or the body when there is none."""
+                       language: str, body: str | None, documents: list[Document],
+                       uploads: Sequence[Uploadable] = ()) -> dict[str, Any]:
+    """The `messageToPublish` part: the first document is the main content, or the body when there is none.
+    ``uploads``: documents sent beforehand (their attachments get an `uploadId` once uploaded)."""
     message: dict[str, Any] = {
         "sender": {"eboxType": "enterprise", "enterpriseNumber": sender},
         "senderApplicationId": application,
-        "recipient": {"eboxType": "enterprise", "enterpriseNumber": recipient},
+        "recipient": recipient_of(recipient),
         "messageTypeId": message_type,
         "subject": {language: subject},
-        "isBodyMainContent": not documents,
+        "isBodyMainContent": not documents and not uploads,
         "attachments": [{
             "httpPartName": document.part_name,
             "isMainContent": index == 0,
             "attachmentTitle": {language: Path(document.file_name).stem or document.file_name},
             "digest": {"digestMethod": "sha_256", "digestValue": document.digest},
-        } for index, document in enumerate(documents)],
+        } for index, document in enumerate(documents)] + [{
+            "isMainContent": index == 0,
+            "attachmentTitle": {language: upload.path.stem or upload.path.name},
+            "digest": {"digestMethod": "sha_256", "digestValue": upload.digest},
+        } for index, upload in enumerate(uploads)],
     }
     if body:
         message["bodyContent"] = {language: body}

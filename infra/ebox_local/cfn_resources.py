@@ -78,7 +78,7 @@ def s3_bucket(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) ->
 
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     converted: dict[str, Any] = {"ID": rule.get("Id", "rule"), "Status": rule["Status"],
-                                 "Filter": {"Prefix": rule.get("Prefix", "")}}
+                                 "Filter": _lifecycle_filter(rule)}
     if "ExpirationInDays" in rule:
         converted["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
     if "NoncurrentVersionExpirationInDays" in rule:
@@ -87,6 +87,17 @@ def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
         days = int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
         converted["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
     return converted
+
+
+def _lifecycle_filter(rule: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation's Prefix and TagFilters as the API's Filter (an And of both when both are given)."""
+    prefix = rule.get("Prefix")
+    tags = [{"Key": t["Key"], "Value": t["Value"]} for t in rule.get("TagFilters", [])]
+    if not tags:
+        return {"Prefix": prefix or ""}
+    if prefix is None and len(tags) == 1:
+        return {"Tag": tags[0]}
+    return {"And": {**({"Prefix": prefix} if prefix is not None else {}), "Tags": tags}}
 
 
 def _notification_configuration(props: dict[str, Any]) -> dict[str, Any]:

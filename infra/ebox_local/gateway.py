@@ -21,9 +21,12 @@ from werkzeug.wrappers import Request, Response
 from ebox_local.api_routes import Match, match_route
 from ebox_local.functions import invoke
 from ebox_local.model import ApiRoute, LocalFunction
+from ebox_local.oidc import PREFIX as OIDC_PREFIX
+from ebox_local.oidc import LocalOidc
 from ebox_local.schedules import LocalSchedule, ScheduleRequestError, fire
 from ebox_local.template import ACCOUNT_ID
 from ebox_local.tsa import LocalTsa
+from ebox_local.web_assets import WebAssets
 
 logger = logging.getLogger("ebox_local")
 MAX_PAYLOAD = 10 * 1024 * 1024  # API Gateway's request limit
@@ -102,8 +105,11 @@ class Gateway:
     """The WSGI application. Answers 503 until `open` gives it the API's routes and functions."""
 
     def __init__(self, *, status: Callable[[], dict[str, Any]], mail: Callable[[], list[dict[str, Any]]],
-                 invoker: Invoker = invoke, tsa: LocalTsa | None = None) -> None:
+                 invoker: Invoker = invoke, tsa: LocalTsa | None = None, oidc: LocalOidc | None = None,
+                 web: WebAssets | None = None) -> None:
         self._status = status
+        self._oidc = oidc
+        self._web = web
         self._mail = mail
         self._tsa = tsa
         self._invoke = invoker
@@ -124,6 +130,10 @@ class Gateway:
         self._binary_media_types = list(binary_media_types)
         self._open.set()
 
+    def serve_web_app(self, oidc: LocalOidc, web: WebAssets) -> None:
+        """The local identity provider at /local/oidc and the web app's files at / (known once the port is)."""
+        self._oidc, self._web = oidc, web
+
     def close(self) -> None:
         self._open.clear()
 
@@ -143,6 +153,10 @@ class Gateway:
             return _json(self._mail())
         if request.path.startswith("/local/tsa") and self._tsa is not None:
             return self._time_stamp(request)
+        if request.path.startswith(OIDC_PREFIX + "/") and self._oidc is not None and self.is_open:
+            return self._oidc.respond(request)
+        if self._web is not None and self.is_open and self._web.serves(request):
+            return self._web.respond(request)
         if request.path == "/local/schedules" and self.is_open:
             return self._fire_schedules(request)
         body = _read_body(request)

@@ -40,6 +40,12 @@ def captured_mail(region: str, account_id: str = DEFAULT_ACCOUNT_ID) -> list[dic
     return [describe(m) for m in reversed(list(ses_backends[account_id][region].sent_messages))]
 
 
+def forget_captured_mail(region: str, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
+    """Empties moto's list of sent e-mails (what `localstack_mail` forgets on LocalStack)."""
+    if account_id in ses_backends and region in ses_backends[account_id]:
+        del ses_backends[account_id][region].sent_messages[:]
+
+
 LOCALSTACK_MAIL_PATH = "/_aws/ses"
 
 

@@ -9,6 +9,8 @@
   nameless execution shares one ARN).
 - TransactWriteItems backs up only the items it touches, one transaction at a time (moto_dynamodb);
   EventBridge's JSONPath expressions are parsed once (moto_jsonpath).
+- A rule with a ScheduleExpression and no EventPattern only fires on its schedule (moto matches every
+  event against a missing pattern, so that each S3 upload ran the scheduled jobs).
 - S3's EventBridge notifications (moto sends them to every rule with one fixed event id and a
   numeric time) go to the default bus only, with an id of their own and an ISO time.
 
@@ -90,6 +92,8 @@ def _header(headers: Any, name: str) -> str | None:
 
 def _send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
     """Rule.send_to_targets, plus Step Functions and Lambda targets."""
+    if self.scheduled_expression and not self.event_pattern.dump():
+        return  # a schedule rule matches no event
     if not self.event_pattern.matches_event(original_event) or self.state != "ENABLED":
         return
     from_s3 = original_event.get("id") == _BASE_EVENT_MESSAGE["id"] and original_event.get("source") == "aws.s3"

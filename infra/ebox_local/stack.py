@@ -42,6 +42,7 @@ from ebox_local.seed import seed_demo_data
 from ebox_local.sqs_pollers import SqsPoller
 from ebox_local.template import ACCOUNT_ID, load_template
 from ebox_local.tsa import LocalTsa
+from ebox_local.web_assets import web_app
 
 logger = logging.getLogger("ebox_local")
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
@@ -108,6 +109,7 @@ class LocalStack:
         self._gateway = Gateway(status=self.status, mail=self.mail, tsa=LocalTsa())
         self._http = _serve(self._gateway, self.host, self.port)  # answers 503 until ready
         self.port = self._http.server_port
+        self._gateway.serve_web_app(*web_app(self.template.parent / "web" / "dist", self.api_url))
         # Evidence is time-stamped by the local TSA unless the caller names another one.
         # (into a copy: a restart on another free port must not keep the previous port's URL)
         parameters = dict(self.parameters)

@@ -108,3 +108,13 @@ def test_a_missing_file_is_a_usage_error(run: Run, api: FakeApi, tmp_path: Path)
     assert result.exit_code == 2
     assert "nowhere.pdf" in result.output
     assert api.requests == []
+
+
+def test_publish_to_a_citizen_by_ssin(run: Run, api: FakeApi, tmp_path: Path):
+    notice = tmp_path / "avis.pdf"
+    notice.write_bytes(PDF)
+    result = run("publish", "--to", "85.07.30-033.28", "--subject", "Avis", str(notice), *SENDER)
+    assert result.exit_code == 0, result.output
+    (call,) = api.calls("POST", "/messageRegistry/v3/ebox/messages")
+    meta = json.loads({part.name: part for part in call.parts}["messageToPublish"].data)
+    assert meta["recipient"] == {"eboxType": "citizen", "ssin": "85073003328"}

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.apigw import PDF, publication
+from tests.events import sample, sqs_event
 
 DOWNLOADS = "/messageRegistry/v3/ebox/downloads"
 UNKNOWN = "0192f3a4-0000-7000-8000-000000000000"
@@ -78,8 +79,7 @@ def run_jobs(stack, builder, api, token, download_id):
         messages = stack.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1,
                                              AttributeNames=["All"]).get("Messages", [])
         for m in messages:
-            event = {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-                                  "attributes": m.get("Attributes", {}), "eventSource": "aws:sqs"}]}
+            event = sqs_event([m])
             assert builder(event, None) == {"batchItemFailures": []}
             stack.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         if api.get(token, f"{DOWNLOADS}/{download_id}").json()["status"] in ("READY", "FAILED"):
@@ -181,8 +181,8 @@ def test_a_job_delivered_twice_keeps_one_package_with_its_own_digest(stack, api,
     # a late delivery that was building meanwhile: it may neither replace the package nor fail the job
     assert not jobs.finish(stored, key="elsewhere.zip", size=1, sha256="0" * 64, now="2026-11-29T12:00:00Z")
     assert not jobs.fail(stored, code="SERVICE_UNAVAILABLE", message="late", now="2026-11-29T12:00:00Z")
-    again = {"Records": [{"messageId": "m", "receiptHandle": "r", "eventSource": "aws:sqs", "attributes": {},
-                          "body": json.dumps({"enterpriseNumber": "0852093431", "downloadId": job["downloadId"]})}]}
+    again = {"Records": [sample("sqs-record", body=json.dumps({"enterpriseNumber": "0852093431",
+                                                                "downloadId": job["downloadId"]}))]}
     assert builder(again, None) == {"batchItemFailures": []}  # finished: nothing to do
     second, _ = package(stack, api, enterprise_token, job["downloadId"])
     assert (second["packageSha256"], second["packageSize"]) == (first["packageSha256"], first["packageSize"])

@@ -10,6 +10,7 @@ import pytest
 from ebox.domain.partitions import EboxUser
 
 from tests.apigw import publication
+from tests.events import sample
 from tests.fakes import OTHER, RECIPIENT
 from tests.integration.test_pipeline_handlers import sqs_event
 
@@ -36,7 +37,7 @@ def scheduled(stack):
     from tests.conftest import ROOT
 
     handler = load_handler(ROOT / "functions" / "scheduled_notifications", "app.handler")
-    return lambda job, today: handler({"job": job, "today": today.isoformat()}, None)
+    return lambda job, today: handler(sample("scheduled-notifications", job=job, today=today.isoformat()), None)
 
 
 def prefer(api, token, body, who="me"):

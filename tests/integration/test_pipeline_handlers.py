@@ -3,20 +3,21 @@
 import time
 
 from tests.apigw import PDF, publication
-from tests.fakes import RECIPIENT
+from tests.events import sqs_event as sqs_event_of
+from tests.fakes import PAPER_ONLY, RECIPIENT
 
 
 def sqs_event(stack, queue_url, expected=1):
     """The queue's messages as an SQS event. EventBridge delivers to SQS asynchronously (moto does it
-    inside PutEvents, LocalStack and AWS a moment later): wait for the ``expected`` ones."""
+    inside PutEvents, LocalStack and AWS a moment later): wait for the ``expected`` ones (``expected=0``:
+    those there now, or within a second)."""
     messages, deadline = [], time.monotonic() + 15
-    while len(messages) < expected and time.monotonic() < deadline:
+    while True:
         messages += stack.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
                                               WaitTimeSeconds=1).get("Messages", [])
-    return {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-                         "attributes": {}, "messageAttributes": {}, "eventSource": "aws:sqs",
-                         "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:q", "awsRegion": "eu-west-1",
-                         "md5OfBody": ""} for m in messages]}
+        if len(messages) >= expected or time.monotonic() > deadline:
+            break
+    return sqs_event_of(messages)
 
 
 def test_notify_sends_one_email_per_message_even_when_redelivered(stack, handlers, api, sender_token):
@@ -32,8 +33,13 @@ def test_notify_sends_one_email_per_message_even_when_redelivered(stack, handler
 
 
 def test_no_email_for_an_enterprise_without_an_opened_ebox(stack, handlers, api, sender_token):
-    api.publish(sender_token, publication(recipient={"eboxType": "enterprise", "enterpriseNumber": "0220916609"}))
-    handlers["notify"](sqs_event(stack, stack.notification_queue), None)
+    published = api.publish(sender_token, publication(recipient={"eboxType": "enterprise",
+                                                                 "enterpriseNumber": PAPER_ONLY}))
+    assert published.status == 201, published.body
+    event = sqs_event(stack, stack.notification_queue)
+    [record] = event["Records"]  # the publication was announced: the notifier had something to decide on
+    assert published.json()["messageId"] in record["body"]
+    assert handlers["notify"](event, None) == {"batchItemFailures": []}
     assert stack.sent_mail() == []
 
 

@@ -102,6 +102,19 @@ def test_an_s3_drop_starts_the_state_machine_once_per_object(mocked):
     assert all(i["source"] == "aws.s3" and i["time"].endswith("Z") for i in inputs)
 
 
+def test_a_schedule_rule_receives_no_events(mocked):
+    events, sqs = boto3.client("events"), boto3.client("sqs")
+    queue = mocked.queue_url("Work")
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="nightly", ScheduleExpression="cron(0 3 * * ? *)")
+    events.put_targets(Rule="nightly", Targets=[{"Id": "q", "Arn": arn}])
+    events.put_rule(Name="drops", EventPattern=json.dumps({"source": ["aws.s3"], "detail-type": ["Object Created"]}))
+    events.put_targets(Rule="drops", Targets=[{"Id": "q", "Arn": arn}])
+    boto3.client("s3").put_object(Bucket=mocked.physical_id("Bucket"), Key="in/one.zip", Body=b"PK")
+    received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=0)["Messages"]
+    assert [json.loads(m["Body"])["detail-type"] for m in received] == ["Object Created"]  # by the pattern rule only
+
+
 def test_put_events_reach_sqs_natively_and_state_machines_through_the_bridge(mocked):
     events, sqs, sfn = boto3.client("events"), boto3.client("sqs"), boto3.client("stepfunctions")
     bus = mocked.physical_id("Bus")

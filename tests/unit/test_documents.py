@@ -37,8 +37,8 @@ def test_part_sent_but_not_announced_is_invalid_input():
 
 def test_media_type_outside_the_whitelist_is_refused():
     req = request({"httpPartName": "upfile1", "isMainContent": True})
-    with pytest.raises(InvalidInput, match="image/png"):
-        match_documents(req, {"upfile1": document(media_type="image/png")})
+    with pytest.raises(InvalidInput, match="application/x-msdownload"):
+        match_documents(req, {"upfile1": document(media_type="application/x-msdownload")})
 
 
 @pytest.mark.parametrize("wrong", ["hex", "plain-base64"])

@@ -16,7 +16,7 @@ def test_v3_message_is_read_with_its_sender_recipient_and_attachments():
                                   "digest": {"digestMethod": "sha_256", "digestValue": "abc"}}])
     assert message.sender.enterprise_number == SENDER
     assert message.sender.application_id == "demo-app"
-    assert message.recipient.enterprise_number == RECIPIENT
+    assert message.recipient.ebox_id == RECIPIENT
     assert message.attachments[0].is_signed and message.attachments[0].digest_value == "abc"
 
 
@@ -27,7 +27,7 @@ def test_v2_field_names_are_accepted():
     data["recipient"] = {"eboxType": "enterprise", "eboxIdValue": "852093431"}
     message = parse_message_to_publish(json.dumps(data))
     assert message.sender.enterprise_number == SENDER
-    assert message.recipient.enterprise_number == RECIPIENT
+    assert message.recipient.ebox_id == RECIPIENT
     assert message.attachments[0].is_main_content
 
 
@@ -38,7 +38,8 @@ def test_v2_field_names_are_accepted():
         ({"attachments": [{"httpPartName": "a", "isMainContent": True}, {"httpPartName": "b", "isMainContent": True}]},
          "exactly one main content"),
         ({"recipient": {"eboxType": "enterprise", "enterpriseNumber": "0852093432"}}, "recipient"),
-        ({"recipient": {"eboxType": "citizen", "ssin": "85073003328"}}, "citizen"),
+        ({"recipient": {"eboxType": "citizen", "ssin": "85073003329"}}, "recipient.ssin"),
+        ({"recipient": {"eboxType": "martian", "id": "1"}}, "martian"),
         ({"subject": {"fr": "x" * 401}}, "longer than 400"),
         ({"subject": {"xx": "hello"}}, "unknown language"),
         ({"isBodyMainContent": True}, "no bodyContent"),

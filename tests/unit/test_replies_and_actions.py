@@ -34,7 +34,7 @@ def test_a_reply_goes_from_the_recipient_to_the_sender_organisation():
     content = content_from_dict({"subject": {"fr": "Réponse"}, "bodyContent": {"fr": "ok"}, "isBodyMainContent": True})
     request = reply_request(original, content)
     assert (request.sender.enterprise_number, request.sender.partition) == (RECIPIENT, "ACCOUNTING")
-    assert request.recipient.enterprise_number == SENDER and request.original_message_id == "m1"
+    assert request.recipient.ebox_id == SENDER and request.original_message_id == "m1"
     assert request.sender.application_id == "ebox-reply" and request.is_reply_authorized
 
 

@@ -7,8 +7,12 @@ from typing import Any, Protocol
 
 from ebox.domain.access import SCOPE_PREFIX, hash_secret
 from ebox.domain.enterprise_number import normalise_enterprise_number
+from ebox.domain.errors import InvalidInput
 from ebox.domain.partitions import GENERAL, EboxUser, Partition, parse_partition, parse_rules, parse_user
+from ebox.domain.providers import MessageProvider
+from ebox.domain.recipients import AUDIENCES
 from ebox.domain.registry import (
+    Citizen,
     Enterprise,
     MessageType,
     OAuthClient,
@@ -16,10 +20,13 @@ from ebox.domain.registry import (
     SenderOrganization,
     ValidityPeriod,
 )
+from ebox.domain.ssin import normalise_ssin
 
 
 class RegistryWriter(Protocol):
     def save_enterprise(self, enterprise: Enterprise) -> None: ...
+    def save_citizen(self, citizen: Citizen) -> None: ...
+    def save_message_provider(self, provider: MessageProvider) -> None: ...
     def save_sender_organization(self, organization: SenderOrganization) -> None: ...
     def save_sender_application(self, application: SenderApplication) -> None: ...
     def save_message_type(self, message_type: MessageType) -> None: ...
@@ -34,11 +41,12 @@ def import_registry(
     """Writes every entry of ``data``; returns how many of each kind were written.
 
     ``secret_iterations`` lowers the PBKDF2 cost of client secrets (tests only)."""
-    counts = {"messageTypes": 0, "senderOrganizations": 0, "enterprises": 0, "oauthClients": 0}
+    counts = {"messageTypes": 0, "senderOrganizations": 0, "enterprises": 0, "citizens": 0, "oauthClients": 0}
     for item in data.get("messageTypes", []):
         validity = item["validity"]
         registry.save_message_type(
-            MessageType(item["messageTypeId"], item["name"], ValidityPeriod(int(validity["number"]), validity["unit"]))
+            MessageType(item["messageTypeId"], item["name"], ValidityPeriod(int(validity["number"]), validity["unit"]),
+                        _audience(item.get("recipients", "enterprises")))
         )
         counts["messageTypes"] += 1
     for item in data.get("senderOrganizations", []):
@@ -70,6 +78,11 @@ def import_registry(
         for user in item.get("users", []):
             registry.save_ebox_user(number, parse_user(user["ssin"], user, known))
         counts["enterprises"] += 1
+    for item in data.get("citizens", []):
+        registry.save_citizen(Citizen(
+            ssin=normalise_ssin(item["ssin"]), name=item["name"], ebox_activated=bool(item["eboxActivated"]),
+            contact_email=item.get("contactEmail"), exclusively_ebox=bool(item.get("exclusivelyEbox", False))))
+        counts["citizens"] += 1
     for item in data.get("oauthClients", []):
         scopes = frozenset(s if s.startswith("scope:") else SCOPE_PREFIX + s for s in item["scopes"])
         registry.save_oauth_client(
@@ -80,10 +93,20 @@ def import_registry(
                     if secret_iterations
                     else hash_secret(item["secret"])
                 ),
-                enterprise_number=normalise_enterprise_number(item["enterpriseNumber"]),
+                enterprise_number=normalise_enterprise_number(item["enterpriseNumber"]) if item.get(
+                    "enterpriseNumber") else None,
                 allowed_scopes=scopes,
                 ssin=item.get("ssin"),
+                message_provider_id=item.get("messageProviderId"),
             )
         )
         counts["oauthClients"] += 1
+    for item in data.get("messageProviders", []):
+        registry.save_message_provider(MessageProvider(item["messageProviderId"], dict(item)))
     return counts
+
+
+def _audience(value: str) -> str:
+    if value not in AUDIENCES:
+        raise InvalidInput(f"a message type's recipients are one of {', '.join(AUDIENCES)}, not {value!r}")
+    return value

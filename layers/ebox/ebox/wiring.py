@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ebox.adapters.batch_queue import SqsBatchQueue
     from ebox.adapters.buffered_events import BufferedMessageEvents
     from ebox.adapters.content_store import S3ContentStore
+    from ebox.adapters.document_uploads import S3DocumentUploads
     from ebox.adapters.download_jobs import DynamoDownloadJobs, SqsDownloadQueue
     from ebox.adapters.due_messages import DynamoDueMessages
     from ebox.adapters.endorsed_signer import EndorsedKeySigner
@@ -134,6 +135,12 @@ class Services:
         return S3ContentStore(
             self.client("s3"), bucket=self.config.content_bucket, kms_key_id=self.config.content_key_id
         )
+
+    @cached_property
+    def document_uploads(self) -> S3DocumentUploads:
+        from ebox.adapters.document_uploads import S3DocumentUploads
+
+        return S3DocumentUploads(self.client("s3"), bucket=self.config.content_bucket)
 
     @cached_property
     def events(self) -> EventBridgeMessageEvents:

@@ -4,6 +4,8 @@ Layout of the content bucket:
   staging/<uploadId>/<n>                     documents as received, before validation (1-day lifecycle)
   messages/<messageId>/attachments/<attId>   documents of a published message
   messages/<messageId>/message.json          the message record
+  uploads/<org>/<uploadId>                   large documents uploaded by senders through a pre-signed PUT:
+                                             their final key (tagged pending until a message uses them)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ebox.domain.errors import TransientError
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
 from ebox.domain.records import message_to_record
+from ebox.domain.uploads import UPLOAD_PREFIX
 
 MULTIPART_THRESHOLD = 8 * 1024 * 1024
 
@@ -44,6 +47,9 @@ class S3ContentStore:
             raise TransientError(f"could not store a received document: {error}") from error
 
     def promote(self, message_id: str, attachment_id: str, document: ReceivedDocument) -> str:
+        if document.staged_key.startswith(UPLOAD_PREFIX):  # already at its final key: kept, not copied
+            self._keep_upload(document)
+            return document.staged_key
         key = f"messages/{message_id}/attachments/{attachment_id}"
         try:
             self._s3.copy_object(
@@ -58,6 +64,13 @@ class S3ContentStore:
         except (ClientError, BotoCoreError) as error:
             raise TransientError(f"could not store document {document.part_name}: {error}") from error
         return key
+
+    def _keep_upload(self, document: ReceivedDocument) -> None:
+        try:
+            self._s3.put_object_tagging(Bucket=self._bucket, Key=document.staged_key,
+                                        Tagging={"TagSet": [{"Key": "ebox-upload", "Value": "published"}]})
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not keep uploaded document {document.part_name}: {error}") from error
 
     def save_metadata(self, message: Message) -> None:
         try:
@@ -79,7 +92,8 @@ class S3ContentStore:
             raise TransientError(f"could not read document {attachment.attachment_id}: {error}") from error
 
     def discard_staged(self, documents: list[ReceivedDocument]) -> None:
-        self._delete([d.staged_key for d in documents])
+        """Staged file parts go at once; uploads stay for the sender to retry (they expire by themselves)."""
+        self._delete([d.staged_key for d in documents if not d.staged_key.startswith(UPLOAD_PREFIX)])
 
     def _delete(self, keys: list[str]) -> None:
         if not keys:

@@ -9,6 +9,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.domain.message import Message
+from ebox.domain.recipients import event_recipient
 
 SOURCE = "ebox.message-registry"
 logger = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ def published_detail(message: Message) -> dict[str, Any]:
     """What subscribers learn of a publication: identities and ids, never document bytes."""
     return {
         "messageId": message.message_id,
-        "recipient": {"eboxType": "enterprise", "enterpriseNumber": message.recipient},
+        "recipient": event_recipient(message.recipient),
         "senderOrganizationId": message.sender_organization_id,
         "senderApplicationId": message.sender_application_id,
         "messageTypeId": message.message_type_id,
@@ -64,7 +65,7 @@ class EventBridgeMessageEvents:
             "MessageRead",
             {
                 "messageId": message.message_id,
-                "recipient": {"eboxType": "enterprise", "enterpriseNumber": message.recipient},
+                "recipient": event_recipient(message.recipient),
                 "senderOrganizationId": message.sender_organization_id,
                 "readAt": when,
             },
@@ -78,7 +79,7 @@ class EventBridgeMessageEvents:
         self._put("MessageRejected", {
             "messageId": message_id,
             "senderOrganizationId": sender,
-            "recipient": {"eboxType": "enterprise", "enterpriseNumber": recipient},
+            "recipient": event_recipient(recipient),
             "code": code,
         })
 
@@ -86,7 +87,7 @@ class EventBridgeMessageEvents:
         """What the sender subscribes to: the end of a qualified delivery."""
         self._put(detail_type, {
             "messageId": message.message_id,
-            "recipient": {"eboxType": "enterprise", "enterpriseNumber": message.recipient},
+            "recipient": event_recipient(message.recipient),
             "senderOrganizationId": message.sender_organization_id,
             "senderApplicationId": message.sender_application_id,
             "outcome": outcome,

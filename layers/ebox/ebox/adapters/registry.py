@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 from pynamodb.exceptions import DoesNotExist
 
 from ebox.adapters.tables import (
+    CitizenItem,
+    ConsentItem,
     EboxUserItem,
     EnterpriseItem,
+    MessageProviderItem,
     MessageTypeItem,
     OAuthClientItem,
     PartitionItem,
@@ -18,7 +21,10 @@ from ebox.adapters.tables import (
     SenderOrganizationItem,
 )
 from ebox.domain.partitions import GENERAL, EboxUser, Partition, RoutingRule, rules_from_dicts
+from ebox.domain.providers import Consent, MessageProvider
+from ebox.domain.recipients import CITIZEN, ebox_type_of
 from ebox.domain.registry import (
+    Citizen,
     Enterprise,
     MessageType,
     OAuthClient,
@@ -69,6 +75,52 @@ class DynamoRegistry:
             exclusively_ebox=bool(item.exclusively_ebox),
         )
 
+    def citizen(self, ssin: str) -> Citizen | None:
+        try:
+            item = CitizenItem.get(f"CITIZEN#{ssin}", "CITIZEN")
+        except DoesNotExist:
+            return None
+        return Citizen(ssin=ssin, name=item.name, ebox_activated=item.ebox_activated,
+                       contact_email=item.contact_email, exclusively_ebox=bool(item.exclusively_ebox))
+
+    def save_citizen(self, citizen: Citizen) -> None:
+        CitizenItem(f"CITIZEN#{citizen.ssin}", "CITIZEN", name=citizen.name, ebox_activated=citizen.ebox_activated,
+                    contact_email=citizen.contact_email, exclusively_ebox=citizen.exclusively_ebox or None).save()
+
+    # ---- federation: message providers and citizens' consents to them
+
+    def message_providers(self) -> list[MessageProvider]:
+        return [MessageProvider(i.ref_id or "", dict(i.description))
+                for i in MessageProviderItem.by_kind.query("PROVIDER")]
+
+    def message_provider(self, provider_id: str) -> MessageProvider | None:
+        try:
+            item = MessageProviderItem.get(f"PROVIDER#{provider_id}", "PROVIDER")
+        except DoesNotExist:
+            return None
+        return MessageProvider(provider_id, dict(item.description))
+
+    def save_message_provider(self, provider: MessageProvider) -> None:
+        MessageProviderItem(f"PROVIDER#{provider.provider_id}", "PROVIDER", description=provider.description,
+                            ref_kind="PROVIDER", ref_id=provider.provider_id).save()
+
+    def consent(self, ssin: str, provider_id: str) -> Consent | None:
+        try:
+            item = ConsentItem.get(f"CITIZEN#{ssin}", f"CONSENT#{provider_id}")
+        except DoesNotExist:
+            return None
+        return Consent(ssin, provider_id, item.granted_at)
+
+    def consents(self, ssin: str) -> list[Consent]:
+        return [Consent(ssin, i.sk.removeprefix("CONSENT#"), i.granted_at)
+                for i in ConsentItem.query(f"CITIZEN#{ssin}", ConsentItem.sk.startswith("CONSENT#"))]
+
+    def save_consent(self, consent: Consent) -> None:
+        ConsentItem(f"CITIZEN#{consent.ssin}", f"CONSENT#{consent.provider_id}", granted_at=consent.granted_at).save()
+
+    def delete_consent(self, ssin: str, provider_id: str) -> None:
+        ConsentItem(f"CITIZEN#{ssin}", f"CONSENT#{provider_id}").delete()
+
     def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None:
         return self._cache.get(("app", organization_id, application_id),
                                lambda: self._read_sender_application(organization_id, application_id))
@@ -104,9 +156,8 @@ class DynamoRegistry:
             item = MessageTypeItem.get(f"MSGTYPE#{message_type_id}", "MESSAGE_TYPE")
         except DoesNotExist:
             return None
-        return MessageType(
-            message_type_id, item.name, ValidityPeriod(int(item.validity_number), item.validity_unit)
-        )
+        return MessageType(message_type_id, item.name, ValidityPeriod(int(item.validity_number), item.validity_unit),
+                           item.audience or "enterprises")
 
     def oauth_client(self, client_id: str) -> OAuthClient | None:
         try:
@@ -114,13 +165,14 @@ class DynamoRegistry:
         except DoesNotExist:
             return None
         return OAuthClient(client_id, item.secret_hash, item.enterprise_number, frozenset(item.scopes or ()),
-                           item.ssin)
+                           item.ssin, item.message_provider_id)
 
     # ---- reference data, listed through the sparse ByKind index (one Query per kind, cached)
 
     def message_types(self) -> list[MessageType]:
         return self._cache.get(("all", "types"), lambda: [
-            MessageType(i.ref_id or "", i.name, ValidityPeriod(int(i.validity_number), i.validity_unit))
+            MessageType(i.ref_id or "", i.name, ValidityPeriod(int(i.validity_number), i.validity_unit),
+                        i.audience or "enterprises")
             for i in MessageTypeItem.by_kind.query("MESSAGE_TYPE")])
 
     def sender_organizations(self) -> list[SenderOrganization]:
@@ -167,8 +219,12 @@ class DynamoRegistry:
             actions=[EnterpriseItem.routing_rules.set([r.to_dict() for r in rules])],
             condition=EnterpriseItem.pk.exists())
 
-    def save_exclusively_ebox(self, enterprise_number: str, exclusively: bool) -> None:
-        EnterpriseItem(f"ENT#{enterprise_number}", "ENTERPRISE").update(
+    def save_exclusively_ebox(self, ebox_id: str, exclusively: bool) -> None:
+        if ebox_type_of(ebox_id) == CITIZEN:
+            CitizenItem(f"CITIZEN#{ebox_id}", "CITIZEN").update(
+                actions=[CitizenItem.exclusively_ebox.set(exclusively)], condition=CitizenItem.pk.exists())
+            return
+        EnterpriseItem(f"ENT#{ebox_id}", "ENTERPRISE").update(
             actions=[EnterpriseItem.exclusively_ebox.set(exclusively)], condition=EnterpriseItem.pk.exists())
 
     def save_enterprise(self, enterprise: Enterprise) -> None:
@@ -211,6 +267,7 @@ class DynamoRegistry:
             name=message_type.name,
             validity_number=message_type.validity.number,
             validity_unit=message_type.validity.unit,
+            audience=message_type.audience,
             ref_kind="MESSAGE_TYPE",
             ref_id=message_type.message_type_id,
         ).save()
@@ -223,4 +280,5 @@ class DynamoRegistry:
             enterprise_number=client.enterprise_number,
             scopes=set(client.allowed_scopes),
             ssin=client.ssin,
+            message_provider_id=client.message_provider_id,
         ).save()

@@ -137,6 +137,18 @@ class EnterpriseItem(_Keyed):
     exclusively_ebox = BooleanAttribute(null=True)
 
 
+class CitizenItem(_Keyed):
+    """A person of the national register's local stand-in (pk CITIZEN#<ssin>) and their My eBox."""
+
+    class Meta:
+        table_name = "unbound-registry"
+
+    name = UnicodeAttribute()
+    ebox_activated = BooleanAttribute()
+    contact_email = UnicodeAttribute(null=True)
+    exclusively_ebox = BooleanAttribute(null=True)
+
+
 class PartitionItem(_Keyed):
     class Meta:
         table_name = "unbound-registry"
@@ -195,6 +207,27 @@ class SenderApplicationItem(_Keyed):
     registered_mail_types = UnicodeSetAttribute(null=True)
 
 
+class MessageProviderItem(_Keyed):
+    """A federation message provider (pk PROVIDER#<id>), listed through ByKind (ref_kind PROVIDER)."""
+
+    class Meta:
+        table_name = "unbound-registry"
+
+    ref_kind = UnicodeAttribute(null=True)
+    ref_id = UnicodeAttribute(null=True)
+    by_kind = ByKindIndex()
+    description = JSONAttribute()
+
+
+class ConsentItem(_Keyed):
+    """A citizen's consent to a provider (pk CITIZEN#<ssin>, sk CONSENT#<providerId>)."""
+
+    class Meta:
+        table_name = "unbound-registry"
+
+    granted_at = UnicodeAttribute()
+
+
 class MessageTypeItem(_Keyed):
     class Meta:
         table_name = "unbound-registry"
@@ -206,6 +239,7 @@ class MessageTypeItem(_Keyed):
     name = JSONAttribute()
     validity_number = NumberAttribute()
     validity_unit = UnicodeAttribute()
+    audience = UnicodeAttribute(null=True)  # enterprises (when absent) | citizens | both
 
 
 class OAuthClientItem(_Keyed):
@@ -213,9 +247,10 @@ class OAuthClientItem(_Keyed):
         table_name = "unbound-registry"
 
     secret_hash = UnicodeAttribute()
-    enterprise_number = UnicodeAttribute()
+    enterprise_number = UnicodeAttribute(null=True)  # absent: a citizen's client
     scopes = UnicodeSetAttribute()
     ssin = UnicodeAttribute(null=True)
+    message_provider_id = UnicodeAttribute(null=True)
 
 
 FILTERED_ATTRIBUTES = ["partition", "read_status", "visible", "receipt_date", "expiration_date", "message_type_id",
@@ -469,6 +504,9 @@ class EvidenceHeadItem(_Keyed):
 REGISTRY_MODELS: tuple[type[Model], ...] = (
     SenderOrganizationItem,
     EnterpriseItem,
+    CitizenItem,
+    MessageProviderItem,
+    ConsentItem,
     PartitionItem,
     EboxUserItem,
     SenderApplicationItem,

@@ -16,6 +16,9 @@ from ebox.domain.access import (
     token_claims,
 )
 from ebox.domain.errors import InvalidClient, InvalidInput, Unauthenticated, UnsupportedGrantType
+from ebox.domain.providers import require_consent
+from ebox.domain.registry import OAuthClient
+from ebox.domain.ssin import normalise_ssin
 from ebox.wiring import Services
 
 
@@ -49,6 +52,17 @@ def _client_credentials(headers: Mapping[str, str], form: dict[str, str]) -> tup
     return client_id, secret
 
 
+def _citizen_acted_for(client: OAuthClient, ssin: str | None, services: Services) -> str | None:
+    """A provider's application names, with `ssin`, the citizen it acts for: only one who consented."""
+    if ssin is None:
+        return None
+    if client.message_provider_id is None:
+        raise InvalidInput("only a message provider's application names a citizen (ssin) in its token request")
+    citizen = normalise_ssin(ssin)
+    require_consent(services.registry, citizen, client.message_provider_id)
+    return citizen
+
+
 def issue_token(headers: Mapping[str, str], body: bytes | None, services: Services) -> dict[str, object]:
     """RFC 6749 §4.4 client credentials grant, answered with a KMS-signed ES256 JWT."""
     if "application/x-www-form-urlencoded" not in headers.get("content-type", ""):
@@ -63,6 +77,7 @@ def issue_token(headers: Mapping[str, str], body: bytes | None, services: Servic
     client_id, secret = _client_credentials(headers, form)
     client = authenticate_client(services.registry.oauth_client(client_id), secret)
     scopes = grant_scopes(client, form.get("scope"))
+    acting_for = _citizen_acted_for(client, form.get("ssin"), services)
     config = services.config
     claims = token_claims(
         client,
@@ -72,6 +87,7 @@ def issue_token(headers: Mapping[str, str], body: bytes | None, services: Servic
         now=int(time.time()),
         ttl=config.token_ttl_seconds,
         ssin_claim=config.ssin_claim,
+        acting_for=acting_for,
     )
     return {
         "access_token": services.token_signer.sign_jws(claims),

@@ -27,7 +27,7 @@ def register(app: Chalice) -> None:
 
     def _batch(batch_id: str) -> BatchRef:
         principal = auth.bearer_principal(request_headers(app.current_request), services(), access.PUBLISH)
-        return batch_of_key(f"{principal.enterprise_number}/{batch_id}.zip")
+        return batch_of_key(f"{principal.organization}/{batch_id}.zip")
 
     @route(BATCH + "/upload", methods=["POST"])
     def upload_url(batchId: str) -> Response:  # noqa: N803 - the path's parameter name

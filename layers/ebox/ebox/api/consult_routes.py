@@ -22,6 +22,9 @@ EBOX = "/messageRegistry/v2/ebox"
 MESSAGE = EBOX + "/messages/{messageId}"
 
 
+INLINE_DOCUMENT_BYTES = 4 * 1024 * 1024  # larger documents are answered by a 303 to a pre-signed GET
+
+
 def register(app: Chalice) -> None:
     route = guarded_routes(app)
     request = CurrentRequest(app)
@@ -57,7 +60,14 @@ def register(app: Chalice) -> None:
 
     @route(MESSAGE + "/attachments/{attachmentId}/content", methods=["GET"])
     def get_attachment_content(messageId: str, attachmentId: str) -> Response:  # noqa: N803
-        attachment, data = reader().attachment_content(messageId, attachmentId, now=now_timestamp())
+        consulting = reader()
+        if consulting.attachment(messageId, attachmentId)[1].size > INLINE_DOCUMENT_BYTES:
+            # beyond API Gateway's 6 MB answer: a 303 to the stored bytes (checked when published)
+            large = consulting.attachment_opened(messageId, attachmentId, now=now_timestamp())
+            url = services().document_uploads.download_url(large.content_key, large.file_name, large.media_type)
+            return Response(body="", status_code=303, headers={
+                "Location": url, "Repr-Digest": f"sha-256=:{b64url_to_standard(large.sha256_b64url)}:"})
+        attachment, data = consulting.attachment_content(messageId, attachmentId, now=now_timestamp())
         return Response(body=data, status_code=200, headers={
             "Content-Type": attachment.media_type,
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(attachment.file_name, safe='')}",

@@ -11,7 +11,7 @@ from ebox.api.readers import consultation
 from ebox.api.requests import CurrentRequest
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
-from ebox.domain.evidence_access import evidence_for, evidence_view
+from ebox.domain.evidence_access import evidence_for, evidence_view, sent_by
 from ebox.wiring import services
 
 
@@ -27,8 +27,9 @@ def register(app: Chalice) -> None:
     def list_evidences(messageId: str) -> Response:  # noqa: N803 - the e-Box API's parameter name
         svc = services()
         principal = auth.any_principal(request.headers(), svc)
-        if principal.ssin is not None:  # a person: only a message of a partition they hold rights on
+        stored = svc.index.evidence(messageId)
+        if principal.ssin is not None and not sent_by(principal, stored):  # a reader: only partitions they may read
             consultation(request.headers(), svc, access.MESSAGES_FULL).message(messageId)
-        records = evidence_for(principal, messageId, svc.index.evidence(messageId))
+        records = evidence_for(principal, messageId, stored)
         items = [evidence_view(r) for r in records]
         return json_response({"items": items, "totalItems": len(items)})

@@ -16,7 +16,7 @@ from typing import IO, Any
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from ebox.domain.documents import b64url_of_digest, normalise_media_type
+from ebox.domain.documents import b64url_of_digest, media_type_of
 from ebox.domain.errors import InvalidInput, PayloadTooLarge
 from ebox.domain.message import ReceivedDocument
 
@@ -128,7 +128,7 @@ class _PublicationReader:
         part.name = options[b"name"].decode("utf-8", "replace")
         if b"filename" in options:
             part.file_name = options[b"filename"].decode("utf-8", "replace")
-        part.media_type = normalise_media_type(part.headers.get("content-type", "application/octet-stream"))
+        part.media_type = media_type_of(part.headers.get("content-type", "application/octet-stream"), part.file_name)
         if part.name == METADATA_PART:
             return
         if part.name in self.upload.documents:

@@ -30,4 +30,4 @@ def register(app: Chalice) -> None:
         svc = services()
         principal = auth.bearer_principal(request.headers(), svc, access.PUBLISH)
         keys = parse_status_queries(request.json())
-        return json_response(statuses(principal.enterprise_number, keys, svc.index))
+        return json_response(statuses(principal.organization, keys, svc.index))

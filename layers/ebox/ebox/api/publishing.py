@@ -1,4 +1,5 @@
-"""A v3 publication request, from HTTP body to PublicationResult."""
+"""A publication request (v3, or v2 `publishMessage`), from HTTP body to PublicationResult: both wire
+formats are read into the same MessageToPublish and published by the same use case."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from ebox.domain.access import Principal
 from ebox.domain.clock import now
 from ebox.domain.errors import InvalidInput, PayloadTooLarge
 from ebox.domain.ids import new_message_id
+from ebox.domain.message import MessageToPublish
 from ebox.domain.ports import IdempotencyClaim
 from ebox.domain.publication import PublicationResult, publish
 from ebox.domain.publication_request import parse_message_to_publish
+from ebox.domain.publication_request_v2 import parse_v2_message_to_publish
+from ebox.domain.uploads import upload_key
 from ebox.wiring import Services
 
 CHUNK = 256 * 1024
@@ -46,7 +50,7 @@ def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Ser
         read_publication(
             _chunks(body or b""),
             upload,
-            content_type=headers.get("content-type"),
+            content_type=_with_boundary(headers.get("content-type"), body),
             staging_prefix=f"staging/{message_id}",
             stage=lambda key, stream, media_type, size: content.stage(key, stream, media_type=media_type, size=size),
             max_bytes=config.max_request_bytes,
@@ -55,6 +59,40 @@ def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Ser
         content.discard_staged(list(upload.documents.values()))
         raise
     return upload
+
+
+def _with_boundary(content_type: str | None, body: bytes | None) -> str | None:
+    """`multipart/form-data` without its boundary (what Postman sends when the Content-Type header is
+    typed in by hand, as the e-Box team's examples do): the boundary is the body's first line."""
+    if not content_type or "boundary=" in content_type.lower():
+        return content_type
+    if content_type.split(";", 1)[0].strip().lower() != "multipart/form-data" or not body:
+        return content_type
+    first_line = body[:200].split(b"\r\n", 1)[0]
+    boundary = first_line[2:].decode("latin-1").strip()
+    if not first_line.startswith(b"--") or not boundary or any(c in boundary for c in '"; '):
+        return content_type
+    return f"multipart/form-data; boundary={boundary}"
+
+
+def _read_metadata(metadata: bytes, wire: str, principal: Principal) -> MessageToPublish:
+    if wire == "v2":
+        return parse_v2_message_to_publish(metadata, token_organization=principal.organization)
+    return parse_message_to_publish(metadata)
+
+
+def _add_uploaded_documents(request: MessageToPublish, upload: PublicationUpload, principal: Principal,
+                            services: Services) -> None:
+    """Documents named by `uploadId` join the file parts, read and hashed by the service before anything
+    is published (a part and an upload under the same name is INVALID_INPUT)."""
+    for attachment in request.attachments:
+        if attachment.upload_id is None:
+            continue
+        if attachment.http_part_name in upload.documents:
+            raise InvalidInput(f"'{attachment.http_part_name}' is both a file part and an uploadId")
+        key = upload_key(principal.organization, attachment.upload_id)
+        upload.documents[attachment.http_part_name] = services.document_uploads.received(
+            key, attachment.http_part_name)
 
 
 def idempotency_claim(headers: Mapping[str, str], upload: PublicationUpload, *, organization_id: str,
@@ -73,13 +111,15 @@ def idempotency_claim(headers: Mapping[str, str], upload: PublicationUpload, *, 
 
 
 def publish_request(
-    headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services
+    headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services, *, wire: str = "v3"
 ) -> PublicationResult:
+    """``wire``: "v3" (`POST /messageRegistry/v3/ebox/messages`) or "v2" (`POST …/v2/publishMessage`)."""
     message_id = new_message_id()
     content = services.content
     upload = receive_upload(headers, body, services, message_id)
     try:
-        request = parse_message_to_publish(upload.metadata or b"")
+        request = _read_metadata(upload.metadata or b"", wire, principal)
+        _add_uploaded_documents(request, upload, principal, services)
         claim = idempotency_claim(headers, upload, organization_id=request.sender.enterprise_number,
                                   application_id=request.sender.application_id)
     except Exception:
@@ -88,7 +128,7 @@ def publish_request(
     return publish(
         request=request,
         documents=upload.documents,
-        authenticated_org=principal.enterprise_number,
+        authenticated_org=principal.organization,
         claim=claim,
         message_id=message_id,
         received=now(),

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from ebox.api import auth
 from ebox.domain.access import EboxReader, reader_for
 from ebox.domain.consultation import Consultation
+from ebox.domain.providers import require_consent
 from ebox.wiring import Services
 
 
@@ -14,7 +15,11 @@ def ebox_reader(headers: Mapping[str, str], services: Services, scope: str) -> E
     """The caller as a reader of its e-Box: one registry read for a person (their partitions), none
     for the enterprise's own client."""
     principal = auth.bearer_principal(headers, services, scope)
-    user = services.registry.ebox_user(principal.enterprise_number, principal.ssin) if principal.ssin else None
+    if principal.provider_id is not None and principal.ssin is not None:  # consent may have been revoked since
+        require_consent(services.registry, principal.ssin, principal.provider_id)
+    user = None
+    if principal.ssin is not None and principal.enterprise_number is not None:  # a person of an enterprise
+        user = services.registry.ebox_user(principal.enterprise_number, principal.ssin)
     return reader_for(principal, user)
 
 

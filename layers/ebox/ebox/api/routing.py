@@ -4,13 +4,44 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from chalice import Chalice, Response
+from chalice.app import Request
 
 from ebox.api.errors import error_response, status_message
 from ebox.wiring import classify_error, services
+
+
+class RequestScopedChalice(Chalice):
+    """Chalice whose ``current_request`` and ``lambda_context`` belong to the thread handling the request.
+
+    Lambda gives an execution environment one request at a time, and Chalice keeps the request in one
+    attribute of the app. The local stack (`ebox-local`) calls the same app from several threads at once:
+    with that one attribute, a route could read the headers of a request another thread had just started
+    (a browser's evidence request answered 401 because a token request without a bearer ran meanwhile)."""
+
+    def __init__(self, app_name: str, **options: Any) -> None:
+        self._per_thread = threading.local()
+        super().__init__(app_name, **options)
+
+    @property  # type: ignore[override]
+    def current_request(self) -> Request | None:
+        return getattr(self._per_thread, "request", None)
+
+    @current_request.setter
+    def current_request(self, request: Request | None) -> None:
+        self._per_thread.request = request
+
+    @property  # type: ignore[override]
+    def lambda_context(self) -> Any:
+        return getattr(self._per_thread, "context", None)
+
+    @lambda_context.setter
+    def lambda_context(self, context: Any) -> None:
+        self._per_thread.context = context
 
 
 def guarded_routes(app: Chalice) -> Callable[..., Callable[[Callable[..., Any]], Any]]:

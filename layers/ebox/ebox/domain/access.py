@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidClient, InvalidScope, MissingScope, Unauthenticated
 from ebox.domain.partitions import EboxUser
+from ebox.domain.recipients import CITIZEN, ENTERPRISE
 from ebox.domain.registry import OAuthClient
+from ebox.domain.ssin import is_valid_ssin
 
 SCOPE_PREFIX = "scope:document:management:consult:ws-eboxrestentreprise:"
 PUBLISH = SCOPE_PREFIX + "publicationsender"
@@ -32,35 +34,64 @@ _PBKDF2_ITERATIONS = 120_000
 
 @dataclass(frozen=True)
 class Principal:
-    """The caller, as its verified access token describes it."""
+    """The caller, as its verified access token describes it: an enterprise's client, a person of an
+    enterprise (both set), or a citizen (``ssin`` only: their own My eBox)."""
 
     client_id: str
-    enterprise_number: str
+    enterprise_number: str | None
     scopes: frozenset[str]
-    ssin: str | None = None  # a person of the enterprise; None: the enterprise's own (technical) client
+    ssin: str | None = None  # a person; None: the enterprise's own (technical) client
+    provider_id: str | None = None  # a message provider's application (acting for the citizen ``ssin``)
 
     def require(self, scope: str) -> None:
         if scope not in self.scopes:
             raise MissingScope(f"this operation needs the scope {scope}")
 
+    @property
+    def is_citizen(self) -> bool:
+        return self.enterprise_number is None
+
+    @property
+    def ebox_id(self) -> str:
+        """The caller's own e-Box: its enterprise's, or for a citizen their My eBox (their SSIN)."""
+        return self.enterprise_number or self.ssin or ""
+
+    @property
+    def organization(self) -> str:
+        """The enterprise the caller acts for; a citizen acts for none."""
+        if self.enterprise_number is None:
+            raise MissingScope("a citizen's token does not act for an organisation")
+        return self.enterprise_number
+
 
 def principal_from_claims(claims: dict[str, object], *, ssin_claim: str = DEFAULT_SSIN_CLAIM) -> Principal:
     number = claims.get("enterpriseNumber")
-    if not isinstance(number, str):
-        raise Unauthenticated("the access token carries no enterpriseNumber")
-    try:
-        normalised = normalise_enterprise_number(number)
-    except Exception:  # noqa: BLE001 - any malformed claim is an unusable token
-        raise Unauthenticated("the access token's enterpriseNumber is not valid") from None
-    scope = claims.get("scope", "")
     ssin = claims.get(ssin_claim)
     if ssin is not None and (not isinstance(ssin, str) or not (len(ssin) == 11 and ssin.isdigit())):
         raise Unauthenticated(f"the access token's {ssin_claim} claim is not an SSIN (11 digits)")
+    normalised: str | None = None
+    provider = claims.get("messageProviderId")
+    if provider is not None and not isinstance(provider, str):
+        raise Unauthenticated("the access token's messageProviderId is not a string")
+    if number is None and ssin is None and provider:  # a provider's application, acting for nobody yet
+        pass
+    elif number is None and ssin is not None:  # a citizen (or a provider acting for one): no enterprise
+        if not is_valid_ssin(ssin):
+            raise Unauthenticated(f"the access token's {ssin_claim} claim is not a valid SSIN")
+    elif not isinstance(number, str):
+        raise Unauthenticated("the access token carries no enterpriseNumber")
+    else:
+        try:
+            normalised = normalise_enterprise_number(number)
+        except Exception:  # noqa: BLE001 - any malformed claim is an unusable token
+            raise Unauthenticated("the access token's enterpriseNumber is not valid") from None
+    scope = claims.get("scope", "")
     return Principal(
         client_id=str(claims.get("client_id") or claims.get("sub") or ""),
         enterprise_number=normalised,
         scopes=frozenset(str(scope).split()),
         ssin=ssin,
+        provider_id=provider,
     )
 
 
@@ -70,10 +101,11 @@ class EboxReader:
     a message is visible to a reader when it lies in the reader's e-Box and in a partition they hold
     rights on; anything else is answered as if it did not exist."""
 
-    enterprise_number: str
-    partitions: frozenset[str] | None  # None: every partition (the enterprise's own client)
+    enterprise_number: str  # the e-Box's key: an enterprise number, or a citizen's SSIN (their My eBox)
+    partitions: frozenset[str] | None  # None: every partition (the enterprise's own client, a citizen)
     ssin: str | None = None
     is_admin: bool = False
+    ebox_type: str = ENTERPRISE
 
     def may_see(self, enterprise_number: str, partition: str) -> bool:
         return enterprise_number == self.enterprise_number and (
@@ -86,7 +118,12 @@ class EboxReader:
 
 def reader_for(principal: Principal, user: EboxUser | None) -> EboxReader:
     """The reader a verified principal is: its enterprise's client sees (and administers) the whole
-    e-Box; a person sees the partitions granted to them, and nothing when they are not a user of it."""
+    e-Box; a person sees the partitions granted to them, and nothing when they are not a user of it; a
+    citizen sees their own My eBox, whole (keyed by their SSIN: no enterprise's e-Box has such a key)."""
+    if principal.enterprise_number is None and principal.ssin is not None:
+        return EboxReader(principal.ssin, None, principal.ssin, is_admin=False, ebox_type=CITIZEN)
+    if principal.enterprise_number is None:
+        raise MissingScope("this token names no e-Box (a provider's token names the citizen it acts for)")
     if principal.ssin is None:
         return EboxReader(principal.enterprise_number, None, None, is_admin=True)
     if user is None:
@@ -132,20 +169,25 @@ def grant_scopes(client: OAuthClient, requested: str | None) -> frozenset[str]:
 
 def token_claims(
     client: OAuthClient, scopes: frozenset[str], *, issuer: str, audience: str, now: int, ttl: int,
-    ssin_claim: str = DEFAULT_SSIN_CLAIM,
+    ssin_claim: str = DEFAULT_SSIN_CLAIM, acting_for: str | None = None,
 ) -> dict[str, object]:
     claims: dict[str, object] = {
         "iss": issuer,
         "aud": audience,
         "sub": client.client_id,
         "client_id": client.client_id,
-        "enterpriseNumber": client.enterprise_number,
         "scope": " ".join(sorted(scopes)),
         "iat": now,
         "nbf": now,
         "exp": now + ttl,
         "jti": secrets.token_hex(16),
     }
+    if client.enterprise_number:
+        claims["enterpriseNumber"] = client.enterprise_number
     if client.ssin:
         claims[ssin_claim] = client.ssin
+    if client.message_provider_id:
+        claims["messageProviderId"] = client.message_provider_id
+        if acting_for:
+            claims[ssin_claim] = acting_for
     return claims

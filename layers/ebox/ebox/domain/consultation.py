@@ -142,6 +142,15 @@ class Consultation:
             self._mark_read(message, now)
         return attachment, data
 
+    def attachment_opened(self, message_id: str, attachment_id: str, *, now: str) -> StoredAttachment:
+        """A large document handed over by a link to its stored bytes (checked against their digest when
+        it was published); opening the main content reads the message, as for the bytes themselves."""
+        message, attachment = self.attachment(message_id, attachment_id)
+        _require_consent(message)
+        if attachment.is_main_content:
+            self._mark_read(message, now)
+        return attachment
+
     def body(self, message_id: str, *, now: str) -> dict[str, str]:
         message = self.message(message_id)
         _require_consent(message)

@@ -26,8 +26,23 @@ ALLOWED_MEDIA_TYPES = frozenset(
         "application/vnd.ms-powerpoint",
         "application/msword",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "image/png",  # the e-Box team's own examples publish PNG and JPEG scans
+        "image/jpeg",
     }
 )
+# What a file part sent as application/octet-stream (curl -F without ;type=, some HTTP libraries) is,
+# by its file name's extension; only types the e-Box accepts.
+MEDIA_TYPE_BY_EXTENSION = {
+    "pdf": "application/pdf", "zip": "application/zip", "csv": "text/csv", "html": "text/html",
+    "htm": "text/html", "txt": "text/plain", "xml": "text/xml", "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet", "odp": "application/vnd.oasis.opendocument.presentation",
+    "odg": "application/vnd.oasis.opendocument.graphics", "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint", "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+}
+GENERIC_MEDIA_TYPES = frozenset({"application/octet-stream", "binary/octet-stream", ""})
 MAX_FILE_NAME = 255
 MAX_DOCUMENTS = 6
 
@@ -43,6 +58,14 @@ def b64url_of_digest(digest: bytes) -> str:
 
 def normalise_media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
+
+
+def media_type_of(content_type: str, file_name: str | None) -> str:
+    """The part's media type; a generic one is replaced by what the file name's extension says."""
+    media_type = normalise_media_type(content_type)
+    if media_type in GENERIC_MEDIA_TYPES and file_name and "." in file_name:
+        return MEDIA_TYPE_BY_EXTENSION.get(file_name.rsplit(".", 1)[1].lower(), media_type)
+    return media_type
 
 
 def check_document(document: ReceivedDocument) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from ebox.domain.encoding import b64url_encode
 from ebox.domain.message import Message
+from ebox.domain.recipients import recipient_ref
 
 EVENT_URI = "http://uri.etsi.org/19522/Event/{}"
 POLICY_ID = "urn:ebox:evidence-policy:v1"
@@ -92,7 +93,7 @@ def evidence_payload(
             "applicationId": message.sender_application_id,
             **({"partition": message.sender_partition} if message.sender_partition else {}),
         },
-        "recipient": {"eboxType": "enterprise", "enterpriseNumber": message.recipient},
+        "recipient": recipient_ref(message.recipient),
         "registeredMail": message.is_registered_mail,
         "registeredMailType": message.registered_mail_type or "simple",
         "documents": [

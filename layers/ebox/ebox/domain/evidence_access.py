@@ -11,6 +11,7 @@ from ebox.domain.encoding import b64url_decode
 from ebox.domain.errors import NotFound
 from ebox.domain.evidence import SignedEvidence
 from ebox.domain.message import REPLY_APPLICATION_ID
+from ebox.domain.recipients import ebox_id_of
 
 
 def unverified_claims(jws: str) -> dict[str, Any]:
@@ -19,14 +20,19 @@ def unverified_claims(jws: str) -> dict[str, Any]:
     return dict(json.loads(b64url_decode(payload)))
 
 
+def sent_by(principal: Principal, records: list[SignedEvidence]) -> bool:
+    """Whether ``principal`` publishes for the message's sender (a clerk of the institution, say)."""
+    return bool(records) and PUBLISH in principal.scopes and (
+        unverified_claims(records[0].jws)["sender"]["enterpriseNumber"] == principal.enterprise_number)
+
+
 def evidence_for(principal: Principal, message_id: str, records: list[SignedEvidence]) -> list[SignedEvidence]:
     """The records if ``principal`` is the message's sender or recipient; NotFound otherwise, so that
     a stranger cannot even learn that the message exists."""
     if records:
         first = unverified_claims(records[0].jws)
         is_sender = PUBLISH in principal.scopes and first["sender"]["enterpriseNumber"] == principal.enterprise_number
-        is_recipient = (MESSAGES_FULL in principal.scopes
-                        and first["recipient"]["enterpriseNumber"] == principal.enterprise_number)
+        is_recipient = MESSAGES_FULL in principal.scopes and ebox_id_of(first["recipient"]) == principal.ebox_id
         # A reply's sender is an enterprise (ebox.domain.replies): its own client reads its replies' records.
         is_replier = (MESSAGES_FULL in principal.scopes and principal.ssin is None
                       and first["sender"].get("applicationId") == REPLY_APPLICATION_ID

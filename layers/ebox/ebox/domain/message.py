@@ -16,8 +16,10 @@ REPLY_APPLICATION_ID = "ebox-reply"
 
 @dataclass(frozen=True)
 class Recipient:
+    """``ebox_type`` "enterprise" (``ebox_id``: the enterprise number) or "citizen" (the SSIN)."""
+
     ebox_type: str
-    enterprise_number: str
+    ebox_id: str
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class AttachmentToPublish:
     is_signed: bool
     title: TranslatedString | None
     digest_value: str | None
+    upload_id: str | None = None  # a document uploaded beforehand (ebox.domain.uploads), not a file part
 
 
 @dataclass(frozen=True)

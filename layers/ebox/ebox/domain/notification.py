@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ebox.domain.message import LANGUAGES, Message
+from ebox.domain.recipients import ebox_id_of, event_recipient
 
 _HEADLINES: dict[str, dict[str, str]] = {
     "new": {"nl": "Nieuw document in uw e-Box", "fr": "Nouveau document dans votre e-Box",
@@ -58,7 +59,7 @@ def _all(translated: dict[str, str] | None, fallback: str, language: str | None 
 
 def message_facts(message: Message) -> dict[str, Any]:
     """What the e-mails say of a message, in the shape of the MessagePublished event's detail."""
-    return {"messageId": message.message_id, "recipient": {"enterpriseNumber": message.recipient},
+    return {"messageId": message.message_id, "recipient": event_recipient(message.recipient),
             "senderOrganizationId": message.sender_organization_id, "subject": message.subject,
             "receiptDate": message.receipt_date, "expirationDate": message.expiration_date,
             "registeredMailType": message.registered_mail_type or "simple", "partition": message.partition}
@@ -78,7 +79,7 @@ def message_email(*, kind: str, to: str, detail: dict[str, Any], sender_name: di
     subject = _all(detail.get("subject"), "(no subject)", language)
     text = (
         f"{_headline(kind, language)}\n\n"
-        f"{enterprise_name} ({detail['recipient']['enterpriseNumber']})\n"
+        f"{enterprise_name} ({ebox_id_of(detail['recipient'])})\n"
         + _about(detail, sender, subject)
         + ("Registered mail: accept or refuse it in your e-Box before its window closes.\n"
            if kind == "new" and detail.get("registeredMailType") == "qualified" else "")

@@ -15,7 +15,7 @@ from ebox.domain.message_filter import MessageFilter
 from ebox.domain.notification_preferences import Kind, NotificationPreference
 from ebox.domain.notification_schedule import BackfillPage, DueMessage
 from ebox.domain.partitions import EboxUser
-from ebox.domain.registry import Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
+from ebox.domain.registry import Citizen, Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ class ReplyLink:
 
 class Registry(Protocol):
     def enterprise(self, enterprise_number: str) -> Enterprise | None: ...
+
+    def citizen(self, ssin: str) -> Citizen | None: ...
 
     def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None: ...
 
@@ -204,6 +206,8 @@ class NotificationRegistry(Protocol):
     """What notifying needs of the register: the e-Box, its users, the sender's names."""
 
     def enterprise(self, enterprise_number: str) -> Enterprise | None: ...
+
+    def citizen(self, ssin: str) -> Citizen | None: ...
 
     def sender_organization(self, organization_id: str) -> SenderOrganization | None: ...
 

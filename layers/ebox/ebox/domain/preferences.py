@@ -1,5 +1,6 @@
-"""The digital-only preference (federation API 1.3, `EboxPreferences`): an enterprise declares that
-it reads only its e-Box (`exclusivelyEbox`), and senders ask before deciding to print and post."""
+"""The digital-only preference (federation API 1.3, `EboxPreferences`): an enterprise or a citizen
+declares that it reads only its e-Box (`exclusivelyEbox`), and senders ask before deciding to print
+and post. `eboxType` ENTERPRISE (`eboxIdType` EnterpriseNumber) or CITIZEN (SSIN)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,20 @@ from ebox.domain.access import EboxReader
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import EboxError, InvalidInput, NotFound
 from ebox.domain.ports import EboxSummary
-from ebox.domain.registry import Enterprise
+from ebox.domain.recipients import ebox_holder
+from ebox.domain.registry import Citizen, EboxHolder, Enterprise
+from ebox.domain.ssin import normalise_ssin
 
 MAX_IDS = 100
 ENTERPRISE = "ENTERPRISE"
+CITIZEN = "CITIZEN"
+ID_TYPES = {ENTERPRISE: ("enterprisenumber",), CITIZEN: ("ssin", "insz", "niss")}
 
 
 class PreferenceStore(Protocol):
     def enterprise(self, enterprise_number: str) -> Enterprise | None: ...
-    def save_exclusively_ebox(self, enterprise_number: str, exclusively: bool) -> None: ...
+    def citizen(self, ssin: str) -> Citizen | None: ...
+    def save_exclusively_ebox(self, ebox_id: str, exclusively: bool) -> None: ...
 
 
 class Counters(Protocol):
@@ -31,25 +37,33 @@ def _number(value: object) -> str:
         raise InvalidInput(f"{value!r} is not an enterprise number") from None
 
 
+def _id(ebox_type: str, value: object) -> str:
+    if ebox_type == CITIZEN:
+        return normalise_ssin(value)
+    return _number(value)
+
+
 def parse_search(body: object) -> list[str]:
-    """`EboxIdSameTypeList`: {"eboxType": "ENTERPRISE", "eboxIdType": "EnterpriseNumber", "eboxIdValueList"}."""
+    """`EboxIdSameTypeList`: {"eboxType": "ENTERPRISE" | "CITIZEN", "eboxIdType": "EnterpriseNumber" |
+    "SSIN", "eboxIdValueList"}; the e-Box ids asked for."""
     if not isinstance(body, dict):
         raise InvalidInput('the body is {"eboxType": "ENTERPRISE", "eboxIdType": "EnterpriseNumber", '
                            '"eboxIdValueList": [...]}')
-    if str(body.get("eboxType", "")).upper() != ENTERPRISE:
-        raise InvalidInput("eboxType must be ENTERPRISE (this e-Box holds enterprises' e-Boxes)")
-    if str(body.get("eboxIdType", "")).lower() != "enterprisenumber":
-        raise InvalidInput("eboxIdType must be EnterpriseNumber")
+    ebox_type = str(body.get("eboxType", "")).upper()
+    if ebox_type not in ID_TYPES:
+        raise InvalidInput("eboxType must be ENTERPRISE or CITIZEN")
+    if str(body.get("eboxIdType", "")).lower() not in ID_TYPES[ebox_type]:
+        raise InvalidInput("eboxIdType must be EnterpriseNumber (ENTERPRISE) or SSIN (CITIZEN)")
     values = body.get("eboxIdValueList")
     if not isinstance(values, list) or not 1 <= len(values) <= MAX_IDS:
-        raise InvalidInput(f"eboxIdValueList is a list of 1 to {MAX_IDS} enterprise numbers")
-    return list(dict.fromkeys(_number(v) for v in values))
+        raise InvalidInput(f"eboxIdValueList is a list of 1 to {MAX_IDS} identifiers")
+    return list(dict.fromkeys(_id(ebox_type, v) for v in values))
 
 
-def preference_view(enterprise: Enterprise, summary: EboxSummary) -> dict[str, Any]:
+def preference_view(holder: EboxHolder, summary: EboxSummary) -> dict[str, Any]:
     view: dict[str, Any] = {
-        "eboxId": {"eboxType": ENTERPRISE, "eboxIdValue": enterprise.enterprise_number},
-        "exclusivelyEbox": enterprise.ebox_activated and enterprise.exclusively_ebox,
+        "eboxId": {"eboxType": CITIZEN if isinstance(holder, Citizen) else ENTERPRISE, "eboxIdValue": holder.ebox_id},
+        "exclusivelyEbox": holder.ebox_activated and holder.exclusively_ebox,
         "totalNumberOfMessages": summary.number_of_messages,
         "totalNumberOfUnreadMessages": summary.number_of_unread_messages,
     }
@@ -63,27 +77,29 @@ def search_preferences(numbers: list[str], store: PreferenceStore, counters: Cou
     none is, the answer is 404 (as the federation API's "Ebox not found")."""
     found = []
     for number in numbers:
-        enterprise = store.enterprise(number)
-        if enterprise is not None and enterprise.active:
-            found.append(preference_view(enterprise, counters.summary(number)))
+        holder = ebox_holder(store, number)
+        if holder is not None and holder.active:
+            found.append(preference_view(holder, counters.summary(number)))
     if not found:
         raise NotFound("none of these e-Boxes exists")
     return found
 
 
 def update_preference(body: object, reader: EboxReader, store: PreferenceStore, counters: Counters) -> dict[str, Any]:
-    """`EboxPreferencesToUpdate` for the caller's own e-Box, by one of its administrators."""
-    reader.require_admin()
+    """`EboxPreferencesToUpdate` for the caller's own e-Box, by one of its administrators or the citizen."""
+    if reader.ebox_type != "citizen":
+        reader.require_admin()
     if not isinstance(body, dict) or not isinstance(body.get("exclusivelyEbox"), bool):
-        raise InvalidInput('the body is {"eboxId": {"eboxType": "ENTERPRISE", "eboxIdValue": ...}, '
+        raise InvalidInput('the body is {"eboxId": {"eboxType": "ENTERPRISE" | "CITIZEN", "eboxIdValue": ...}, '
                            '"exclusivelyEbox": true|false}')
     ebox_id = body.get("eboxId")
-    if not isinstance(ebox_id, dict) or str(ebox_id.get("eboxType", "")).upper() != ENTERPRISE:
-        raise InvalidInput("eboxId is {\"eboxType\": \"ENTERPRISE\", \"eboxIdValue\": <enterprise number>}")
-    if _number(ebox_id.get("eboxIdValue")) != reader.enterprise_number:
-        raise NotFound("an enterprise sets only its own e-Box's preferences")
+    ebox_type = str(ebox_id.get("eboxType", "")).upper() if isinstance(ebox_id, dict) else ""
+    if not isinstance(ebox_id, dict) or ebox_type not in ID_TYPES:
+        raise InvalidInput("eboxId is {\"eboxType\": \"ENTERPRISE\" | \"CITIZEN\", \"eboxIdValue\": ...}")
+    if _id(ebox_type, ebox_id.get("eboxIdValue")) != reader.enterprise_number:
+        raise NotFound("an e-Box's holder sets only its own e-Box's preferences")
     store.save_exclusively_ebox(reader.enterprise_number, body["exclusivelyEbox"])
-    enterprise = store.enterprise(reader.enterprise_number)
-    if enterprise is None:
+    holder = ebox_holder(store, reader.enterprise_number)
+    if holder is None:
         raise NotFound(f"e-Box {reader.enterprise_number} is not in the register")
-    return preference_view(enterprise, counters.summary(reader.enterprise_number))
+    return preference_view(holder, counters.summary(reader.enterprise_number))

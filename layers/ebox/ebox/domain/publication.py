@@ -19,7 +19,7 @@ from ebox.domain.errors import (
 )
 from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence, sign_events
 from ebox.domain.ids import new_attachment_id
-from ebox.domain.message import Message, MessageToPublish, ReceivedDocument, StoredAttachment
+from ebox.domain.message import Message, MessageToPublish, ReceivedDocument, Recipient, StoredAttachment
 from ebox.domain.partitions import place_message
 from ebox.domain.ports import (
     ContentStore,
@@ -29,7 +29,8 @@ from ebox.domain.ports import (
     MessageIndex,
     Registry,
 )
-from ebox.domain.registry import Enterprise, MessageType
+from ebox.domain.recipients import AUDIENCES, CITIZEN
+from ebox.domain.registry import EboxHolder, MessageType
 from ebox.domain.search import search_texts
 from ebox.domain.validity import expiration_for, format_timestamp
 
@@ -72,13 +73,22 @@ def check_sender(request: MessageToPublish, authenticated_org: str, registry: Re
     return message_type
 
 
-def validate_recipient(enterprise_number: str, registry: Registry) -> Enterprise:
-    """The recipient must be an active enterprise of the BCE/KBO register."""
-    enterprise = registry.enterprise(enterprise_number)
+def validate_recipient(recipient: Recipient, message_type: MessageType, registry: Registry) -> EboxHolder:
+    """An enterprise must be active in the BCE/KBO register, a citizen known to the national register,
+    and the message type must be one that may go to that kind of e-Box."""
+    if recipient.ebox_type not in AUDIENCES.get(message_type.audience, frozenset()):
+        raise InvalidInput(f"message type '{message_type.message_type_id}' may not be sent to a {recipient.ebox_type} "
+                           f"(it is for {message_type.audience})")
+    if recipient.ebox_type == CITIZEN:
+        citizen = registry.citizen(recipient.ebox_id)
+        if citizen is None:
+            raise InvalidInput(f"citizen {recipient.ebox_id} is not in the national register")
+        return citizen
+    enterprise = registry.enterprise(recipient.ebox_id)
     if enterprise is None:
-        raise InvalidInput(f"enterprise {enterprise_number} is not in the register of enterprises")
+        raise InvalidInput(f"enterprise {recipient.ebox_id} is not in the register of enterprises")
     if not enterprise.active:
-        raise InvalidInput(f"enterprise {enterprise_number} is not active in the register of enterprises")
+        raise InvalidInput(f"enterprise {recipient.ebox_id} is not active in the register of enterprises")
     return enterprise
 
 
@@ -102,7 +112,7 @@ def compose_message(
     message_id: str,
     request: MessageToPublish,
     message_type: MessageType,
-    recipient: Enterprise,
+    recipient: EboxHolder,
     received: datetime,
 ) -> Message:
     """The message as the recipient's e-Box will hold it, dates set, documents not yet attached."""
@@ -112,7 +122,7 @@ def compose_message(
                               sender_organization_id=request.sender.enterprise_number)
     return Message(
         message_id=message_id,
-        recipient=recipient.enterprise_number,
+        recipient=recipient.ebox_id,
         sender_organization_id=request.sender.enterprise_number,
         sender_application_id=request.sender.application_id,
         sender_partition=request.sender.partition,
@@ -204,7 +214,7 @@ def rejection_evidence(
 ) -> SignedEvidence:
     """The signed SubmissionRejection of a refused publication: who sent what, to whom, and why."""
     attempted = Message(
-        message_id=message_id, recipient=request.recipient.enterprise_number,
+        message_id=message_id, recipient=request.recipient.ebox_id,
         sender_organization_id=authenticated_org, sender_application_id=request.sender.application_id,
         message_type_id=request.message_type_id, subject=request.subject, receipt_date=format_timestamp(received),
         expiration_date=format_timestamp(received), is_body_main_content=request.is_body_main_content,
@@ -241,7 +251,7 @@ def publish(
     at once; once published, the staging copies are left to the bucket's one-day lifecycle rule."""
     try:
         message_type = check_sender(request, authenticated_org, ports.registry)
-        recipient = validate_recipient(request.recipient.enterprise_number, ports.registry)
+        recipient = validate_recipient(request.recipient, message_type, ports.registry)
         match_documents(request, documents)
         check_idempotency(claim, ports.index)
         message = compose_message(
@@ -257,7 +267,7 @@ def publish(
                                     signer=ports.signer)
         ports.index.record_rejection(record)
         ports.events.message_rejected(record.message_id, authenticated_org,
-                                      request.recipient.enterprise_number, refusal.code)
+                                      request.recipient.ebox_id, refusal.code)
         refusal.evidence = record.jws
         raise
     except Exception:

@@ -21,21 +21,23 @@ from ebox.domain.message import (
     TranslatedString,
 )
 from ebox.domain.message_action import parse_action
+from ebox.domain.recipients import CITIZEN, ENTERPRISE
+from ebox.domain.ssin import normalise_ssin
 
 MAX_SUBJECT = 400
 MAX_BUSINESS_VALUE = 256
 
 
 def parse_message_to_publish(raw: bytes | str) -> MessageToPublish:
-    return message_from_dict(_json_object(raw))
+    return message_from_dict(json_object(raw))
 
 
 def parse_reply_content(raw: bytes | str) -> MessageContent:
     """A reply's `messageToPublish`: subject, bodyContent and attachments (the e-Box sets the rest)."""
-    return content_from_dict(_json_object(raw))
+    return content_from_dict(json_object(raw))
 
 
-def _json_object(raw: bytes | str) -> dict[str, Any]:
+def json_object(raw: bytes | str) -> dict[str, Any]:
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
@@ -135,15 +137,22 @@ def _sender(data: dict[str, Any]) -> Sender:
 def _recipient(data: dict[str, Any]) -> Recipient:
     recipient = data.get("recipient")
     if not isinstance(recipient, dict):
-        raise InvalidInput("recipient is required: {eboxType: 'enterprise', enterpriseNumber}")
-    ebox_type = recipient.get("eboxType", "enterprise")
-    if ebox_type != "enterprise":
-        raise InvalidInput(f"recipient.eboxType '{ebox_type}' is not served here: only 'enterprise'")
+        raise InvalidInput("recipient is required: {eboxType: 'enterprise', enterpriseNumber} or "
+                           "{eboxType: 'citizen', ssin}")
+    ebox_type = recipient.get("eboxType", ENTERPRISE)
+    if ebox_type == CITIZEN:
+        try:
+            return Recipient(ebox_type=CITIZEN, ebox_id=normalise_ssin(recipient.get("ssin") or
+                                                                       recipient.get("eboxIdValue")))
+        except InvalidInput as error:
+            raise InvalidInput(f"recipient.ssin: {error.message}") from None
+    if ebox_type != ENTERPRISE:
+        raise InvalidInput(f"recipient.eboxType '{ebox_type}' is not an e-Box type: 'enterprise' or 'citizen'")
     number = recipient.get("enterpriseNumber") or recipient.get("eboxIdValue")
     if not isinstance(number, str):
         raise InvalidInput("recipient.enterpriseNumber is required")
     try:
-        return Recipient(ebox_type="enterprise", enterprise_number=normalise_enterprise_number(number))
+        return Recipient(ebox_type=ENTERPRISE, ebox_id=normalise_enterprise_number(number))
     except InvalidInput as error:
         raise InvalidInput(f"recipient: {error.message}") from None
 
@@ -152,9 +161,12 @@ def _attachment(item: Any, index: int) -> AttachmentToPublish:
     where = f"attachments[{index}]"
     if not isinstance(item, dict):
         raise InvalidInput(f"{where} must be an object")
-    part = item.get("httpPartName")
+    upload_id = item.get("uploadId")
+    if upload_id is not None and (not isinstance(upload_id, str) or not upload_id):
+        raise InvalidInput(f"{where}.uploadId must be the id of one of your uploads")
+    part = item.get("httpPartName") or upload_id
     if not isinstance(part, str) or not part:
-        raise InvalidInput(f"{where}.httpPartName is required")
+        raise InvalidInput(f"{where}.httpPartName (a file part) or uploadId (an uploaded document) is required")
     digest = item.get("digest")
     digest_value = None
     if digest is not None:
@@ -170,6 +182,7 @@ def _attachment(item: Any, index: int) -> AttachmentToPublish:
         is_signed=_bool(item, "isAttachmentSigned", "attachmentSigned"),
         title=_translated(title, f"{where}.attachmentTitle", max_length=MAX_SUBJECT) if title else None,
         digest_value=digest_value,
+        upload_id=upload_id,
     )
 
 

@@ -20,6 +20,30 @@ class Enterprise:
     routing_rules: tuple[RoutingRule, ...] = ()  # ordered by the e-Box's administrator
     exclusively_ebox: bool = False  # digital-only: the enterprise wants no paper copies any more
 
+    @property
+    def ebox_id(self) -> str:
+        return self.enterprise_number
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """An entry of the national register (its local stand-in), with the state of their My eBox."""
+
+    ssin: str
+    name: str
+    ebox_activated: bool  # opened My eBox; otherwise a message is delivered with NO_DIGITAL_USER
+    contact_email: str | None = None
+    exclusively_ebox: bool = False
+    active: bool = True
+    routing_rules: tuple[RoutingRule, ...] = ()  # a citizen's e-Box has only GENERAL
+
+    @property
+    def ebox_id(self) -> str:
+        return self.ssin
+
+
+EboxHolder = Enterprise | Citizen
+
 
 @dataclass(frozen=True)
 class ValidityPeriod:
@@ -32,6 +56,7 @@ class MessageType:
     message_type_id: str
     name: TranslatedString
     validity: ValidityPeriod
+    audience: str = "enterprises"  # who may receive it: "enterprises", "citizens" or "both"
 
 
 @dataclass(frozen=True)
@@ -56,6 +81,7 @@ class SenderOrganization:
 class OAuthClient:
     client_id: str
     secret_hash: str  # "pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>"
-    enterprise_number: str
+    enterprise_number: str | None  # None: a citizen's own client (their My eBox; ``ssin`` is set)
     allowed_scopes: frozenset[str] = field(default_factory=frozenset)
     ssin: str | None = None  # a user's own client: its tokens carry the user's SSIN
+    message_provider_id: str | None = None  # a provider's application: acts for citizens who consented

@@ -69,8 +69,8 @@ def prepare(state: dict[str, Any], bulk: BulkImportPorts) -> dict[str, Any]:
         new = bulk.ledger.begin(ref, run, fields)
     except BatchInProgress as busy:  # told on the bus; the running batch's files are left alone
         bulk.chunk_events().announce(REFUSED_EVENT, {"batchId": ref.batch_id, "sender": ref.sender, "key": key,
-                                               "etag": etag, "code": busy.code, "message": busy.message},
-                               source=EVENT_SOURCE)
+                                                     "etag": etag, "code": busy.code, "message": busy.message},
+                                     source=EVENT_SOURCE)
         return {"action": "refused", "code": busy.code}
     if not new and (bulk.ledger.get(ref) or {}).get("status") != BatchStatus.PREPARING:
         return {"action": "ignore"}  # the same event, delivered again (a retried Prepare goes on)

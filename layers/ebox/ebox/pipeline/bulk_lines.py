@@ -56,8 +56,8 @@ def publish_line(line: PlannedLine, documents: dict[str, bytes | EboxError], con
         claim = IdempotencyClaim(request.sender.enterprise_number, request.sender.application_id,
                                  idempotency_key(context.batch, line.number), _fingerprint(line, received))
         if context.dry_run:
-            check_sender(request, context.batch.sender, ports.registry)
-            validate_recipient(request.recipient.enterprise_number, ports.registry)
+            message_type = check_sender(request, context.batch.sender, ports.registry)
+            validate_recipient(request.recipient, message_type, ports.registry)
             match_documents(request, received)
             check_idempotency(claim, ports.index)
             return valid(line.number)
@@ -108,7 +108,7 @@ def _record_refusal(request: MessageToPublish, received: dict[str, ReceivedDocum
                                 authenticated_org=context.batch.sender, error=refusal, received=context.received,
                                 signer=ports.signer)
     ports.index.record_rejection(record)
-    ports.events.message_rejected(record.message_id, context.batch.sender, request.recipient.enterprise_number,
+    ports.events.message_rejected(record.message_id, context.batch.sender, request.recipient.ebox_id,
                                   refusal.code)
     refusal.evidence = record.jws
 

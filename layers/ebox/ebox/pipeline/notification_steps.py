@@ -10,6 +10,7 @@ from typing import Any
 from ebox.domain.errors import NotificationIncomplete
 from ebox.domain.notification import Email
 from ebox.domain.notification_preferences import Kind, Mode, Recipient, recipients_for
+from ebox.domain.partitions import GENERAL, EboxUser
 from ebox.domain.ports import (
     BufferedEvents,
     DueMessages,
@@ -19,7 +20,8 @@ from ebox.domain.ports import (
     NotificationPreferences,
     NotificationRegistry,
 )
-from ebox.domain.registry import Enterprise
+from ebox.domain.recipients import ebox_holder, ebox_id_of
+from ebox.domain.registry import Citizen, EboxHolder
 
 logger = logging.getLogger(__name__)
 PER_MESSAGE = frozenset({Mode.PER_MESSAGE})
@@ -74,7 +76,7 @@ class EboxAudience:
     """The people of one e-Box who may hear of its messages: its preferences and users, read once (two
     Queries, the second only when someone set a preference) however many messages are notified."""
 
-    def __init__(self, ports: NotificationPorts, enterprise: Enterprise | None) -> None:
+    def __init__(self, ports: NotificationPorts, enterprise: EboxHolder | None) -> None:
         self.enterprise = enterprise if enterprise is not None and enterprise.ebox_activated else None
         self._ports = ports
         self._loaded: tuple[list[Any], list[Any]] | None = None
@@ -84,12 +86,18 @@ class EboxAudience:
         if self.enterprise is None:
             return []
         if self._loaded is None:
-            number = self.enterprise.enterprise_number
+            number = self.enterprise.ebox_id
             preferences = self._ports.notification_preferences.preferences(number)
-            self._loaded = (preferences, self._ports.registry.ebox_users(number) if preferences else [])
+            self._loaded = (preferences, self._users(number) if preferences else [])
         preferences, users = self._loaded
         return recipients_for(partition, preferences=preferences, users=users,
                               contact_email=self.enterprise.contact_email, modes=modes)
+
+
+    def _users(self, number: str) -> list[EboxUser]:
+        if isinstance(self.enterprise, Citizen):  # a citizen is the one person of their My eBox
+            return [EboxUser(self.enterprise.ssin, frozenset(), frozenset({GENERAL}))]
+        return list(self._ports.registry.ebox_users(number))
 
 
 def notify_recipient(event: dict[str, Any], ports: NotificationPorts) -> str:
@@ -98,7 +106,7 @@ def notify_recipient(event: dict[str, Any], ports: NotificationPorts) -> str:
 
     detail = event["detail"]
     message_id = detail["messageId"]
-    enterprise = ports.registry.enterprise(detail["recipient"]["enterpriseNumber"])
+    enterprise = ebox_holder(ports.registry, ebox_id_of(detail["recipient"]))
     partition = detail.get("partition") or _stored_partition(ports, detail)
     wanted = EboxAudience(ports, enterprise).recipients(partition, PER_MESSAGE)
     if enterprise is None or not wanted:
@@ -117,5 +125,5 @@ def notify_recipient(event: dict[str, Any], ports: NotificationPorts) -> str:
 
 def _stored_partition(ports: NotificationPorts, detail: dict[str, Any]) -> str:
     """Events published before they carried the partition: the message's own."""
-    message = ports.index.get(detail["recipient"]["enterpriseNumber"], detail["messageId"])
+    message = ports.index.get(ebox_id_of(detail["recipient"]), detail["messageId"])
     return message.partition if message is not None else "GENERAL"

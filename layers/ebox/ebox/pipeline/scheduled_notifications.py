@@ -14,6 +14,7 @@ from ebox.domain.message import Message
 from ebox.domain.notification import digest_email, message_email, message_facts
 from ebox.domain.notification_preferences import Kind, Mode, Recipient
 from ebox.domain.notification_schedule import alert_expiration_day, digest_day, reminder_receipt_day
+from ebox.domain.recipients import ebox_holder
 from ebox.pipeline.notification_steps import (
     EboxAudience,
     NotificationPorts,
@@ -71,7 +72,7 @@ def send_digests(today: date, ports: NotificationPorts) -> Outcome:
     keys = [(m.enterprise_number, m.message_id) for m in ports.due_messages.received_on(day)]
     outcome = Outcome()
     for number, messages in _by_ebox(keys, ports).items():
-        audience = EboxAudience(ports, ports.registry.enterprise(number))
+        audience = EboxAudience(ports, ebox_holder(ports.registry, number))
         enterprise = audience.enterprise
         if enterprise is None:
             continue
@@ -102,7 +103,7 @@ def _send_reminders(today: date, ports: NotificationPorts) -> Outcome:
                       (Kind.EXPIRATION_ALERT, ports.due_messages.expiring_on(alert_expiration_day(today)))):
         keys = [(m.enterprise_number, m.message_id) for m in due if not m.read]
         for number, messages in _by_ebox(keys, ports).items():
-            audience = EboxAudience(ports, ports.registry.enterprise(number))
+            audience = EboxAudience(ports, ebox_holder(ports.registry, number))
             for message in messages:
                 if not message.read_status:  # read between the index's answer and now
                     outcome.add(_remind(kind, message, audience, ports))
