@@ -40,17 +40,25 @@ BULK_LINES = "BulkLines"
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 _counts: Counter[tuple[str, tuple[tuple[str, str], ...]]] = Counter()
 _counts_lock = threading.Lock()
+_logger_lock = threading.Lock()
 
 
 def _stdout() -> TextIO:
     return sys.__stdout__ or sys.stdout
 
 
-@functools.cache
 def logger() -> Logger:
     """The `ebox` logger: the parent of every `ebox.*` module's logger, writing JSON. Its lines stop there
     (the Lambda runtime's own handler would print them again, as text); the filter Powertools puts on the
-    root's handlers for that is taken off, as it would also hide every logger whose name holds "ebox"."""
+    root's handlers for that is taken off, as it would also hide every logger whose name holds "ebox".
+    Made once, under a lock: the local stack's first requests arrive on several threads at once, and a
+    thread that saw the handler before Powertools had given it its formatter could not log."""
+    with _logger_lock:
+        return _make_logger()
+
+
+@functools.cache
+def _make_logger() -> Logger:
     from aws_lambda_powertools import Logger
     from aws_lambda_powertools.logging.filters import SuppressFilter
 
