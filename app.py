@@ -4,6 +4,7 @@ area (`ebox/api/<area>_routes.py`); the rules live in the `ebox` package. Deploy
 
 from __future__ import annotations
 
+from ebox import observability
 from ebox.api import (
     auth_routes,
     bulk_routes,
@@ -33,4 +34,5 @@ for area in (status_routes, auth_routes, publication_routes, publication_v2_rout
              download_routes, bulk_routes, notification_routes, recipient_routes):
     area.register(app)
 
-handler = proxy_handler(app)
+handler = observability.observed(correlation_id=observability.api_request_id,
+                                 message_id=observability.api_message_id)(proxy_handler(app))

@@ -12,13 +12,19 @@ from pynamodb.transactions import TransactWrite
 
 from ebox.adapters.aws_errors import is_conditional_failure
 from ebox.adapters.inbox_pages import (
-    action_page,
+    KeysRead,
+    counted_total,
     filtered_attributes,
-    inbox_page,
     partition_summary_key,
+    plan_page,
+    read_key,
+    read_keys,
+    readable_partitions,
     replies_page,
     search_attributes,
+    summary_keys,
     to_message,
+    visibility_key,
 )
 from ebox.adapters.tables import (
     EboxSummaryItem,
@@ -28,6 +34,7 @@ from ebox.adapters.tables import (
     MessageItem,
     ReplyLinkItem,
 )
+from ebox.domain.consultation import MAX_PAGE_DEPTH
 from ebox.domain.errors import TransientError
 from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence
 from ebox.domain.message import Message
@@ -84,24 +91,16 @@ class DynamoMessageIndex:
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item, condition=MessageItem.pk.does_not_exist())
-                transaction.update(
-                    summary,
-                    actions=[
-                        EboxSummaryItem.number_of_messages.add(1),
-                        EboxSummaryItem.number_of_unread_messages.add(1),
-                        EboxSummaryItem.ebox_size_bytes.add(message.total_size),
-                        EboxSummaryItem.last_receipt_date.set(message.receipt_date),
-                    ],
-                )
-                transaction.update(
-                    partition_summary,
-                    actions=[
-                        EboxSummaryItem.number_of_messages.add(1),
-                        EboxSummaryItem.number_of_unread_messages.add(1),
-                        EboxSummaryItem.ebox_size_bytes.add(message.total_size),
-                        EboxSummaryItem.last_receipt_date.set(message.receipt_date),
-                    ],
-                )
+                for counters in (summary, partition_summary):  # the e-Box's, and its partition's
+                    transaction.update(
+                        counters,
+                        actions=[
+                            EboxSummaryItem.number_of_messages.add(1),
+                            EboxSummaryItem.number_of_unread_messages.add(1),
+                            EboxSummaryItem.ebox_size_bytes.add(message.total_size),
+                            EboxSummaryItem.last_receipt_date.set(message.receipt_date),
+                        ],
+                    )
                 _append_evidence(transaction, message.message_id, ChainHead.empty(), evidence)
                 if message.is_reply:
                     transaction.save(ReplyLinkItem(message_key(str(message.original_message_id)),
@@ -167,18 +166,52 @@ class DynamoMessageIndex:
 
     def inbox(self, enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter,
               page: int, page_size: int) -> tuple[list[Message], int]:
-        """One page of the messages a reader may see that pass the filter, and how many pass it."""
+        """One page of the messages a reader may see that pass the filter, and how many pass it: one
+        bounded Query on the index that answers the filter (inbox_pages.plan_page), then one BatchGetItem
+        for the page's items and, when counters give totalItems, the counters. Without a counter, the
+        Query reads up to MAX_PAGE_DEPTH + 1 matches: totalItems is exact up to MAX_PAGE_DEPTH, and says
+        MAX_PAGE_DEPTH beyond (every match a page number reaches)."""
         if wanted.original_message_id is not None:
             return replies_page(enterprise_number, partitions=partitions, wanted=wanted, page=page,
                                 page_size=page_size)
-        if wanted.for_action:
-            return action_page(enterprise_number, partitions=partitions, wanted=wanted, page=page,
-                               page_size=page_size)
-        if partitions is None and wanted.is_empty and page == 1:
-            items = self.page(enterprise_number, page=page, page_size=page_size)
-            return items, self.summary(enterprise_number).number_of_messages
-        return inbox_page(enterprise_number, partitions=partitions, wanted=wanted, page=page, page_size=page_size,
-                          summary=self.summary)
+        scope = readable_partitions(partitions, wanted)
+        if scope is not None and not scope:
+            return [], 0
+        depth = page * page_size
+        plan = plan_page(enterprise_number, scope, wanted, first_page=page == 1)
+        read = read_keys(plan, depth if plan.counted else MAX_PAGE_DEPTH + 1)
+        if scope is not None and len(scope) > 1 and not read.complete and len(read.keys) < depth \
+                and not wanted.for_action:  # (the actions' order is by due date, not by key)
+            read = self._per_partition(enterprise_number, scope, wanted, depth if plan.counted else MAX_PAGE_DEPTH + 1)
+        counters = summary_keys(enterprise_number, scope) if plan.counted else []
+        messages, summaries = self._fetch(read.keys[(page - 1) * page_size: depth], counters)
+        if plan.counted:
+            return messages, counted_total(wanted, summaries)
+        return messages, len(read.keys) if read.complete else min(len(read.keys), MAX_PAGE_DEPTH)
+
+    @staticmethod
+    def _per_partition(enterprise_number: str, scope: frozenset[str], wanted: MessageFilter,
+                       matches: int) -> KeysRead:
+        """A reader holding several partitions whose messages are too sparse among the e-Box's for one read:
+        one read per partition, merged in the plan's order."""
+        reads = [read_keys(plan_page(enterprise_number, frozenset({p}), wanted), matches) for p in sorted(scope)]
+        keys = sorted((k for r in reads for k in r.keys), key=lambda k: k[1], reverse=True)
+        complete = all(r.complete for r in reads)
+        return KeysRead(keys if complete else keys[:matches], complete, sum(r.calls for r in reads))
+
+    def _fetch(self, keys: list[tuple[str, str]],
+               counters: list[tuple[str, str]]) -> tuple[list[Message], list[dict[str, Any]]]:
+        """The page's items, in the order of ``keys``, and the counter items, in one BatchGetItem."""
+        table = MessageItem.Meta.table_name
+        wanted = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in [*keys, *counters]]
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        while wanted:
+            answer = self._connection.dispatch("BatchGetItem", {"RequestItems": {table: {"Keys": wanted[:100]}}})
+            wanted = wanted[100:] + list(answer.get("UnprocessedKeys", {}).get(table, {}).get("Keys", []))
+            for raw in answer.get("Responses", {}).get(table, []):
+                found[(raw["pk"]["S"], raw["sk"]["S"])] = raw
+        messages = [to_message(MessageItem.from_raw_data(found[key])) for key in keys if key in found]
+        return messages, [found[key] for key in counters if key in found]
 
     def set_visibility(self, enterprise_number: str, changes: dict[str, bool]) -> None:
         """Hides or shows messages of one e-Box, all or none (one transaction, at most 100)."""
@@ -186,7 +219,9 @@ class DynamoMessageIndex:
             with TransactWrite(connection=self._connection) as transaction:
                 for message_id, visible in changes.items():
                     transaction.update(MessageItem(ebox_key(enterprise_number), message_key(message_id)),
-                                       actions=[MessageItem.visible.set(visible)],
+                                       actions=[MessageItem.visible.set(visible),
+                                                MessageItem.visibility_key.set(visibility_key(enterprise_number,
+                                                                                              visible))],
                                        condition=MessageItem.pk.exists())
         except TransactWriteError as error:
             raise TransientError("the e-Box index could not change the messages' visibility; try again") from error
@@ -200,7 +235,8 @@ class DynamoMessageIndex:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.update(
                     item,
-                    actions=[MessageItem.read_status.set(True), MessageItem.read_at.set(when)],
+                    actions=[MessageItem.read_status.set(True), MessageItem.read_at.set(when),
+                             MessageItem.read_key.set(read_key(enterprise_number, True))],
                     condition=MessageItem.pk.exists() & (MessageItem.read_status == False),  # noqa: E712
                 )
                 transaction.update(summary, actions=[EboxSummaryItem.number_of_unread_messages.add(-1)])

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from typing import IO, Protocol
 
+from ebox import observability
 from ebox.api.multipart_upload import PublicationUpload, read_publication
 from ebox.domain.access import Principal
 from ebox.domain.clock import now
@@ -129,10 +130,23 @@ def idempotency_claim(headers: Mapping[str, str], upload: PublicationUpload, *, 
 def publish_request(
     headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services, *, wire: str = "v3"
 ) -> PublicationResult:
-    """``wire``: "v3" (`POST /messageRegistry/v3/ebox/messages`) or "v2" (`POST …/v2/publishMessage`)."""
+    """Publishes, counted as `Published` or `Refused` (by code); every log line of it names the message.
+    ``wire``: "v3" (`POST /messageRegistry/v3/ebox/messages`) or "v2" (`POST …/v2/publishMessage`)."""
+    message_id = new_message_id()
+    with observability.about(message_id=message_id):
+        try:
+            result = _publish(headers, body, principal, services, message_id=message_id, wire=wire)
+        except EboxError as refusal:
+            observability.count(observability.REFUSED, code=refusal.code)
+            raise
+    observability.count(observability.PUBLISHED)
+    return result
+
+
+def _publish(headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services,
+             *, message_id: str, wire: str) -> PublicationResult:
     if "idempotency-key" in headers:
         check_idempotency_key(headers["idempotency-key"])  # before the body is read
-    message_id = new_message_id()
     content = services.content
     upload = receive_upload(headers, body, services, message_id)
     try:

@@ -22,6 +22,9 @@ from ebox.domain.ports import ContentStore, EboxSummary, EvidenceSigner, Message
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
+# Page numbers reach the first 1,000 messages of a listing (page 40 of 25, page 10 of 100): every page is
+# then a bounded read, whatever the e-Box holds. Older ones are reached by narrowing (receivedBefore).
+MAX_PAGE_DEPTH = 1000
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ class Consultation:
         return self._index.summary(self._ebox, self._reader.partitions)
 
     def messages(self, page: int, page_size: int, wanted: MessageFilter | None = None) -> MessagePage:
+        if page * page_size > MAX_PAGE_DEPTH:
+            raise InvalidInput(
+                f"page {page} of {page_size} goes beyond the first {MAX_PAGE_DEPTH} messages a listing pages "
+                f"through: ask for older ones with receivedBefore (the receiptDate of the last message you have)"
+            )
         items, total = self._index.inbox(self._ebox, partitions=self._reader.partitions,
                                          wanted=wanted or MessageFilter(), page=page, page_size=page_size)
         return MessagePage(items=items, total_items=total)
