@@ -12,6 +12,7 @@ from ebox.api import (
     evidence_routes,
     inbox_routes,
     notification_routes,
+    onboarding_routes,
     preference_routes,
     provider_routes,
     publication_routes,
@@ -28,7 +29,8 @@ app = RequestScopedChalice(app_name="ebox-enterprise")
 app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
 for area in (status_routes, auth_routes, publication_routes, publication_v2_routes, upload_routes, consult_routes,
              evidence_routes, inbox_routes, reference_routes, preference_routes, provider_routes, reply_routes,
-             download_routes, bulk_routes, notification_routes, recipient_routes):
+             download_routes, bulk_routes, notification_routes, recipient_routes,
+             onboarding_routes):
     area.register(app)
 
 handler = proxy_handler(app)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ebox.adapters.message_events import EventBridgeMessageEvents
     from ebox.adapters.message_index import DynamoDeliveryStates, DynamoMessageIndex
     from ebox.adapters.notification_store import DynamoNotificationClaims, DynamoNotificationPreferences
+    from ebox.adapters.onboarding_store import DynamoSenderRequests
     from ebox.adapters.package_store import S3DocumentReader, S3MultipartWriter
     from ebox.adapters.presigned_urls import S3PresignedUrls
     from ebox.adapters.registry import DynamoRegistry
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from ebox.pipeline.download_build import DownloadBuildPorts
     from ebox.pipeline.download_requests import DownloadRequestPorts
     from ebox.pipeline.notification_steps import NotificationPorts
+    from ebox.pipeline.onboarding import OnboardingPorts
 
 BULK_URL_SECONDS = 900  # pre-signed URLs of the import bucket (upload, per-line report)
 
@@ -254,6 +256,11 @@ class Services:
     def downloads(self) -> DownloadServices:
         return DownloadServices(self)
 
+    @cached_property
+    def senders(self) -> SenderServices:
+        """Sender onboarding and callbacks to senders (issue 16)."""
+        return SenderServices(self)
+
 
 @dataclass
 class BulkServices:
@@ -384,6 +391,24 @@ class DownloadServices:
 
         return DownloadBuildPorts(jobs=self.jobs, documents=self.documents, evidence=self.base.index,
                                   new_package=self.new_package, consultation=self.base.consultation)
+
+
+@dataclass
+class SenderServices:
+    """The adapters of sender onboarding (requests, the registry's writes) and of callbacks to senders."""
+
+    base: Services
+
+    @cached_property
+    def requests(self) -> DynamoSenderRequests:
+        from ebox.adapters.onboarding_store import DynamoSenderRequests
+
+        return DynamoSenderRequests(self.base.client("dynamodb"), table=self.base.config.registry_table)
+
+    def onboarding_ports(self) -> OnboardingPorts:
+        from ebox.pipeline.onboarding import OnboardingPorts
+
+        return OnboardingPorts(requests=self.requests, registry=self.base.registry, signer=self.base.evidence_signer)
 
 
 def classify_error(error: Exception) -> Exception:

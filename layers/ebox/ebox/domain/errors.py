@@ -115,6 +115,13 @@ class TransientError(EboxError):
     code = "SERVICE_UNAVAILABLE"
 
 
+class RequestStateConflict(EboxError):
+    """A sender request or a callback delivery is not in the state the operation needs (already decided,
+    not dead-lettered, ...)."""
+
+    code = "INVALID_STATE"
+
+
 class BatchInProgress(EboxError):
     """A bulk batch of that name is being imported: it may be dropped again once finished."""
 

@@ -14,6 +14,7 @@ from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
 from ebox.domain.message_filter import MessageFilter
 from ebox.domain.notification_preferences import Kind, NotificationPreference
 from ebox.domain.notification_schedule import BackfillPage, DueMessage
+from ebox.domain.onboarding import SenderRequest
 from ebox.domain.partitions import EboxUser
 from ebox.domain.registry import Citizen, Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
 
@@ -61,6 +62,10 @@ class Registry(Protocol):
     def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None: ...
 
     def sender_organization(self, organization_id: str) -> SenderOrganization | None: ...
+
+    def sender_suspended(self, organization_id: str) -> bool:
+        """An operator suspended the organisation: its publications are refused (never cached)."""
+        ...
 
     def message_type(self, message_type_id: str) -> MessageType | None: ...
 
@@ -282,3 +287,41 @@ class PresignedUrls(Protocol):
     def download_url(self, key: str) -> str: ...
 
     def upload_url(self, key: str) -> str: ...
+
+
+class SenderRequests(Protocol):
+    """Sender onboarding requests (ebox.domain.onboarding), kept for the operator's review."""
+
+    def add(self, request: SenderRequest) -> None: ...
+
+    def get(self, request_id: str) -> SenderRequest | None: ...
+
+    def listed(self, status: str | None = None) -> list[SenderRequest]: ...
+
+    def decide(self, request: SenderRequest) -> bool:
+        """Writes a decided request only while the stored one is still PENDING; False otherwise."""
+        ...
+
+
+class SenderRegistry(Protocol):
+    """The registry as onboarding writes it: trios, message types, OAuth clients, suspensions."""
+
+    def stored_message_type(self, message_type_id: str) -> MessageType | None:
+        """The message type as stored now (never from a cache)."""
+        ...
+
+    def save_sender_organization(self, organization: SenderOrganization) -> None: ...
+
+    def save_sender_application(self, application: SenderApplication) -> None: ...
+
+    def save_message_type(self, message_type: MessageType) -> None: ...
+
+    def add_oauth_client(self, client: OAuthClient) -> bool:
+        """Creates the client only if its id is free; False when it exists (nothing is changed)."""
+        ...
+
+    def sender_suspended(self, organization_id: str) -> bool: ...
+
+    def suspend_sender(self, organization_id: str, *, reason: str, since: str, by: str) -> None: ...
+
+    def reinstate_sender(self, organization_id: str) -> None: ...
