@@ -7,6 +7,7 @@ from __future__ import annotations
 from ebox.api import (
     auth_routes,
     bulk_routes,
+    callback_routes,
     consult_routes,
     download_routes,
     evidence_routes,
@@ -30,7 +31,7 @@ app.api.binary_types.extend(["multipart/form-data", "application/pdf", "applicat
 for area in (status_routes, auth_routes, publication_routes, publication_v2_routes, upload_routes, consult_routes,
              evidence_routes, inbox_routes, reference_routes, preference_routes, provider_routes, reply_routes,
              download_routes, bulk_routes, notification_routes, recipient_routes,
-             onboarding_routes):
+             onboarding_routes, callback_routes):
     area.register(app)
 
 handler = proxy_handler(app)

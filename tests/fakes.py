@@ -218,6 +218,9 @@ class RecordingEvents:
     def message_read(self, message: Message, when: str) -> None:
         self.read.append(message.message_id)
 
+    def action_done(self, message: Message, when: str, by: str) -> None:
+        self.published.append(f"done:{message.message_id}")
+
     def message_rejected(self, message_id: str, sender: str, recipient: str, code: str) -> None:
         self.published.append(f"rejected:{message_id}:{code}")
 

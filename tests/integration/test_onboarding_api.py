@@ -14,7 +14,6 @@ from joserfc import jws
 from joserfc.jwk import KeySet
 
 from tests.apigw import publication
-from tests.fakes import RECIPIENT
 
 ADMIN = "/admin/v1"
 NEW_SENDER = "0207436874"  # a well-formed BCE number (check digits 74) that is not yet a sender

@@ -162,6 +162,10 @@ class TimestampNotTrusted(EboxError):
     code = "TIMESTAMP_NOT_TRUSTED"
 
 
+class CallbackUnreachable(Exception):
+    """A callback endpoint gave no HTTP answer (connection refused, TLS failure, timeout)."""
+
+
 class NotificationIncomplete(Exception):
     """Some e-mails could not be sent; their claims were released, so a retry sends them (and only them)."""
 

@@ -9,6 +9,7 @@ from typing import IO, Any, Protocol
 
 from ebox.domain.batch_plan import BatchRef
 from ebox.domain.batch_report import ChunkCounts
+from ebox.domain.callbacks import CallbackEndpoint, Delivery
 from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
 from ebox.domain.message_filter import MessageFilter
@@ -134,6 +135,8 @@ class MessageEvents(Protocol):
     def message_published(self, message: Message) -> None: ...
 
     def message_read(self, message: Message, when: str) -> None: ...
+
+    def action_done(self, message: Message, when: str, by: str) -> None: ...
 
     def message_rejected(self, message_id: str, sender: str, recipient: str, code: str) -> None: ...
 
@@ -325,3 +328,45 @@ class SenderRegistry(Protocol):
     def suspend_sender(self, organization_id: str, *, reason: str, since: str, by: str) -> None: ...
 
     def reinstate_sender(self, organization_id: str) -> None: ...
+
+
+class CallbackEndpoints(Protocol):
+    """The endpoints senders registered, one per (organisation, application)."""
+
+    def endpoint(self, organization_id: str, application_id: str) -> CallbackEndpoint | None: ...
+
+    def endpoints(self, organization_id: str) -> list[CallbackEndpoint]: ...
+
+    def save_endpoint(self, endpoint: CallbackEndpoint) -> None: ...
+
+    def delete_endpoint(self, organization_id: str, application_id: str) -> None: ...
+
+
+class CallbackDeliveries(Protocol):
+    def add(self, delivery: Delivery) -> bool:
+        """Records a new delivery; False when one of that id exists (a duplicate bus delivery)."""
+        ...
+
+    def get(self, organization_id: str, delivery_id: str) -> Delivery | None: ...
+
+    def save(self, delivery: Delivery) -> None: ...
+
+    def listed(self, organization_id: str, status: str | None = None) -> list[Delivery]: ...
+
+
+@dataclass(frozen=True)
+class CallbackAnswer:
+    status: int
+    body: bytes
+
+
+class CallbackTransport(Protocol):
+    def deliver(self, url: str, event: dict[str, Any]) -> CallbackAnswer:
+        """POSTs the CloudEvent, signed; raises CallbackUnreachable when no HTTP answer came back."""
+        ...
+
+
+class CallbackRetries(Protocol):
+    def retry(self, organization_id: str, delivery_id: str, *, delay_seconds: int, due_at: str) -> None:
+        """Asks for another attempt of the delivery at ``due_at`` (queued, delayed)."""
+        ...
