@@ -1,5 +1,6 @@
-"""`ebox admin …` against a small fake of the onboarding API (served over real HTTP): what the commands
-send (the terms accepted, a CSV turned into the import's JSON) and what they show (the secret, once)."""
+"""`ebox admin …` and `ebox callbacks …` against a small fake of their API (served over real HTTP): what
+the commands send (the terms accepted, a CSV turned into the import's JSON, an endpoint's events) and what
+they show (the secret, once; a failed delivery's last error)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,11 @@ def server() -> Iterator[tuple[str, list[tuple[str, str, Any]]]]:
                 "/admin/v1/sender-requests/r1/approve": {**REQUEST, "status": "APPROVED", "clientId": "sender-x",
                                                          "clientSecret": "s3cret", "bulkDropPrefix": "0207436874/"},
                 "/admin/v1/registry/import": {"imported": {"messageTypes": 1}},
+                "/messageRegistry/v3/callbacks/demo-app": {"applicationId": "demo-app", "status": "VERIFIED",
+                                                           "url": "https://s.example/h", "events": ["message.read"]},
+                "/messageRegistry/v3/callbacks/deliveries": {"items": [{"deliveryId": "e1.demo-app",
+                                                                        "status": "FAILED", "attempts": 31,
+                                                                        "lastError": "HTTP 503"}]},
             }
             answer = json.dumps(answers.get(path, {})).encode()
             self.send_response(200 if path in answers else 404)
@@ -50,7 +56,7 @@ def server() -> Iterator[tuple[str, list[tuple[str, str, Any]]]]:
             self.end_headers()
             self.wfile.write(answer)
 
-        do_GET = do_POST = _handle  # noqa: N815 - http.server's names
+        do_GET = do_POST = do_PUT = _handle  # noqa: N815 - http.server's names
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -61,10 +67,10 @@ def server() -> Iterator[tuple[str, list[tuple[str, str, Any]]]]:
     thread.join()
 
 
-def run(url: str, *args: str):
+def run(url: str, *args: str, group: str = "admin"):
     from ebox_cli.commands import app
 
-    return CliRunner().invoke(app, ["admin", *args, "--api", url])
+    return CliRunner().invoke(app, [group, *args, "--api", url])
 
 
 def test_a_request_accepts_the_current_terms(server, tmp_path: Path):
@@ -103,3 +109,20 @@ def test_a_csv_registry_file_is_imported_as_json(server, tmp_path: Path):
 def test_the_operator_s_commands_need_credentials(server):
     url, _ = server
     assert run(url, "list").exit_code == 2
+
+
+SENDER = ["--client-id", "demo-sender", "--client-secret", "demo-sender-secret"]
+
+
+def test_a_sender_registers_an_endpoint_and_sees_its_failed_deliveries(server):
+    url, seen = server
+    result = run(url, "set", "demo-app", "--url", "https://s.example/h", "--event", "message.read", *SENDER,
+                 group="callbacks")
+    assert result.exit_code == 0 and "VERIFIED" in result.output, result.output
+    [(_, _, sent)] = [s for s in seen if s[0] == "PUT"]
+    assert sent == {"url": "https://s.example/h", "events": ["message.read"]}
+    failed = run(url, "deliveries", "--failed", *SENDER, group="callbacks")
+    assert failed.exit_code == 0 and "HTTP 503" in failed.output
+    assert seen[-1][1] == "/messageRegistry/v3/callbacks/deliveries?status=FAILED"
+    assert run(url, "set", "demo-app", "--url", "https://s.example/h", "--event", "message.deleted", *SENDER,
+               group="callbacks").exit_code == 2
