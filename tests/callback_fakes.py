@@ -68,9 +68,10 @@ class QueuedRetries:
 
     queued: list[dict[str, Any]] = field(default_factory=list)
 
-    def retry(self, organization_id: str, delivery_id: str, *, delay_seconds: int, due_at: str) -> None:
+    def retry(self, organization_id: str, delivery_id: str, *, delay_seconds: int, due_at: str,
+              after_attempts: int) -> None:
         self.queued.append({"retry": {"organizationId": organization_id, "deliveryId": delivery_id,
-                                      "dueAt": due_at}, "delay": delay_seconds})
+                                      "dueAt": due_at, "afterAttempts": after_attempts}, "delay": delay_seconds})
 
     def take(self) -> dict[str, Any]:
         return self.queued.pop(0)

@@ -79,6 +79,8 @@ def test_an_outage_is_retried_with_growing_delays_until_the_endpoint_answers(wor
         now = datetime.fromisoformat(message["retry"]["dueAt"].replace("Z", "+00:00"))
         handle_message(message, ports, now=now)
     assert delays == [30, 60, 120] and len(receiver.refused) == 4
+    handle_message(message, ports, now=now)  # the queue delivered that retry twice: no second attempt
+    assert len(receiver.refused) == 4 and len(retries.queued) == 1
     [delivery] = store.listed(SENDER)
     assert delivery.status == PENDING and delivery.last_error == "HTTP 503"
     receiver.down = False

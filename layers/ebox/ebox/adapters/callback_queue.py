@@ -15,8 +15,10 @@ class SqsCallbackRetries:
         self._sqs = sqs_client
         self._queue_url = queue_url
 
-    def retry(self, organization_id: str, delivery_id: str, *, delay_seconds: int, due_at: str) -> None:
-        body = {"retry": {"organizationId": organization_id, "deliveryId": delivery_id, "dueAt": due_at}}
+    def retry(self, organization_id: str, delivery_id: str, *, delay_seconds: int, due_at: str,
+              after_attempts: int) -> None:
+        body = {"retry": {"organizationId": organization_id, "deliveryId": delivery_id, "dueAt": due_at,
+                          "afterAttempts": after_attempts}}
         try:
             self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=json.dumps(body),
                                    DelaySeconds=max(0, min(900, delay_seconds)))

@@ -367,6 +367,8 @@ class CallbackTransport(Protocol):
 
 
 class CallbackRetries(Protocol):
-    def retry(self, organization_id: str, delivery_id: str, *, delay_seconds: int, due_at: str) -> None:
-        """Asks for another attempt of the delivery at ``due_at`` (queued, delayed)."""
+    def retry(self, organization_id: str, delivery_id: str, *, delay_seconds: int, due_at: str,
+              after_attempts: int) -> None:
+        """Asks for another attempt of the delivery at ``due_at`` (queued, delayed), valid only while the
+        delivery has made ``after_attempts`` attempts (a duplicate queue message then changes nothing)."""
         ...

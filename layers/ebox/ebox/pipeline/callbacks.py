@@ -84,7 +84,8 @@ def handle_message(body: dict[str, Any], ports: CallbackPorts, *, now: datetime)
     """One message of the callback queue (an SQS record's body, parsed)."""
     if "retry" in body:
         retry = body["retry"]
-        attempt_again(str(retry["organizationId"]), str(retry["deliveryId"]), str(retry["dueAt"]), ports, now=now)
+        attempt_again(str(retry["organizationId"]), str(retry["deliveryId"]), str(retry["dueAt"]),
+                      int(retry.get("afterAttempts", 0)), ports, now=now)
     elif "detail-type" in body:
         fan_out(body, ports, now=now)
     else:
@@ -131,12 +132,12 @@ def attempt(delivery: Delivery, endpoint: CallbackEndpoint, ports: CallbackPorts
     return failed
 
 
-def attempt_again(organization_id: str, delivery_id_: str, due_at: str, ports: CallbackPorts, *,
-                  now: datetime) -> None:
+def attempt_again(organization_id: str, delivery_id_: str, due_at: str, after_attempts: int, ports: CallbackPorts,
+                  *, now: datetime) -> None:
     due = datetime.fromisoformat(due_at.replace("Z", "+00:00"))
     delivery = ports.deliveries.get(organization_id, delivery_id_)
-    if delivery is None or delivery.status != PENDING:
-        return  # delivered, dead-lettered or forgotten meanwhile
+    if delivery is None or delivery.status != PENDING or delivery.attempts != after_attempts:
+        return  # delivered, dead-lettered, forgotten, or a duplicate of a retry already made
     if due > now + timedelta(seconds=1):
         _retry_later(delivery, ports, now=now, due=due)  # a wait longer than one SQS delay: the next link
         return
@@ -161,4 +162,4 @@ def redeliver(organization_id: str, delivery_id_: str, ports: CallbackPorts, *, 
 def _retry_later(delivery: Delivery, ports: CallbackPorts, *, now: datetime, due: datetime) -> None:
     delay = max(0, min(MAX_QUEUE_DELAY, int((due - now).total_seconds())))
     ports.retries.retry(delivery.organization_id, delivery.delivery_id, delay_seconds=delay,
-                        due_at=format_timestamp(due))
+                        due_at=format_timestamp(due), after_attempts=delivery.attempts)
