@@ -12,6 +12,7 @@ import pytest
 from tests.apigw import publication
 from tests.callback_receiver import running_receiver
 from tests.integration.test_pipeline_handlers import sqs_event
+from tests.integration.test_replies_api import send_reply
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLBACKS = "/messageRegistry/v3/callbacks"
@@ -51,7 +52,8 @@ def test_a_sender_is_called_back_when_its_message_is_read(stack, api, sender_tok
         assert api.get(enterprise_token, href).status == 200  # opening the main content: read
 
         queue = stack.provisioned.queue_url("CallbackQueue")
-        event = sqs_event(stack, queue, expected=2)  # MessagePublished (nothing to call back) and MessageRead
+        event = sqs_event(stack, queue, expected=1)
+        assert [json.loads(r["body"])["detail-type"] for r in event["Records"]] == ["MessageRead"]  # not the publication
         assert send_callbacks(event, None) == {"batchItemFailures": []}
         [callback] = receiver.wait_for(1)
         assert callback["type"] == "be.ebox.message.read" and callback["subject"] == message_id
@@ -60,6 +62,22 @@ def test_a_sender_is_called_back_when_its_message_is_read(stack, api, sender_tok
     [delivery] = api.get(sender_token, f"{CALLBACKS}/deliveries").json()["items"]
     assert delivery["status"] == "DELIVERED" and delivery["event"]["id"] == callback["id"]
     assert api.get(sender_token, f"{CALLBACKS}/deliveries", {"status": "FAILED"}).json()["items"] == []
+
+
+def test_a_reply_reaches_the_sender_that_asked_for_replies(stack, api, sender_token, enterprise_token,
+                                                           send_callbacks):
+    keys = api.call("GET", "/.well-known/ebox-callback-keys").json()
+    with running_receiver(lambda: keys) as receiver:
+        registered = put_endpoint(api, sender_token, "demo-app", {"url": receiver.url, "events": ["reply.received"]})
+        assert registered.json()["status"] == "VERIFIED"
+        original = api.publish(sender_token, publication(isReplyAuthorized=True)).json()["messageId"]
+        reply = send_reply(api, enterprise_token, original)
+        assert reply.status == 201, reply.body
+        event = sqs_event(stack, stack.provisioned.queue_url("CallbackQueue"), expected=1)
+        assert send_callbacks(event, None) == {"batchItemFailures": []}
+        [callback] = receiver.wait_for(1)
+        assert callback["type"] == "be.ebox.reply.received" and callback["subject"] == reply.json()["messageId"]
+        assert callback["data"]["from"] == "0852093431"
 
 
 def test_only_a_sender_registers_and_only_for_its_own_applications(api, sender_token, enterprise_token):
