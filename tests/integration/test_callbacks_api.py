@@ -53,7 +53,7 @@ def test_a_sender_is_called_back_when_its_message_is_read(stack, api, sender_tok
 
         queue = stack.provisioned.queue_url("CallbackQueue")
         event = sqs_event(stack, queue, expected=1)
-        assert [json.loads(r["body"])["detail-type"] for r in event["Records"]] == ["MessageRead"]  # not the publication
+        assert [json.loads(r["body"])["detail-type"] for r in event["Records"]] == ["MessageRead"]  # no publication
         assert send_callbacks(event, None) == {"batchItemFailures": []}
         [callback] = receiver.wait_for(1)
         assert callback["type"] == "be.ebox.message.read" and callback["subject"] == message_id
