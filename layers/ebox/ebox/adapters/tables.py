@@ -17,8 +17,9 @@ Registry table (reference data, read on every publication, written by administra
 | OAuth client         | CLIENT#<clientId> | OAUTH_CLIENT    | GetItem: token endpoint                      |
 | sender suspension    | ORG#<number>      | SUSPENSION      | GetItem (uncached) on every publication      |
 | sender request       | SENDER_REQUEST    | <requestId>     | Query: the operator's list (onboarding_store)|
-| callback endpoint    | CALLBACK#<org>    | APP#<appId>     | GetItem per event; Query: a sender's list    |
-| callback delivery    | CALLBACK#<org>    | DELIVERY#<id>   | GetItem/Put per attempt; Query: its list     |
+| callback endpoint    | CALLBACK#<org>    | APP#<appId>     | Query per event: the sender's endpoints      |
+|                      |                   |                 | (callback_store; its deliveries are in the   |
+|                      |                   |                 | messages table, CALLBACK#<org>/DELIVERY#<id>)|
 | notification         | ENT#<number>      | NOTIFY#<ssin>   | GetItem: a person's preference (API); Query  |
 | preference           |                   |                 | begins_with: an e-Box's preferences, once    |
 |                      |                   |                 | per notified message or e-Box and digest day |
