@@ -57,13 +57,14 @@ unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
 
 ## make bench: publication throughput, AWS calls per message, inbox and action-list pages at 10,000 messages,
-## cold imports; the web app's first-load size and an inbox of 10,000 opening in Chromium; the daily notification jobs; then a bulk import of BULK_MESSAGES lines through the local
+## cold imports; the web app's first-load size and an inbox of 10,000 opening in Chromium; the daily notification jobs; callbacks to senders; then a bulk import of BULK_MESSAGES lines through the local
 ## stack (the issue's 100,000 by default: `make bench BULK_MESSAGES=3000`)
 BULK_MESSAGES ?= 100000
 bench: $(STAMP) web browser
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.web
 	$(BIN)/python -m bench.notifications
+	$(BIN)/python -m bench.callbacks
 	$(BIN)/python -m bench.bulk --messages $(BULK_MESSAGES)
 
 ## make sam-build: `sam build` (SAM CLI in .venv-sam, Python 3.12 as the functions' runtime); needs only PyPI

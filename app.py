@@ -8,11 +8,13 @@ from ebox import observability
 from ebox.api import (
     auth_routes,
     bulk_routes,
+    callback_routes,
     consult_routes,
     download_routes,
     evidence_routes,
     inbox_routes,
     notification_routes,
+    onboarding_routes,
     preference_routes,
     provider_routes,
     publication_routes,
@@ -31,7 +33,8 @@ app.api.binary_types.extend(["multipart/form-data", "application/pdf", "applicat
                              *sorted(ALLOWED_MEDIA_TYPES)])  # a document is served as the bytes published
 for area in (status_routes, auth_routes, publication_routes, publication_v2_routes, upload_routes, consult_routes,
              evidence_routes, inbox_routes, reference_routes, preference_routes, provider_routes, reply_routes,
-             download_routes, bulk_routes, notification_routes, recipient_routes):
+             download_routes, bulk_routes, notification_routes, recipient_routes,
+             onboarding_routes, callback_routes):
     area.register(app)
 
 handler = observability.observed(correlation_id=observability.api_request_id,

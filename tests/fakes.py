@@ -70,6 +70,7 @@ class FakeRegistry:
         self.citizens = {CITIZEN: Citizen(CITIZEN, "Anna", True, "anna@example.be"),
                          CITIZEN_WITHOUT_EBOX: Citizen(CITIZEN_WITHOUT_EBOX, "Jean", False)}
         self.clients: dict[str, OAuthClient] = {}
+        self.suspended: set[str] = set()
 
     def enterprise(self, enterprise_number: str) -> Enterprise | None:
         return self.enterprises.get(enterprise_number)
@@ -85,6 +86,9 @@ class FakeRegistry:
 
     def message_type(self, message_type_id: str) -> MessageType | None:
         return self.types.get(message_type_id)
+
+    def sender_suspended(self, organization_id: str) -> bool:
+        return organization_id in self.suspended
 
     def oauth_client(self, client_id: str) -> OAuthClient | None:
         return self.clients.get(client_id)
@@ -214,6 +218,9 @@ class RecordingEvents:
 
     def message_read(self, message: Message, when: str) -> None:
         self.read.append(message.message_id)
+
+    def action_done(self, message: Message, when: str, by: str) -> None:
+        self.published.append(f"done:{message.message_id}")
 
     def message_rejected(self, message_id: str, sender: str, recipient: str, code: str) -> None:
         self.published.append(f"rejected:{message_id}:{code}")

@@ -115,6 +115,11 @@ class EboxClient:
             return [answer]
         raise UnexpectedAnswer(f"the answer about {resource} is not a JSON object")
 
+    def call(self, method: str, path: str, body: Any = None, *, authenticated: bool = True,
+             params: dict[str, str] | None = None) -> Any:
+        """Any JSON operation of the API (the platform's administration, callbacks): its JSON answer."""
+        return _json(self._send(method, path, authenticated=authenticated, json=body, params=params))
+
     def message(self, message_id: str) -> Message:
         return Message.from_json(_json(self._send("GET", f"{EBOX}/messages/{_segment(message_id)}")))
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import typer
 
 from ebox_cli import bulk_download, message_commands, reply_commands
+from ebox_cli.admin_commands import admin_app
 from ebox_cli.bulk_commands import bulk_app
+from ebox_cli.callback_commands import callbacks_app
 from ebox_cli.evidence_commands import evidence_app
 from ebox_cli.notification_commands import notifications_app
 from ebox_cli.partition_commands import partitions_app
@@ -24,3 +26,5 @@ app.add_typer(evidence_app, name="evidence")
 app.add_typer(partitions_app, name="partitions")
 app.add_typer(reply_commands.action_app, name="action")
 app.add_typer(notifications_app, name="notifications")
+app.add_typer(admin_app, name="admin")
+app.add_typer(callbacks_app, name="callbacks")

@@ -56,6 +56,10 @@ def _target_endpoint() -> str | None:
     return os.environ.get("AWS_ENDPOINT_URL") if os.environ.get(TARGET_VARIABLE) == TARGET else None
 
 
+# What only a stack on this machine may do: senders' callback endpoints on 127.0.0.1 (docs/callbacks.md).
+LOCAL_PARAMETERS = {"CallbackLoopbackAllowed": "true"}
+
+
 def _parameters(pairs: list[str]) -> dict[str, str]:
     parameters = {}
     for pair in pairs:
@@ -83,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         template = args.template or find_template(Path.cwd())
         stack = LocalStack(template, port=args.port, moto_port=args.moto_port, host=args.host,
-                           parameters=_parameters(args.parameter), seed=None if args.no_seed else seed_demo_data,
+                           parameters={**LOCAL_PARAMETERS, **_parameters(args.parameter)},
+                           seed=None if args.no_seed else seed_demo_data,
                            aws_endpoint=args.aws_endpoint)
         stack.start()
     except LocalStackError as error:

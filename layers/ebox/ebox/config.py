@@ -33,6 +33,9 @@ BULK_QUEUE_URL = "EBOX_BULK_QUEUE_URL"
 DOWNLOADS_TABLE = "EBOX_DOWNLOADS_TABLE"
 DOWNLOADS_BUCKET = "EBOX_DOWNLOADS_BUCKET"
 DOWNLOADS_QUEUE_URL = "EBOX_DOWNLOADS_QUEUE_URL"
+CALLBACK_KEY_ID = "EBOX_CALLBACK_KEY_ID"
+CALLBACK_QUEUE_URL = "EBOX_CALLBACK_QUEUE_URL"
+CALLBACK_LOOPBACK = "EBOX_CALLBACK_LOOPBACK"  # "true": callbacks may go to http://127.0.0.1 (local stack only)
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
 # botocore's per-service override, e.g. AWS_ENDPOINT_URL_DYNAMODB (LocalStack beside DynamoDB Local).
 AWS_ENDPOINT_URL_PREFIX = "AWS_ENDPOINT_URL_"
@@ -73,6 +76,9 @@ class Config:
     downloads_table: str = ""
     downloads_bucket: str = ""
     downloads_queue_url: str = ""
+    callback_key_id: str = ""
+    callback_queue_url: str = ""
+    callback_loopback: bool = False
     service_endpoints: Mapping[str, str] = field(default_factory=dict)
     """``AWS_ENDPOINT_URL_<SERVICE>`` overrides, keyed by the upper-cased client name (DYNAMODB, S3...)."""
 
@@ -117,6 +123,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         downloads_table=env.get(DOWNLOADS_TABLE, ""),
         downloads_bucket=env.get(DOWNLOADS_BUCKET, ""),
         downloads_queue_url=env.get(DOWNLOADS_QUEUE_URL, ""),
+        callback_key_id=env.get(CALLBACK_KEY_ID, ""),
+        callback_queue_url=env.get(CALLBACK_QUEUE_URL, ""),
+        callback_loopback=env.get(CALLBACK_LOOPBACK, "false") == "true",
         service_endpoints={name.removeprefix(AWS_ENDPOINT_URL_PREFIX): value for name, value in env.items()
                            if name.startswith(AWS_ENDPOINT_URL_PREFIX) and value},
     )

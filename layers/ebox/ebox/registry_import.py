@@ -46,7 +46,8 @@ def import_registry(
         validity = item["validity"]
         registry.save_message_type(
             MessageType(item["messageTypeId"], item["name"], ValidityPeriod(int(validity["number"]), validity["unit"]),
-                        _audience(item.get("recipients", "enterprises")))
+                        _audience(item.get("recipients", "enterprises")),
+                        frozenset(item.get("businessDataKeys", [])))
         )
         counts["messageTypes"] += 1
     for item in data.get("senderOrganizations", []):

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from ebox.adapters.batch_ledger import DynamoBatchLedger
     from ebox.adapters.batch_queue import SqsBatchQueue
     from ebox.adapters.buffered_events import BufferedMessageEvents
+    from ebox.adapters.callback_http import CallbackRequestSigner, HttpCallbackTransport
+    from ebox.adapters.callback_queue import SqsCallbackRetries
+    from ebox.adapters.callback_store import DynamoCallbackStore
     from ebox.adapters.content_store import S3ContentStore
     from ebox.adapters.document_uploads import S3DocumentUploads
     from ebox.adapters.download_jobs import DynamoDownloadJobs, SqsDownloadQueue
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from ebox.adapters.message_events import EventBridgeMessageEvents
     from ebox.adapters.message_index import DynamoDeliveryStates, DynamoMessageIndex
     from ebox.adapters.notification_store import DynamoNotificationClaims, DynamoNotificationPreferences
+    from ebox.adapters.onboarding_store import DynamoSenderRequests
     from ebox.adapters.package_store import S3DocumentReader, S3MultipartWriter
     from ebox.adapters.presigned_urls import S3PresignedUrls
     from ebox.adapters.registry import DynamoRegistry
@@ -53,10 +57,12 @@ if TYPE_CHECKING:
     from ebox.pipeline.audit_steps import AuditPorts
     from ebox.pipeline.bulk_batches import BatchRequestPorts
     from ebox.pipeline.bulk_import import BulkImportPorts
+    from ebox.pipeline.callbacks import CallbackPorts
     from ebox.pipeline.delivery_steps import DeliveryPorts
     from ebox.pipeline.download_build import DownloadBuildPorts
     from ebox.pipeline.download_requests import DownloadRequestPorts
     from ebox.pipeline.notification_steps import NotificationPorts
+    from ebox.pipeline.onboarding import OnboardingPorts
 
 BULK_URL_SECONDS = 900  # pre-signed URLs of the import bucket (upload, per-line report)
 
@@ -270,6 +276,11 @@ class Services:
     def downloads(self) -> DownloadServices:
         return DownloadServices(self)
 
+    @cached_property
+    def senders(self) -> SenderServices:
+        """Sender onboarding and callbacks to senders (issue 16)."""
+        return SenderServices(self)
+
 
 @dataclass
 class BulkServices:
@@ -398,6 +409,58 @@ class DownloadServices:
 
         return DownloadBuildPorts(jobs=self.jobs, documents=self.documents, evidence=self.base.index,
                                   new_package=self.new_package, consultation=self.base.consultation)
+
+
+@dataclass
+class SenderServices:
+    """The adapters of sender onboarding (requests, the registry's writes) and of callbacks to senders."""
+
+    base: Services
+
+    @cached_property
+    def requests(self) -> DynamoSenderRequests:
+        from ebox.adapters.onboarding_store import DynamoSenderRequests
+
+        return DynamoSenderRequests(self.base.client("dynamodb"), table=self.base.config.registry_table)
+
+    def onboarding_ports(self) -> OnboardingPorts:
+        from ebox.pipeline.onboarding import OnboardingPorts
+
+        return OnboardingPorts(requests=self.requests, registry=self.base.registry, signer=self.base.evidence_signer)
+
+    @cached_property
+    def callback_signer(self) -> CallbackRequestSigner:
+        """RFC 9421 signatures of callbacks, by their own KMS key (EBOX_CALLBACK_KEY_ID)."""
+        from ebox.adapters.callback_http import CallbackRequestSigner
+        from ebox.adapters.kms_signer import KmsEs256Signer
+
+        return CallbackRequestSigner(KmsEs256Signer(self.base.client("kms"), key_id=self.base.config.callback_key_id))
+
+    @cached_property
+    def callbacks(self) -> DynamoCallbackStore:
+        from ebox.adapters.callback_store import DynamoCallbackStore
+
+        config = self.base.config
+        return DynamoCallbackStore(self.base.client("dynamodb"), registry_table=config.registry_table,
+                                   messages_table=config.messages_table)
+
+    @cached_property
+    def callback_transport(self) -> HttpCallbackTransport:
+        from ebox.adapters.callback_http import HttpCallbackTransport
+
+        return HttpCallbackTransport(self.callback_signer)
+
+    @cached_property
+    def callback_retries(self) -> SqsCallbackRetries:
+        from ebox.adapters.callback_queue import SqsCallbackRetries
+
+        return SqsCallbackRetries(self.base.client("sqs"), queue_url=self.base.config.callback_queue_url)
+
+    def callback_ports(self) -> CallbackPorts:
+        from ebox.pipeline.callbacks import CallbackPorts
+
+        return CallbackPorts(endpoints=self.callbacks, deliveries=self.callbacks, transport=self.callback_transport,
+                             retries=self.callback_retries)
 
 
 def classify_error(error: Exception) -> Exception:

@@ -52,14 +52,14 @@ class KmsEs256Signer:
         signing_input = f"{b64url_encode(json.dumps(header, separators=(',', ':')).encode())}." + b64url_encode(
             json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         )
+        return f"{signing_input}.{b64url_encode(self.sign_bytes(signing_input.encode('ascii')))}"
+
+    def sign_bytes(self, data: bytes) -> bytes:
+        """An ECDSA P-256 SHA-256 signature of ``data``: ``r || s``, 32 bytes each (JWS and RFC 9421 alike)."""
         try:
-            response = self._kms.sign(
-                KeyId=self._key_id,
-                Message=signing_input.encode("ascii"),
-                MessageType="RAW",
-                SigningAlgorithm="ECDSA_SHA_256",
-            )
+            response = self._kms.sign(KeyId=self._key_id, Message=data, MessageType="RAW",
+                                      SigningAlgorithm="ECDSA_SHA_256")
         except (ClientError, BotoCoreError) as error:
             raise TransientError(f"KMS could not sign: {error}") from error
         r, s = decode_dss_signature(response["Signature"])
-        return f"{signing_input}.{b64url_encode(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+        return r.to_bytes(32, "big") + s.to_bytes(32, "big")

@@ -67,9 +67,21 @@ class EventBridgeMessageEvents:
                 "messageId": message.message_id,
                 "recipient": event_recipient(message.recipient),
                 "senderOrganizationId": message.sender_organization_id,
+                "senderApplicationId": message.sender_application_id,
                 "readAt": when,
             },
         )
+
+    def action_done(self, message: Message, when: str, by: str) -> None:
+        """The recipient did what a message "for action" asked (the sender may subscribe to it)."""
+        self._put("MessageActionDone", {
+            "messageId": message.message_id,
+            "recipient": event_recipient(message.recipient),
+            "senderOrganizationId": message.sender_organization_id,
+            "senderApplicationId": message.sender_application_id,
+            "doneAt": when,
+            "doneBy": by,
+        })
 
     def document_event(self, event_type: str, message: Message) -> None:
         """newDocumentReminder or documentExpirationAlert (they land in the message's audit trail too)."""

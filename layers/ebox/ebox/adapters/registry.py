@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, PutError
 
 from ebox.adapters.tables import (
     CitizenItem,
@@ -19,6 +19,7 @@ from ebox.adapters.tables import (
     PartitionItem,
     SenderApplicationItem,
     SenderOrganizationItem,
+    SenderSuspensionItem,
 )
 from ebox.domain.partitions import GENERAL, EboxUser, Partition, RoutingRule, rules_from_dicts
 from ebox.domain.providers import Consent, MessageProvider
@@ -148,8 +149,25 @@ class DynamoRegistry:
             return None
         return SenderOrganization(organization_id, item.short_name, item.long_name)
 
+    def sender_suspended(self, organization_id: str) -> bool:
+        """Never cached: a suspension stops the sender's publications at once, in every container."""
+        try:
+            SenderSuspensionItem.get(f"ORG#{organization_id}", "SUSPENSION", consistent_read=True)
+        except DoesNotExist:
+            return False
+        return True
+
+    def suspend_sender(self, organization_id: str, *, reason: str, since: str, by: str) -> None:
+        SenderSuspensionItem(f"ORG#{organization_id}", "SUSPENSION", reason=reason, since=since, by=by).save()
+
+    def reinstate_sender(self, organization_id: str) -> None:
+        SenderSuspensionItem(f"ORG#{organization_id}", "SUSPENSION").delete()
+
     def message_type(self, message_type_id: str) -> MessageType | None:
         return self._cache.get(("type", message_type_id), lambda: self._read_message_type(message_type_id))
+
+    def stored_message_type(self, message_type_id: str) -> MessageType | None:
+        return self._read_message_type(message_type_id)
 
     def _read_message_type(self, message_type_id: str) -> MessageType | None:
         try:
@@ -157,7 +175,7 @@ class DynamoRegistry:
         except DoesNotExist:
             return None
         return MessageType(message_type_id, item.name, ValidityPeriod(int(item.validity_number), item.validity_unit),
-                           item.audience or "enterprises")
+                           item.audience or "enterprises", frozenset(item.business_data_keys or ()))
 
     def oauth_client(self, client_id: str) -> OAuthClient | None:
         try:
@@ -268,9 +286,30 @@ class DynamoRegistry:
             validity_number=message_type.validity.number,
             validity_unit=message_type.validity.unit,
             audience=message_type.audience,
+            business_data_keys=set(message_type.business_data_keys) or None,
             ref_kind="MESSAGE_TYPE",
             ref_id=message_type.message_type_id,
         ).save()
+
+    def add_oauth_client(self, client: OAuthClient) -> bool:
+        try:
+            self._oauth_item(client).save(condition=OAuthClientItem.pk.does_not_exist())
+        except PutError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
+    def _oauth_item(self, client: OAuthClient) -> OAuthClientItem:
+        return OAuthClientItem(
+            f"CLIENT#{client.client_id}",
+            "OAUTH_CLIENT",
+            secret_hash=client.secret_hash,
+            enterprise_number=client.enterprise_number,
+            scopes=set(client.allowed_scopes),
+            ssin=client.ssin,
+            message_provider_id=client.message_provider_id,
+        )
 
     def save_oauth_client(self, client: OAuthClient) -> None:
         OAuthClientItem(
@@ -282,3 +321,8 @@ class DynamoRegistry:
             ssin=client.ssin,
             message_provider_id=client.message_provider_id,
         ).save()
+
+
+def _condition_failed(error: PutError) -> bool:
+    cause = getattr(error, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"

@@ -15,6 +15,11 @@ Registry table (reference data, read on every publication, written by administra
 | sender application   | ORG#<number>      | APP#<appId>     | GetItem: the registered trio                 |
 | message type         | MSGTYPE#<typeId>  | MESSAGE_TYPE    | GetItem: validity period                     |
 | OAuth client         | CLIENT#<clientId> | OAUTH_CLIENT    | GetItem: token endpoint                      |
+| sender suspension    | ORG#<number>      | SUSPENSION      | GetItem (uncached) on every publication      |
+| sender request       | SENDER_REQUEST    | <requestId>     | Query: the operator's list (onboarding_store)|
+| callback endpoint    | CALLBACK#<org>    | APP#<appId>     | Query per event: the sender's endpoints      |
+|                      |                   |                 | (callback_store; its deliveries are in the   |
+|                      |                   |                 | messages table, CALLBACK#<org>/DELIVERY#<id>)|
 | notification         | ENT#<number>      | NOTIFY#<ssin>   | GetItem: a person's preference (API); Query  |
 | preference           |                   |                 | begins_with: an e-Box's preferences, once    |
 |                      |                   |                 | per notified message or e-Box and digest day |
@@ -240,6 +245,7 @@ class MessageTypeItem(_Keyed):
     validity_number = NumberAttribute()
     validity_unit = UnicodeAttribute()
     audience = UnicodeAttribute(null=True)  # enterprises (when absent) | citizens | both
+    business_data_keys = UnicodeSetAttribute(null=True)  # absent: any key
 
 
 class OAuthClientItem(_Keyed):
@@ -251,6 +257,18 @@ class OAuthClientItem(_Keyed):
     scopes = UnicodeSetAttribute()
     ssin = UnicodeAttribute(null=True)
     message_provider_id = UnicodeAttribute(null=True)
+
+
+class SenderSuspensionItem(_Keyed):
+    """A suspended sender organisation (pk ORG#<number>, sk SUSPENSION): read on every publication, never
+    cached, so that a suspension stops publications at once; deleted when the sender is reinstated."""
+
+    class Meta:
+        table_name = "unbound-registry"
+
+    reason = UnicodeAttribute()
+    since = UnicodeAttribute()
+    by = UnicodeAttribute()
 
 
 FILTERED_ATTRIBUTES = ["partition", "read_status", "visible", "receipt_date", "expiration_date", "message_type_id",
@@ -504,6 +522,7 @@ class EvidenceHeadItem(_Keyed):
 # the table's indexes.
 REGISTRY_MODELS: tuple[type[Model], ...] = (
     SenderOrganizationItem,
+    SenderSuspensionItem,
     EnterpriseItem,
     CitizenItem,
     MessageProviderItem,

@@ -29,6 +29,7 @@ HTTP_STATUS: dict[type[errors.EboxError], int] = {
     errors.TransientError: 503,
     errors.BatchInProgress: 409,
     errors.BatchClosed: 409,
+    errors.RequestStateConflict: 409,
 }
 OAUTH_STATUS: dict[type[errors.EboxError], int] = {
     errors.InvalidClient: 401,

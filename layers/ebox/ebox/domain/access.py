@@ -24,6 +24,8 @@ MESSAGES_FULL = SCOPE_PREFIX + "messagesfull"
 REFERENCE_DATA = SCOPE_PREFIX + "referencedata"
 # The federation API's own scope for e-Box preferences (digital-only); senders may ask with PUBLISH.
 FEDERATION_PREFERENCE = "scope:documentmanagement:ebox:enterprise:federation-rest:preference"
+# The platform operator's own scope (not an e-Box scope): reviews sender requests, suspends senders.
+OPERATOR = "scope:ebox:platform:operator"
 SENDER_SCOPES = frozenset({PUBLISH})
 ENTERPRISE_SCOPES = frozenset({SUMMARY_OWN_EBOX, MESSAGES_FULL, REFERENCE_DATA})
 

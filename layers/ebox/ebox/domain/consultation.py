@@ -117,6 +117,7 @@ class Consultation:
         by = self._reader.ssin or self._ebox
         if self._index.mark_action_done(self._ebox, message_id, when=now, by=by):
             message.action = message.action.done(at=now, by=by)
+            self._events.action_done(message, now, by)
             return message
         return self.message(message_id)  # marked done meanwhile by someone else
 

@@ -115,6 +115,13 @@ class TransientError(EboxError):
     code = "SERVICE_UNAVAILABLE"
 
 
+class RequestStateConflict(EboxError):
+    """A sender request or a callback delivery is not in the state the operation needs (already decided,
+    not dead-lettered, ...)."""
+
+    code = "INVALID_STATE"
+
+
 class BatchInProgress(EboxError):
     """A bulk batch of that name is being imported: it may be dropped again once finished."""
 
@@ -153,6 +160,10 @@ class TimestampNotTrusted(EboxError):
     """A time-stamp token that does not prove what it should: bad signature, untrusted TSA, other data..."""
 
     code = "TIMESTAMP_NOT_TRUSTED"
+
+
+class CallbackUnreachable(Exception):
+    """A callback endpoint gave no HTTP answer (connection refused, TLS failure, timeout)."""
 
 
 class NotificationIncomplete(Exception):

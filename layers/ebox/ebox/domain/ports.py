@@ -9,11 +9,13 @@ from typing import IO, Any, Protocol
 
 from ebox.domain.batch_plan import BatchRef
 from ebox.domain.batch_report import ChunkCounts
+from ebox.domain.callbacks import CallbackEndpoint, Delivery
 from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
 from ebox.domain.message_filter import MessageFilter
 from ebox.domain.notification_preferences import Kind, NotificationPreference
 from ebox.domain.notification_schedule import BackfillPage, DueMessage
+from ebox.domain.onboarding import SenderRequest
 from ebox.domain.partitions import EboxUser
 from ebox.domain.registry import Citizen, Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
 
@@ -61,6 +63,10 @@ class Registry(Protocol):
     def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None: ...
 
     def sender_organization(self, organization_id: str) -> SenderOrganization | None: ...
+
+    def sender_suspended(self, organization_id: str) -> bool:
+        """An operator suspended the organisation: its publications are refused (never cached)."""
+        ...
 
     def message_type(self, message_type_id: str) -> MessageType | None: ...
 
@@ -129,6 +135,8 @@ class MessageEvents(Protocol):
     def message_published(self, message: Message) -> None: ...
 
     def message_read(self, message: Message, when: str) -> None: ...
+
+    def action_done(self, message: Message, when: str, by: str) -> None: ...
 
     def message_rejected(self, message_id: str, sender: str, recipient: str, code: str) -> None: ...
 
@@ -282,3 +290,85 @@ class PresignedUrls(Protocol):
     def download_url(self, key: str) -> str: ...
 
     def upload_url(self, key: str) -> str: ...
+
+
+class SenderRequests(Protocol):
+    """Sender onboarding requests (ebox.domain.onboarding), kept for the operator's review."""
+
+    def add(self, request: SenderRequest) -> None: ...
+
+    def get(self, request_id: str) -> SenderRequest | None: ...
+
+    def listed(self, status: str | None = None) -> list[SenderRequest]: ...
+
+    def decide(self, request: SenderRequest) -> bool:
+        """Writes a decided request only while the stored one is still PENDING; False otherwise."""
+        ...
+
+
+class SenderRegistry(Protocol):
+    """The registry as onboarding writes it: trios, message types, OAuth clients, suspensions."""
+
+    def stored_message_type(self, message_type_id: str) -> MessageType | None:
+        """The message type as stored now (never from a cache)."""
+        ...
+
+    def save_sender_organization(self, organization: SenderOrganization) -> None: ...
+
+    def save_sender_application(self, application: SenderApplication) -> None: ...
+
+    def save_message_type(self, message_type: MessageType) -> None: ...
+
+    def add_oauth_client(self, client: OAuthClient) -> bool:
+        """Creates the client only if its id is free; False when it exists (nothing is changed)."""
+        ...
+
+    def sender_suspended(self, organization_id: str) -> bool: ...
+
+    def suspend_sender(self, organization_id: str, *, reason: str, since: str, by: str) -> None: ...
+
+    def reinstate_sender(self, organization_id: str) -> None: ...
+
+
+class CallbackEndpoints(Protocol):
+    """The endpoints senders registered, one per (organisation, application)."""
+
+    def endpoint(self, organization_id: str, application_id: str) -> CallbackEndpoint | None: ...
+
+    def endpoints(self, organization_id: str) -> list[CallbackEndpoint]: ...
+
+    def save_endpoint(self, endpoint: CallbackEndpoint) -> None: ...
+
+    def delete_endpoint(self, organization_id: str, application_id: str) -> None: ...
+
+
+class CallbackDeliveries(Protocol):
+    def add(self, delivery: Delivery) -> bool:
+        """Records a new delivery; False when one of that id exists (a duplicate bus delivery)."""
+        ...
+
+    def get(self, organization_id: str, delivery_id: str) -> Delivery | None: ...
+
+    def save(self, delivery: Delivery) -> None: ...
+
+    def listed(self, organization_id: str, status: str | None = None) -> list[Delivery]: ...
+
+
+@dataclass(frozen=True)
+class CallbackAnswer:
+    status: int
+    body: bytes
+
+
+class CallbackTransport(Protocol):
+    def deliver(self, url: str, event: dict[str, Any]) -> CallbackAnswer:
+        """POSTs the CloudEvent, signed; raises CallbackUnreachable when no HTTP answer came back."""
+        ...
+
+
+class CallbackRetries(Protocol):
+    def retry(self, organization_id: str, delivery_id: str, *, delay_seconds: int, due_at: str,
+              after_attempts: int) -> None:
+        """Asks for another attempt of the delivery at ``due_at`` (queued, delayed), valid only while the
+        delivery has made ``after_attempts`` attempts (a duplicate queue message then changes nothing)."""
+        ...

@@ -70,6 +70,13 @@ def check_sender(request: MessageToPublish, authenticated_org: str, registry: Re
     message_type = registry.message_type(request.message_type_id)
     if message_type is None:
         raise InvalidSender(f"message type '{request.message_type_id}' is not registered")
+    if registry.sender_suspended(sender.enterprise_number):
+        raise InvalidSender(f"sender {sender.enterprise_number} is suspended by the platform operator")
+    if message_type.business_data_keys:
+        unknown = sorted({str(item.get("key")) for item in request.business_data} - message_type.business_data_keys)
+        if unknown:
+            raise InvalidInput(f"message type '{message_type.message_type_id}' allows the business data keys "
+                               f"{sorted(message_type.business_data_keys)}, not {unknown}")
     return message_type
 
 

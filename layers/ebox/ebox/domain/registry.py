@@ -57,6 +57,7 @@ class MessageType:
     name: TranslatedString
     validity: ValidityPeriod
     audience: str = "enterprises"  # who may receive it: "enterprises", "citizens" or "both"
+    business_data_keys: frozenset[str] = frozenset()  # the businessDataList keys allowed; empty: any
 
 
 @dataclass(frozen=True)

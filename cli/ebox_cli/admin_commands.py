@@ -1,0 +1,155 @@
+"""`ebox admin …`: become a sender (read and accept the terms of use, send a request); as the platform
+operator (scope ``scope:ebox:platform:operator``; demo: `ops-admin` / `demo-secret`): review requests,
+approve or refuse them, suspend or reinstate a sender, import a registry file (JSON or CSV)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+
+from ebox_cli import options, output
+from ebox_cli.api_client import EboxClient
+from ebox_cli.options import DEFAULT_API, ApiUrl, AsJson, ClientId, Secret
+from ebox_cli.registry_csv import registry_from_csv
+
+admin_app = typer.Typer(help=__doc__, no_args_is_help=True)
+ADMIN = "/admin/v1"
+RequestId = Annotated[str, typer.Argument(metavar="REQUEST_ID", help="The request's id (`ebox admin list`).")]
+Organization = Annotated[str, typer.Argument(metavar="ENTERPRISE_NUMBER", help="The sender organisation.")]
+Reason = Annotated[str, typer.Option("--reason", help="Why (kept with the decision, shown to the sender).")]
+File = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
+
+
+def _show(item: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        options.print_json(item)
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_header=False, show_edge=False, pad_edge=False)
+    for key in ("requestId", "organizationId", "status", "submittedAt", "decidedAt", "decidedBy", "reason",
+                "clientId", "clientSecret", "bulkDropPrefix", "suspended", "since"):
+        if key in item:
+            table.add_row(key, str(item[key]))
+    output.console().print(table)
+    if "clientSecret" in item:
+        output.console().print("[bold]The client secret is shown only now: hand it to the sender securely.[/]")
+
+
+def _operator(api: str, client_id: str | None, client_secret: str | None) -> EboxClient:
+    return options.client(api, client_id, client_secret)
+
+
+@admin_app.command("terms")
+def terms(api: ApiUrl = DEFAULT_API, as_json: AsJson = False) -> None:
+    """The current terms of use a sender accepts."""
+    with options.reported():
+        answer = EboxClient(api).call("GET", f"{ADMIN}/terms", authenticated=False)
+    if as_json:
+        options.print_json(answer)
+    else:
+        output.console().print(f"[bold]Terms of use, version {answer['version']}[/] (sha256 {answer['sha256']})\n")
+        output.console().print(answer["text"])
+
+
+@admin_app.command("request")
+def request(
+    file: File,
+    accept_terms: Annotated[bool, typer.Option("--accept-terms", help="Accept the current terms of use.")] = False,
+    api: ApiUrl = DEFAULT_API, as_json: AsJson = False,
+) -> None:
+    """Ask to become a sender: FILE is the request (docs/onboarding.md); needs --accept-terms."""
+    body = json.loads(file.read_text(encoding="utf-8"))
+    client = EboxClient(api)
+    with options.reported():
+        if accept_terms:
+            current = client.call("GET", f"{ADMIN}/terms", authenticated=False)
+            body["termsOfUse"] = {"version": current["version"], "sha256": current["sha256"], "accepted": True}
+        answer = client.call("POST", f"{ADMIN}/sender-requests", body, authenticated=False)
+    _show(answer, as_json)
+
+
+@admin_app.command("list")
+def list_requests(
+    status: Annotated[str | None, typer.Option("--status", help="PENDING, APPROVED or REFUSED.")] = None,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
+) -> None:
+    """Sender requests, oldest first. Operator only."""
+    with options.reported():
+        answer = _operator(api, client_id, client_secret).call(
+            "GET", f"{ADMIN}/sender-requests", params={"status": status} if status else None)
+    if as_json:
+        options.print_json(answer)
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("requestId", "organizationId", "status", "submittedAt", "applications"):
+        table.add_column(column)
+    for item in answer["items"]:
+        table.add_row(item["requestId"], item["organizationId"], item["status"], item["submittedAt"],
+                      ", ".join(a["applicationId"] for a in item.get("applications", [])))
+    output.console().print(table if answer["items"] else "none")
+
+
+@admin_app.command("show")
+def show(request_id: RequestId, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
+         client_secret: Secret = None) -> None:
+    """One request, in full (JSON). Operator only."""
+    with options.reported():
+        options.print_json(_operator(api, client_id, client_secret).call(
+            "GET", f"{ADMIN}/sender-requests/{request_id}"))
+
+
+@admin_app.command("approve")
+def approve(request_id: RequestId, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
+            client_secret: Secret = None, as_json: AsJson = False) -> None:
+    """Approve: creates the registry entries, the sender's OAuth client (secret shown once). Operator only."""
+    with options.reported():
+        answer = _operator(api, client_id, client_secret).call(
+            "POST", f"{ADMIN}/sender-requests/{request_id}/approve")
+    _show(answer, as_json)
+
+
+@admin_app.command("refuse")
+def refuse(request_id: RequestId, reason: Reason, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
+           client_secret: Secret = None, as_json: AsJson = False) -> None:
+    """Refuse, with a reason. Operator only."""
+    with options.reported():
+        answer = _operator(api, client_id, client_secret).call(
+            "POST", f"{ADMIN}/sender-requests/{request_id}/refuse", {"reason": reason})
+    _show(answer, as_json)
+
+
+@admin_app.command("suspend")
+def suspend(organization: Organization, reason: Reason, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
+            client_secret: Secret = None, as_json: AsJson = False) -> None:
+    """Suspend a sender: its publications fail at once (INVALID_SENDER); what it sent stays. Operator only."""
+    with options.reported():
+        answer = _operator(api, client_id, client_secret).call(
+            "POST", f"{ADMIN}/senders/{organization}/suspend", {"reason": reason})
+    _show(answer, as_json)
+
+
+@admin_app.command("reinstate")
+def reinstate(organization: Organization, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
+              client_secret: Secret = None, as_json: AsJson = False) -> None:
+    """Lift a suspension. Operator only."""
+    with options.reported():
+        answer = _operator(api, client_id, client_secret).call("POST", f"{ADMIN}/senders/{organization}/reinstate")
+    _show(answer, as_json)
+
+
+@admin_app.command("import")
+def import_registry(file: File, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
+                    client_secret: Secret = None) -> None:
+    """Import a registry file: JSON (the demo data's shape) or CSV (one row per trio). Operator only."""
+    text = file.read_text(encoding="utf-8")
+    try:
+        data = registry_from_csv(text) if file.suffix.lower() == ".csv" else json.loads(text)
+    except ValueError as error:
+        raise typer.BadParameter(f"{file}: {error}") from None
+    with options.reported():
+        answer = _operator(api, client_id, client_secret).call("POST", f"{ADMIN}/registry/import", data)
+    options.print_json(answer)

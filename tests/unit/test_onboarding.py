@@ -1,0 +1,72 @@
+"""The rules of sender onboarding: a request's checks, what an approval writes, and the CLI's CSV import."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+
+import pytest
+from ebox.domain.errors import InvalidInput, RequestStateConflict
+from ebox.domain.onboarding import APPROVED, SenderRequest, parse_sender_request, registry_entries
+from ebox.domain.terms_of_use import current_terms
+from ebox_cli.registry_csv import registry_from_csv
+
+NAMES = {"fr": "Ville", "nl": "Stad", "de": "Stadt"}
+BODY = {
+    "organization": {"enterpriseNumber": "0207 436 874", "name": NAMES},
+    "contact": {"name": "Claire", "email": "claire@namur.example"},
+    "messageTypes": [{"messageTypeId": "tax", "name": NAMES, "validity": {"number": 6, "unit": "month"},
+                      "audience": "citizens", "businessDataKeys": ["taxYear", "taxYear"]}],
+    "applications": [{"applicationId": "taxes", "name": NAMES, "messageTypeIds": ["tax"],
+                      "levels": ["qualified", "simple"]}],
+    "termsOfUse": {"version": current_terms().version, "sha256": current_terms().sha256, "accepted": True},
+}
+
+
+def test_a_request_is_normalised_and_an_approval_writes_its_trio():
+    parsed = parse_sender_request(deepcopy(BODY))
+    assert parsed.organization_id == "0207436874"
+    request = SenderRequest("r1", parsed.organization_id, parsed.document, "t", parsed.terms.version, "jws")
+    assert SenderRequest.from_dict(request.to_dict()) == request
+    organization, [application], [message_type] = registry_entries(request)
+    assert organization.short_name == NAMES
+    assert application.registered_mail_types == {"qualified"} and application.message_type_ids == {"tax"}
+    assert message_type.audience == "citizens" and message_type.business_data_keys == {"taxYear"}
+    decided = request.decide(APPROVED, by="ops", at="t2", client_id="c")
+    with pytest.raises(RequestStateConflict):
+        decided.decide(APPROVED, by="ops", at="t3")
+
+
+@pytest.mark.parametrize("path, value", [
+    (("contact", "email"), "not-an-address"),
+    (("applications", 0, "messageTypeIds"), ["unknown"]),
+    (("messageTypes", 0, "validity"), {"number": 0, "unit": "year"}),
+    (("messageTypes", 0, "audience"), "everyone"),
+    (("messageTypes", 0, "messageTypeId"), "Has Spaces"),
+    (("termsOfUse", "sha256"), "another-text"),
+    (("termsOfUse", "accepted"), False),
+])
+def test_a_malformed_request_is_refused(path, value):
+    body = deepcopy(BODY)
+    target = body
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    with pytest.raises(InvalidInput):
+        parse_sender_request(body)
+
+
+def test_a_csv_registry_file_becomes_the_import_shape():
+    text = ("organizationId,organizationName_fr,organizationName_nl,organizationName_de,applicationId,"
+            "applicationName_fr,applicationName_nl,applicationName_de,messageTypeId,messageTypeName_fr,"
+            "messageTypeName_nl,messageTypeName_de,validityNumber,validityUnit,audience,levels,businessDataKeys\n"
+            "0207436874,Ville,Stad,Stadt,taxes,Taxes,Belastingen,Steuern,tax,Avis,Bericht,Bescheid,1,year,both,"
+            "simple registered,taxYear\n"
+            "0207436874,Ville,Stad,Stadt,taxes,Taxes,Belastingen,Steuern,fine,Amende,Boete,Busse,30,day,"
+            "enterprises,simple,\n")
+    data = registry_from_csv(text)
+    assert [t["messageTypeId"] for t in data["messageTypes"]] == ["tax", "fine"]
+    [organization] = data["senderOrganizations"]
+    [application] = organization["applications"]
+    assert application["messageTypeIds"] == ["tax", "fine"] and application["registeredMailTypes"] == ["registered"]
+    with pytest.raises(ValueError, match="row 2"):
+        registry_from_csv("organizationId,messageTypeId\n0207436874,x\n")
