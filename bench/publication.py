@@ -9,11 +9,13 @@ from collections import Counter
 from typing import Any
 
 from bench.calls import counting_calls
+from bench.cost import Meter
 from tests.apigw import ApiCaller, publication
 
 
-def publish_many(count: int) -> tuple[float, Counter[str]]:
-    """Messages per second through `app.handler`, and the AWS calls made for them."""
+def publish_many(count: int, sync: Meter | None = None, derived: Meter | None = None) -> tuple[float, Counter[str]]:
+    """Messages per second through `app.handler`, and the AWS calls made for them (with meters: what
+    they cost, the API's calls in ``sync``, the other threads' — the outbox consumer's — in ``derived``)."""
     from ebox.adapters.aws_clients import reset_clients
     from ebox.wiring import reset_services
 
@@ -22,12 +24,12 @@ def publish_many(count: int) -> tuple[float, Counter[str]]:
     api = ApiCaller(handler)
     token = api.token("demo-sender", "demo-sender-secret")
     body = publication()
-    with counting_calls() as calls:
+    with counting_calls(sync, derived) as calls:
         reset_clients()  # clients made from here on carry the counting hook
         reset_services()
         start = time.perf_counter()
         for _ in range(count):
-            answer = api.publish(token, body)
+            answer = api.publish(token, body, idempotency_key=str(uuid.uuid4()))  # as senders are asked to
             assert answer.status == 201, answer.body
         elapsed = time.perf_counter() - start
         counted = Counter(calls)  # the hooked clients live on: keep only what these publications made

@@ -90,7 +90,7 @@ def _moto(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> Iterat
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws(config=MOTO_CONFIG):
         provisioned = provision_template(TEMPLATE, parameters)
-        moto_bridges.install(provisioned)
+        moto_bridges.install(provisioned, inline_streams=True)  # the outbox runs within each write
         try:
             yield provisioned, lambda: captured_mail("eu-west-1")
         finally:
@@ -104,6 +104,7 @@ def _localstack(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> 
     from ebox_local.mail import forget_localstack_mail, localstack_mail
     from ebox_local.provisioning import provision_template
     from ebox_local.stack import unique_run_name
+    from ebox_local.stream_pollers import start_stream_pollers
 
     endpoint = os.environ["AWS_ENDPOINT_URL"]
     run = unique_run_name()
@@ -113,8 +114,13 @@ def _localstack(monkeypatch: pytest.MonkeyPatch, parameters: dict[str, str]) -> 
         provisioned = provision_template(TEMPLATE, {"Stage": run, **parameters}, prefix=run,
                                          invocation_url=server.url_for)
         server.provisioned = provisioned
+        # The outbox (the messages table's stream) read from DynamoDB Local, as Lambda would, a moment later.
+        pollers = start_stream_pollers(provisioned, "eu-west-1",
+                                       endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or endpoint)
         yield provisioned, lambda: localstack_mail(endpoint, "eu-west-1")
     finally:
+        for poller in locals().get("pollers", []):
+            poller.stop()
         server.close()
 
 

@@ -97,6 +97,13 @@ class Services:
         return BufferedMessageEvents(self.client("events"), bus_name=self.config.event_bus)
 
     @cached_property
+    def outbox_events(self) -> Any:
+        """The outbox consumer's events: put ten per PutEvents; a failure raises (the batch is retried)."""
+        from ebox.adapters.buffered_events import OutboxEvents
+
+        return OutboxEvents(self.client("events"), bus_name=self.config.event_bus)
+
+    @cached_property
     def mailer(self) -> Any:
         from ebox.adapters.mailer import SesMailer
 

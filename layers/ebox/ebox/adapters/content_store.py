@@ -1,21 +1,21 @@
 """Documents and message metadata in S3, encrypted with the content KMS key (SSE-KMS).
 
 Layout of the content bucket:
-  staging/<uploadId>/<n>                     documents as received, before validation (1-day lifecycle)
-  messages/<messageId>/attachments/<attId>   documents of a published message
-  messages/<messageId>/message.json          the message record
+  messages/<messageId>/attachments/<attId>   documents of a message, put there once as they are received
+                                             (deleted again if the publication is refused)
+  messages/<messageId>/message.json          the message record, of messages published before decision 0010
+                                             (the DynamoDB item is the record)
+  staging/<uploadId>/<n>                     no longer written (1-day lifecycle)
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any, BinaryIO
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.domain.errors import TransientError
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
-from ebox.domain.records import message_to_record
 
 MULTIPART_THRESHOLD = 8 * 1024 * 1024
 
@@ -58,18 +58,6 @@ class S3ContentStore:
         except (ClientError, BotoCoreError) as error:
             raise TransientError(f"could not store document {document.part_name}: {error}") from error
         return key
-
-    def save_metadata(self, message: Message) -> None:
-        try:
-            self._s3.put_object(
-                Bucket=self._bucket,
-                Key=f"messages/{message.message_id}/message.json",
-                Body=json.dumps(message_to_record(message), ensure_ascii=False).encode(),
-                ContentType="application/json",
-                **self._encryption(),
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not store the message metadata: {error}") from error
 
     def open_document(self, attachment: StoredAttachment) -> bytes:
         try:

@@ -60,10 +60,11 @@ def read_publication(
     staging_prefix: str,
     stage: Stager,
     max_bytes: int,
+    name_part: Callable[[int], str] | None = None,
 ) -> None:
     """Fills ``upload`` from the body. On failure, ``upload.documents`` lists what was already
     staged, for the caller to discard."""
-    reader = _PublicationReader(upload, staging_prefix, stage)
+    reader = _PublicationReader(upload, staging_prefix, stage, name_part)
     parser = MultipartParser(boundary_of(content_type), reader.callbacks(), max_size=max_bytes + 1)  # type: ignore[arg-type]
     received = 0
     try:
@@ -86,9 +87,11 @@ def read_publication(
 
 
 class _PublicationReader:
-    def __init__(self, upload: PublicationUpload, staging_prefix: str, stage: Stager) -> None:
+    def __init__(self, upload: PublicationUpload, staging_prefix: str, stage: Stager,
+                 name_part: Callable[[int], str] | None = None) -> None:
         self.upload = upload
         self._prefix = staging_prefix
+        self._name_part = name_part
         self._stage = stage
         self._part = _Part()
         self._field = b""
@@ -155,7 +158,8 @@ class _PublicationReader:
                 raise InvalidInput(f"the part '{METADATA_PART}' is sent twice")
             self.upload.metadata = bytes(part.buffer)
             return
-        key = f"{self._prefix}/{len(self.upload.documents)}"
+        number = len(self.upload.documents)
+        key = self._name_part(number) if self._name_part else f"{self._prefix}/{number}"
         part.spool.seek(0)
         self._stage(key, part.spool, part.media_type, part.size)
         part.spool.close()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from ebox.api.multipart_upload import PublicationUpload, read_publication
 from ebox.domain.access import Principal
 from ebox.domain.errors import InvalidInput, PayloadTooLarge
-from ebox.domain.ids import new_message_id
+from ebox.domain.ids import document_key, new_attachment_id, new_message_id
 from ebox.domain.ports import IdempotencyClaim
 from ebox.domain.publication import PublicationPorts, PublicationResult, publish
 from ebox.domain.publication_request import parse_message_to_publish
@@ -34,8 +34,8 @@ def _fingerprint(upload: PublicationUpload) -> str:
 
 def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Services,
                    message_id: str) -> PublicationUpload:
-    """The multipart body read into a PublicationUpload, its files staged under the message id (and
-    discarded again if the body is refused)."""
+    """The multipart body read into a PublicationUpload, each file put at its final key under the message id
+    (and deleted again if the publication is refused)."""
     content = services.content
     config = services.config
     declared = headers.get("content-length")
@@ -48,6 +48,8 @@ def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Ser
             upload,
             content_type=headers.get("content-type"),
             staging_prefix=f"staging/{message_id}",
+            # Each document goes once to its final key: no staging copy to promote (decision 0010).
+            name_part=lambda _number: document_key(message_id, new_attachment_id()),
             stage=lambda key, stream, media_type, size: content.stage(key, stream, media_type=media_type, size=size),
             max_bytes=config.max_request_bytes,
         )
