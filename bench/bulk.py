@@ -5,7 +5,7 @@ the same number of minimal writes (one S3 put + one DynamoDB put per message) by
 the same emulator, with the same parallelism as the local workers; and peak memory.
 
 The issue asks for 100,000 messages (the default); on a 2-core laptop that takes hours on moto, so
-pass a smaller N and write down what you ran (README, "Bulk imports", measured)."""
+pass a smaller N and write down what you ran (docs/benchmarks.md, "Bulk imports")."""
 
 from __future__ import annotations
 

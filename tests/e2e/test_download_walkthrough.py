@@ -1,4 +1,4 @@
-"""The README's bulk download, on the local stack `make run` starts, with the `ebox` CLI: the job runs in
+"""The bulk download of docs/downloads.md, on the local stack `make run` starts, with the `ebox` CLI: the job runs in
 the build function (its SQS mapping), the package comes from the downloads bucket's pre-signed URL."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The README's "Notifications" walk, on the local stack `make run` starts, with the `ebox` CLI: a person
+"""The walk of docs/notifications.md, on the local stack `make run` starts, with the `ebox` CLI: a person
 per message, another in a daily digest, then the reminder 15 days later and the alert before expiry,
 the scheduled jobs fired on demand as on those days."""
 

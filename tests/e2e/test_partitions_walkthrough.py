@@ -1,4 +1,5 @@
-"""The README's walk through partitions, on the local stack `make run` starts, with the `ebox` CLI."""
+"""The walk through partitions of docs/inbox-and-partitions.md, on the local stack `make run` starts,
+with the `ebox` CLI."""
 
 from __future__ import annotations
 

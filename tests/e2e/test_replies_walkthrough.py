@@ -1,6 +1,6 @@
-"""The README's walk through replies and messages for action, on the local stack `make run` starts,
-with the `ebox` CLI: the sender asks for a payment and allows replies, the enterprise finds it overdue,
-replies with a document and marks it paid, the sender sees both and answers back."""
+"""The walk through replies and messages for action of docs/replies-and-actions.md, on the local stack
+`make run` starts, with the `ebox` CLI: the sender asks for a payment and allows replies, the enterprise
+finds it overdue, replies with a document and marks it paid, the sender sees both and answers back."""
 
 from __future__ import annotations
 

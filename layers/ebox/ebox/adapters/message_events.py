@@ -99,7 +99,7 @@ class EventBridgeMessageEvents:
             response = self._events.put_events(Entries=[entry])
         except (ClientError, BotoCoreError):
             # The message is already published and visible; the event is what is lost. Logged
-            # loudly so the alarm on this log line lets ops replay it (see README, operations).
+            # loudly so the alarm on this log line lets ops replay it (see docs/operations.md, "On call").
             logger.exception("event %s for message %s was not delivered", detail_type, detail["messageId"])
             return
         if response.get("FailedEntryCount"):

@@ -6,7 +6,7 @@ on, or no message at all — refuses the whole request with 404 NOT_FOUND, and n
 selects among the messages the requester may see only. The job then re-reads each message through a
 Consultation with the same rights (:attr:`DownloadJob.reader`), never by id alone.
 
-Choices (README "Downloading messages in bulk"): hidden messages are included when asked for by id (hiding
+Choices (docs/downloads.md): hidden messages are included when asked for by id (hiding
 is a view of the inbox, not a deletion) and follow the filter's ``visible`` like the inbox; expired messages
 are included while the e-Box still holds them; qualified mail not yet accepted is packaged with its
 metadata and evidence but without its documents (``contentWithheld``), as the API withholds them; a
