@@ -14,8 +14,8 @@ from bench import inbox, qualified
 from bench.cold_import import cold_imports
 from bench.cost import Meter, cost_rows
 from bench.cost import total as total_cost
-from bench.emulator import provisioned_emulator, wait_for_outbox
-from bench.publication import calls_per_message, floor, publish_many
+from bench.emulator import provisioned_emulator
+from bench.publication import calls_per_message, floor, publish_and_derive, publish_many
 from tests.apigw import PDF
 
 
@@ -30,11 +30,8 @@ def main() -> None:
 
     with provisioned_emulator() as environment:
         publish_many(10)  # warm-up: caches, connections, KMS public key
-        wait_for_outbox()
         sync, derived = Meter(), Meter()
-        before = wait_for_outbox()
-        rate, calls = publish_many(args.messages, sync, derived)
-        consumer_invocations = wait_for_outbox() - before
+        rate, calls, consumer_invocations = publish_and_derive(args.messages, sync, derived)
         costs = cost_rows(Meter(calls=Counter(sync.calls), wru=sync.wru, rru=sync.rru, events=sync.events),
                           Meter(calls=Counter(derived.calls), wru=derived.wru, rru=derived.rru, events=derived.events),
                           args.messages, consumer_invocations=consumer_invocations)
@@ -58,7 +55,7 @@ def main() -> None:
         table.add_row(service, str(per_message))
     console.print(table)
     console.print("  operations: " + ", ".join(f"{k} {v / args.messages:g}" for k, v in sorted(calls.items())))
-    console.print("  asynchronous (outbox consumer, per message): " + ", ".join(
+    console.print("  asynchronous (outbox, e-mail, audit and evidence consumers; per message): " + ", ".join(
         f"{k} {v / args.messages:g}" for k, v in sorted(derived.calls.items())))
 
     table = Table(title="Cost per million simple messages before e-mail, from the counted calls (eu-west-1 list "

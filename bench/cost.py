@@ -32,6 +32,8 @@ API_MEMORY_GB = 1.0  # template.yaml: ApiFunction MemorySize 1024
 # Billed time of the API per publication, assumed (not measured on AWS): a fixed part for parsing, the
 # token check and signing, plus one round trip per synchronous AWS call.
 API_FIXED_SECONDS, API_SECONDS_PER_CALL = 0.020, 0.015
+# An asynchronous consumer's invocation (a batch), assumed: the template's 512 MB for 0.2 s.
+CONSUMER_GB, CONSUMER_SECONDS = 0.5, 0.2
 S3_PUT_OPERATIONS = {"PutObject", "CopyObject", "DeleteObjects", "CreateMultipartUpload", "UploadPart",
                      "CompleteMultipartUpload", "ListObjectsV2", "PutObjectRetention"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,12 +149,14 @@ def cost_rows(sync: Meter, derived: Meter, messages: int, *, consumer_invocation
 
     rows = [
         CostRow("API Gateway REST request", 1, PRICES["apigateway_rest_request"]),
-        CostRow("Lambda requests (API; outbox consumer per batch)", 1 + consumer_invocations * per,
-                PRICES["lambda_request"]),
+        CostRow("Lambda requests (API; each consumer batch: outbox, e-mail, audit and evidence)",
+                1 + consumer_invocations * per, PRICES["lambda_request"]),
         CostRow(f"Lambda compute, API {API_MEMORY_GB:g} GB × ({API_FIXED_SECONDS * 1000:.0f} ms + "
                 f"{API_SECONDS_PER_CALL * 1000:.0f} ms per synchronous call), GB-s",
                 API_MEMORY_GB * (API_FIXED_SECONDS + API_SECONDS_PER_CALL * sync_calls),
                 PRICES["lambda_gb_second_arm"]),
+        CostRow(f"Lambda compute, consumers {CONSUMER_GB:g} GB × {CONSUMER_SECONDS:g} s per batch, GB-s",
+                consumer_invocations * per * CONSUMER_GB * CONSUMER_SECONDS, PRICES["lambda_gb_second_arm"]),
         CostRow("S3 PUT/COPY/DELETE/LIST", count("s3", S3_PUT_OPERATIONS), PRICES["s3_put"]),
         CostRow("S3 GET/HEAD", count("s3") - count("s3", S3_PUT_OPERATIONS), PRICES["s3_get"]),
         CostRow("DynamoDB write units (item sizes, transactions ×2, one per index written)",

@@ -13,6 +13,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 STREAM_POLLERS: list[Any] = []  # the running stream pollers of the provisioned emulator
+PROVISIONED: list[Any] = []  # the provisioned template (functions, SQS mappings) while it runs
 
 
 def wait_for_outbox(timeout: float = 120.0) -> int:
@@ -63,10 +64,12 @@ def provisioned_emulator() -> Iterator[dict[str, str]]:
                         secret_iterations=1000)
         # The outbox, read from the table's stream by a poller thread (as Lambda would, asynchronously).
         STREAM_POLLERS[:] = start_stream_pollers(provisioned, "eu-west-1", endpoint_url=endpoint)
+        PROVISIONED[:] = [provisioned]
         yield dict(provisioned.environment, AWS_ENDPOINT_URL=endpoint)
     finally:
         for poller in STREAM_POLLERS:
             poller.stop()
         STREAM_POLLERS.clear()
+        PROVISIONED.clear()
         moto_bridges.uninstall()
         server.stop()

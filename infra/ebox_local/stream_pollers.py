@@ -77,12 +77,16 @@ class StreamPoller(threading.Thread):
         self._iterators: dict[str, str | None] = {}
         self.invocations = 0
         self.caught_up = threading.Event()  # set when a read found nothing new (for benches and tools)
+        self.paused = threading.Event()  # set: reads nothing until cleared (a bench times the API alone)
 
     def stop(self) -> None:
         self._stopping.set()
 
     def run(self) -> None:
         while not self._stopping.is_set():
+            if self.paused.is_set():
+                self._stopping.wait(self._interval)
+                continue
             try:
                 if self.poll_once():
                     self.caught_up.clear()

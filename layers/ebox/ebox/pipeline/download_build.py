@@ -45,7 +45,7 @@ def build_download(body: str, downloads: DownloadServices, *, attempt: int = 1) 
         job, consultation, downloads.documents,
         evidences_of=lambda message_id: [evidence_view(r) for r in index.evidence(message_id)],
         message_view=message_view,
-        on_message_done=lambda count, size: jobs.progress(job, count, size))
+        on_message_done=lambda count, size: jobs.progress(job, count, size), now=_now)
     try:
         writer.write_all(zipped(members, modified_at=parse_timestamp(job.created_at, field_name="createdAt")))
     except TransientError as error:
