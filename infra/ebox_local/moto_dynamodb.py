@@ -115,7 +115,8 @@ def _all_items(self: Table) -> list[Any]:
 def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
     with _TRANSACTIONS:
         backup = [_backed_up(self, entry) for entry in transact_items]
-        _STREAMED.pending = pending = []
+        pending: list[tuple[StreamShard, Any]] = []
+        _STREAMED.pending = pending
         try:
             _ORIGINAL_TRANSACT(self, transact_items)
         except Exception:
