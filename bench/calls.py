@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,18 +10,30 @@ from typing import Any
 
 import botocore.session
 
+from bench.cost import Meter
+
 
 @contextmanager
-def counting_calls() -> Iterator[Counter[str]]:
+def counting_calls(sync: Meter | None = None, derived: Meter | None = None) -> Iterator[Counter[str]]:
+    """Yields the calls made by the counting thread; with meters, also what each call costs, the calls of
+    the counting thread in ``sync`` and those of every other thread (pollers, consumers) in ``derived``."""
     counts: Counter[str] = Counter()
     original = botocore.session.Session.create_client
+    counting_thread = threading.get_ident()
 
     def count(model: Any, **_: Any) -> None:
-        counts[f"{model.service_model.service_name}:{model.name}"] += 1
+        if threading.get_ident() == counting_thread:
+            counts[f"{model.service_model.service_name}:{model.name}"] += 1
+
+    def observe(params: Any, model: Any, **_: Any) -> None:
+        meter = sync if threading.get_ident() == counting_thread else derived
+        if meter is not None:
+            meter.observe(model.service_model.service_name, model.name, params)
 
     def create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
         client = original(self, *args, **kwargs)
         client.meta.events.register("before-call.*.*", count)
+        client.meta.events.register("before-parameter-build.*.*", observe)
         return client
 
     botocore.session.Session.create_client = create_client  # type: ignore[method-assign]

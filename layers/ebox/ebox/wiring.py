@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ebox.adapters.batch_files import S3BatchFiles
     from ebox.adapters.batch_ledger import DynamoBatchLedger
     from ebox.adapters.batch_queue import SqsBatchQueue
-    from ebox.adapters.buffered_events import BufferedMessageEvents
+    from ebox.adapters.buffered_events import BufferedMessageEvents, OutboxEvents
     from ebox.adapters.content_store import S3ContentStore
     from ebox.adapters.document_uploads import S3DocumentUploads
     from ebox.adapters.download_jobs import DynamoDownloadJobs, SqsDownloadQueue
@@ -159,6 +159,13 @@ class Services:
         from ebox.adapters.buffered_events import BufferedMessageEvents
 
         return BufferedMessageEvents(self.client("events"), bus_name=self.config.event_bus)
+
+    @cached_property
+    def outbox_events(self) -> OutboxEvents:
+        """The outbox consumer's events: put ten per PutEvents; a failure raises (the batch is retried)."""
+        from ebox.adapters.buffered_events import OutboxEvents
+
+        return OutboxEvents(self.client("events"), bus_name=self.config.event_bus)
 
     @cached_property
     def mailer(self) -> SesMailer:
