@@ -13,6 +13,6 @@ logger = Logger(service="ebox-publish-outbox")
 
 
 def handler(event: dict[str, Any], context: Any) -> Any:
-    result = relay(event.get("Records", []), services())
+    result = relay(event.get("Records", []), services().outbox_ports())
     logger.info("outbox relayed", extra=result)
     return result

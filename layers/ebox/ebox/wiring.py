@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from ebox.pipeline.download_build import DownloadBuildPorts
     from ebox.pipeline.download_requests import DownloadRequestPorts
     from ebox.pipeline.notification_steps import NotificationPorts
+    from ebox.pipeline.outbox import OutboxPorts
 
 BULK_URL_SECONDS = 900  # pre-signed URLs of the import bucket (upload, per-line report)
 
@@ -261,6 +262,12 @@ class Services:
 
         return DeliveryPorts(index=self.index, delivery_states=self.delivery_states,
                              evidence_signer=self.record_signer, events=self.events)
+
+    def outbox_ports(self) -> OutboxPorts:
+        from ebox.adapters.message_stream import DynamoMessageStream
+        from ebox.pipeline.outbox import OutboxPorts
+
+        return OutboxPorts(stream=DynamoMessageStream(), index=self.index, events=self.outbox_events)
 
     def notification_ports(self) -> NotificationPorts:
         from ebox.pipeline.notification_steps import NotificationPorts

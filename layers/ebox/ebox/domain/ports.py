@@ -133,6 +133,22 @@ class MessageEvents(Protocol):
     def delivery_concluded(self, message: Message, detail_type: str, outcome: str) -> None: ...
 
 
+class PublishedStream(Protocol):
+    """The messages table's stream: its records read back as the messages they published."""
+
+    def published(self, records: list[dict[str, Any]]) -> list[tuple[str, Message]]:
+        """(stream sequence number, message) of each new message among ``records``."""
+        ...
+
+
+class OutboxIndex(Protocol):
+    """What the outbox derives from published messages in the index: counters and reply links."""
+
+    def count_published(self, published: list[tuple[str, Message]]) -> None: ...
+
+    def link_replies(self, replies: list[Message]) -> None: ...
+
+
 class BufferedEvents(MessageEvents, Protocol):
     """Events held and put on the bus in batches: whoever fills it calls ``flush()`` before returning."""
 

@@ -14,39 +14,27 @@ so a replayed batch changes nothing it already did, except that its events may g
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from ebox.domain.message import Message
-from ebox.wiring import Services
+from ebox.domain.ports import BufferedEvents, OutboxIndex, PublishedStream
 
 
-def published_messages(records: Iterable[dict[str, Any]]) -> list[tuple[str, Message]]:
-    """(stream sequence number, message) of each new message item among the stream records."""
-    from ebox.adapters.inbox_pages import to_message
-    from ebox.adapters.tables import MessageItem
-
-    found = []
-    for record in records:
-        image = record.get("dynamodb", {}).get("NewImage")
-        if record.get("eventName") != "INSERT" or not image:
-            continue
-        if not image.get("sk", {}).get("S", "").startswith("MSG#") or not image.get("pk", {}).get("S", "").startswith(
-                "EBOX#"):
-            continue
-        found.append((str(record["dynamodb"]["SequenceNumber"]), to_message(MessageItem.from_raw_data(image))))
-    return found
+@dataclass(frozen=True)
+class OutboxPorts:
+    stream: PublishedStream
+    index: OutboxIndex
+    events: BufferedEvents  # a failed put raises, so that the batch is delivered again
 
 
-def relay(records: list[dict[str, Any]], services: Services) -> dict[str, int]:
+def relay(records: list[dict[str, Any]], ports: OutboxPorts) -> dict[str, int]:
     """Applies one stream batch; raises (and Lambda retries the batch) if any step failed."""
-    published = published_messages(records)
+    published = ports.stream.published(records)
     if not published:
         return {"messages": 0}
-    services.index.count_published(published)
-    services.index.link_replies([m for _, m in published if m.is_reply])
-    events = services.outbox_events
+    ports.index.count_published(published)
+    ports.index.link_replies([m for _, m in published if m.is_reply])
     for _, message in published:
-        events.message_published(message)
-    events.flush()
+        ports.events.message_published(message)
+    ports.events.flush()
     return {"messages": len(published)}
