@@ -57,6 +57,8 @@ def main() -> None:
     console.print("  operations: " + ", ".join(f"{k} {v / args.messages:g}" for k, v in sorted(calls.items())))
     console.print("  asynchronous (outbox, e-mail, audit and evidence consumers; per message): " + ", ".join(
         f"{k} {v / args.messages:g}" for k, v in sorted(derived.calls.items())))
+    console.print("  DynamoDB write units per message, by operation and item (sort key's first word): " + ", ".join(
+        f"{k} {v / args.messages:.3g}" for k, v in sorted((sync.units + derived.units).items())))
 
     table = Table(title="Cost per million simple messages before e-mail, from the counted calls (eu-west-1 list "
                         "prices, bench/cost.py)")

@@ -74,6 +74,15 @@ def item_size(item: dict[str, Any]) -> int:
     return sum(len(name.encode()) + attribute_size(value) for name, value in item.items())
 
 
+def _kind(item: dict[str, Any]) -> str:
+    """What an item is, for the breakdown: its sort key's (or else its partition key's) first word."""
+    for name in ("sk", "SK", "pk", "PK"):
+        value = item.get(name, {}).get("S")
+        if value:
+            return value.split("#", 1)[0]
+    return "?"
+
+
 def _kb(size: int) -> int:
     return max(1, math.ceil(size / 1024))
 
@@ -87,13 +96,19 @@ class Meter:
     rru: float = 0.0
     events: int = 0
     largest_item: int = 0
+    units: Counter[str] = field(default_factory=Counter)  # write units by operation and kind of item
     indexes: list[tuple[str, ...]] = field(default_factory=_indexes)
 
-    def _put(self, item: dict[str, Any], factor: int) -> None:
+    def _put(self, item: dict[str, Any], factor: int, operation: str) -> None:
         size = item_size(item)
         self.largest_item = max(self.largest_item, size)
-        self.wru += factor * _kb(size)
-        self.wru += sum(1 for keys in self.indexes if all(k in item for k in keys))  # slim projections: 1 KB
+        units = factor * _kb(size) + sum(1 for keys in self.indexes if all(k in item for k in keys))  # slim: 1 KB
+        self.wru += units
+        self.units[f"{operation} {_kind(item)}"] += units
+
+    def _update(self, units: int, operation: str, key: dict[str, Any] | None) -> None:
+        self.wru += units
+        self.units[f"{operation} {_kind(key or {})}"] += units
 
     def observe(self, service: str, operation: str, params: dict[str, Any]) -> None:
         self.calls[f"{service}:{operation}"] += 1
@@ -102,22 +117,23 @@ class Meter:
         if service != "dynamodb":
             return
         if operation == "PutItem":
-            self._put(params["Item"], 1)
+            self._put(params["Item"], 1, operation)
         elif operation in ("UpdateItem", "DeleteItem"):
-            self.wru += 1
+            self._update(1, operation, params.get("Key"))
         elif operation == "BatchWriteItem":
             for requests in params.get("RequestItems", {}).values():
                 for request in requests:
                     if "PutRequest" in request:
-                        self._put(request["PutRequest"]["Item"], 1)
+                        self._put(request["PutRequest"]["Item"], 1, operation)
                     else:
-                        self.wru += 1
+                        self._update(1, operation, request.get("DeleteRequest", {}).get("Key"))
         elif operation == "TransactWriteItems":
             for entry in params.get("TransactItems", []):
                 if "Put" in entry:
-                    self._put(entry["Put"]["Item"], 2)
+                    self._put(entry["Put"]["Item"], 2, operation)
                 else:
-                    self.wru += 2
+                    (inner,) = entry.values()
+                    self._update(2, operation, inner.get("Key"))
         elif operation == "GetItem":
             self.rru += 1 if params.get("ConsistentRead") else 0.5
         elif operation in ("Query", "Scan", "BatchGetItem"):
@@ -159,8 +175,10 @@ def cost_rows(sync: Meter, derived: Meter, messages: int, *, consumer_invocation
                 consumer_invocations * per * CONSUMER_GB * CONSUMER_SECONDS, PRICES["lambda_gb_second_arm"]),
         CostRow("S3 PUT/COPY/DELETE/LIST", count("s3", S3_PUT_OPERATIONS), PRICES["s3_put"]),
         CostRow("S3 GET/HEAD", count("s3") - count("s3", S3_PUT_OPERATIONS), PRICES["s3_get"]),
-        CostRow("DynamoDB write units (item sizes, transactions ×2, one per index written)",
-                (sync.wru + derived.wru) * per, PRICES["dynamodb_wru"]),
+        CostRow("DynamoDB write units, the publication's transaction (item sizes ×2, one per index written)",
+                sync.wru * per, PRICES["dynamodb_wru"]),
+        CostRow("DynamoDB write units, derived (counters, audit, notification claim, archive marks)",
+                derived.wru * per, PRICES["dynamodb_wru"]),
         CostRow("DynamoDB read units", (sync.rru + derived.rru) * per, PRICES["dynamodb_rru"]),
         CostRow("KMS requests (ECC)", count("kms"), PRICES["kms_request_ecc"]),
         CostRow("EventBridge events", (sync.events + derived.events) * per, PRICES["eventbridge_event"]),
