@@ -160,8 +160,9 @@ def describe_for_search(message: Message, message_type: MessageType, registry: R
 def store_content(
     message: Message, request: MessageToPublish, documents: dict[str, ReceivedDocument], content: ContentStore
 ) -> Message:
-    """Attaches the received documents to the message; not yet visible. A document the API streamed
-    straight to its final key stays there (no call); one from elsewhere (a bulk archive) is put there."""
+    """Attaches the received documents to the message; not yet visible. A document the API put at its final
+    key (once it matched the announcement) stays there, with no call; one sent by `uploadId` is kept at its
+    own key (``promote`` tags it, no copy); a bulk archive's is put at its final key by ``promote``."""
     attachments = []
     for document, index in match_documents(request, documents):
         announced = request.attachments[index]
