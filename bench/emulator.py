@@ -5,11 +5,25 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+STREAM_POLLERS: list[Any] = []  # the running stream pollers of the provisioned emulator
+PROVISIONED: list[Any] = []  # the provisioned template (functions, SQS mappings) while it runs
+
+
+def wait_for_outbox(timeout: float = 120.0) -> int:
+    """Waits until every stream poller has read all there is; returns their invocations so far."""
+    deadline = time.monotonic() + timeout
+    for poller in STREAM_POLLERS:
+        poller.caught_up.clear()
+    for poller in STREAM_POLLERS:
+        poller.caught_up.wait(max(0.0, deadline - time.monotonic()))
+    return sum(p.invocations for p in STREAM_POLLERS)
 
 
 def _free_port() -> int:
@@ -28,6 +42,7 @@ def provisioned_emulator() -> Iterator[dict[str, str]]:
     from ebox.wiring import reset_services, services
     from ebox_local import moto_bridges
     from ebox_local.provisioning import provision_template
+    from ebox_local.stream_pollers import start_stream_pollers
     from moto.server import ThreadedMotoServer
 
     port = _free_port()
@@ -47,7 +62,14 @@ def provisioned_emulator() -> Iterator[dict[str, str]]:
         reset_services()
         import_registry(json.loads((ROOT / "infra/demo/demo-data.json").read_text()), services().registry,
                         secret_iterations=1000)
+        # The outbox, read from the table's stream by a poller thread (as Lambda would, asynchronously).
+        STREAM_POLLERS[:] = start_stream_pollers(provisioned, "eu-west-1", endpoint_url=endpoint)
+        PROVISIONED[:] = [provisioned]
         yield dict(provisioned.environment, AWS_ENDPOINT_URL=endpoint)
     finally:
+        for poller in STREAM_POLLERS:
+            poller.stop()
+        STREAM_POLLERS.clear()
+        PROVISIONED.clear()
         moto_bridges.uninstall()
         server.stop()

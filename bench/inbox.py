@@ -84,7 +84,7 @@ def _measure(call: Callable[[], Any], repeat: int) -> tuple[float, float, float]
 
     call()  # warm: token keys, user lookup path, connections
     evaluated: Counter[str] = Counter()
-    with counting_calls(evaluated) as calls:
+    with counting_calls(evaluated=evaluated) as calls:
         reset_clients()
         reset_services()
         call()  # the cold one builds the counted clients; not timed

@@ -16,6 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench.emulator import STREAM_POLLERS
 from bench.publication import calls_per_message, floor, publish_many
 from tests.apigw import PDF
 
@@ -32,6 +33,7 @@ def provisioned_localstack() -> Iterator[dict[str, str]]:
     from ebox_local.localstack_target import TARGET, TARGET_VARIABLE
     from ebox_local.provisioning import provision_template
     from ebox_local.stack import unique_run_name
+    from ebox_local.stream_pollers import start_stream_pollers
 
     if os.environ.get(TARGET_VARIABLE) != TARGET:
         raise SystemExit("run it through LocalStack: make bench-localstack")
@@ -47,9 +49,15 @@ def provisioned_localstack() -> Iterator[dict[str, str]]:
         reset_services()
         import_registry(json.loads((ROOT / "infra/demo/demo-data.json").read_text()), services().registry,
                         secret_iterations=1000)
+        # The outbox, from DynamoDB Local's stream, as on moto (bench.emulator).
+        STREAM_POLLERS[:] = start_stream_pollers(provisioned, os.environ.get("AWS_REGION", "eu-west-1"),
+                                                 endpoint_url=os.environ["AWS_ENDPOINT_URL_DYNAMODB"])
         yield dict(provisioned.environment, AWS_ENDPOINT_URL=os.environ["AWS_ENDPOINT_URL"],
                    AWS_ENDPOINT_URL_DYNAMODB=os.environ["AWS_ENDPOINT_URL_DYNAMODB"])
     finally:
+        for poller in STREAM_POLLERS:
+            poller.stop()
+        STREAM_POLLERS.clear()
         server.close()
 
 

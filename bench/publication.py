@@ -9,11 +9,13 @@ from collections import Counter
 from typing import Any
 
 from bench.calls import counting_calls
+from bench.cost import Meter
 from tests.apigw import ApiCaller, publication
 
 
-def publish_many(count: int) -> tuple[float, Counter[str]]:
-    """Messages per second through `app.handler`, and the AWS calls made for them."""
+def publish_many(count: int, sync: Meter | None = None, derived: Meter | None = None) -> tuple[float, Counter[str]]:
+    """Messages per second through `app.handler`, and the AWS calls made for them (with meters: what
+    they cost, the API's calls in ``sync``, the other threads' — the outbox consumer's — in ``derived``)."""
     from ebox.adapters.aws_clients import reset_clients
     from ebox.wiring import reset_services
 
@@ -22,12 +24,12 @@ def publish_many(count: int) -> tuple[float, Counter[str]]:
     api = ApiCaller(handler)
     token = api.token("demo-sender", "demo-sender-secret")
     body = publication()
-    with counting_calls() as calls:
+    with counting_calls(sync, derived) as calls:
         reset_clients()  # clients made from here on carry the counting hook
         reset_services()
         start = time.perf_counter()
         for _ in range(count):
-            answer = api.publish(token, body)
+            answer = api.publish(token, body, idempotency_key=str(uuid.uuid4()))  # as senders are asked to
             assert answer.status == 201, answer.body
         elapsed = time.perf_counter() - start
         counted = Counter(calls)  # the hooked clients live on: keep only what these publications made
@@ -57,3 +59,70 @@ def calls_per_message(calls: Counter[str], count: int) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [(s, round(n / count, 2)) for s, n in sorted(by_service.items())]
     rows.append(("total", round(sum(by_service.values()) / count, 2)))
     return rows
+
+
+def publish_and_derive(count: int, sync: Meter, derived: Meter) -> tuple[float, Counter[str], int]:
+    """As publish_many, the outbox paused while the API is timed; then everything the publications set
+    going runs (the outbox from the stream, the SQS consumers: e-mail, audit and evidence archive) and
+    is counted in ``derived``. Returns (messages/s, the API's calls, the consumers' invocations)."""
+    import boto3
+    from ebox.adapters.aws_clients import reset_clients
+    from ebox.wiring import reset_services
+    from ebox_local.functions import invoke
+    from ebox_local.sqs_pollers import SqsPoller
+
+    from app import handler
+    from bench.emulator import PROVISIONED, STREAM_POLLERS, wait_for_outbox
+
+    provisioned = PROVISIONED[0]
+    api = ApiCaller(handler)
+    token = api.token("demo-sender", "demo-sender-secret")
+    body = publication()
+    sqs = boto3.client("sqs")
+    wait_for_outbox()
+    for mapping in provisioned.sqs_mappings:  # what earlier publications left: not these messages' work
+        sqs.purge_queue(QueueUrl=mapping.queue_url)
+    invocations = [0]
+
+    def counted_invoke(function: Any, event: Any) -> Any:
+        invocations[0] += 1
+        return invoke(function, event)
+
+    with counting_calls(sync, derived) as calls:
+        reset_clients()  # clients made from here on carry the counting hook
+        reset_services()
+        for poller in STREAM_POLLERS:
+            poller.paused.set()
+        start = time.perf_counter()
+        for _ in range(count):
+            answer = api.publish(token, body, idempotency_key=str(uuid.uuid4()))
+            assert answer.status == 201, answer.body
+        elapsed = time.perf_counter() - start
+        counted = Counter(calls)
+        before = sum(p.invocations for p in STREAM_POLLERS)
+        for poller in STREAM_POLLERS:
+            poller.paused.clear()
+        consumers = [SqsPoller(m, provisioned.functions[m.function], boto3.client("sqs"), "eu-west-1",
+                               wait_seconds=1, invoker=counted_invoke) for m in provisioned.sqs_mappings]
+        for consumer in consumers:
+            consumer.start()
+        invocations[0] += wait_for_outbox() - before
+        _drained(sqs, [m.queue_url for m in provisioned.sqs_mappings])
+        for consumer in consumers:
+            consumer.stop()
+        for consumer in consumers:
+            consumer.join(timeout=10)
+    return count / elapsed, counted, invocations[0]
+
+
+def _drained(sqs: Any, queue_urls: list[str], timeout: float = 300.0) -> None:
+    """Waits until no queue holds a message, visible or in flight, twice in a row."""
+    deadline, quiet = time.monotonic() + timeout, 0
+    while quiet < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        busy = 0
+        for url in queue_urls:
+            attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+            busy += sum(int(v) for v in attributes.values())
+        quiet = quiet + 1 if busy == 0 else 0

@@ -170,7 +170,7 @@ def _moto(parameters: dict[str, str]) -> Iterator[World]:
         "MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR": "false"}
     with _applied(base), mock_aws(config=MOTO_CONFIG):
         provisioned = provision_template(TEMPLATE, parameters)
-        moto_bridges.install(provisioned)
+        moto_bridges.install(provisioned, inline_streams=True)  # the outbox runs within each write
         try:
             yield World(provisioned, {**base, **provisioned.environment}, lambda: captured_mail("eu-west-1"),
                         lambda: forget_captured_mail("eu-west-1"))
@@ -185,6 +185,7 @@ def _localstack(parameters: dict[str, str]) -> Iterator[World]:
     from ebox_local.mail import forget_localstack_mail, localstack_mail
     from ebox_local.provisioning import provision_template
     from ebox_local.stack import unique_run_name
+    from ebox_local.stream_pollers import start_stream_pollers
 
     endpoint = os.environ["AWS_ENDPOINT_URL"]
     run = unique_run_name()
@@ -193,9 +194,14 @@ def _localstack(parameters: dict[str, str]) -> Iterator[World]:
         provisioned = provision_template(TEMPLATE, {"Stage": run, **parameters}, prefix=run,
                                          invocation_url=server.url_for)
         server.provisioned = provisioned
+        # The outbox (the messages table's stream) read from DynamoDB Local, as Lambda would, a moment later.
+        pollers = start_stream_pollers(provisioned, "eu-west-1",
+                                       endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or endpoint)
         yield World(provisioned, dict(provisioned.environment), lambda: localstack_mail(endpoint, "eu-west-1"),
                     lambda: forget_localstack_mail(endpoint))
     finally:
+        for poller in locals().get("pollers", []):
+            poller.stop()
         server.close()
 
 

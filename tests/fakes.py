@@ -97,16 +97,12 @@ class FakeRegistry:
 @dataclass
 class FakeContent:
     objects: dict[str, bytes] = field(default_factory=dict)
-    metadata: dict[str, Message] = field(default_factory=dict)
     discarded: list[str] = field(default_factory=list)
 
     def promote(self, message_id: str, attachment_id: str, doc: ReceivedDocument) -> str:
         key = f"messages/{message_id}/attachments/{attachment_id}"
         self.objects[key] = self.objects.get(doc.staged_key, b"")
         return key
-
-    def save_metadata(self, message: Message) -> None:
-        self.metadata[message.message_id] = message
 
     def open_document(self, attachment: StoredAttachment) -> bytes:
         return self.objects[attachment.content_key]

@@ -42,6 +42,17 @@ class SqsMapping:
 
 
 @dataclass(frozen=True)
+class StreamMapping:
+    """A function's `Type: DynamoDB` event: the local stream pollers deliver the table's stream to it."""
+
+    function: str
+    table_name: str
+    stream_arn: str
+    batch_size: int = 100
+    filters: tuple[Any, ...] = ()  # FilterCriteria patterns, parsed
+
+
+@dataclass(frozen=True)
 class ApiRoute:
     """A function's `Type: Api` event (`Path` may hold `{name}` and `{proxy+}`; `Method` may be ANY)."""
 
@@ -65,6 +76,7 @@ class Provisioned:
     """The union of every function's resolved environment variables (what the process runs with)."""
     functions: dict[str, LocalFunction] = field(default_factory=dict)
     sqs_mappings: list[SqsMapping] = field(default_factory=list)
+    stream_mappings: list[StreamMapping] = field(default_factory=list)
     api_routes: list[ApiRoute] = field(default_factory=list)
     binary_media_types: list[str] = field(default_factory=list)
     schedules: list[Any] = field(default_factory=list)

@@ -37,6 +37,7 @@ from ebox_local import moto_dynamodb, moto_jsonpath
 from ebox_local.functions import invoke
 from ebox_local.invocations import answer_invoke, in_background
 from ebox_local.model import Provisioned
+from ebox_local.stream_pollers import deliver_inline
 
 logger = logging.getLogger("ebox_local")
 _ORIGINAL_INVOKE = LambdaSimpleBackend.invoke
@@ -47,7 +48,9 @@ _MOTO_TARGETS = ("sqs", "logs", "events")  # what moto's Rule.send_to_targets de
 _installed: Provisioned | None = None
 
 
-def install(provisioned: Provisioned) -> None:
+def install(provisioned: Provisioned, *, inline_streams: bool = False) -> None:
+    """``inline_streams``: DynamoDB stream records reach their functions within the write that made them
+    (the tests' in-process moto, where no poller runs); otherwise ebox_local's stream pollers read them."""
     global _installed  # noqa: PLW0603 - moto's classes are process-wide; so is what they are patched with
     _installed = provisioned
     LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign, assignment]
@@ -55,6 +58,18 @@ def install(provisioned: Provisioned) -> None:
     StepFunctionsParserBackend.start_execution = _start_execution  # type: ignore[method-assign, assignment]
     moto_dynamodb.install()
     moto_jsonpath.install()
+    if inline_streams:
+        moto_dynamodb.set_stream_listener(_stream_records)
+
+
+def _stream_records(table: Any, records: list[dict[str, Any]]) -> None:
+    provisioned = _installed
+    if provisioned is None:
+        return
+    for mapping in provisioned.stream_mappings:
+        if mapping.table_name == table.name:
+            deliver_inline(mapping, provisioned.functions[mapping.function], records,
+                           getattr(table, "region_name", "eu-west-1"))
 
 
 def uninstall() -> None:

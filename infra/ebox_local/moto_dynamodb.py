@@ -10,26 +10,45 @@ a time, as DynamoDB serialises conflicting transactions. Rollback keeps moto's m
 Likewise a Query on a table's key looked at every item of the table (and failed when a write changed
 the table meanwhile): here it looks at its partition only, and scans iterate over a snapshot. And a Query
 on an index stopped at 1 MB of whole items: here, as on DynamoDB, at 1 MB of index entries (the keys and
-projected attributes), so that a slim index reads as many entries per call as it would on AWS."""
+projected attributes), so that a slim index reads as many entries per call as it would on AWS.
+
+Streams: moto adds a stream record per item as a transaction applies it, and keeps it when the
+transaction fails and is rolled back. Here the records of a failed transaction are taken back, a
+stream is read only between transactions, and a listener (ebox_local.moto_bridges, for the tests'
+in-process moto) is told of the records of each write once it has succeeded."""
 
 from __future__ import annotations
 
 import copy
 import threading
 import types
+from collections.abc import Callable
 from typing import Any
 
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
-from moto.dynamodb.models.table import Table
+from moto.dynamodb.models.table import StreamShard, Table
 
 _ORIGINAL_TRANSACT = DynamoDBBackend.transact_write_items
 _ORIGINAL_COPY = dynamodb_models.copy
 _ORIGINAL_QUERY = Table.query
 _ORIGINAL_ALL_ITEMS = Table.all_items
 _ORIGINAL_SIZE = Item.size
-_TRANSACTIONS = threading.Lock()
+_TRANSACTIONS = threading.RLock()
+_ORIGINAL_STREAM_ADD = StreamShard.add
+_ORIGINAL_STREAM_GET = StreamShard.get
+_STREAMED = threading.local()  # .pending: the stream records of the transaction under way in this thread
+StreamListener = Callable[[Table, list[dict[str, Any]]], None]
+_listener: StreamListener | None = None
+
+
+def set_stream_listener(listener: StreamListener | None) -> None:
+    """``listener(table, records)`` after each successful write that added stream records."""
+    global _listener  # noqa: PLW0603 - moto's backend is process-wide; so is who listens to it
+    _listener = listener
+
+
 _QUERIED = threading.local()  # the partition a Query on the table's own key is reading, in this thread
 
 
@@ -47,6 +66,8 @@ def install() -> None:
     Table.query = _query  # type: ignore[method-assign]
     Table.all_items = _all_items  # type: ignore[method-assign]
     Item.size = _size  # type: ignore[method-assign]
+    StreamShard.add = _stream_add  # type: ignore[method-assign]
+    StreamShard.get = _stream_get  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
@@ -55,6 +76,25 @@ def uninstall() -> None:
     Table.query = _ORIGINAL_QUERY  # type: ignore[method-assign]
     Table.all_items = _ORIGINAL_ALL_ITEMS  # type: ignore[method-assign]
     Item.size = _ORIGINAL_SIZE  # type: ignore[method-assign]
+    StreamShard.add = _ORIGINAL_STREAM_ADD  # type: ignore[method-assign]
+    StreamShard.get = _ORIGINAL_STREAM_GET  # type: ignore[method-assign]
+    set_stream_listener(None)
+
+
+def _stream_add(self: StreamShard, old: Any, new: Any) -> None:
+    before = len(self.items)
+    _ORIGINAL_STREAM_ADD(self, old, new)
+    added = self.items[before:]
+    pending = getattr(_STREAMED, "pending", None)
+    if pending is not None:
+        pending.extend((self, record) for record in added)
+    elif added and _listener is not None:
+        _listener(self.table, [record.to_json() for record in added])
+
+
+def _stream_get(self: StreamShard, start: int, quantity: int) -> list[dict[str, Any]]:
+    with _TRANSACTIONS:  # never a record of a transaction that may still be rolled back
+        return _ORIGINAL_STREAM_GET(self, start, quantity)  # type: ignore[no-any-return]
 
 
 def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
@@ -95,13 +135,25 @@ def _all_items(self: Table) -> list[Any]:
 def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
     with _TRANSACTIONS:
         backup = [_backed_up(self, entry) for entry in transact_items]
+        pending: list[tuple[StreamShard, Any]] = []
+        _STREAMED.pending = pending
         try:
             _ORIGINAL_TRANSACT(self, transact_items)
         except Exception:
             for touched in reversed(backup):
                 if touched is not None:
                     _restore(*touched)
+            for shard, record in reversed(pending):
+                shard.items.remove(record)
             raise
+        finally:
+            _STREAMED.pending = None
+    if pending and _listener is not None:
+        by_table: dict[int, tuple[Table, list[dict[str, Any]]]] = {}
+        for shard, record in pending:
+            by_table.setdefault(id(shard.table), (shard.table, []))[1].append(record.to_json())
+        for table, records in by_table.values():
+            _listener(table, records)
 
 
 def _backed_up(backend: DynamoDBBackend, entry: dict[str, Any]) -> tuple[Table, Any, Any, Any] | None:

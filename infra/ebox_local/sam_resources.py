@@ -13,7 +13,15 @@ from typing import Any
 from ebox_local.cfn_resources import put_rule
 from ebox_local.errors import TemplateError
 from ebox_local.invocations import INVOKE_URL_VARIABLE
-from ebox_local.model import ApiRoute, Created, Creator, LocalFunction, ProvisioningContext, SqsMapping
+from ebox_local.model import (
+    ApiRoute,
+    Created,
+    Creator,
+    LocalFunction,
+    ProvisioningContext,
+    SqsMapping,
+    StreamMapping,
+)
 from ebox_local.schedules import LocalSchedule
 from ebox_local.template import substitute_definition
 
@@ -84,6 +92,14 @@ def _function_event(ctx: ProvisioningContext, logical_id: str, arn: str, event_n
             logical_id, url, queue_arn, int(props.get("BatchSize", 10)),
             "ReportBatchItemFailures" in props.get("FunctionResponseTypes", []),
             local_concurrency(props.get("ScalingConfig", {}).get("MaximumConcurrency"))))
+    elif kind == "DynamoDB":
+        if props.get("Enabled", True) in (False, "false"):
+            return
+        stream_arn = str(props["Stream"])
+        table_name = stream_arn.split(":table/", 1)[-1].split("/stream/", 1)[0]
+        filters = tuple(json.loads(f["Pattern"]) for f in (props.get("FilterCriteria") or {}).get("Filters", []))
+        ctx.result.stream_mappings.append(StreamMapping(
+            logical_id, table_name, stream_arn, int(props.get("BatchSize", 100)), filters))
     elif kind == "Api":
         ctx.result.api_routes.append(ApiRoute(props["Path"], str(props["Method"]).upper(), logical_id))
     elif kind in RULE_EVENTS:

@@ -40,6 +40,7 @@ from ebox_local.model import Provisioned
 from ebox_local.provisioning import provision_template
 from ebox_local.seed import seed_demo_data
 from ebox_local.sqs_pollers import SqsPoller
+from ebox_local.stream_pollers import StreamPoller, start_stream_pollers
 from ebox_local.template import ACCOUNT_ID, load_template
 from ebox_local.tsa import LocalTsa
 from ebox_local.web_assets import web_app
@@ -76,6 +77,7 @@ class LocalStack:
         self._external = aws_endpoint.rstrip("/") if aws_endpoint else None
         self._invocations: InvocationServer | None = None
         self._pollers: list[SqsPoller] = []
+        self._stream_pollers: list[StreamPoller] = []
         self._saved_environment: dict[str, str | None] = {}
 
     @property
@@ -147,6 +149,8 @@ class LocalStack:
                                    wait_seconds=self._poll_wait_seconds)
                 poller.start()
                 self._pollers.append(poller)
+        self._stream_pollers = start_stream_pollers(
+            provisioned, self.region, endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or self.aws_endpoint_url)
         self._gateway.open(provisioned.api_routes, provisioned.functions, provisioned.binary_media_types,
                            provisioned.schedules)
         logger.info("ready: API on %s, AWS emulation on %s (%d functions, %d SQS pollers, %d resources skipped)",
@@ -176,6 +180,8 @@ class LocalStack:
             self._gateway.close()
         for poller in self._pollers:
             poller.stop()  # each finishes its current long poll meanwhile
+        for stream_poller in self._stream_pollers:
+            stream_poller.stop()
         moto_bridges.uninstall()
         if self._moto is not None:
             self._stop_moto(self._moto)
@@ -190,6 +196,9 @@ class LocalStack:
         for poller in self._pollers:
             poller.join(timeout=10)
         self._pollers.clear()
+        for stream_poller in self._stream_pollers:
+            stream_poller.join(timeout=10)
+        self._stream_pollers.clear()
         self._restore_environment()
         reset_process_caches()
         with LocalStack._guard:
@@ -215,6 +224,7 @@ class LocalStack:
             "api": self.api_url, "awsEndpoint": self.aws_endpoint_url, "region": self.region,
             "functions": sorted(provisioned.functions) if provisioned else [],
             "sqsPollers": [p.mapping.function for p in self._pollers if p.is_alive()],
+            "streamPollers": [p.mapping.function for p in self._stream_pollers if p.is_alive()],
             "notEmulated": [r.logical_id for r in provisioned.skipped] if provisioned else [],
             # Physical names of what the template named (an emulator that keeps its state holds others too).
             "resources": {r.logical_id: r.physical_id for r in provisioned.resources.values() if r.emulated}

@@ -124,15 +124,19 @@ def test_a_package_holds_every_document_metadata_evidence_and_a_manifest_of_dige
     assert [m["messageId"] for m in manifest["messages"]] == wanted
     for message_id in wanted:
         metadata = json.loads(archive.read(f"{message_id}/message.json"))
-        assert metadata == api.get(enterprise_token, f"/messageRegistry/v2/ebox/messages/{message_id}").json()
+        now = api.get(enterprise_token, f"/messageRegistry/v2/ebox/messages/{message_id}").json()
+        assert metadata == dict(now, readStatus=False)  # as packaged, before the package opened it
         attachment = metadata["attachments"]["items"][0]
         document = archive.read(f"{message_id}/documents/{attachment['attachmentId']}-avis.pdf")
         assert document == PDF
         evidences = json.loads(archive.read(f"{message_id}/evidences.json"))
         assert [e["event"] for e in evidences["items"]] == ["SubmissionAcceptance", "ContentConsignment"]
         assert all(e["jws"].count(".") == 2 for e in evidences["items"])
-    # a download hands out no content: nothing was marked read
-    assert api.get(enterprise_token, f"/messageRegistry/v2/ebox/messages/{wanted[0]}").json()["readStatus"] is False
+    # the package handed the content over: each message is read, with its signed ContentHandover
+    for message_id in wanted:
+        assert api.get(enterprise_token, f"/messageRegistry/v2/ebox/messages/{message_id}").json()["readStatus"]
+        chain = api.get(enterprise_token, f"/messageRegistry/v3/ebox/messages/{message_id}/evidences").json()
+        assert [e["event"] for e in chain["items"]][-1] == "ContentHandover"
 
 
 def test_a_filter_selects_like_the_inbox(stack, api, enterprise_token, builder, placed):

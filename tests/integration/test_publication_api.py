@@ -20,11 +20,10 @@ def test_publish_answers_201_and_stores_the_document_encrypted(api, sender_token
     body = answer.json()
     assert set(body) == {"messageId", "expirationDate"}
     keys = objects(stack.s3, stack.content_bucket, f"messages/{body['messageId']}/")
-    assert len(keys) == 2  # the document and message.json
-    head = stack.s3.head_object(Bucket=stack.content_bucket, Key=[k for k in keys if "/attachments/" in k][0])
+    assert len(keys) == 1 and "/attachments/" in keys[0]  # the document, once, at its final key; no metadata object
+    head = stack.s3.head_object(Bucket=stack.content_bucket, Key=keys[0])
     assert head["ServerSideEncryption"] == "aws:kms"
-    rules = stack.s3.get_bucket_lifecycle_configuration(Bucket=stack.content_bucket)["Rules"]
-    assert any(r["Filter"].get("Prefix") == "staging/" and r["Expiration"]["Days"] == 1 for r in rules)
+    assert objects(stack.s3, stack.content_bucket, "staging/") == []  # no staging copy
 
 
 def test_trailing_slash_and_metadata_first_are_accepted(api, sender_token):
@@ -93,7 +92,7 @@ def test_idempotency_key_repeat_is_409_with_the_original_message(api, sender_tok
     assert (first.status, again.status) == (201, 409)
     assert again.json()["messageId"] == first.json()["messageId"]
     assert again.json()["code"] == "DUPLICATE_PUBLICATION"
-    assert len([k for k in objects(stack.s3, stack.content_bucket, "messages/") if k.endswith("message.json")]) == 1
+    assert len(objects(stack.s3, stack.content_bucket, "messages/")) == 1  # the repeat's document was deleted
 
 
 def test_idempotency_key_with_another_payload_is_422(api, sender_token):

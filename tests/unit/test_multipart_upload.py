@@ -29,8 +29,8 @@ def read(raw, *, chunk=7, max_bytes=10_000_000):
 
     upload = PublicationUpload()
     read_publication((raw[i:i + chunk] for i in range(0, len(raw), chunk)), upload,
-                     content_type=f"multipart/form-data; boundary={BOUNDARY}", staging_prefix="staging/m",
-                     max_bytes=max_bytes)
+                     content_type=f"multipart/form-data; boundary={BOUNDARY}",
+                     key_of=lambda number: f"messages/m/attachments/{number}", max_bytes=max_bytes)
     assert staged == {}  # reading stages nothing: the documents are checked first
     upload.stage_all(stage)
     return upload, staged
@@ -76,7 +76,7 @@ def test_body_over_the_limit_is_payload_too_large():
 
 def test_not_multipart_is_invalid_input():
     with pytest.raises(InvalidInput, match="multipart/form-data"):
-        read_publication([b"{}"], PublicationUpload(), content_type="application/json", staging_prefix="s",
+        read_publication([b"{}"], PublicationUpload(), content_type="application/json", key_of=str,
                          max_bytes=100)
 
 
@@ -85,7 +85,7 @@ def test_a_seventh_document_is_refused_as_its_part_begins():
     upload = PublicationUpload()
     with pytest.raises(InvalidInput, match="at most 6 documents"):
         read_publication([body(*parts)], upload, content_type=f"multipart/form-data; boundary={BOUNDARY}",
-                         staging_prefix="s", max_bytes=10**6)
+                         key_of=str, max_bytes=10**6)
     assert len(upload.documents) == 6 and upload.staged == []
     upload.close()
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ebox.adapters.batch_files import S3BatchFiles
     from ebox.adapters.batch_ledger import DynamoBatchLedger
     from ebox.adapters.batch_queue import SqsBatchQueue
-    from ebox.adapters.buffered_events import BufferedMessageEvents
+    from ebox.adapters.buffered_events import BufferedMessageEvents, OutboxEvents
     from ebox.adapters.callback_http import CallbackRequestSigner, HttpCallbackTransport
     from ebox.adapters.callback_queue import SqsCallbackRetries
     from ebox.adapters.callback_store import DynamoCallbackStore
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from ebox.pipeline.download_requests import DownloadRequestPorts
     from ebox.pipeline.notification_steps import NotificationPorts
     from ebox.pipeline.onboarding import OnboardingPorts
+    from ebox.pipeline.outbox import OutboxPorts
 
 BULK_URL_SECONDS = 900  # pre-signed URLs of the import bucket (upload, per-line report)
 
@@ -167,6 +168,13 @@ class Services:
         return BufferedMessageEvents(self.client("events"), bus_name=self.config.event_bus)
 
     @cached_property
+    def outbox_events(self) -> OutboxEvents:
+        """The outbox consumer's events: put ten per PutEvents; a failure raises (the batch is retried)."""
+        from ebox.adapters.buffered_events import OutboxEvents
+
+        return OutboxEvents(self.client("events"), bus_name=self.config.event_bus)
+
+    @cached_property
     def mailer(self) -> SesMailer:
         from ebox.adapters.mailer import SesMailer
 
@@ -260,6 +268,12 @@ class Services:
 
         return DeliveryPorts(index=self.index, delivery_states=self.delivery_states,
                              evidence_signer=self.record_signer, events=self.events)
+
+    def outbox_ports(self) -> OutboxPorts:
+        from ebox.adapters.message_stream import DynamoMessageStream
+        from ebox.pipeline.outbox import OutboxPorts
+
+        return OutboxPorts(stream=DynamoMessageStream(), index=self.index, events=self.outbox_events)
 
     def notification_ports(self) -> NotificationPorts:
         from ebox.pipeline.notification_steps import NotificationPorts

@@ -10,6 +10,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.adapters.message_events import SOURCE, EventBridgeMessageEvents
+from ebox.domain.errors import TransientError
 
 logger = logging.getLogger(__name__)
 PUT_EVENTS_LIMIT = 10
@@ -47,3 +48,18 @@ class BufferedMessageEvents(EventBridgeMessageEvents):
                 if answer.get("ErrorCode"):
                     logger.error("event %s for %s was refused: %s", entry["DetailType"],
                                  json.loads(entry["Detail"]).get("messageId"), answer)
+
+
+class OutboxEvents(BufferedMessageEvents):
+    """The outbox's events: a refused or failed PutEvents raises, so that the stream batch is retried."""
+
+    def flush(self) -> None:
+        entries, self._pending = self._pending, []
+        for start in range(0, len(entries), PUT_EVENTS_LIMIT):
+            batch = entries[start : start + PUT_EVENTS_LIMIT]
+            try:
+                response = self._events.put_events(Entries=batch)
+            except (ClientError, BotoCoreError) as error:
+                raise TransientError(f"the bus refused {len(batch)} event(s): {error}") from error
+            if response.get("FailedEntryCount"):
+                raise TransientError(f"the bus refused {response['FailedEntryCount']} of {len(batch)} event(s)")

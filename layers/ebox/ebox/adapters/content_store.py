@@ -1,23 +1,23 @@
 """Documents and message metadata in S3, encrypted with the content KMS key (SSE-KMS).
 
 Layout of the content bucket:
-  staging/<uploadId>/<n>                     documents as received, before validation (1-day lifecycle)
-  messages/<messageId>/attachments/<attId>   documents of a published message
-  messages/<messageId>/message.json          the message record
+  messages/<messageId>/attachments/<attId>   documents of a message, put there once when they match the
+                                             announcement (deleted again if the publication is refused)
+  messages/<messageId>/message.json          the message record, of messages published before decision 0010
+                                             (the DynamoDB item is the record)
   uploads/<org>/<uploadId>                   large documents uploaded by senders through a pre-signed PUT:
                                              their final key (tagged pending until a message uses them)
+  staging/<uploadId>/<n>                     no longer written (1-day lifecycle)
 """
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.domain.errors import TransientError
-from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
-from ebox.domain.records import message_to_record
+from ebox.domain.message import ReceivedDocument, StoredAttachment
 from ebox.domain.uploads import UPLOAD_PREFIX
 
 MULTIPART_THRESHOLD = 8 * 1024 * 1024
@@ -33,7 +33,7 @@ class S3ContentStore:
         return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self._kms_key_id}
 
     def stage(self, key: str, stream: IO[bytes], *, media_type: str, size: int) -> None:
-        """Uploads a received document to the staging area."""
+        """Puts a received document at its key: its final one, once it matches the announcement (decision 0010)."""
         try:
             if size > MULTIPART_THRESHOLD:
                 self._s3.upload_fileobj(
@@ -50,6 +50,8 @@ class S3ContentStore:
         if document.staged_key.startswith(UPLOAD_PREFIX):  # already at its final key: kept, not copied
             self._keep_upload(document)
             return document.staged_key
+        # A document stored anywhere else is copied to the message. The API's documents are put at their
+        # final key (store_content does not call this for them) and bulk's come from ArchiveContentStore.
         key = f"messages/{message_id}/attachments/{attachment_id}"
         try:
             self._s3.copy_object(
@@ -71,18 +73,6 @@ class S3ContentStore:
                                         Tagging={"TagSet": [{"Key": "ebox-upload", "Value": "published"}]})
         except (ClientError, BotoCoreError) as error:
             raise TransientError(f"could not keep uploaded document {document.part_name}: {error}") from error
-
-    def save_metadata(self, message: Message) -> None:
-        try:
-            self._s3.put_object(
-                Bucket=self._bucket,
-                Key=f"messages/{message.message_id}/message.json",
-                Body=json.dumps(message_to_record(message), ensure_ascii=False).encode(),
-                ContentType="application/json",
-                **self._encryption(),
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not store the message metadata: {error}") from error
 
     def open_document(self, attachment: StoredAttachment) -> bytes:
         try:

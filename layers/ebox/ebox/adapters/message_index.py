@@ -74,6 +74,9 @@ class DynamoMessageIndex:
         return IdempotencyRecord(item.message_id, item.expiration_date, item.request_fingerprint)
 
     def add(self, message: Message, claim: IdempotencyClaim | None, evidence: list[SignedEvidence]) -> None:
+        """One TransactWriteItems: the message item, its first evidence records with the chain's signed
+        head, and the idempotency claim. The counters and the reply link derive from the message item
+        and are written by the outbox consumer (ebox.pipeline.outbox) from the table's stream."""
         expires = int(parse_timestamp(message.expiration_date, field_name="expirationDate").timestamp())
         item = MessageItem(
             ebox_key(message.recipient),
@@ -86,26 +89,10 @@ class DynamoMessageIndex:
             expires_at=expires + EXPIRED_MESSAGE_GRACE_SECONDS,
             **filtered_attributes(message),
         )
-        summary = EboxSummaryItem(ebox_key(message.recipient), "SUMMARY")
-        partition_summary = EboxSummaryItem(ebox_key(message.recipient), partition_summary_key(message.partition))
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item, condition=MessageItem.pk.does_not_exist())
-                for counters in (summary, partition_summary):  # the e-Box's, and its partition's
-                    transaction.update(
-                        counters,
-                        actions=[
-                            EboxSummaryItem.number_of_messages.add(1),
-                            EboxSummaryItem.number_of_unread_messages.add(1),
-                            EboxSummaryItem.ebox_size_bytes.add(message.total_size),
-                            EboxSummaryItem.last_receipt_date.set(message.receipt_date),
-                        ],
-                    )
                 _append_evidence(transaction, message.message_id, ChainHead.empty(), evidence)
-                if message.is_reply:
-                    transaction.save(ReplyLinkItem(message_key(str(message.original_message_id)),
-                                                   f"REPLY#{message.message_id}", reply_ebox=message.recipient,
-                                                   receipt_date=message.receipt_date))
                 if claim is not None:
                     transaction.save(
                         IdempotencyItem(
@@ -120,6 +107,38 @@ class DynamoMessageIndex:
                     )
         except TransactWriteError as error:
             self._explain_conflict(error, claim)
+
+    def count_published(self, published: list[tuple[str, Message]]) -> None:
+        """Adds stream-delivered messages to their e-Box's and partition's counters, each counter once
+        per batch (one UpdateItem), refused if it already counted these stream records (a replay)."""
+        groups: dict[tuple[str, str], list[tuple[str, Message]]] = {}
+        for sequence, message in published:
+            for summary_key in ("SUMMARY", partition_summary_key(message.partition)):
+                groups.setdefault((message.recipient, summary_key), []).append((sequence.zfill(40), message))
+        for (enterprise_number, summary_key), entries in groups.items():
+            first = min(s for s, _ in entries)
+            messages = [m for _, m in entries]
+            try:
+                EboxSummaryItem(ebox_key(enterprise_number), summary_key).update(
+                    actions=[
+                        EboxSummaryItem.number_of_messages.add(len(messages)),
+                        EboxSummaryItem.number_of_unread_messages.add(len(messages)),
+                        EboxSummaryItem.ebox_size_bytes.add(sum(m.total_size for m in messages)),
+                        EboxSummaryItem.last_receipt_date.set(max(m.receipt_date for m in messages)),
+                        EboxSummaryItem.counted_through.set(max(s for s, _ in entries)),
+                    ],
+                    condition=EboxSummaryItem.counted_through.does_not_exist()
+                    | (EboxSummaryItem.counted_through < first),
+                )
+            except UpdateError as error:
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise TransientError(f"could not count the messages of e-Box {enterprise_number}") from error
+
+    def link_replies(self, replies: list[Message]) -> None:
+        """Each reply listed under the message it answers (an idempotent put)."""
+        for reply in replies:
+            ReplyLinkItem(message_key(str(reply.original_message_id)), f"REPLY#{reply.message_id}",
+                          reply_ebox=reply.recipient, receipt_date=reply.receipt_date).save()
 
     def _explain_conflict(self, error: TransactWriteError, claim: IdempotencyClaim | None) -> None:
         reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]

@@ -459,6 +459,8 @@ class EboxSummaryItem(_Keyed):
     ebox_size_bytes = NumberAttribute(default=0)
     last_receipt_date = UnicodeAttribute(null=True)
     last_consultation_date = UnicodeAttribute(null=True)
+    # The last stream sequence number counted here (zero-padded): the outbox counts each message once.
+    counted_through = UnicodeAttribute(null=True)
 
 
 class IdempotencyItem(_Keyed):

@@ -2,9 +2,10 @@
 
 `messageToPublish` is kept in memory (it is small); each file part is hashed while it streams into
 a spooled temporary file, so a document is never held twice and never whole in memory beyond the spool
-threshold. Nothing is staged while the body is read: the caller checks the documents against what
-`messageToPublish` announces (ebox.domain.documents.match_documents) and only then stages them
-(:meth:`PublicationUpload.stage_all`), so an extra, a seventh or a mistyped document costs no write.
+threshold. Nothing is written while the body is read: the caller checks the documents against what
+`messageToPublish` announces (ebox.domain.documents.match_documents) and only then stores each one, once,
+at its final key (:meth:`PublicationUpload.stage_all`; no staging copy, decision 0010), so an extra, a
+seventh or a mistyped document costs no write.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ class PublicationUpload:
     staged: list[ReceivedDocument] = field(default_factory=list)
 
     def stage_all(self, stage: Stager) -> None:
-        """Hands every document read from the body to the staging area (once checked against the
-        announcement); a document named by `uploadId` is already stored and has nothing to stage."""
+        """Puts every document read from the body at its key, its final one (once checked against the
+        announcement); a document named by `uploadId` is already stored and has nothing to put."""
         for name, document in self.documents.items():
             spool = self.spools.pop(name, None)
             if spool is None:
@@ -80,11 +81,12 @@ def read_publication(
     upload: PublicationUpload,
     *,
     content_type: str | None,
-    staging_prefix: str,
+    key_of: Callable[[int], str],
     max_bytes: int,
 ) -> None:
-    """Fills ``upload`` from the body, staging nothing (the caller closes ``upload`` on failure)."""
-    reader = _PublicationReader(upload, staging_prefix)
+    """Fills ``upload`` from the body, writing nothing (the caller closes ``upload`` on failure). ``key_of``
+    names the key each file part will be stored at once it matches the announcement (its final key)."""
+    reader = _PublicationReader(upload, key_of)
     parser = MultipartParser(boundary_of(content_type), reader.callbacks(), max_size=max_bytes + 1)  # type: ignore[arg-type]
     received = 0
     try:
@@ -107,9 +109,9 @@ def read_publication(
 
 
 class _PublicationReader:
-    def __init__(self, upload: PublicationUpload, staging_prefix: str) -> None:
+    def __init__(self, upload: PublicationUpload, key_of: Callable[[int], str]) -> None:
         self.upload = upload
-        self._prefix = staging_prefix
+        self._key_of = key_of
         self._part = _Part()
         self._field = b""
         self._value = b""
@@ -179,7 +181,7 @@ class _PublicationReader:
                 raise InvalidInput(f"the part '{METADATA_PART}' is sent twice")
             self.upload.metadata = bytes(part.buffer)
             return
-        key = f"{self._prefix}/{len(self.upload.documents)}"
+        key = self._key_of(len(self.upload.documents))
         self.upload.spools[part.name] = part.spool
         part.spool = None
         self.upload.documents[part.name] = ReceivedDocument(

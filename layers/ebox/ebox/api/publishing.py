@@ -13,7 +13,7 @@ from ebox.domain.access import Principal
 from ebox.domain.clock import now
 from ebox.domain.documents import match_documents
 from ebox.domain.errors import EboxError, InvalidInput, PayloadTooLarge
-from ebox.domain.ids import new_message_id
+from ebox.domain.ids import document_key, new_attachment_id, new_message_id
 from ebox.domain.limits import check_idempotency_key
 from ebox.domain.message import MessageToPublish, ReceivedDocument
 from ebox.domain.ports import IdempotencyClaim
@@ -41,8 +41,8 @@ def _fingerprint(upload: PublicationUpload) -> str:
 
 def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Services,
                    message_id: str) -> PublicationUpload:
-    """The multipart body read into a PublicationUpload (its files spooled under the message id, not yet
-    staged: see stage_upload)."""
+    """The multipart body read into a PublicationUpload: its files spooled, each named by the final key it
+    will be put at under the message id, nothing written yet (see stage_upload)."""
     config = services.config
     declared = headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > config.max_request_bytes:
@@ -50,7 +50,9 @@ def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Ser
     upload = PublicationUpload()
     try:
         read_publication(_chunks(body or b""), upload, content_type=_with_boundary(headers.get("content-type"), body),
-                         staging_prefix=f"staging/{message_id}", max_bytes=config.max_request_bytes)
+                         # Each document goes once to its final key: no staging copy to promote (decision 0010).
+                         key_of=lambda _number: document_key(message_id, new_attachment_id()),
+                         max_bytes=config.max_request_bytes)
     except Exception:
         upload.close()
         raise
@@ -102,7 +104,8 @@ class StagingArea(Protocol):
 
 def stage_upload(upload: PublicationUpload, request: MessageToPublish, content: StagingArea) -> None:
     """Checks the documents against what ``request`` announces (parts, count, names, types, digests), then
-    stages them: a refused publication writes nothing."""
+    puts each one at its final key (store_content then attaches it there, with no further call): a refused
+    publication writes nothing."""
     try:
         match_documents(request, upload.documents)
         upload.stage_all(lambda key, stream, media_type, size: content.stage(key, stream, media_type=media_type,

@@ -163,6 +163,12 @@ class Consultation:
             self._mark_read(message, now)
         return message.body
 
+    def record_handover(self, message: Message, now: str) -> None:
+        """The content left another way than by opening it (a download package): the same ContentHandover
+        and read status as a first opening, once."""
+        if not message.content_withheld:
+            self._mark_read(message, now)
+
     def _mark_read(self, message: Message, now: str) -> None:
         """The first opening of the main content is the ContentHandover, signed and chained."""
         if message.read_status:

@@ -118,10 +118,12 @@ def _message_members(message: Message, evidences: list[dict[str, Any]], view: di
 def package_members(job: DownloadJob, consultation: Consultation, documents: DocumentReader, *,
                     evidences_of: Callable[[str], list[dict[str, Any]]],
                     message_view: Callable[[Message], dict[str, Any]],
-                    on_message_done: Callable[[int, int], None]) -> Iterator[PackageMember]:
+                    on_message_done: Callable[[int, int], None],
+                    now: Callable[[], str] | None = None) -> Iterator[PackageMember]:
     """The members of ``job``'s package in order, each message re-read through ``consultation`` (the
     requester's rights); the manifest last, listing what was actually streamed. ``on_message_done(count,
-    document_bytes)`` is called once a message's members have all been streamed."""
+    document_bytes)`` is called once a message's members have all been streamed. A message whose content
+    went into the package has been opened: its ContentHandover is recorded and it is read (``now``)."""
     manifest = Manifest(job)
     done_bytes = 0
     for count, message_id in enumerate(job.message_ids, start=1):
@@ -130,6 +132,8 @@ def package_members(job: DownloadJob, consultation: Consultation, documents: Doc
         manifest.messages.append(summary)
         for member in members:
             yield _digested(member, manifest)
+        if now is not None and not message.content_withheld:
+            consultation.record_handover(message, now())
         done_bytes += 0 if message.content_withheld else message.total_size
         on_message_done(count, done_bytes)
     rendered: list[bytes] = []

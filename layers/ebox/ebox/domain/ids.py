@@ -23,5 +23,17 @@ def new_attachment_id() -> str:
     return secrets.token_hex(8)
 
 
+def document_key(message_id: str, attachment_id: str) -> str:
+    """Where a published document's bytes live in the content bucket (written once, never copied)."""
+    return f"messages/{message_id}/attachments/{attachment_id}"
+
+
+def attachment_id_of(message_id: str, key: str) -> str | None:
+    """The attachment id of a document received straight at its final key; None for any other key."""
+    prefix = document_key(message_id, "")
+    rest = key.removeprefix(prefix)
+    return rest if rest != key and rest and "/" not in rest else None
+
+
 def new_status_id() -> str:
     return str(uuid.uuid4())

@@ -78,8 +78,6 @@ class ContentStore(Protocol):
         """Moves a staged document to its message; returns the key it now lives under."""
         ...
 
-    def save_metadata(self, message: Message) -> None: ...
-
     def open_document(self, attachment: StoredAttachment) -> bytes: ...
 
     def discard_staged(self, documents: list[ReceivedDocument]) -> None: ...
@@ -141,6 +139,22 @@ class MessageEvents(Protocol):
     def message_rejected(self, message_id: str, sender: str, recipient: str, code: str) -> None: ...
 
     def delivery_concluded(self, message: Message, detail_type: str, outcome: str) -> None: ...
+
+
+class PublishedStream(Protocol):
+    """The messages table's stream: its records read back as the messages they published."""
+
+    def published(self, records: list[dict[str, Any]]) -> list[tuple[str, Message]]:
+        """(stream sequence number, message) of each new message among ``records``."""
+        ...
+
+
+class OutboxIndex(Protocol):
+    """What the outbox derives from published messages in the index: counters and reply links."""
+
+    def count_published(self, published: list[tuple[str, Message]]) -> None: ...
+
+    def link_replies(self, replies: list[Message]) -> None: ...
 
 
 class BufferedEvents(MessageEvents, Protocol):

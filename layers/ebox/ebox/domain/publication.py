@@ -18,7 +18,7 @@ from ebox.domain.errors import (
     InvalidSender,
 )
 from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence, sign_events
-from ebox.domain.ids import new_attachment_id
+from ebox.domain.ids import attachment_id_of, new_attachment_id
 from ebox.domain.message import Message, MessageToPublish, ReceivedDocument, Recipient, StoredAttachment
 from ebox.domain.partitions import place_message
 from ebox.domain.ports import (
@@ -167,11 +167,18 @@ def describe_for_search(message: Message, message_type: MessageType, registry: R
 def store_content(
     message: Message, request: MessageToPublish, documents: dict[str, ReceivedDocument], content: ContentStore
 ) -> Message:
-    """Moves the staged documents to the message and writes its metadata; not yet visible."""
+    """Attaches the received documents to the message; not yet visible. A document the API put at its final
+    key (once it matched the announcement) stays there, with no call; one sent by `uploadId` is kept at its
+    own key (``promote`` tags it, no copy); a bulk archive's is put at its final key by ``promote``."""
     attachments = []
     for document, index in match_documents(request, documents):
         announced = request.attachments[index]
-        attachment_id = new_attachment_id()
+        attachment_id = attachment_id_of(message.message_id, document.staged_key)
+        if attachment_id is not None:
+            key = document.staged_key
+        else:
+            attachment_id = new_attachment_id()
+            key = content.promote(message.message_id, attachment_id, document)
         attachments.append(
             StoredAttachment(
                 attachment_id=attachment_id,
@@ -182,11 +189,10 @@ def store_content(
                 is_signed=announced.is_signed,
                 title=announced.title,
                 sha256_b64url=document.sha256_b64url,
-                content_key=content.promote(message.message_id, attachment_id, document),
+                content_key=key,
             )
         )
     message.attachments = attachments
-    content.save_metadata(message)
     return message
 
 
@@ -198,11 +204,11 @@ def index_message(
     signer: EvidenceSigner,
 ) -> PublicationResult:
     """Makes the message visible in the recipient's e-Box with the signed evidence of its submission
-    and consignment (one atomic write), and announces it."""
+    and consignment (one atomic write). Its announcement (MessagePublished) leaves through the outbox:
+    the index's stream, relayed by ebox.pipeline.outbox, so that no crash can publish it unannounced."""
     evidence = sign_events(PUBLICATION_EVIDENCE, message=message, head=ChainHead.empty(),
                            event_time=message.receipt_date, signer=signer)
     index.add(message, claim, evidence)
-    events.message_published(message)
     return result_of(message)
 
 
@@ -256,13 +262,13 @@ def publish(
     received: datetime,
     ports: PublicationPorts,
 ) -> PublicationResult:
-    """Every step in a row, as the API runs them. On any refusal the staged documents are discarded
-    at once; once published, the staging copies are left to the bucket's one-day lifecycle rule."""
+    """Every step in a row, as the API runs them. On any refusal (a duplicate included) the documents
+    received for this message id are deleted at once."""
     try:
         message_type = check_sender(request, authenticated_org, ports.registry)
         recipient = validate_recipient(request.recipient, message_type, ports.registry)
         match_documents(request, documents)
-        check_idempotency(claim, ports.index)
+        # No read of the claim first: the write's condition on it decides (index.add explains a conflict).
         message = compose_message(
             message_id=message_id, request=request, message_type=message_type, recipient=recipient, received=received
         )

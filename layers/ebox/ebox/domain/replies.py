@@ -26,7 +26,6 @@ from ebox.domain.ports import IdempotencyClaim
 from ebox.domain.publication import (
     PublicationPorts,
     PublicationResult,
-    check_idempotency,
     index_message,
     store_content,
 )
@@ -123,7 +122,7 @@ def send_reply(*, original: Message, request: MessageToPublish, documents: dict[
         check_reply_allowed(original)
         parties = reply_parties(original, ports, partitions)
         match_documents(request, documents)
-        check_idempotency(claim, ports.index)
+        # As publish: no read of the claim first, the write's condition on it decides (index.add).
         reply = compose_reply(message_id=message_id, original=original, request=request, parties=parties,
                               received=received)
         reply = store_content(reply, request, documents, ports.content)

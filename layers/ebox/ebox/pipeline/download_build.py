@@ -53,7 +53,7 @@ def build_download(body: str, ports: DownloadBuildPorts, *, attempt: int = 1) ->
         job, ports.consultation(job.reader), ports.documents,
         evidences_of=lambda message_id: recipient_evidence_views(evidence.evidence(message_id)),
         message_view=message_view,
-        on_message_done=lambda count, size: jobs.progress(job, count, size))
+        on_message_done=lambda count, size: jobs.progress(job, count, size), now=_now)
     try:
         writer.write_package(members, parse_timestamp(job.created_at, field_name="createdAt"))
     except TransientError as error:

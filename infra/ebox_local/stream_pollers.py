@@ -1,0 +1,144 @@
+"""DynamoDB Streams event source mappings: one thread per mapping reads its table's stream (moto's, or
+DynamoDB Local's beside LocalStack) and calls the function with the Lambda DynamoDB event, as the SQS
+pollers do for queues. Records that do not match the mapping's FilterCriteria are skipped (Lambda does
+not invoke for them); a batch whose handler raises is delivered again, as Lambda retries a stream batch
+until it succeeds (the consumer is idempotent). `deliver_inline` is the same delivery without a
+thread, for the tests' in-process moto: the records of a write reach the function before the write's
+answer does, so that what derives from a publication is there when the test looks."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ebox_local.functions import invoke
+from ebox_local.model import LocalFunction, StreamMapping
+
+logger = logging.getLogger("ebox_local")
+Invoker = Callable[[LocalFunction, Any], Any]
+
+
+def matches(pattern: Any, value: Any) -> bool:
+    """Lambda's event filtering, for what mappings use: exact values, `prefix`, `exists`, nested objects."""
+    if isinstance(pattern, dict):
+        if not isinstance(value, dict):
+            return False
+        return all(matches(sub, value.get(key)) for key, sub in pattern.items())
+    if isinstance(pattern, list):
+        return any(_matches_one(rule, value) for rule in pattern)
+    return bool(pattern == value)
+
+
+def _matches_one(rule: Any, value: Any) -> bool:
+    if isinstance(rule, dict):
+        if "prefix" in rule:
+            return isinstance(value, str) and value.startswith(rule["prefix"])
+        if "exists" in rule:
+            return (value is not None) == bool(rule["exists"])
+        return False
+    return bool(rule == value)
+
+
+def wanted(mapping: StreamMapping, record: dict[str, Any]) -> bool:
+    return not mapping.filters or any(matches(f, record) for f in mapping.filters)
+
+
+def stream_event(records: list[dict[str, Any]], mapping: StreamMapping, region: str) -> dict[str, Any]:
+    """The event Lambda builds from GetRecords' answer."""
+    return {"Records": [{
+        "eventID": r.get("eventID"), "eventName": r.get("eventName"), "eventVersion": r.get("eventVersion", "1.1"),
+        "eventSource": "aws:dynamodb", "awsRegion": region, "dynamodb": _plain(r.get("dynamodb", {})),
+        "eventSourceARN": mapping.stream_arn,
+    } for r in records]}
+
+
+def _plain(dynamodb: dict[str, Any]) -> dict[str, Any]:
+    """GetRecords answers datetimes (boto3 parsed them); Lambda's event carries epoch seconds."""
+    when = dynamodb.get("ApproximateCreationDateTime")
+    if when is not None and hasattr(when, "timestamp"):
+        dynamodb = dict(dynamodb, ApproximateCreationDateTime=when.timestamp())
+    return json.loads(json.dumps(dynamodb, default=str))
+
+
+class StreamPoller(threading.Thread):
+    def __init__(self, mapping: StreamMapping, function: LocalFunction, streams: Any, region: str, *,
+                 interval: float = 0.1, invoker: Invoker = invoke) -> None:
+        super().__init__(name=f"stream-{function.logical_id}", daemon=True)
+        self.mapping = mapping
+        self._function = function
+        self._streams = streams
+        self._region = region
+        self._interval = interval
+        self._invoke = invoker
+        self._stopping = threading.Event()
+        self._iterators: dict[str, str | None] = {}
+        self.invocations = 0
+        self.caught_up = threading.Event()  # set when a read found nothing new (for benches and tools)
+        self.paused = threading.Event()  # set: reads nothing until cleared (a bench times the API alone)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            if self.paused.is_set():
+                self._stopping.wait(self._interval)
+                continue
+            try:
+                if self.poll_once():
+                    self.caught_up.clear()
+                else:
+                    self.caught_up.set()
+                    self._stopping.wait(self._interval)
+            except Exception:  # noqa: BLE001 - the poller outlives a failed read or handler, as Lambda's does
+                if self._stopping.is_set():
+                    return
+                logger.warning("stream %s: delivery failed, retried", self.name, exc_info=True)
+                self._stopping.wait(1)
+
+    def _shards(self) -> list[str]:
+        description = self._streams.describe_stream(StreamArn=self.mapping.stream_arn)["StreamDescription"]
+        for shard in description.get("Shards", []):
+            if shard["ShardId"] not in self._iterators:
+                self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
+                    StreamArn=self.mapping.stream_arn, ShardId=shard["ShardId"],
+                    ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        return [s for s, it in self._iterators.items() if it]
+
+    def poll_once(self) -> int:
+        """Reads each shard once and delivers what matches; returns how many records were read. A shard's
+        iterator moves on only once its batch was delivered: a failure reads the same records again."""
+        read = 0
+        for shard in self._shards():
+            answer = self._streams.get_records(ShardIterator=self._iterators[shard], Limit=self.mapping.batch_size)
+            records = answer.get("Records", [])
+            batch = [r for r in records if wanted(self.mapping, r)]
+            if batch:
+                self.invocations += 1
+                self._invoke(self._function, stream_event(batch, self.mapping, self._region))
+            self._iterators[shard] = answer.get("NextShardIterator")
+            read += len(records)
+        return read
+
+
+def deliver_inline(mapping: StreamMapping, function: LocalFunction, records: list[dict[str, Any]], region: str,
+                   invoker: Invoker = invoke) -> None:
+    batch = [r for r in records if wanted(mapping, r)]
+    if batch:
+        invoker(function, stream_event(batch, mapping, region))
+
+
+def start_stream_pollers(provisioned: Any, region: str, *, endpoint_url: str | None = None,
+                         interval: float = 0.1) -> list[StreamPoller]:
+    """One started poller per stream mapping, reading through ``endpoint_url`` (DynamoDB's endpoint)."""
+    import boto3
+
+    streams = boto3.session.Session(region_name=region).client("dynamodbstreams", endpoint_url=endpoint_url)
+    pollers = [StreamPoller(mapping, provisioned.functions[mapping.function], streams, region, interval=interval)
+               for mapping in provisioned.stream_mappings]
+    for poller in pollers:
+        poller.start()
+    return pollers
