@@ -15,6 +15,7 @@ from pathlib import Path
 from ebox_local.errors import LocalStackError, PortUnavailable, TemplateError
 from ebox_local.seed import seed_demo_data
 from ebox_local.stack import LocalStack
+from ebox_local.template import load_template
 
 logger = logging.getLogger("ebox_local")
 DEFAULT_MOTO_PORT = 5057
@@ -60,6 +61,12 @@ def _target_endpoint() -> str | None:
 LOCAL_PARAMETERS = {"CallbackLoopbackAllowed": "true"}
 
 
+def _local_parameters(template: Path) -> dict[str, str]:
+    """LOCAL_PARAMETERS that the template declares (another template, a test's say, may not)."""
+    declared = load_template(template).get("Parameters") or {}
+    return {name: value for name, value in LOCAL_PARAMETERS.items() if name in declared}
+
+
 def _parameters(pairs: list[str]) -> dict[str, str]:
     parameters = {}
     for pair in pairs:
@@ -87,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         template = args.template or find_template(Path.cwd())
         stack = LocalStack(template, port=args.port, moto_port=args.moto_port, host=args.host,
-                           parameters={**LOCAL_PARAMETERS, **_parameters(args.parameter)},
+                           parameters={**_local_parameters(template), **_parameters(args.parameter)},
                            seed=None if args.no_seed else seed_demo_data,
                            aws_endpoint=args.aws_endpoint)
         stack.start()

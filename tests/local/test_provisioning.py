@@ -132,6 +132,7 @@ def test_event_sources_and_api_routes(provisioned):
         ("RecordEvidenceFunction", provisioned.queue_url("EvidenceQueue"), 10, True),
         ("BulkPublishFunction", provisioned.queue_url("BulkLinesQueue"), 2, True),
         ("BuildDownloadFunction", provisioned.queue_url("DownloadJobsQueue"), 1, True),
+        ("SendCallbacksFunction", provisioned.queue_url("CallbackQueue"), 10, True),
     }
     assert {m.function: m.concurrency for m in provisioned.sqs_mappings} == {
         "NotifyFunction": 1, "RecordEvidenceFunction": 1, "BulkPublishFunction": 4,  # MaximumConcurrency 100, capped
