@@ -136,7 +136,7 @@ def test_event_sources_and_api_routes(provisioned):
     }
     assert {m.function: m.concurrency for m in provisioned.sqs_mappings} == {
         "NotifyFunction": 1, "RecordEvidenceFunction": 1, "BulkPublishFunction": 4,  # MaximumConcurrency 100, capped
-        "BuildDownloadFunction": 1}
+        "BuildDownloadFunction": 1, "SendCallbacksFunction": 1}
     assert {(r.path, r.method, r.function) for r in provisioned.api_routes} == {
         ("/", "ANY", "ApiFunction"), ("/{proxy+}", "ANY", "ApiFunction")}
     assert provisioned.binary_media_types == ["multipart/form-data", "application/octet-stream", "*/*"]
