@@ -90,7 +90,7 @@ def notify_recipient(event: dict[str, Any], services: Services) -> str:
     for recipient in wanted:
         email = new_document_email(to=recipient.email, detail=detail, language=recipient.language,
                                    sender_name=organization.short_name if organization else None,
-                                   enterprise_name=enterprise.name)
+                                   enterprise_name=enterprise.name, web_url=services.config.web_app_url)
         outcome.add(send_once(services, Kind.NEW_DOCUMENT, message_id, recipient, email))
     if outcome.failed:
         raise NotificationIncomplete(f"{message_id}: not sent: {', '.join(outcome.failed)}")

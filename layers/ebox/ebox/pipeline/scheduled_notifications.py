@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from ebox.domain.message import Message
-from ebox.domain.notification import digest_email, message_email, message_facts
+from ebox.domain.notification import digest_email, message_facts, reminders_email
 from ebox.domain.notification_preferences import Kind, Mode, Recipient
 from ebox.domain.notification_schedule import alert_expiration_day, digest_day, reminder_receipt_day
 from ebox.pipeline.notification_steps import EboxAudience, NotificationIncomplete, Outcome, send_once
@@ -77,6 +77,7 @@ def send_digests(today: date, services: Services) -> Outcome:
         for recipient, listed in mine.items():
             email = digest_email(to=recipient.email, day=day.isoformat(), enterprise_number=number,
                                  enterprise_name=enterprise.name, language=recipient.language,
+                                 web_url=services.config.web_app_url,
                                  messages=[(message_facts(m), _sender_names(services, m.sender_organization_id))
                                            for m in listed])
             outcome.add(send_once(services, Kind.DIGEST, f"{number}#{day.isoformat()}", recipient, email))
@@ -91,27 +92,42 @@ def send_reminders(today: date, services: Services) -> Outcome:
 
 
 def _send_reminders(today: date, services: Services) -> Outcome:
+    """One e-mail per person and e-Box for the day, listing its unread 15-day-old documents and those
+    expiring in 7 days; the per-message events of the event API, once each, as before."""
     outcome = Outcome()
-    for kind, due in ((Kind.REMINDER, services.due_messages.received_on(reminder_receipt_day(today))),
-                      (Kind.EXPIRATION_ALERT, services.due_messages.expiring_on(alert_expiration_day(today)))):
-        keys = [(m.enterprise_number, m.message_id) for m in due if not m.read]
+    due: dict[str, dict[Kind, list[Message]]] = defaultdict(lambda: defaultdict(list))
+    for kind, listed in ((Kind.REMINDER, services.due_messages.received_on(reminder_receipt_day(today))),
+                         (Kind.EXPIRATION_ALERT, services.due_messages.expiring_on(alert_expiration_day(today)))):
+        keys = [(m.enterprise_number, m.message_id) for m in listed if not m.read]
         for number, messages in _by_ebox(keys, services).items():
-            audience = EboxAudience(services, services.registry.enterprise(number))
-            for message in messages:
-                if not message.read_status:  # read between the index's answer and now
-                    outcome.add(_remind(kind, message, audience, services))
+            due[number][kind] += [m for m in messages if not m.read_status]  # read since the index answered
+    for number, kinds in due.items():
+        outcome.add(_remind_ebox(number, kinds, today, services))
     return outcome
 
 
-def _remind(kind: Kind, message: Message, audience: EboxAudience, services: Services) -> Outcome:
+def _remind_ebox(number: str, kinds: dict[Kind, list[Message]], today: date, services: Services) -> Outcome:
+    audience = EboxAudience(services, services.registry.enterprise(number))
     outcome = Outcome()
-    for recipient in audience.recipients(message.partition, REMINDED):
+    wanted: dict[Recipient, dict[Kind, list[Message]]] = defaultdict(lambda: defaultdict(list))
+    for kind, messages in kinds.items():
+        for message in messages:
+            for recipient in audience.recipients(message.partition, REMINDED):
+                wanted[recipient][kind].append(message)
+    for recipient, listed in wanted.items():
         assert audience.enterprise is not None  # recipients() is empty without one
-        email = message_email(kind="reminder" if kind is Kind.REMINDER else "expiry", to=recipient.email,
-                              detail=message_facts(message), language=recipient.language,
-                              sender_name=_sender_names(services, message.sender_organization_id),
-                              enterprise_name=audience.enterprise.name)
-        outcome.add(send_once(services, kind, message.message_id, recipient, email))
-    if not outcome.failed and services.notification_claims.claim(kind, message.message_id, EVENT):
-        services.buffered_events.document_event(EVENT_TYPES[kind], message)
+        email = reminders_email(
+            to=recipient.email, day=today.isoformat(), enterprise_number=number,
+            enterprise_name=audience.enterprise.name, language=recipient.language,
+            web_url=services.config.web_app_url,
+            unread=[(message_facts(m), _sender_names(services, m.sender_organization_id))
+                    for m in listed.get(Kind.REMINDER, [])],
+            expiring=[(message_facts(m), _sender_names(services, m.sender_organization_id))
+                      for m in listed.get(Kind.EXPIRATION_ALERT, [])])
+        outcome.add(send_once(services, Kind.REMINDER, f"{number}#{today.isoformat()}", recipient, email))
+    if not outcome.failed:
+        for kind, messages in kinds.items():
+            for message in messages:
+                if services.notification_claims.claim(kind, message.message_id, EVENT):
+                    services.buffered_events.document_event(EVENT_TYPES[kind], message)
     return outcome
