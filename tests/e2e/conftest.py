@@ -56,7 +56,7 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
         try:
             if requests.get(f"{stack.api_url}/health", timeout=2).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or too busy to answer in 2 s
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
