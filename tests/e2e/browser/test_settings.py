@@ -6,7 +6,10 @@ so that the other end-to-end tests find it as seeded.)"""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.e2e.browser.conftest import WebPage
@@ -29,6 +32,18 @@ TEXT = {
 }
 
 
+@pytest.fixture
+def anna_preference_undone(base_url: str) -> Iterator[None]:
+    """Anna's notification preference goes back to none: the contact address is e-mailed again, as the
+    other end-to-end tests expect of the seeded e-Box."""
+    yield
+    token = requests.post(f"{base_url}/oauth/token", timeout=60, data={
+        "grant_type": "client_credentials", "client_id": "user-anna", "client_secret": "demo-secret"}).json()
+    requests.delete(f"{base_url}/messageRegistry/v3/ebox/users/me/notificationPreferences", timeout=60,
+                    headers={"Authorization": f"Bearer {token['access_token']}"})
+
+
+@pytest.mark.usefixtures("anna_preference_undone")
 def test_an_administrator_manages_partitions_people_rules_and_preferences(web: WebPage, tag) -> None:
     words = TEXT[web.language]
     partition = f"LEGAL-{tag.upper()}"
