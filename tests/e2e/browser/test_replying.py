@@ -17,12 +17,12 @@ from tests.e2e.browser.conftest import WebPage
 TEXT = {
     "fr": {"send": "Envoyer", "reply_text": "Votre réponse", "attach": "Joindre des documents",
            "sent": "réponse a été envoyée", "draft": "brouillon", "login": "Se connecter",
-           "done": "Marquer comme fait", "action_done": "Action faite", "hide": "Masquer",
-           "hidden_filter": "Messages masqués", "overdue": "En retard"},
+           "done": "Marquer comme fait", "action_done": "Action faite", "hide": "Masquer", "hidden": "Masqué",
+           "hidden_filter": "Masqués seulement", "overdue": "En retard"},
     "nl": {"send": "Verzenden", "reply_text": "Uw antwoord", "attach": "Documenten toevoegen",
            "sent": "antwoord is verzonden", "draft": "concept", "login": "Aanmelden",
-           "done": "Als gedaan markeren", "action_done": "Actie gedaan", "hide": "Verbergen",
-           "hidden_filter": "Verborgen berichten", "overdue": "Achterstallig"},
+           "done": "Als gedaan markeren", "action_done": "Actie gedaan", "hide": "Verbergen", "hidden": "Verborgen",
+           "hidden_filter": "Alleen verborgen", "overdue": "Achterstallig"},
 }
 SESSION_ENDED = json.dumps({"id": "x", "code": "UNAUTHORIZED", "message": "the access token has expired",
                             "environment": "development"})
@@ -71,7 +71,8 @@ def test_a_reply_is_kept_as_a_draft_when_the_session_ends_then_sent(web: WebPage
     page.get_by_text(words["action_done"]).first.wait_for()
     page.get_by_role("button", name=words["hide"]).click()
     page.goto(f"{web.base_url}/#/inbox?q={tag}")
-    page.get_by_text(re.compile("Aucun message|Geen berichten")).wait_for()
+    expect(page.locator("li.row .badge", has_text=words["hidden"])).to_have_count(1)  # listed, marked hidden
     page.get_by_label(words["hidden_filter"]).check()
+    page.wait_for_url(re.compile("hidden=1"))
     expect(page.locator("li.row")).to_have_count(1)
     web.check("inbox-hidden")

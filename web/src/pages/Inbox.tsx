@@ -26,7 +26,9 @@ function apiQuery(q: URLSearchParams, page: number): string {
     forAction: q.get("forAction") ? "true" : undefined,
     overdue: q.get("overdue") ? "true" : undefined,
     registeredMail: q.get("registered") ? "true" : undefined,
-    visible: q.get("hidden") ? "false" : "true",
+    // No visibility filter by default: the API's unfiltered page is the fast one (a filtered page reads its
+    // whole key range for an exact total), so hidden messages are listed too, marked "hidden".
+    visible: q.get("hidden") ? "false" : undefined,
   });
 }
 
