@@ -115,6 +115,8 @@ class LocalStack:
         parameters = dict(self.parameters)
         if "TsaUrl" in (load_template(self.template).get("Parameters") or {}):
             parameters.setdefault("TsaUrl", f"{self.api_url}/local/tsa")
+        if "WebAppUrl" in (load_template(self.template).get("Parameters") or {}):
+            parameters.setdefault("WebAppUrl", self.api_url)  # the e-mails link to the web app it serves
         if self._external is None:
             self._start_moto()
         self._set_environment({

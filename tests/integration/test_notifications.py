@@ -315,4 +315,16 @@ def test_messages_from_before_the_day_indexes_are_backfilled_once(api, stack, sc
     assert first == {"job": "backfill", "updated": 2, "more": True}
     assert scheduled("backfill", day) == {"job": "backfill", "updated": 1, "more": False}
     assert backfill(ports)["updated"] == 0  # nothing left: running it again changes nothing
-    assert scheduled("reminders", day)["sent"] == 3
+    assert scheduled("reminders", day)["sent"] == 1  # one e-mail listing the three
+
+
+def test_a_day_of_reminders_is_one_email_per_person_and_ebox(api, stack, scheduled, sender_token,
+                                                              enterprise_token, bruno):
+    prefer(api, bruno, {"mode": "PER_MESSAGE", "email": "bruno@bakery.example"})
+    taxes = [accounting(api, sender_token) for _ in range(3)]
+    day = received_day(api, enterprise_token, taxes[0]) + timedelta(days=15)
+    assert scheduled("reminders", day)["sent"] == 1  # Bruno chose for ACCOUNTING: not the contact address
+    [reminder] = [m for m in mails_to(stack, "bruno@bakery.example") if "reminder" in m["subject"]]
+    assert all(message_id in reminder["body"] for message_id in taxes)
+    assert "3 unread document(s)" in reminder["subject"]
+    assert scheduled("reminders", day)["sent"] == 0  # the day's e-mail is sent once

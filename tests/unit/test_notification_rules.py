@@ -131,3 +131,24 @@ def test_settings_isolation():
         other.get(BRUNO)
     with pytest.raises(InvalidInput):
         other.get("me")
+
+
+def test_the_emails_lead_to_the_web_app_in_the_persons_language():
+    from ebox.domain.notification import digest_email, new_document_email, reminders_email
+
+    detail = {"messageId": "m-1", "recipient": {"enterpriseNumber": "0852093431"}, "senderOrganizationId": "0406798006",
+              "subject": {"fr": "Avis"}, "receiptDate": "2026-11-01T08:00:00Z",
+              "expirationDate": "2028-11-01T08:00:00Z", "registeredMailType": "simple", "partition": "GENERAL"}
+    web = "https://ebox.example.be"
+    new = new_document_email(to="a@x.be", detail=detail, sender_name={"fr": "ONSS"}, enterprise_name="Bakery",
+                             language="fr", web_url=web)
+    assert "L'ouvrir dans votre e-Box: https://ebox.example.be/#/messages/m-1" in new.text
+    digest = digest_email(to="a@x.be", day="2026-11-01", enterprise_number="0852093431", enterprise_name="Bakery",
+                          messages=[(detail, None)], language="nl", web_url=web)
+    assert "Openen in uw e-Box: https://ebox.example.be/#/inbox" in digest.text
+    reminders = reminders_email(to="a@x.be", day="2026-11-16", enterprise_number="0852093431",
+                                enterprise_name="Bakery", unread=[(detail, None)] * 2, expiring=[(detail, None)],
+                                language="de", web_url=web)
+    assert "#/inbox?unread=1" in reminders.text and "2 unread, 1 expires in 7 days" in reminders.subject
+    assert "https://" not in new_document_email(to="a@x.be", detail=detail, sender_name=None,
+                                                enterprise_name="Bakery").text  # no address configured: no link

@@ -72,8 +72,18 @@ def _about(detail: dict[str, Any], sender: str, subject: str) -> str:
             f"Message id: {detail['messageId']}\n")
 
 
+_OPEN = {"nl": "Openen in uw e-Box", "fr": "L'ouvrir dans votre e-Box", "de": "In Ihrer e-Box öffnen"}
+
+
+def _link(web_url: str, route: str, language: str | None) -> str:
+    """The line that leads to the web app (the message, or the inbox), when its address is known."""
+    if not web_url:
+        return ""
+    return f"{' / '.join(_OPEN[lang] for lang in _languages(language))}: {web_url}/#/{route}\n"
+
+
 def message_email(*, kind: str, to: str, detail: dict[str, Any], sender_name: dict[str, str] | None,
-                  enterprise_name: str, language: str | None = None) -> Email:
+                  enterprise_name: str, language: str | None = None, web_url: str = "") -> Email:
     """One message's e-mail: ``kind`` new, reminder or expiry."""
     sender = _pick(sender_name, detail["senderOrganizationId"], language)
     subject = _all(detail.get("subject"), "(no subject)", language)
@@ -84,19 +94,21 @@ def message_email(*, kind: str, to: str, detail: dict[str, Any], sender_name: di
         + ("Registered mail: accept or refuse it in your e-Box before its window closes.\n"
            if kind == "new" and detail.get("registeredMailType") == "qualified" else "")
         + "\nConsult it in your e-Box. This e-mail never contains the document itself.\n"
+        + _link(web_url, f"messages/{detail['messageId']}", language)
     )
     prefix = {"new": "e-Box", "reminder": "e-Box reminder", "expiry": "e-Box expires in 7 days"}[kind]
     return Email(to=to, subject=f"{prefix}: {sender} - {subject}"[:200], text=text)
 
 
 def new_document_email(*, to: str, detail: dict[str, Any], sender_name: dict[str, str] | None,
-                       enterprise_name: str, language: str | None = None) -> Email:
+                       enterprise_name: str, language: str | None = None, web_url: str = "") -> Email:
     return message_email(kind="new", to=to, detail=detail, sender_name=sender_name,
-                         enterprise_name=enterprise_name, language=language)
+                         enterprise_name=enterprise_name, language=language, web_url=web_url)
 
 
 def digest_email(*, to: str, day: str, enterprise_number: str, enterprise_name: str,
-                 messages: list[tuple[dict[str, Any], dict[str, str] | None]], language: str | None = None) -> Email:
+                 messages: list[tuple[dict[str, Any], dict[str, str] | None]], language: str | None = None,
+                 web_url: str = "") -> Email:
     """One e-mail listing the messages received on ``day`` (each with its sender's names)."""
     lines = [f"{_headline('digest', language)} - {day}\n", f"{enterprise_name} ({enterprise_number})",
              f"{len(messages)} new document(s):\n"]
@@ -106,4 +118,34 @@ def digest_email(*, to: str, day: str, enterprise_number: str, enterprise_name: 
         lines.append(f"- {sender}: {subject}\n  received {detail['receiptDate']}, "
                      f"available until {detail['expirationDate']}, message id {detail['messageId']}")
     lines.append("\nConsult them in your e-Box. This e-mail never contains the documents themselves.")
+    lines.append(_link(web_url, "inbox", language).rstrip("\n"))
     return Email(to=to, subject=f"e-Box digest {day}: {len(messages)} new document(s)", text="\n".join(lines) + "\n")
+
+
+def reminders_email(*, to: str, day: str, enterprise_number: str, enterprise_name: str,
+                    unread: list[tuple[dict[str, Any], dict[str, str] | None]],
+                    expiring: list[tuple[dict[str, Any], dict[str, str] | None]],
+                    language: str | None = None, web_url: str = "") -> Email:
+    """One e-mail a day per person and e-Box: the documents still unread 15 days after they arrived and
+    those that leave the e-Box in 7 days, however many there are (a campaign of 2,000 messages is one
+    e-mail, not 2,000)."""
+    lines = [f"{_headline('reminder', language)} - {day}\n", f"{enterprise_name} ({enterprise_number})\n"]
+    for title, listed in (("reminder", unread), ("expiry", expiring)):
+        if not listed:
+            continue
+        lines.append(f"{_headline(title, language)}: {len(listed)}")
+        for detail, sender_name in listed:
+            sender = _pick(sender_name, detail["senderOrganizationId"], language)
+            subject = _all(detail.get("subject"), "(no subject)", language)
+            lines.append(f"- {sender}: {subject}\n  received {detail['receiptDate']}, "
+                         f"available until {detail['expirationDate']}, message id {detail['messageId']}")
+        lines.append("")
+    lines.append("Consult them in your e-Box. This e-mail never contains the documents themselves.")
+    lines.append(_link(web_url, "inbox?unread=1", language).rstrip("\n"))
+    if not unread:
+        subject = f"e-Box expires in 7 days: {len(expiring)} document(s)"
+    elif not expiring:
+        subject = f"e-Box reminder {day}: {len(unread)} unread document(s)"
+    else:
+        subject = f"e-Box reminder {day}: {len(unread)} unread, {len(expiring)} expires in 7 days"
+    return Email(to=to, subject=subject, text="\n".join(lines) + "\n")

@@ -38,6 +38,7 @@ class NotificationPorts:
     index: MessageReader
     due_messages: DueMessages
     buffered_events: BufferedEvents
+    web_app_url: str = ""  # where the e-mails' links lead (the web app); none when empty
 
 
 @dataclass
@@ -116,7 +117,7 @@ def notify_recipient(event: dict[str, Any], ports: NotificationPorts) -> str:
     for recipient in wanted:
         email = new_document_email(to=recipient.email, detail=detail, language=recipient.language,
                                    sender_name=organization.short_name if organization else None,
-                                   enterprise_name=enterprise.name)
+                                   enterprise_name=enterprise.name, web_url=ports.web_app_url)
         outcome.add(send_once(ports, Kind.NEW_DOCUMENT, message_id, recipient, email))
     if outcome.failed:
         raise NotificationIncomplete(f"{message_id}: not sent: {', '.join(outcome.failed)}")
