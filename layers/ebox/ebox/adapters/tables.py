@@ -86,6 +86,15 @@ from the message id, so that a day's writes spread over 8 index partitions):
 Both project ``partition`` and ``read_status`` (and the keys, hence the e-Box): who is concerned and
 whether to skip is known from the index; the e-mails' texts come from one BatchGetItem per 100.
 
+A sender's published messages (``GET /messageRegistry/v3/sentMessages``):
+
+| index    | hash                   | range | served access pattern                                     |
+|----------|------------------------|-------|-----------------------------------------------------------|
+| BySender | sender_organization_id | sk    | one Query of pageSize + 1 keys, newest first (the page's  |
+|          |                        |       | cursor is a key condition sk < MSG#<last id>), then one    |
+|          |                        |       | BatchGetItem; keys only, so reading a message or marking  |
+|          |                        |       | it done never writes to this index                        |
+
 No request path scans. Items expire through the ``expires_at`` TTL attribute.
 """
 
@@ -101,7 +110,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 
@@ -291,6 +300,15 @@ class ByExpirationDayIndex(GlobalSecondaryIndex["MessageItem"]):
     sk = UnicodeAttribute(range_key=True)
 
 
+class BySenderIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "BySender"
+        projection = KeysOnlyProjection()
+
+    sender_organization_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
 class MessageItem(_Keyed):
     class Meta:
         table_name = "unbound-messages"
@@ -328,6 +346,7 @@ class MessageItem(_Keyed):
     by_action = ByActionIndex()
     by_receipt_day = ByReceiptDayIndex()
     by_expiration_day = ByExpirationDayIndex()
+    by_sender = BySenderIndex()
 
 
 class EboxSummaryItem(_Keyed):
