@@ -73,13 +73,15 @@ class WebPage:
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.language}-{self.width}.png"), full_page=True)
         self.checked.add(name)
 
-    def log_in(self, person: str) -> None:
-        """From the app's first page through the local OpenID Connect provider, as `person`."""
+    def log_in(self, person: str, *, citizen: bool = False) -> None:
+        """From the app's first page through the local OpenID Connect provider, as `person` (Anna is also a
+        citizen, with her own My eBox: `citizen=True` logs her in as that)."""
         self.page.goto(self.base_url + "/")
         self.page.locator("button.primary").click()
         self.page.wait_for_url(re.compile(r"/local/oidc/authorize"))
         self.check("login-provider")
-        self.page.get_by_role("button", name=re.compile(person)).click()
+        which = '[value$="-citizen"]' if citizen else ':not([value$="-citizen"])'
+        self.page.locator(f"button{which}").filter(has_text=re.compile(person)).click()
         self.page.locator("main h1").first.wait_for()
 
 
