@@ -101,7 +101,10 @@ def test_a_clerk_uploads_a_batch_and_reads_its_report(web: WebPage, tag) -> None
     page.get_by_label(words["file"]).set_input_files(
         {"name": f"campagne-{tag}.zip", "mimeType": "application/zip", "buffer": archive(lines)})
     expect(page.get_by_label(words["name"])).to_have_value(f"campagne-{tag}")
-    page.get_by_role("button", name=words["upload"]).click()
+    page.get_by_label(words["name"]).focus()  # the rest with the keyboard alone
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name=words["upload"])).to_be_focused()
+    page.keyboard.press("Enter")
     page.get_by_text(words["finished"], exact=True).wait_for()
     expect(page.locator(".batch-counts")).to_have_text(words["counts"])
     report = page.get_by_role("table")
