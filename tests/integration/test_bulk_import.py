@@ -193,12 +193,25 @@ def test_a_schedule_beyond_a_year_is_refused(stack, bulk):
     assert state["status"] == "REFUSED" and "at most 364 days ahead" in state["message"]
 
 
+def waiting_for_send_at(stack, bulk, batch_id):
+    """The batch is scheduled and its execution has reached the wait for `sendAt` (LocalStack's Step
+    Functions does not stop an execution told to stop while a task runs: it goes on into the wait)."""
+    sfn = stack.services.client("stepfunctions")
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while time.monotonic() < deadline:
+        execution = batch_state(bulk, batch_id).get("execution")
+        if batch_state(bulk, batch_id).get("status") == "SCHEDULED" and execution:
+            events = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
+            if any(e["type"] == "WaitStateEntered" for e in events):
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"batch {batch_id} never waited for its sendAt: {batch_state(bulk, batch_id)}")
+
+
 def test_a_scheduled_batch_can_be_cancelled_before_its_time(stack, bulk, api, sender_token):
     send_at = in_seconds(30 * 24 * 3600)
     drop(stack, "later", archive([line_for()], settings={"sendAt": send_at}))
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while batch_state(bulk, "later").get("status") != "SCHEDULED" and time.monotonic() < deadline:
-        time.sleep(0.05)
+    waiting_for_send_at(stack, bulk, "later")
     seen = api.get(sender_token, "/bulk/v1/batches/later").json()
     assert seen["status"] == "SCHEDULED" and seen["sendAt"] == send_at
     answer = api.call("DELETE", "/bulk/v1/batches/later", headers={"Authorization": f"Bearer {sender_token}"})
