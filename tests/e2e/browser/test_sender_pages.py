@@ -20,12 +20,14 @@ TEXT = {
            "refused": "Refusé", "action_done": "Action faite le", "bulk": "Import en masse",
            "file": "Archive du lot (ZIP)", "name": "Nom du lot", "upload": "Charger et publier",
            "finished": "Terminé", "counts": "2 publiés, 0 déjà publiés auparavant, 1 refusés.",
-           "report": "Rapport, ligne par ligne", "published": "Publié", "rejected": "Refusé"},
+           "report": "Rapport, ligne par ligne", "published": "Publié", "rejected": "Refusé",
+           "older": "Afficher les messages plus anciens"},
     "nl": {"sent": "Verzonden", "sent_title": "Verzonden berichten", "read": "Gelezen", "unread": "Nog niet gelezen",
            "refused": "Geweigerd", "action_done": "Actie uitgevoerd op", "bulk": "Bulkimport",
            "file": "Batcharchief (ZIP)", "name": "Naam van de batch", "upload": "Opladen en publiceren",
            "finished": "Klaar", "counts": "2 gepubliceerd, 0 al eerder gepubliceerd, 1 geweigerd.",
-           "report": "Verslag, regel per regel", "published": "Gepubliceerd", "rejected": "Geweigerd"},
+           "report": "Verslag, regel per regel", "published": "Gepubliceerd", "rejected": "Geweigerd",
+           "older": "Oudere berichten tonen"},
 }
 DISSOLVED = "0428759497"  # inactive in the register: its line is refused
 
@@ -70,11 +72,18 @@ def test_a_clerk_sees_what_became_of_each_message_sent(web: WebPage, publish, ta
         return any(m["messageId"] == refused and m.get("deliveryState") == "refused" for m in answer["items"])
 
     eventually(refusal_known)
+    for n in range(20):  # a page of newer ones: the four above are on the second page
+        publish(f"Relance {tag} {n:02d}", document=None, body="Relance")
 
     web.log_in("Chloé")
     page = web.page
     page.get_by_role("link", name=words["sent"], exact=True).click()
     page.get_by_role("heading", name=words["sent_title"]).wait_for()
+    page.locator("li.sent-row", has_text=f"Relance {tag} 19").wait_for()
+    expect(page.locator("li.sent-row", has_text=f"Avis lu {tag}")).to_have_count(0)
+    older = page.get_by_role("button", name=words["older"])
+    older.focus()
+    page.keyboard.press("Enter")
     rows = {name: page.locator("li.sent-row", has_text=f"{name} {tag}")
             for name in ("Avis lu", "Mise en demeure", "Paiement", "Avis en attente")}
     expect(rows["Avis lu"].locator(".badge", has_text=words["read"])).to_be_visible()
