@@ -218,6 +218,9 @@ const en: Texts = {
   "error.UPLOAD": "The archive could not be uploaded. Please try again.",
   "error.REPORT": "The report could not be read. Please try again.",
   "error.BATCH_IN_PROGRESS": "A batch of this name is still running: upload it again once it is finished.",
+  "cancelBatch": "Cancel the batch",
+  "followBatch": "Follow this batch (already uploaded)",
+  "error.BATCH_CLOSED": "This batch has started: it can no longer be cancelled.",
 };
 
 const fr: Texts = {
@@ -430,6 +433,9 @@ const fr: Texts = {
   "error.UPLOAD": "L'archive n'a pas pu être chargée. Veuillez réessayer.",
   "error.REPORT": "Le rapport n'a pas pu être lu. Veuillez réessayer.",
   "error.BATCH_IN_PROGRESS": "Un lot de ce nom est encore en cours : rechargez-le une fois terminé.",
+  "cancelBatch": "Annuler le lot",
+  "followBatch": "Suivre ce lot (déjà chargé)",
+  "error.BATCH_CLOSED": "Ce lot a commencé : il ne peut plus être annulé.",
 };
 
 const nl: Texts = {
@@ -642,6 +648,9 @@ const nl: Texts = {
   "error.UPLOAD": "Het archief kon niet worden opgeladen. Probeer het opnieuw.",
   "error.REPORT": "Het verslag kon niet worden gelezen. Probeer het opnieuw.",
   "error.BATCH_IN_PROGRESS": "Een batch met deze naam loopt nog: laad hem opnieuw op zodra hij klaar is.",
+  "cancelBatch": "De batch annuleren",
+  "followBatch": "Deze batch volgen (al opgeladen)",
+  "error.BATCH_CLOSED": "Deze batch is begonnen: hij kan niet meer geannuleerd worden.",
 };
 
 const de: Texts = {
@@ -854,6 +863,9 @@ const de: Texts = {
   "error.UPLOAD": "Das Archiv konnte nicht hochgeladen werden. Bitte versuchen Sie es erneut.",
   "error.REPORT": "Der Bericht konnte nicht gelesen werden. Bitte versuchen Sie es erneut.",
   "error.BATCH_IN_PROGRESS": "Ein Stapel dieses Namens läuft noch: Laden Sie ihn erneut hoch, sobald er abgeschlossen ist.",
+  "cancelBatch": "Den Stapel abbrechen",
+  "followBatch": "Diesen Stapel verfolgen (bereits hochgeladen)",
+  "error.BATCH_CLOSED": "Die Verarbeitung dieses Stapels hat begonnen: er kann nicht mehr abgebrochen werden.",
 };
 
 const TEXTS: Record<Lang, Texts> = { en, fr, nl, de };

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,13 +22,15 @@ TEXT = {
            "file": "Archive du lot (ZIP)", "name": "Nom du lot", "upload": "Charger et publier",
            "finished": "Terminé", "counts": "2 publiés, 0 déjà publiés auparavant, 1 refusés.",
            "report": "Rapport, ligne par ligne", "published": "Publié", "rejected": "Refusé",
-           "older": "Afficher les messages plus anciens"},
+           "older": "Afficher les messages plus anciens", "scheduled": "Prévu le", "cancel": "Annuler le lot",
+           "cancelled": "Annulé"},
     "nl": {"sent": "Verzonden", "sent_title": "Verzonden berichten", "read": "Gelezen", "unread": "Nog niet gelezen",
            "refused": "Geweigerd", "action_done": "Actie uitgevoerd op", "bulk": "Bulkimport",
            "file": "Batcharchief (ZIP)", "name": "Naam van de batch", "upload": "Opladen en publiceren",
            "finished": "Klaar", "counts": "2 gepubliceerd, 0 al eerder gepubliceerd, 1 geweigerd.",
            "report": "Verslag, regel per regel", "published": "Gepubliceerd", "rejected": "Geweigerd",
-           "older": "Oudere berichten tonen"},
+           "older": "Oudere berichten tonen", "scheduled": "Gepland op", "cancel": "De batch annuleren",
+           "cancelled": "Geannuleerd"},
 }
 DISSOLVED = "0428759497"  # inactive in the register: its line is refused
 
@@ -122,3 +125,20 @@ def test_a_clerk_uploads_a_batch_and_reads_its_report(web: WebPage, tag) -> None
     expect(report.locator("tbody tr").nth(2)).to_contain_text(words["rejected"])
     expect(report.locator("tbody tr").nth(2)).to_contain_text("INVALID_INPUT")
     web.check("bulk-report")
+
+
+def test_a_clerk_cancels_a_batch_scheduled_for_later(web: WebPage, tag) -> None:
+    words = TEXT[web.language]
+    send_at = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    web.log_in("Chloé")
+    page = web.page
+    page.get_by_role("link", name=words["bulk"], exact=True).click()
+    page.get_by_label(words["file"]).set_input_files(
+        {"name": f"plus-tard-{tag}.zip", "mimeType": "application/zip",
+         "buffer": archive([line_for(subject={"fr": f"Plus tard {tag}"})], settings={"sendAt": send_at})})
+    page.get_by_role("button", name=words["upload"]).click()
+    page.get_by_text(words["scheduled"]).wait_for()
+    web.check("bulk-scheduled")
+    page.get_by_role("button", name=words["cancel"]).click()
+    page.get_by_text(words["cancelled"], exact=True).wait_for()
+    expect(page.get_by_role("button", name=words["cancel"])).to_have_count(0)

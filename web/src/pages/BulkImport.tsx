@@ -6,6 +6,7 @@ import type { BatchProgress, ReportLine } from "../model";
 
 const BATCH_ID = /^[A-Za-z0-9._-]{1,80}$/;
 const FINISHED = ["COMPLETED", "REFUSED", "CANCELLED"];
+const RESTING = [...FINISHED, "SCHEDULED"]; // nothing moves before sendAt: no need to keep asking
 const POLL_MS = 1000;
 
 const batchPath = (id: string) => `/bulk/v1/batches/${encodeURIComponent(id)}`;
@@ -40,7 +41,7 @@ async function reportOf(id: string): Promise<ReportLine[]> {
   return (await answer.text()).split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line) as ReportLine);
 }
 
-function ProgressView({ progress }: { progress: BatchProgress }) {
+function ProgressView({ progress, onCancel }: { progress: BatchProgress; onCancel: () => void }) {
   const total = progress.totalLines ?? 0;
   const processed = progress.processed ?? 0;
   const label = progress.status === "SCHEDULED"
@@ -59,6 +60,7 @@ function ProgressView({ progress }: { progress: BatchProgress }) {
           accepted: progress.accepted ?? 0, already: progress.alreadyPublished ?? 0, rejected: progress.rejected ?? 0,
         })}</p>
       )}
+      {progress.status === "SCHEDULED" && <button type="button" class="danger" onClick={onCancel}>{t("cancelBatch")}</button>}
       {progress.status === "REFUSED" && <p class="error">{t("batchRefused", { code: progress.code ?? "", detail: progress.message ?? "" })}</p>}
     </div>
   );
@@ -106,7 +108,7 @@ function BatchFollower({ id, previous }: { id: string; previous: string | undefi
         // An earlier run of the same batch name is not this one: wait for the new drop to be received.
         const fresh = now && (previous === undefined || now.receivedAt !== previous) ? now : null;
         setProgress(fresh);
-        if (fresh && FINISHED.includes(fresh.status)) {
+        if (fresh && RESTING.includes(fresh.status)) {
           if (fresh.status === "COMPLETED") {
             const report = await reportOf(id);
             if (live) setLines(report);
@@ -125,11 +127,14 @@ function BatchFollower({ id, previous }: { id: string; previous: string | undefi
       window.clearTimeout(timer);
     };
   }, [id, previous]);
+  const cancel = () => {
+    sendJson<BatchProgress>("DELETE", batchPath(id), null).then(setProgress, setError);
+  };
   return (
     <>
       <ErrorNote error={error} />
       {!error && !progress && <p class="loading" role="status">{t("batchWaiting")}</p>}
-      {progress && <ProgressView progress={progress} />}
+      {progress && <ProgressView progress={progress} onCancel={cancel} />}
       {lines && <Report lines={lines} />}
     </>
   );
@@ -181,7 +186,10 @@ export function BulkImport() {
           <p id="batch-id-hint" class="hint">{t("batchIdHint")}</p>
         </div>
         <ErrorNote error={error} />
-        <button type="submit" class="primary" disabled={busy}>{t("uploadBatch")}</button>
+        <div class="gate-actions">
+          <button type="submit" class="primary" disabled={busy}>{t("uploadBatch")}</button>
+          <button type="button" disabled={busy || !nameValid} onClick={() => setFollowing({ id: name, previous: undefined })}>{t("followBatch")}</button>
+        </div>
         {busy && <Loading />}
       </form>
       {following && <BatchFollower key={following.id + String(following.previous)} id={following.id} previous={following.previous} />}
