@@ -93,7 +93,7 @@ def test_a_clerk_sees_what_became_of_each_message_sent(web: WebPage, publish, ta
     expect(rows["Avis en attente"].locator(".badge", has_text=words["unread"])).to_be_visible()
     expect(rows["Mise en demeure"].locator(".badge", has_text=words["refused"])).to_be_visible()
     expect(rows["Paiement"].locator(".badge", has_text=words["action_done"])).to_be_visible()
-    expect(rows["Avis lu"]).to_contain_text("0852093431")
+    expect(rows["Avis lu"]).to_contain_text("0852093431 · Demo Bakery SRL")  # the register's name
     # Newest first: the last published is above the first.
     subjects = page.locator("li.sent-row .row-subject").all_inner_texts()
     assert subjects.index(f"Avis en attente {tag}") < subjects.index(f"Avis lu {tag}")

@@ -1,10 +1,32 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { getJson, query } from "../api";
 import { ErrorNote, Loading, useLoad } from "../components";
 import { formatDate, pick, t } from "../i18n";
 import type { SentMessage, SentPage } from "../model";
 
 const PAGE_SIZE = 20;
+const names = new Map<string, Promise<string | null>>();
+
+/** An enterprise's name from the register (the sender's look-up), asked once per number. */
+function enterpriseName(number: string): Promise<string | null> {
+  if (!names.has(number)) {
+    names.set(number, getJson<{ name: string }>(`/messageRegistry/v3/recipients/${number}`).then((r) => r.name, () => null));
+  }
+  return names.get(number)!;
+}
+
+function RecipientName({ ebox }: { ebox: SentMessage["eboxId"] }) {
+  const [name, setName] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    if (ebox.eboxType === "enterprise") void enterpriseName(ebox.eboxIdValue).then((n) => live && setName(n));
+    return () => {
+      live = false;
+    };
+  }, [ebox.eboxIdValue]);
+  const who = t(ebox.eboxType === "citizen" ? "toCitizen" : "toEnterprise", { id: ebox.eboxIdValue });
+  return <>{name ? `${who} · ${name}` : who}</>;
+}
 
 /** What became of one published message: read, accepted or refused, its action. */
 function Status({ message }: { message: SentMessage }) {
@@ -35,9 +57,7 @@ function SentRow({ message }: { message: SentMessage }) {
   const recipient = message.eboxId;
   return (
     <li class="row sent-row">
-      <span class="row-sender">
-        {t(recipient.eboxType === "citizen" ? "toCitizen" : "toEnterprise", { id: recipient.eboxIdValue })}
-      </span>
+      <span class="row-sender"><RecipientName ebox={recipient} /></span>
       <span class="row-subject">{pick(message.subject)}</span>
       <span class="row-date">
         <span class="visually-hidden">{t("sentOn")} </span>
