@@ -90,7 +90,7 @@ A sender's published messages (``GET /messageRegistry/v3/sentMessages``):
 
 | index    | hash                   | range | served access pattern                                     |
 |----------|------------------------|-------|-----------------------------------------------------------|
-| BySender | sender_organization_id | sk    | one Query of pageSize + 1 keys, newest first (the page's  |
+| SentBy   | sender_organization_id | sk    | one Query of pageSize + 1 keys, newest first (the page's  |
 |          |                        |       | cursor is a key condition sk < MSG#<last id>), then one    |
 |          |                        |       | BatchGetItem; keys only, so reading a message or marking  |
 |          |                        |       | it done never writes to this index                        |
@@ -300,9 +300,9 @@ class ByExpirationDayIndex(GlobalSecondaryIndex["MessageItem"]):
     sk = UnicodeAttribute(range_key=True)
 
 
-class BySenderIndex(GlobalSecondaryIndex["MessageItem"]):
+class SentByIndex(GlobalSecondaryIndex["MessageItem"]):
     class Meta:
-        index_name = "BySender"
+        index_name = "SentBy"
         projection = KeysOnlyProjection()
 
     sender_organization_id = UnicodeAttribute(hash_key=True)
@@ -346,7 +346,7 @@ class MessageItem(_Keyed):
     by_action = ByActionIndex()
     by_receipt_day = ByReceiptDayIndex()
     by_expiration_day = ByExpirationDayIndex()
-    by_sender = BySenderIndex()
+    sent_by = SentByIndex()
 
 
 class EboxSummaryItem(_Keyed):
