@@ -50,18 +50,25 @@ def filtered_attributes(message: Message) -> dict[str, Any]:
         "registered_mail": message.is_registered_mail,
         "receipt_day": day_key(day_of(message.receipt_date), message.message_id),
         "expiration_day": day_key(day_of(message.expiration_date), message.message_id),
-        **{f"search_{lang}": text for lang, text in message.search_text.items() if text and lang in _SEARCH_ATTRIBUTES},
+        **search_attributes(message),
         **_action_attributes(message),
     }
 
 
+def search_attributes(message: Message) -> dict[str, Any]:
+    """What the inbox search matches: only what the recipient may see now (Message.searchable_text)."""
+    texts = message.searchable_text
+    return {f"search_{lang}": texts.get(lang) or None for lang in _SEARCH_ATTRIBUTES}
+
+
 def _action_attributes(message: Message) -> dict[str, Any]:
-    """A message "for action": its status, and ByAction's keys while it is still to do."""
+    """A message "for action": its status, and ByAction's keys while it is still to do (and, for qualified
+    mail, once accepted: the action is part of the content withheld before)."""
     action = message.action
     if action is None:
         return {}
     attributes: dict[str, Any] = {"action_status": action.status}
-    if action.status == TODO:
+    if action.status == TODO and not message.content_withheld:
         attributes.update(action_ebox=f"EBOX#{message.recipient}", action_due=f"{action.due_date}#{message.message_id}")
     return attributes
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -16,6 +17,7 @@ from ebox.adapters.inbox_pages import (
     inbox_page,
     partition_summary_key,
     replies_page,
+    search_attributes,
     to_message,
 )
 from ebox.adapters.tables import (
@@ -263,7 +265,16 @@ class DynamoMessageIndex:
             actions=[EvidenceItem.archived.set(True)])
 
     def evidence(self, message_id: str) -> list[SignedEvidence]:
-        return [_signed(message_id, item) for item in _evidence_items(message_id)]
+        """The chain in order, the last record carrying the chain's signed head (when it has one)."""
+        records = [_signed(message_id, item) for item in _evidence_items(message_id)]
+        if records:
+            try:
+                head = EvidenceHeadItem.get(message_key(message_id), "EVIDENCE_HEAD", consistent_read=True)
+            except DoesNotExist:
+                return records
+            if head.head_jws and int(head.sequence) == records[-1].sequence:
+                records[-1] = replace(records[-1], head_jws=head.head_jws)
+        return records
 
 
 def _summary_of(item: EboxSummaryItem) -> EboxSummary:
@@ -304,10 +315,15 @@ def _append_evidence(transaction: TransactWrite, message_id: str, head: ChainHea
         )
     last = evidence[-1]
     new_head = EvidenceHeadItem(message_key(message_id), "EVIDENCE_HEAD", sequence=last.sequence,
-                                record_hash=last.record_hash)
+                                record_hash=last.record_hash, head_jws=last.head_jws)
     condition = (EvidenceHeadItem.pk.does_not_exist() if head.sequence == 0
                  else EvidenceHeadItem.sequence == head.sequence)
     transaction.save(new_head, condition=condition)
+
+
+def _action_keys(message: Message) -> dict[str, Any]:
+    keys = filtered_attributes(message)
+    return {name: keys.get(name) for name in ("action_ebox", "action_due") if message.action is not None}
 
 
 def _to_message(item: MessageItem) -> Message:
@@ -321,13 +337,18 @@ class DynamoDeliveryStates:
         self._connection = connection
 
     def move(self, enterprise_number: str, message_id: str, *, expected: str, new: str,
-             evidence: list[SignedEvidence], task_token: str | None = None) -> bool:
-        """Moves the state from ``expected`` to ``new`` with the records; False if it was not ``expected``."""
+             evidence: list[SignedEvidence], task_token: str | None = None, revealed: Message | None = None) -> bool:
+        """Moves the state from ``expected`` to ``new`` with the records; False if it was not ``expected``.
+        ``revealed``: the message in its new state, whose searchable text and action keys the item now takes."""
         item = MessageItem(ebox_key(enterprise_number), message_key(message_id))
         actions: list[Any] = [
             MessageItem.delivery_state.set(new),
             MessageItem.task_token.set(task_token) if task_token else MessageItem.task_token.remove(),
         ]
+        if revealed is not None:
+            shown = {**search_attributes(revealed), **_action_keys(revealed)}
+            actions.extend(getattr(MessageItem, name).set(value) if value is not None
+                           else getattr(MessageItem, name).remove() for name, value in shown.items())
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.update(item, actions=actions, condition=MessageItem.delivery_state == expected)

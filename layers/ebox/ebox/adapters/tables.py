@@ -414,6 +414,7 @@ class EvidenceHeadItem(_Keyed):
 
     sequence = NumberAttribute()
     record_hash = UnicodeAttribute()
+    head_jws = UnicodeAttribute(null=True)  # the signed head (policy v2); absent on older chains
 
 
 # The first model of each table describes the table to pynamodb (keys and indexes): it must declare

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from chalice import Chalice, Response
 
-from ebox.api.publishing import idempotency_claim, receive_upload
+from ebox.api.publishing import idempotency_claim, receive_upload, stage_upload
 from ebox.api.readers import consultation
 from ebox.api.requests import json_body, request_body, request_headers
 from ebox.api.routing import guarded_routes, json_response
@@ -41,8 +41,9 @@ def reply(headers: Mapping[str, str], body: bytes, reader: Consultation, svc: Se
         claim = idempotency_claim(headers, upload, organization_id=original.recipient,
                                   application_id=REPLY_APPLICATION_ID, salt=original.message_id)
     except Exception:
-        svc.content.discard_staged(list(upload.documents.values()))
+        upload.close()
         raise
+    stage_upload(upload, request, svc.content)
     partitions = svc.registry.partitions(original.sender_organization_id) if original.sender_partition else []
     return send_reply(original=original, request=request, documents=upload.documents, claim=claim,
                       message_id=message_id, received=now(), partitions=partitions,

@@ -14,6 +14,7 @@ from ebox.domain.access import EboxReader
 from ebox.domain.documents import sha256_b64url
 from ebox.domain.errors import AcceptanceRequired, ContentIntegrityError, InvalidInput, NotFound
 from ebox.domain.evidence import EvidenceEvent, sign_events
+from ebox.domain.limits import check_result_window
 from ebox.domain.message import Message, StoredAttachment
 from ebox.domain.message_action import DONE
 from ebox.domain.message_filter import MessageFilter
@@ -33,12 +34,13 @@ def page_request(page: str | None, page_size: str | None) -> tuple[int, int]:
     try:
         number = int(page) if page else 1
         size = int(page_size) if page_size else DEFAULT_PAGE_SIZE
-    except ValueError:
+    except ValueError:  # int() also refuses a number of more than 4300 digits
         raise InvalidInput("page and pageSize must be whole numbers") from None
     if number < 1:
         raise InvalidInput("page starts at 1")
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput(f"pageSize must be between 1 and {MAX_PAGE_SIZE}")
+    check_result_window(number, size)
     return number, size
 
 
@@ -117,7 +119,9 @@ class Consultation:
         self._index.set_visibility(self._ebox, changes)
 
     def attachment(self, message_id: str, attachment_id: str) -> tuple[Message, StoredAttachment]:
+        """A document's description (its name, title and digest are content: withheld until accepted)."""
         message = self.message(message_id)
+        _require_consent(message)
         attachment = message.attachment(attachment_id)
         if attachment is None:
             raise NotFound(f"attachment {attachment_id} is not part of message {message_id}")
@@ -126,7 +130,6 @@ class Consultation:
     def attachment_content(self, message_id: str, attachment_id: str, *, now: str) -> tuple[StoredAttachment, bytes]:
         """The exact bytes published, checked against their digest; opening the main content reads it."""
         message, attachment = self.attachment(message_id, attachment_id)
-        _require_consent(message)
         data = self._content.open_document(attachment)
         if sha256_b64url(data) != attachment.sha256_b64url:
             raise ContentIntegrityError(f"attachment {attachment_id} of {message_id} fails its digest check")
@@ -138,7 +141,6 @@ class Consultation:
         """A large document handed over by a link to its stored bytes (checked against their digest when
         it was published); opening the main content reads the message, as for the bytes themselves."""
         message, attachment = self.attachment(message_id, attachment_id)
-        _require_consent(message)
         if attachment.is_main_content:
             self._mark_read(message, now)
         return attachment
