@@ -70,7 +70,17 @@ export interface Evidence {
   sequence: number;
   event: string;
   eventTime: string;
-  jws: string;
+  /** The signed record; absent (`contentWithheld`) while qualified mail awaits its recipient's acceptance. */
+  jws?: string;
+  contentWithheld?: boolean;
+}
+
+/** `GET …/messages/{id}/evidences`: the records in chain order and the chain's signed head. */
+export interface EvidencePage {
+  items: Evidence[];
+  totalItems: number;
+  head?: string;
+  contentWithheld?: boolean;
 }
 
 /** One line of `GET /messageRegistry/v3/sentMessages`: a published message and what became of it. */
