@@ -64,7 +64,7 @@ def send_once(ports: NotificationPorts, kind: Kind, subject: str, recipient: Rec
     if not claims.claim(kind, subject, recipient.key):
         return Outcome(already_sent=1)
     try:
-        mail_id = ports.mailer.send(to=email.to, subject=email.subject, text=email.text)
+        mail_id = ports.mailer.send(to=email.to, subject=email.subject, text=email.text, html=email.html)
     except Exception as error:  # noqa: BLE001 - whatever SES answered, the claim must go
         claims.release(kind, subject, recipient.key)
         logger.warning("%s e-mail of %s to %s not sent: %s", kind.value, subject, recipient.key, error)
