@@ -8,7 +8,7 @@ import type { EvidencePage } from "../model";
 const V3 = "/messageRegistry/v3/ebox/messages";
 
 /** Checks the signatures, the links and the signed head in the browser, and says what it found. */
-function ChainCheck({ records, head }: { records: string[]; head?: string }) {
+export function ChainCheck({ records, head }: { records: string[]; head?: string }) {
   const [state, setState] = useState<{ busy?: boolean; count?: number; problem?: string; error?: unknown }>({});
   const run = async () => {
     setState({ busy: true });
