@@ -22,6 +22,7 @@ from ebox.api import (
     recipient_routes,
     reference_routes,
     reply_routes,
+    sent_routes,
     status_routes,
     upload_routes,
 )
@@ -33,7 +34,7 @@ app.api.binary_types.extend(["multipart/form-data", "application/pdf", "applicat
                              *sorted(ALLOWED_MEDIA_TYPES)])  # a document is served as the bytes published
 for area in (status_routes, auth_routes, publication_routes, publication_v2_routes, upload_routes, consult_routes,
              evidence_routes, inbox_routes, reference_routes, preference_routes, provider_routes, reply_routes,
-             download_routes, bulk_routes, notification_routes, recipient_routes,
+             download_routes, bulk_routes, notification_routes, recipient_routes, sent_routes,
              onboarding_routes, callback_routes):
     area.register(app)
 

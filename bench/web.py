@@ -68,7 +68,7 @@ def measure(messages: int, repeat: int) -> dict[str, Any]:
             started = time.perf_counter()
             page.goto(stack.api_url + "/")
             page.locator("button.primary").click()
-            page.get_by_role("button", name="Anna").click()
+            page.locator('button[value="anna"]').click()  # Anna of Demo Bakery (not Anna the citizen)
             page.wait_for_function("() => document.querySelectorAll('li.row').length >= 20")
             first = (time.perf_counter() - started) * 1000
             total = page.locator(".counts").inner_text()

@@ -39,6 +39,13 @@ def kms_alias(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) ->
     return props["AliasName"], {}
 
 
+def _cors_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A template's CorsRule as S3's PutBucketCors takes it (MaxAge is MaxAgeSeconds there)."""
+    names = {"AllowedMethods": "AllowedMethods", "AllowedOrigins": "AllowedOrigins",
+             "AllowedHeaders": "AllowedHeaders", "ExposedHeaders": "ExposeHeaders", "MaxAge": "MaxAgeSeconds"}
+    return {names[k]: (int(v) if k == "MaxAge" else v) for k, v in rule.items() if k in names}
+
+
 def s3_bucket(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) -> Created:
     props = ctx.resolver.resolve(raw)
     s3 = ctx.client("s3")
@@ -61,6 +68,9 @@ def s3_bucket(ctx: ProvisioningContext, logical_id: str, raw: dict[str, Any]) ->
                   **({"BucketKeyEnabled": r["BucketKeyEnabled"]} if "BucketKeyEnabled" in r else {})}
                  for r in encryption]
         s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+    cors = props.get("CorsConfiguration", {}).get("CorsRules", [])
+    if cors:
+        s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [_cors_rule(r) for r in cors]})
     if props.get("PublicAccessBlockConfiguration"):
         s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
     rules = props.get("LifecycleConfiguration", {}).get("Rules", [])

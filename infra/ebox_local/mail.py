@@ -1,5 +1,6 @@
 """The e-mails the local stack "sent", newest first, for `GET /local/mail` (and `ebox mail`), in one shape
-whichever emulator sent them:
+whichever emulator sent them (`body` the plain text, or the HTML when there is none; a MIME message's
+parts also as `text` and `html`):
 
 - moto keeps them in memory without a time: `install_capture` makes its backend's list stamp each one
   as it is sent; `captured_mail` lists them;
@@ -55,15 +56,32 @@ def localstack_mail(endpoint: str, region: str | None = None) -> list[dict[str, 
     messages = [m for m in answer.json().get("messages", []) if region in (None, m.get("Region"))]
     described = [{
         "id": m.get("Id"), "timestamp": m.get("Timestamp"), "source": m.get("Source"),
-        "destinations": _addresses(m.get("Destination") or {}), "subject": m.get("Subject") or "",
-        "body": _localstack_body(m),
+        "destinations": _addresses(m.get("Destination") or {}),
+        "subject": m.get("Subject") or _raw_subject(m.get("RawData")), **_localstack_body(m),
     } for m in messages]
     return described[::-1]  # LocalStack lists them in the order they were sent
 
 
-def _localstack_body(message: dict[str, Any]) -> str:
+def _localstack_body(message: dict[str, Any]) -> dict[str, str]:
     body = message.get("Body") or {}
-    return str(body.get("text_part") or body.get("html_part") or message.get("RawData") or "")
+    if message.get("RawData"):
+        return _parts(str(message["RawData"]))
+    text, html = str(body.get("text_part") or ""), str(body.get("html_part") or "")
+    return {"body": text or html, "text": text, "html": html}
+
+
+def _parts(raw: str) -> dict[str, str]:
+    """A raw MIME message's plain text (``body``, as for a simple e-mail; ``text`` too) and HTML."""
+    parsed = email.message_from_string(raw, policy=email.policy.default)
+    found = {}
+    for kind in ("plain", "html"):
+        part = parsed.get_body(preferencelist=(kind,))  # type: ignore[attr-defined]
+        found[kind] = part.get_content() if part is not None else ""
+    return {"body": found["plain"] or found["html"], "text": found["plain"], "html": found["html"]}
+
+
+def _raw_subject(raw: str | None) -> str:
+    return str(email.message_from_string(raw, policy=email.policy.default).get("Subject", "")) if raw else ""
 
 
 def forget_localstack_mail(endpoint: str) -> None:
@@ -76,9 +94,8 @@ def describe(message: Any) -> dict[str, Any]:
                                  "timestamp": getattr(message, _SENT_AT, None), "source": message.source}
     if hasattr(message, "raw_data"):
         parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
-        part = parsed.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
         described |= {"destinations": _addresses(message.destinations), "subject": str(parsed.get("Subject", "")),
-                      "body": part.get_content() if part is not None else ""}
+                      **_parts(message.raw_data)}
     elif hasattr(message, "template"):
         described |= {"destinations": _addresses(message.destinations), "subject": f"(template {message.template})",
                       "body": str(message.template_data)}

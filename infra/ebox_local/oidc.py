@@ -50,7 +50,7 @@ class DemoPerson:
     person_id: str
     name: str
     ssin: str | None
-    enterprise_number: str
+    enterprise_number: str | None  # None: a citizen, who reads their own My eBox (keyed by the SSIN)
     role: dict[str, str]
     scopes: tuple[str, ...]
 
@@ -68,7 +68,7 @@ class _Grant:
 def load_people(path: Path = DEMO_PEOPLE) -> list[DemoPerson]:
     if not path.is_file():
         return []
-    return [DemoPerson(p["id"], p["name"], p.get("ssin"), p["enterpriseNumber"], p.get("role") or {},
+    return [DemoPerson(p["id"], p["name"], p.get("ssin"), p.get("enterpriseNumber"), p.get("role") or {},
                        tuple(p["scopes"])) for p in json.loads(path.read_text(encoding="utf-8"))["people"]]
 
 
@@ -210,13 +210,16 @@ class LocalOidc:
         subject = f"person:{person.person_id}"
         access: dict[str, Any] = {
             "iss": config.token_issuer, "aud": config.token_audience, "sub": subject, "client_id": grant.client_id,
-            "enterpriseNumber": person.enterprise_number, "scope": scope, "iat": now, "nbf": now,
-            "exp": now + config.token_ttl_seconds, "jti": secrets.token_hex(16)}
+            "scope": scope, "iat": now, "nbf": now, "exp": now + config.token_ttl_seconds,
+            "jti": secrets.token_hex(16)}
+        if person.enterprise_number:  # a citizen's token acts for no enterprise
+            access["enterpriseNumber"] = person.enterprise_number
         if person.ssin:
             access[config.ssin_claim] = person.ssin
         identity: dict[str, Any] = {
             "iss": self.issuer, "aud": grant.client_id, "sub": subject, "iat": now,
-            "exp": now + config.token_ttl_seconds, "name": person.name, "enterpriseNumber": person.enterprise_number}
+            "exp": now + config.token_ttl_seconds, "name": person.name,
+            **({"enterpriseNumber": person.enterprise_number} if person.enterprise_number else {})}
         if grant.nonce:
             identity["nonce"] = grant.nonce
         return {"access_token": svc.token_signer.sign_jws(access), "id_token": svc.token_signer.sign_jws(identity),

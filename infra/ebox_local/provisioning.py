@@ -78,13 +78,22 @@ def _session_clients(region: str) -> ClientFactory:
 def check_references(template: Mapping[str, Any]) -> None:
     """Every Ref/GetAtt/${...} names a parameter, a pseudo parameter or a resource: checked before
     anything is created, so that a typo fails in one line rather than half-way through."""
-    known = set(template["Resources"]) | set(template.get("Parameters") or {})
+    known = set(template["Resources"]) | set(template.get("Parameters") or {}) | _implicit_resources(template)
     sections = {"Globals": template.get("Globals", {}), "Conditions": template.get("Conditions", {}),
                 **{logical_id: spec for logical_id, spec in template["Resources"].items()}}
     for where, fragment in sections.items():
         unknown = {name for name in references(fragment) if name not in known and not name.startswith("AWS::")}
         if unknown:
             raise TemplateError(f"{where} refers to {', '.join(sorted(unknown))}, which the template does not declare")
+
+
+def _implicit_resources(template: Mapping[str, Any]) -> set[str]:
+    """What SAM's transform adds on its own and a template may name: the implicit REST API of the
+    functions' `Type: Api` events (e.g. as a CloudFront origin)."""
+    has_api = any(event.get("Type") == "Api" for spec in template["Resources"].values()
+                  if spec.get("Type") == "AWS::Serverless::Function"
+                  for event in ((spec.get("Properties") or {}).get("Events") or {}).values())
+    return {"ServerlessRestApi"} if has_api else set()
 
 
 def creation_order(template: Mapping[str, Any]) -> list[str]:

@@ -111,14 +111,18 @@ class LocalStack:
         self._gateway = Gateway(status=self.status, mail=self.mail, tsa=LocalTsa())
         self._http = _serve(self._gateway, self.host, self.port)  # answers 503 until ready
         self.port = self._http.server_port
-        self._gateway.serve_web_app(*web_app(self.template.parent / "web" / "dist", self.api_url))
+        oidc, web_files = web_app(self.template.parent / "web" / "dist", self.api_url)
+        self._gateway.serve_web_app(oidc, web_files)
         # Evidence is time-stamped by the local TSA unless the caller names another one.
         # (into a copy: a restart on another free port must not keep the previous port's URL)
         parameters = dict(self.parameters)
         if "TsaUrl" in (load_template(self.template).get("Parameters") or {}):
             parameters.setdefault("TsaUrl", f"{self.api_url}/local/tsa")
+        if "WebAppUrl" in (load_template(self.template).get("Parameters") or {}):
+            parameters.setdefault("WebAppUrl", self.api_url)  # the e-mails link to the web app it serves
         if self._external is None:
             self._start_moto()
+        web_files.allow_connect(self.aws_endpoint_url)  # the bulk page PUTs archives to pre-signed S3 URLs
         self._set_environment({
             "AWS_ENDPOINT_URL": self.aws_endpoint_url,
             # moto's default account; LocalStack takes a 12-digit access key as the account id.

@@ -16,6 +16,12 @@ from ebox_local.oidc import CLIENT_ID, LocalOidc
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self'; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
+
+
+def csp(connect_origins: list[str]) -> str:
+    """The policy, whose connect-src also names the storage the browser PUTs bulk archives to through a
+    pre-signed URL (in AWS: S3, `https:` in the template's policy; here: the AWS emulation's origin)."""
+    return CSP.replace("connect-src 'self'", " ".join(["connect-src 'self'", *connect_origins]))
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -32,6 +38,11 @@ class WebAssets:
     def __init__(self, root: Path, config: dict[str, str]) -> None:
         self.root = root.resolve()
         self.config = config
+        self.connect_origins: list[str] = []
+
+    def allow_connect(self, origin: str) -> None:
+        """Lets the app's scripts reach ``origin`` too (the emulated S3 of pre-signed upload URLs)."""
+        self.connect_origins.append(origin.rstrip("/"))
 
     def serves(self, request: Request) -> bool:
         path = request.path
@@ -55,10 +66,10 @@ class WebAssets:
                                              else "no-cache")
         return self._secure(response)
 
-    @staticmethod
-    def _secure(response: Response) -> Response:
+    def _secure(self, response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers[name] = value
+        response.headers["Content-Security-Policy"] = csp(self.connect_origins)
         return response
 
 

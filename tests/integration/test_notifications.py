@@ -4,12 +4,14 @@ person may see."""
 
 import json
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from ebox.domain.partitions import EboxUser
 
 from tests.apigw import publication
+from tests.email_html import outline
 from tests.events import sample
 from tests.fakes import OTHER, RECIPIENT
 from tests.integration.test_pipeline_handlers import sqs_event
@@ -134,6 +136,24 @@ def test_without_preferences_the_contact_address_is_notified_as_before(api, stac
     assert message_id in stack.sent_mail()[0]["body"]
 
 
+def test_the_email_is_plain_text_and_accessible_html_in_the_persons_language_leading_to_the_message(
+        api, stack, handlers, sender_token, anna):
+    prefer(api, anna, {"mode": "PER_MESSAGE", "email": "anna@bakery.example", "language": "fr"})
+    message_id = general(api, sender_token)
+    ports = replace(stack.services.notification_ports(), web_app_url="https://ebox.example.be")  # WebAppUrl
+    event = sqs_event(stack, stack.notification_queue, 1)
+    assert handlers["notify"](event, None, ports) == {"batchItemFailures": []}
+    [mail] = mails_to(stack, "anna@bakery.example", message_id)
+    link = f"https://ebox.example.be/#/messages/{message_id}"
+    assert mail["body"] == mail["text"]
+    assert f"Ouvrir le message dans votre e-Box : {link}" in mail["text"] and "Objet : Avis général" in mail["text"]
+    assert "Nieuw document" not in mail["text"] + mail["html"]
+    page = outline(mail["html"])
+    assert page.problems() == []  # lang, a heading, no table nor image, a link that says where it leads
+    assert page.lang == "fr" and page.links == [(link, "Ouvrir le message dans votre e-Box")]
+    assert "Avis général" in page.text and message_id in page.text
+
+
 def test_per_message_digest_and_none(api, stack, handlers, scheduled, sender_token, anna, bruno):
     prefer(api, anna, {"mode": "DAILY_DIGEST", "email": "anna@bakery.example", "language": "fr"})
     prefer(api, bruno, {"mode": "PER_MESSAGE", "email": "bruno@bakery.example"})
@@ -205,7 +225,7 @@ def test_reminder_on_day_15_not_14_and_not_if_read(api, stack, scheduled, sender
     assert scheduled("reminders", day + timedelta(days=14))["sent"] == 0
     read(api, enterprise_token, later_read)
     assert scheduled("reminders", day + timedelta(days=15))["sent"] == 1
-    [reminder] = [m for m in stack.sent_mail() if "reminder" in m["subject"]]
+    [reminder] = [m for m in stack.sent_mail() if "Rappel e-Box" in m["subject"]]
     assert unread in reminder["body"] and reminder["destinations"] == [CONTACT]
     assert later_read not in json.dumps(stack.sent_mail())
 
@@ -217,7 +237,7 @@ def test_expiry_alert_7_days_before(api, stack, scheduled, sender_token, enterpr
     assert scheduled("reminders", expiry - timedelta(days=8))["sent"] == 0
     assert scheduled("reminders", expiry - timedelta(days=7))["sent"] == 1
     [alert] = mails_to(stack, "bruno@bakery.example", tax)
-    assert "verdwijnt over 7 dagen" in alert["body"] and "expires in 7 days" in alert["subject"]
+    assert "verdwijnt over 7 dagen" in alert["body"] and "verdwijnen over 7 dagen" in alert["subject"]
 
 
 def test_reminders_emit_the_event_api_events_once(api, stack, scheduled, sender_token, enterprise_token):
@@ -315,4 +335,16 @@ def test_messages_from_before_the_day_indexes_are_backfilled_once(api, stack, sc
     assert first == {"job": "backfill", "updated": 2, "more": True}
     assert scheduled("backfill", day) == {"job": "backfill", "updated": 1, "more": False}
     assert backfill(ports)["updated"] == 0  # nothing left: running it again changes nothing
-    assert scheduled("reminders", day)["sent"] == 3
+    assert scheduled("reminders", day)["sent"] == 1  # one e-mail listing the three
+
+
+def test_a_day_of_reminders_is_one_email_per_person_and_ebox(api, stack, scheduled, sender_token,
+                                                              enterprise_token, bruno):
+    prefer(api, bruno, {"mode": "PER_MESSAGE", "email": "bruno@bakery.example"})
+    taxes = [accounting(api, sender_token) for _ in range(3)]
+    day = received_day(api, enterprise_token, taxes[0]) + timedelta(days=15)
+    assert scheduled("reminders", day)["sent"] == 1  # Bruno chose for ACCOUNTING: not the contact address
+    [reminder] = [m for m in mails_to(stack, "bruno@bakery.example") if "Rappel e-Box" in m["subject"]]
+    assert all(message_id in reminder["body"] for message_id in taxes)
+    assert "3 document(s) non lu(s)" in reminder["subject"]  # no language chosen: nl, fr and de
+    assert scheduled("reminders", day)["sent"] == 0  # the day's e-mail is sent once

@@ -80,3 +80,10 @@ def test_discovery_names_the_endpoints(provider) -> None:
     discovery = client.get("/local/oidc/.well-known/openid-configuration").json
     assert discovery["issuer"] == "http://127.0.0.1:8000/local/oidc"
     assert discovery["code_challenge_methods_supported"] == ["S256"]
+
+
+def test_the_demo_people_include_a_citizen_who_acts_for_no_enterprise() -> None:
+    from ebox_local.oidc import load_people
+
+    [citizen] = [p for p in load_people() if p.enterprise_number is None]
+    assert citizen.ssin == "85073003328" and "messagesfull" in citizen.scopes

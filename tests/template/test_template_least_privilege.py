@@ -276,7 +276,7 @@ def test_each_function_reaches_only_its_own_log_group_and_queues_and_named_resou
                         problems.append(f"{where}: polls {sorted(named)}, its SQS events feed it {sorted(queues)}")
                 elif ses := [a for a in actions if a.startswith("ses:")]:
                     text = str(statement["Resource"])
-                    if ses != ["ses:SendEmail"] or ":identity/${MailFrom}" not in text:
+                    if ses != ["ses:SendRawEmail"] or ":identity/${MailFrom}" not in text:
                         problems.append(f"{where}: SES only to send as the MailFrom identity, not {text}")
                 elif not named or not named <= declared_data:
                     problems.append(f"{where}: on {statement['Resource']}, not resources the template declares")

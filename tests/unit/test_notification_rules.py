@@ -93,7 +93,7 @@ def test_mails_speak_the_persons_language_and_never_carry_the_document():
     assert "verdwijnt" in every.text and "quitte" in every.text and "verschwindet" in every.text
     digest = digest_email(to="a@b.be", day="2026-12-01", enterprise_number="0852093431", enterprise_name="Bakery",
                           messages=[(detail, None)], language="fr")
-    assert "1 new document" in digest.subject and "m1" in digest.text and "Avis" in digest.text
+    assert "1 nouveau(x) document(s)" in digest.subject and "m1" in digest.text and "Avis" in digest.text
 
 
 class _Store:
@@ -131,3 +131,24 @@ def test_settings_isolation():
         other.get(BRUNO)
     with pytest.raises(InvalidInput):
         other.get("me")
+
+
+def test_the_emails_lead_to_the_web_app_in_the_persons_language():
+    from ebox.domain.notification import digest_email, new_document_email, reminders_email
+
+    detail = {"messageId": "m-1", "recipient": {"enterpriseNumber": "0852093431"}, "senderOrganizationId": "0406798006",
+              "subject": {"fr": "Avis"}, "receiptDate": "2026-11-01T08:00:00Z",
+              "expirationDate": "2028-11-01T08:00:00Z", "registeredMailType": "simple", "partition": "GENERAL"}
+    web = "https://ebox.example.be"
+    new = new_document_email(to="a@x.be", detail=detail, sender_name={"fr": "ONSS"}, enterprise_name="Bakery",
+                             language="fr", web_url=web)
+    assert "Ouvrir le message dans votre e-Box : https://ebox.example.be/#/messages/m-1" in new.text
+    digest = digest_email(to="a@x.be", day="2026-11-01", enterprise_number="0852093431", enterprise_name="Bakery",
+                          messages=[(detail, None)], language="nl", web_url=web)
+    assert "Uw e-Box-inbox openen: https://ebox.example.be/#/inbox" in digest.text
+    reminders = reminders_email(to="a@x.be", day="2026-11-16", enterprise_number="0852093431",
+                                enterprise_name="Bakery", unread=[(detail, None)] * 2, expiring=[(detail, None)],
+                                language="de", web_url=web)
+    assert "#/inbox?unread=1" in reminders.text and "2 ungelesen, 1 verschwinden in 7 Tagen" in reminders.subject
+    assert "https://" not in new_document_email(to="a@x.be", detail=detail, sender_name=None,
+                                                enterprise_name="Bakery").text  # no address configured: no link

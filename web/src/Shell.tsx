@@ -15,12 +15,14 @@ export function Shell({ config, session, route, children }: {
         <div class="brand">
           <span class="logo" aria-hidden="true">✉</span>
           <span>{t("appName")}</span>
-          <span class="enterprise">{t("ofEnterprise", { n: session.enterpriseNumber })}</span>
+          <span class="enterprise">{session.enterpriseNumber ? t("ofEnterprise", { n: session.enterpriseNumber }) : t("myEbox")}</span>
         </div>
         <nav aria-label={t("appName")}>
           {hasScope("messagesfull") && <a href="#/inbox" aria-current={current("inbox")}>{t("inbox")}</a>}
           {hasScope("publicationsender") && <a href="#/publish" aria-current={current("publish")}>{t("publish")}</a>}
-          {hasScope("messagesfull") && <a href="#/settings" aria-current={current("settings")}>{t("settings")}</a>}
+          {hasScope("publicationsender") && <a href="#/sent" aria-current={current("sent")}>{t("sent")}</a>}
+          {hasScope("publicationsender") && <a href="#/bulk" aria-current={current("bulk")}>{t("bulk")}</a>}
+          {hasScope("messagesfull") && session.enterpriseNumber && <a href="#/settings" aria-current={current("settings")}>{t("settings")}</a>}
         </nav>
         <div class="who">
           <span class="name">{t("loggedInAs", { name: session.name })}</span>

@@ -3,10 +3,12 @@ import { useEffect, useState } from "preact/hooks";
 import { configureApi } from "./api";
 import { completeLogin, currentSession, hasScope, login, type WebConfig } from "./auth";
 import { onLanguage, t } from "./i18n";
+import { BulkImport } from "./pages/BulkImport";
 import { Inbox } from "./pages/Inbox";
 import { Landing } from "./pages/Landing";
 import { MessagePage } from "./pages/MessagePage";
 import { Publish } from "./pages/Publish";
+import { Sent } from "./pages/Sent";
 import { Settings } from "./pages/Settings";
 import { Shell } from "./Shell";
 import { parseRoute, type Route } from "./route";
@@ -40,7 +42,9 @@ function App({ config, loginError }: { config: WebConfig; loginError: boolean })
   return (
     <Shell config={config} session={session} route={route}>
       {route.name === "message" ? <MessagePage key={route.id} id={route.id} />
-        : route.name === "settings" && hasScope("messagesfull") ? <Settings />
+        : route.name === "settings" && hasScope("messagesfull") && session.enterpriseNumber ? <Settings />
+        : route.name === "sent" && hasScope("publicationsender") ? <Sent />
+        : route.name === "bulk" && hasScope("publicationsender") ? <BulkImport />
         : route.name === "publish" || !hasScope("messagesfull") ? <Publish />
           : route.name === "inbox" ? <Inbox key={route.query.toString()} query={route.query} />
             : <Inbox query={new URLSearchParams()} />}

@@ -70,5 +70,62 @@ export interface Evidence {
   sequence: number;
   event: string;
   eventTime: string;
-  jws: string;
+  /** The signed record; absent (`contentWithheld`) while qualified mail awaits its recipient's acceptance. */
+  jws?: string;
+  contentWithheld?: boolean;
+}
+
+/** `GET …/messages/{id}/evidences`: the records in chain order and the chain's signed head. */
+export interface EvidencePage {
+  items: Evidence[];
+  totalItems: number;
+  head?: string;
+  contentWithheld?: boolean;
+}
+
+/** One line of `GET /messageRegistry/v3/sentMessages`: a published message and what became of it. */
+export interface SentMessage {
+  messageId: string;
+  eboxId: { eboxType: "enterprise" | "citizen"; eboxIdValue: string };
+  subject: Texts;
+  receiptDate: string;
+  expirationDate: string;
+  readStatus: boolean;
+  visible: boolean;
+  registeredMail: boolean;
+  registeredMailType?: string;
+  deliveryState?: "awaiting_acceptance" | "accepted" | "refused" | "expired";
+  action?: Action & { kind?: string };
+  originalMessageId?: string;
+}
+
+export interface SentPage {
+  items: SentMessage[];
+  pageSize: number;
+  before?: string;
+}
+
+/** `GET /bulk/v1/batches/{batchId}`: a batch's progress, then its summary. */
+export interface BatchProgress {
+  status: string;
+  totalLines?: number;
+  processed?: number;
+  accepted?: number;
+  alreadyPublished?: number;
+  rejected?: number;
+  sendAt?: string;
+  receivedAt?: string;
+  completedAt?: string;
+  code?: string;
+  message?: string;
+}
+
+/** One line of a batch's report (`<batchId>.results.jsonl`). */
+export interface ReportLine {
+  line: number;
+  status: "published" | "rejected" | "valid";
+  messageId?: string;
+  code?: string;
+  message?: string;
+  alreadyPublished?: boolean;
 }

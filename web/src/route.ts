@@ -4,6 +4,8 @@ export type Route =
   | { name: "inbox"; query: URLSearchParams }
   | { name: "message"; id: string }
   | { name: "publish" }
+  | { name: "sent" }
+  | { name: "bulk" }
   | { name: "settings" };
 
 export function parseRoute(hash: string): Route {
@@ -11,6 +13,8 @@ export function parseRoute(hash: string): Route {
   const parts = path.split("/").filter(Boolean);
   if (parts[0] === "messages" && parts[1]) return { name: "message", id: decodeURIComponent(parts[1]) };
   if (parts[0] === "publish") return { name: "publish" };
+  if (parts[0] === "sent") return { name: "sent" };
+  if (parts[0] === "bulk") return { name: "bulk" };
   if (parts[0] === "settings") return { name: "settings" };
   if (parts[0] === "inbox") return { name: "inbox", query: new URLSearchParams(search) };
   if (parts.length === 0) return { name: "inbox", query: new URLSearchParams() };

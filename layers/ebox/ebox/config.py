@@ -28,6 +28,7 @@ SSIN_CLAIM = "EBOX_SSIN_CLAIM"
 TOKEN_TTL_SECONDS = "EBOX_TOKEN_TTL_SECONDS"
 MAX_REQUEST_BYTES = "EBOX_MAX_REQUEST_BYTES"
 ENVIRONMENT = "EBOX_ENVIRONMENT"
+WEB_APP_URL = "EBOX_WEB_APP_URL"
 BULK_TABLE = "EBOX_BULK_TABLE"
 BULK_QUEUE_URL = "EBOX_BULK_QUEUE_URL"
 DOWNLOADS_TABLE = "EBOX_DOWNLOADS_TABLE"
@@ -71,6 +72,7 @@ class Config:
     endpoint_url: str | None
     tracing: bool
     ssin_claim: str = "ssin"
+    web_app_url: str = ""
     bulk_table: str = ""
     bulk_queue_url: str = ""
     downloads_table: str = ""
@@ -118,6 +120,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         endpoint_url=env.get(AWS_ENDPOINT_URL) or None,
         tracing=bool(env.get(AWS_XRAY_DAEMON_ADDRESS)),
         ssin_claim=env.get(SSIN_CLAIM) or "ssin",
+        web_app_url=(env.get(WEB_APP_URL) or "").rstrip("/"),
         bulk_table=env.get(BULK_TABLE, ""),
         bulk_queue_url=env.get(BULK_QUEUE_URL, ""),
         downloads_table=env.get(DOWNLOADS_TABLE, ""),

@@ -280,7 +280,8 @@ class Services:
 
         return NotificationPorts(registry=self.registry, notification_preferences=self.notification_preferences,
                                  notification_claims=self.notification_claims, mailer=self.mailer, index=self.index,
-                                 due_messages=self.due_messages, buffered_events=self.buffered_events)
+                                 due_messages=self.due_messages, buffered_events=self.buffered_events,
+                                 web_app_url=self.config.web_app_url)
 
     @cached_property
     def bulk(self) -> BulkServices:

@@ -73,13 +73,19 @@ class WebPage:
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.language}-{self.width}.png"), full_page=True)
         self.checked.add(name)
 
-    def log_in(self, person: str) -> None:
-        """From the app's first page through the local OpenID Connect provider, as `person`."""
+    def choose_person(self, person: str, *, citizen: bool = False) -> None:
+        """On the local provider's login page: the demo person whose name matches ``person``."""
+        which = '[value$="-citizen"]' if citizen else ':not([value$="-citizen"])'
+        self.page.locator(f"button{which}").filter(has_text=re.compile(person)).click()
+
+    def log_in(self, person: str, *, citizen: bool = False) -> None:
+        """From the app's first page through the local OpenID Connect provider, as `person` (Anna is also a
+        citizen, with her own My eBox: `citizen=True` logs her in as that)."""
         self.page.goto(self.base_url + "/")
         self.page.locator("button.primary").click()
         self.page.wait_for_url(re.compile(r"/local/oidc/authorize"))
         self.check("login-provider")
-        self.page.get_by_role("button", name=re.compile(person)).click()
+        self.choose_person(person, citizen=citizen)
         self.page.locator("main h1").first.wait_for()
 
 

@@ -16,10 +16,12 @@ from tests.e2e.browser.conftest import WebPage
 TEXT = {
     "fr": {"recipient": "Destinataire", "check": "chiffres de contrôle", "subject": "Objet", "body": "Message",
            "registered": "Recommandé", "action": "À traiter", "due": "Échéance", "review": "Vérifier",
-           "send": "Envoyer", "published": "Message publié", "replies": "Le destinataire peut répondre"},
+           "send": "Envoyer", "published": "Message publié", "replies": "Le destinataire peut répondre",
+           "verify": "Vérifier les signatures", "chain_ok": "aucun n'a été omis"},
     "nl": {"recipient": "Ontvanger", "check": "controlecijfers", "subject": "Onderwerp", "body": "Bericht",
            "registered": "Aangetekend", "action": "Te behandelen", "due": "Vervaldatum", "review": "Controleren",
-           "send": "Verzenden", "published": "Bericht gepubliceerd", "replies": "De ontvanger mag antwoorden"},
+           "send": "Verzenden", "published": "Bericht gepubliceerd", "replies": "De ontvanger mag antwoorden",
+           "verify": "Handtekeningen en keten", "chain_ok": "dat er geen ontbreekt"},
 }
 DROP = """(bytes) => {
   const transfer = new DataTransfer();
@@ -56,6 +58,8 @@ def test_a_clerk_publishes_by_hand_and_the_message_arrives(web: WebPage, tag) ->
     message_id = page.locator(".message-id").inner_text()
     assert re.fullmatch(r"[0-9a-f-]{36}", message_id)
     page.locator(".timeline li", has_text="Submission Acceptance").wait_for()
+    page.get_by_role("button", name=re.compile(words["verify"])).click()  # the clerk checks the signed chain too
+    page.get_by_role("status").filter(has_text=words["chain_ok"]).wait_for()
     web.check("publish-sent")
 
     assert web.new_tab is not None

@@ -17,11 +17,16 @@ from tests.e2e.browser.conftest import WebPage
 TEXT = {
     "fr": {"inbox": "Boîte de réception", "download": "Télécharger", "documents": "Documents", "accept": "Accepter",
            "notice": "recommandé qualifié", "verified": "SHA-256 vérifié", "not_found": "n'est pas dans votre e-Box",
-           "unread": "Non lus seulement", "overdue": "En retard", "search": "Rechercher"},
+           "unread": "Non lus seulement", "overdue": "En retard", "search": "Rechercher",
+           "withheld": "dès que vous l'acceptez", "verify": "Vérifier les signatures",
+           "chain_ok": "aucun n'a été omis", "refuse": "Refuser le message",
+           "withheld_for_good": "restent retenus"},
     "nl": {"inbox": "Inbox", "download": "Downloaden", "documents": "Documenten", "accept": "aanvaarden",
            "notice": "gekwalificeerde aangetekende", "verified": "SHA-256 gecontroleerd",
            "not_found": "staat niet in uw e-Box", "unread": "Alleen ongelezen", "overdue": "Achterstallig",
-           "search": "Zoeken"},
+           "search": "Zoeken", "withheld": "zodra u het bericht aanvaardt", "verify": "Handtekeningen en keten",
+           "chain_ok": "dat er geen ontbreekt", "refuse": "Het bericht weigeren",
+           "withheld_for_good": "blijven achtergehouden"},
 }
 
 
@@ -70,6 +75,9 @@ def test_a_qualified_message_is_accepted_before_it_is_read(web: WebPage, publish
     page.goto(f"{web.base_url}/#/messages/{message_id}")
     page.get_by_text(words["notice"]).wait_for()
     assert page.get_by_role("heading", name=words["documents"]).count() == 0  # nothing of the content yet
+    page.get_by_text(words["withheld"]).wait_for()  # the timeline's steps, not their signed records
+    assert page.locator(".timeline li").count() >= 1
+    assert page.locator(".timeline details, .jws").count() == 0
     web.check("qualified-gate")
 
     page.get_by_role("button", name=re.compile(words["accept"], re.IGNORECASE)).click()
@@ -78,7 +86,25 @@ def test_a_qualified_message_is_accepted_before_it_is_read(web: WebPage, publish
         page.get_by_role("button", name=re.compile(words["download"])).click()
     assert Path(download.value.path()).read_bytes() == PDF
     page.locator(".timeline li", has_text="Acceptance By Recipient").wait_for(timeout=30_000)
+    assert page.get_by_text(words["withheld"]).count() == 0
+    page.get_by_role("button", name=re.compile(words["verify"])).click()  # signatures, links and head, in the browser
+    page.get_by_role("status").filter(has_text=words["chain_ok"]).wait_for()
     web.check("qualified-accepted")
+
+
+def test_a_refused_qualified_message_keeps_its_signed_records_withheld(web: WebPage, publish, tag) -> None:
+    words = TEXT[web.language]
+    message_id = publish(f"Sommation {tag}", registeredMailType="qualified", isRegisteredMail=True)
+    web.log_in("Anna")
+    page = web.page
+    page.goto(f"{web.base_url}/#/messages/{message_id}")
+    page.on("dialog", lambda dialog: dialog.accept())  # "refuse this message?"
+    page.get_by_role("button", name=words["refuse"]).click()
+    page.get_by_text(words["withheld_for_good"]).wait_for(timeout=30_000)
+    assert page.get_by_role("heading", name=words["documents"]).count() == 0
+    assert page.locator(".timeline details, .jws").count() == 0
+    assert page.get_by_role("button", name=re.compile(words["verify"])).count() == 0
+    web.check("qualified-refused")
 
 
 def test_bruno_sees_only_accounting(web: WebPage, publish, tag) -> None:

@@ -55,7 +55,7 @@ def test_a_reply_is_kept_as_a_draft_when_the_session_ends_then_sent(web: WebPage
     page.get_by_text(words["draft"]).wait_for()
     page.unroute("**/replies")
     page.get_by_role("button", name=words["login"]).click()
-    page.get_by_role("button", name=re.compile("Anna")).click()
+    web.choose_person("Anna")
     page.wait_for_url(re.compile(original))
     expect(page.get_by_label(words["reply_text"])).to_have_value(f"Paiement effectué le 2 février {tag}.")
 

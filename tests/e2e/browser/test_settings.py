@@ -84,7 +84,7 @@ def test_an_administrator_manages_partitions_people_rules_and_preferences(web: W
     page.locator("#routing-title ~ .gate-actions").get_by_text(words["saved"]).wait_for()
     page.reload()  # the session is in memory: logging in again shows what the API kept
     page.locator("button.primary").click()
-    page.get_by_role("button", name=re.compile("Anna")).click()
+    web.choose_person("Anna")
     page.get_by_role("heading", name=words["settings"]).wait_for()  # back where she was
     expect(rules).to_have_count(before + 1)
     expect(rules.last).to_contain_text(partition)

@@ -3,7 +3,8 @@ import { ApiError, getBytes, getJson, sendJson } from "../api";
 import { ErrorNote, Loading, senderName, useLoad, useSenders } from "../components";
 import { formatDate, formatSize, pick, t } from "../i18n";
 import { base64urlToHex as hex, sha256Base64url } from "../digest";
-import type { Attachment, Evidence, Message, Page, Texts } from "../model";
+import type { Attachment, Message, Texts } from "../model";
+import { EvidenceTimeline } from "./EvidenceTimeline";
 import { ReplyForm } from "./ReplyForm";
 
 const BASE = "/messageRegistry/v2/ebox/messages";
@@ -60,29 +61,6 @@ function DocumentRow({ attachment, onRead }: { attachment: Attachment; onRead: (
       </div>
       <ErrorNote error={error} />
     </li>
-  );
-}
-
-function EvidenceTimeline({ id, round }: { id: string; round: number }) {
-  const evidence = useLoad(() => getJson<Page<Evidence>>(`${V3}/${encodeURIComponent(id)}/evidences`), [id, round]);
-  if (!evidence.data) return <ErrorNote error={evidence.error} />;
-  return (
-    <section class="card" aria-labelledby="evidence-title">
-      <h2 id="evidence-title">{t("evidence")}</h2>
-      <p class="muted">{t("evidenceIntro")}</p>
-      <ol class="timeline">
-        {evidence.data.items.map((record) => (
-          <li key={record.evidenceId}>
-            <time dateTime={record.eventTime}>{formatDate(record.eventTime, true)}</time>
-            <span class="event">{record.event.replace(/([a-z])([A-Z])/g, "$1 $2")}</span>
-            <details>
-              <summary>{t("rawRecord")} <span class="visually-hidden">{record.event}</span></summary>
-              <pre class="jws">{record.jws}</pre>
-            </details>
-          </li>
-        ))}
-      </ol>
-    </section>
   );
 }
 
@@ -182,6 +160,7 @@ export function MessagePage({ id }: { id: string }) {
       <div class="message">
         <p><a href="#/inbox">← {t("back")}</a></p>
         <QualifiedGate message={data} sender={sender} onAnswered={() => setWaiting(true)} />
+        <EvidenceTimeline id={id} round={round} awaiting />
       </div>
     );
   }
@@ -231,7 +210,7 @@ export function MessagePage({ id }: { id: string }) {
           <ReplyForm messageId={data.messageId} subject={pick(data.subject)} onSent={() => setRound((n) => n + 1)} />
         </section>
       )}
-      <EvidenceTimeline id={id} round={round} />
+      <EvidenceTimeline id={id} round={round} awaiting={false} />
     </article>
   );
 }

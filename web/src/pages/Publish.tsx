@@ -4,7 +4,8 @@ import { currentSession } from "../auth";
 import { ErrorNote, useLoad } from "../components";
 import { base64urlToHex, sha256Base64url } from "../digest";
 import { formatDate, formatSize, LANGUAGE_NAMES, language, pick, t, type Lang } from "../i18n";
-import type { Evidence, Page, Texts } from "../model";
+import type { EvidencePage, Page, Texts } from "../model";
+import { ChainCheck } from "./EvidenceTimeline";
 
 /** Belgian enterprise number: 10 digits, first 0 or 1, the last two 97 - (the first eight mod 97). */
 export function checkEnterpriseNumber(raw: string): { number?: string; problem?: "format" | "check" } {
@@ -106,7 +107,7 @@ function DocumentDrop({ documents, setDocuments }: { documents: ChosenDocument[]
 }
 
 function Sent({ messageId, expirationDate, onAnother }: { messageId: string; expirationDate: string; onAnother: () => void }) {
-  const evidence = useLoad(() => getJson<Page<Evidence>>(`/messageRegistry/v3/ebox/messages/${encodeURIComponent(messageId)}/evidences`), [messageId]);
+  const evidence = useLoad(() => getJson<EvidencePage>(`/messageRegistry/v3/ebox/messages/${encodeURIComponent(messageId)}/evidences`), [messageId]);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   return (
@@ -123,10 +124,13 @@ function Sent({ messageId, expirationDate, onAnother }: { messageId: string; exp
           <li key={record.evidenceId}>
             <time dateTime={record.eventTime}>{formatDate(record.eventTime, true)}</time>
             <span class="event">{record.event.replace(/([a-z])([A-Z])/g, "$1 $2")}</span>
-            <details><summary>{t("rawRecord")}</summary><pre class="jws">{record.jws}</pre></details>
+            {record.jws && <details><summary>{t("rawRecord")}</summary><pre class="jws">{record.jws}</pre></details>}
           </li>
         ))}
       </ol>
+      {evidence.data && evidence.data.items.length > 0 && (
+        <ChainCheck records={evidence.data.items.flatMap((r) => (r.jws ? [r.jws] : []))} head={evidence.data.head} />
+      )}
       <button type="button" class="primary" onClick={onAnother}>{t("publishAnother")}</button>
     </section>
   );

@@ -1,7 +1,10 @@
-"""E-mail through SES."""
+"""E-mail through SES: one MIME message, its plain text and (when given) its HTML as alternatives of each
+other (multipart/alternative, the plain text first: a client shows the last form it can)."""
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+from email.policy import SMTP
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -9,21 +12,26 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ebox.domain.errors import TransientError
 
 
+def mime_message(*, sender: str, to: str, subject: str, text: str, html: str = "") -> bytes:
+    message = EmailMessage(policy=SMTP)
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    return message.as_bytes()
+
+
 class SesMailer:
     def __init__(self, ses_client: Any, *, sender: str) -> None:
         self._ses = ses_client
         self._sender = sender
 
-    def send(self, *, to: str, subject: str, text: str) -> str:
+    def send(self, *, to: str, subject: str, text: str, html: str = "") -> str:
+        raw = mime_message(sender=self._sender, to=to, subject=subject, text=text, html=html)
         try:
-            response = self._ses.send_email(
-                Source=self._sender,
-                Destination={"ToAddresses": [to]},
-                Message={
-                    "Subject": {"Data": subject, "Charset": "UTF-8"},
-                    "Body": {"Text": {"Data": text, "Charset": "UTF-8"}},
-                },
-            )
+            response = self._ses.send_raw_email(Source=self._sender, Destinations=[to], RawMessage={"Data": raw})
         except (ClientError, BotoCoreError) as error:
             raise TransientError(f"SES did not accept the e-mail to {to}: {error}") from error
         return str(response["MessageId"])

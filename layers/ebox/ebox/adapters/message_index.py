@@ -167,6 +167,14 @@ class DynamoMessageIndex:
         )
         return [_to_message(item) for item in items[(page - 1) * page_size : wanted]]
 
+    def sent_keys(self, organization_id: str, *, before: str | None, limit: int) -> list[tuple[str, str]]:
+        """(e-Box, messageId) of what ``organization_id`` published, newest first: one Query on SentBy
+        (keys only), ``before`` a key condition on the UUIDv7 sort key."""
+        condition = MessageItem.sk < message_key(before) if before else MessageItem.sk.startswith("MSG#")
+        items = MessageItem.sent_by.query(organization_id, condition, scan_index_forward=False, limit=limit,
+                                            page_size=limit)
+        return [(item.pk.removeprefix("EBOX#"), item.sk.removeprefix("MSG#")) for item in items]
+
     def many(self, keys: list[tuple[str, str]]) -> list[Message]:
         """Messages by (e-Box, messageId), in one BatchGetItem per hundred; unknown keys are skipped."""
         items = MessageItem.batch_get([(ebox_key(ebox), message_key(mid)) for ebox, mid in keys])

@@ -106,6 +106,15 @@ from the message id, so that a day's writes spread over 8 index partitions):
 Both project ``partition`` and ``read_status`` (and the keys, hence the e-Box): who is concerned and
 whether to skip is known from the index; the e-mails' texts come from one BatchGetItem per 100.
 
+A sender's published messages (``GET /messageRegistry/v3/sentMessages``):
+
+| index    | hash                   | range | served access pattern                                     |
+|----------|------------------------|-------|-----------------------------------------------------------|
+| SentBy   | sender_organization_id | sk    | one Query of pageSize + 1 keys, newest first (the page's  |
+|          |                        |       | cursor is a key condition sk < MSG#<last id>), then one    |
+|          |                        |       | BatchGetItem; keys only, so reading a message or marking  |
+|          |                        |       | it done never writes to this index                        |
+
 No request path scans. Items expire through the ``expires_at`` TTL attribute.
 """
 
@@ -121,7 +130,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 
@@ -394,6 +403,15 @@ class ByExpirationDayIndex(GlobalSecondaryIndex["MessageItem"]):
     sk = UnicodeAttribute(range_key=True)
 
 
+class SentByIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "SentBy"
+        projection = KeysOnlyProjection()
+
+    sender_organization_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
 class MessageItem(_Keyed):
     class Meta:
         table_name = "unbound-messages"
@@ -448,6 +466,7 @@ class MessageItem(_Keyed):
     by_application = ByApplicationIndex()
     by_registered = ByRegisteredIndex()
     by_expiration = ByExpirationIndex()
+    sent_by = SentByIndex()
 
 
 class EboxSummaryItem(_Keyed):

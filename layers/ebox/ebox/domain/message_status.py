@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidInput
 from ebox.domain.message import Message
+from ebox.domain.recipients import ebox_type_of
 
 MAX_QUERIES = 100
 
@@ -38,19 +39,22 @@ def statuses(sender_org: str, keys: list[tuple[str, str]], lookup: MessageLookup
     """The status of each of the sender's own messages; other senders' messages are left out, as if
     they did not exist. ``today`` (UTC, by default the clock's) decides which actions are overdue."""
     day = today or datetime.now(UTC).date()
-    return [
-        {
-            "messageId": m.message_id,
-            "eboxId": {"eboxType": "enterprise", "eboxIdValue": m.recipient},
-            "expirationDate": m.expiration_date,
-            "readStatus": m.read_status,
-            "visible": m.visible,
-            **({"deliveryState": m.delivery_state} if m.delivery_state else {}),
-            **({"action": _action_status(m, day)} if m.action else {}),
-        }
-        for m in lookup.many(keys)
-        if m.sender_organization_id == sender_org
-    ]
+    return [status_of(m, day) for m in lookup.many(keys) if m.sender_organization_id == sender_org]
+
+
+def status_of(message: Message, today: date) -> dict[str, Any]:
+    """What a sender may know of one of its messages once published: whether it was read, hidden,
+    accepted or refused (qualified mail), and its action's status."""
+    m = message
+    return {
+        "messageId": m.message_id,
+        "eboxId": {"eboxType": ebox_type_of(m.recipient), "eboxIdValue": m.recipient},
+        "expirationDate": m.expiration_date,
+        "readStatus": m.read_status,
+        "visible": m.visible,
+        **({"deliveryState": m.delivery_state} if m.delivery_state else {}),
+        **({"action": _action_status(m, today)} if m.action else {}),
+    }
 
 
 def _action_status(message: Message, today: date) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """The e-mails that bring people back to their e-Box: a new document, a daily digest, a reminder of an
-unread document, an alert before a document expires. They never contain the document itself.
+unread document, an alert before a document expires. They never contain the document itself, and each
+links to the message (or the inbox) in the web app when its address is configured.
 
-Each is written in the recipient's language (nl, fr, de) or, without one, in the three."""
+Each is written in the recipient's language (nl, fr, de) or, without one, in the three, as plain text and
+as accessible HTML (ebox.domain.notification_render)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 
 from ebox.domain.limits import one_line
 from ebox.domain.message import LANGUAGES, Message
+from ebox.domain.notification_render import Item, Section, as_html, as_text, moment, phrase
 from ebox.domain.recipients import ebox_id_of, event_recipient
 
 _HEADLINES: dict[str, dict[str, str]] = {
@@ -31,14 +34,12 @@ class Email:
     to: str
     subject: str
     text: str
+    html: str = ""
+    """The same e-mail as accessible HTML (sent beside ``text`` as multipart/alternative)."""
 
 
 def _languages(language: str | None) -> tuple[str, ...]:
     return (language,) if language in LANGUAGES else LANGUAGES
-
-
-def _headline(kind: str, language: str | None) -> str:
-    return " / ".join(_HEADLINES[kind][lang] for lang in _languages(language))
 
 
 def _pick(translated: dict[str, str] | None, fallback: str, language: str | None = None) -> str:
@@ -48,15 +49,10 @@ def _pick(translated: dict[str, str] | None, fallback: str, language: str | None
     return one_line(next((translated[lang] for lang in order if translated.get(lang)), fallback))
 
 
-def _all(translated: dict[str, str] | None, fallback: str, language: str | None = None) -> str:
-    """The recipient's language when the sender wrote it, else every translation once, nl / fr / de; always
-    one line (a sender's string cannot add a line to the e-mail or a header to its subject)."""
-    if not translated:
-        return one_line(fallback)
-    if language and translated.get(language):
-        return one_line(translated[language])
-    texts = [translated[lang] for lang in LANGUAGES if translated.get(lang)]
-    return one_line(" / ".join(dict.fromkeys(texts)) or fallback)
+def _in(translated: dict[str, str] | None, fallback: str, language: str) -> str:
+    """The sender's text in ``language`` when they wrote it, else in another (nl, fr, de); always one line
+    (a sender's string cannot add a line to the e-mail or a header to its subject)."""
+    return _pick(translated, fallback, language)
 
 
 def message_facts(message: Message) -> dict[str, Any]:
@@ -67,45 +63,110 @@ def message_facts(message: Message) -> dict[str, Any]:
             "registeredMailType": message.registered_mail_type or "simple", "partition": message.partition}
 
 
-def _about(detail: dict[str, Any], sender: str, subject: str) -> str:
-    return (f"From / Van / De: {sender}\n"
-            f"Subject / Onderwerp / Objet: {subject}\n"
-            f"Received: {detail['receiptDate']} - available until {detail['expirationDate']}\n"
-            f"Message id: {detail['messageId']}\n")
+def _link(web_url: str, route: str, what: str, language: str) -> tuple[str, str] | None:
+    """The link that leads to the web app (the message, or the inbox), when its address is known."""
+    return (phrase(what, language), f"{web_url}/#/{route}") if web_url else None
+
+
+def _item(detail: dict[str, Any], sender_name: dict[str, str] | None, language: str) -> Item:
+    return Item(sender=_pick(sender_name, detail["senderOrganizationId"], language),
+                subject=_in(detail.get("subject"), "(no subject)", language), received=detail["receiptDate"],
+                until=detail["expirationDate"], message_id=detail["messageId"])
+
+
+def _email(to: str, subjects: list[str], sections: list[Section]) -> Email:
+    """The subject in each language the e-mail speaks, as many whole ones as fit in 200 characters."""
+    kept = [one_line(s) for s in dict.fromkeys(subjects)]
+    while len(kept) > 1 and len(" / ".join(kept)) > 200:
+        kept.pop()
+    subject = " / ".join(kept)[:200]
+    return Email(to=to, subject=subject, text=as_text(sections), html=as_html(subject, sections))
+
+
+_MESSAGE_SUBJECT = {"new": {"nl": "e-Box", "fr": "e-Box", "de": "e-Box"},
+                    "reminder": {"nl": "e-Box-herinnering", "fr": "Rappel e-Box", "de": "e-Box-Erinnerung"},
+                    "expiry": {"nl": "e-Box, verdwijnt over 7 dagen", "fr": "e-Box, disparaît dans 7 jours",
+                               "de": "e-Box, verschwindet in 7 Tagen"}}
 
 
 def message_email(*, kind: str, to: str, detail: dict[str, Any], sender_name: dict[str, str] | None,
-                  enterprise_name: str, language: str | None = None) -> Email:
-    """One message's e-mail: ``kind`` new, reminder or expiry."""
-    sender = _pick(sender_name, detail["senderOrganizationId"], language)
-    subject = _all(detail.get("subject"), "(no subject)", language)
-    text = (
-        f"{_headline(kind, language)}\n\n"
-        f"{one_line(enterprise_name)} ({ebox_id_of(detail['recipient'])})\n"
-        + _about(detail, sender, subject)
-        + ("Registered mail: accept or refuse it in your e-Box before its window closes.\n"
-           if kind == "new" and detail.get("registeredMailType") == "qualified" else "")
-        + "\nConsult it in your e-Box. This e-mail never contains the document itself.\n"
-    )
-    prefix = {"new": "e-Box", "reminder": "e-Box reminder", "expiry": "e-Box expires in 7 days"}[kind]
-    return Email(to=to, subject=f"{prefix}: {sender} - {subject}"[:200], text=text)
+                  enterprise_name: str, language: str | None = None, web_url: str = "") -> Email:
+    """One message's e-mail: ``kind`` new, reminder or expiry; in the person's language, else in nl, fr and de."""
+    languages = _languages(language)
+    sections = []
+    for lang in languages:
+        item = _item(detail, sender_name, lang)
+        sections.append(Section(
+            language=lang, headline=_HEADLINES[kind][lang],
+            paragraphs=[f"{one_line(enterprise_name)} ({ebox_id_of(detail['recipient'])})"],
+            facts=[(phrase("from", lang), item.sender), (phrase("subject", lang), item.subject),
+                   (phrase("received", lang), moment(item.received)), (phrase("until", lang), item.until[:10]),
+                   (phrase("messageId", lang), item.message_id)],
+            closing=" ".join(
+                ([phrase("qualified", lang)] if kind == "new" and detail.get("registeredMailType") == "qualified"
+                 else []) + [phrase("consultOne", lang)]),
+            link=_link(web_url, f"messages/{detail['messageId']}", "openMessage", lang)))
+    prefix = " / ".join(dict.fromkeys(_MESSAGE_SUBJECT[kind][lang] for lang in languages))
+    subjects = " / ".join(dict.fromkeys(section.facts[1][1] for section in sections))  # each language's once
+    return _email(to, [f"{prefix}: {sections[0].facts[0][1]} - {subjects}"], sections)
 
 
 def new_document_email(*, to: str, detail: dict[str, Any], sender_name: dict[str, str] | None,
-                       enterprise_name: str, language: str | None = None) -> Email:
+                       enterprise_name: str, language: str | None = None, web_url: str = "") -> Email:
     return message_email(kind="new", to=to, detail=detail, sender_name=sender_name,
-                         enterprise_name=enterprise_name, language=language)
+                         enterprise_name=enterprise_name, language=language, web_url=web_url)
+
+
+_DIGEST_SUBJECT = {"nl": "e-Box-overzicht {day}: {n} nieuw(e) document(en)",
+                   "fr": "Résumé e-Box du {day} : {n} nouveau(x) document(s)",
+                   "de": "e-Box-Übersicht {day}: {n} neue(s) Dokument(e)"}
 
 
 def digest_email(*, to: str, day: str, enterprise_number: str, enterprise_name: str,
-                 messages: list[tuple[dict[str, Any], dict[str, str] | None]], language: str | None = None) -> Email:
+                 messages: list[tuple[dict[str, Any], dict[str, str] | None]], language: str | None = None,
+                 web_url: str = "") -> Email:
     """One e-mail listing the messages received on ``day`` (each with its sender's names)."""
-    lines = [f"{_headline('digest', language)} - {day}\n", f"{one_line(enterprise_name)} ({enterprise_number})",
-             f"{len(messages)} new document(s):\n"]
-    for detail, sender_name in messages:
-        sender = _pick(sender_name, detail["senderOrganizationId"], language)
-        subject = _all(detail.get("subject"), "(no subject)", language)
-        lines.append(f"- {sender}: {subject}\n  received {detail['receiptDate']}, "
-                     f"available until {detail['expirationDate']}, message id {detail['messageId']}")
-    lines.append("\nConsult them in your e-Box. This e-mail never contains the documents themselves.")
-    return Email(to=to, subject=f"e-Box digest {day}: {len(messages)} new document(s)", text="\n".join(lines) + "\n")
+    languages = _languages(language)
+    sections = [Section(
+        language=lang, headline=f"{_HEADLINES['digest'][lang]} - {day}",
+        paragraphs=[f"{one_line(enterprise_name)} ({enterprise_number})"],
+        lists=[(phrase("newCount", lang, n=len(messages)), [_item(d, names, lang) for d, names in messages])],
+        closing=phrase("consultMany", lang), link=_link(web_url, "inbox", "openInbox", lang),
+    ) for lang in languages]
+    return _email(to, [_DIGEST_SUBJECT[lang].format(day=day, n=len(messages)) for lang in languages], sections)
+
+
+_REMINDERS_SUBJECT = {
+    "unread": {"nl": "e-Box-herinnering {day}: {u} ongelezen document(en)",
+               "fr": "Rappel e-Box du {day} : {u} document(s) non lu(s)",
+               "de": "e-Box-Erinnerung {day}: {u} ungelesene(s) Dokument(e)"},
+    "expiring": {"nl": "e-Box: {e} document(en) verdwijnen over 7 dagen",
+                 "fr": "e-Box : {e} document(s) disparaissent dans 7 jours",
+                 "de": "e-Box: {e} Dokument(e) verschwinden in 7 Tagen"},
+    "both": {"nl": "e-Box-herinnering {day}: {u} ongelezen, {e} verdwijnen over 7 dagen",
+             "fr": "Rappel e-Box du {day} : {u} non lu(s), {e} disparaissent dans 7 jours",
+             "de": "e-Box-Erinnerung {day}: {u} ungelesen, {e} verschwinden in 7 Tagen"},
+}
+
+
+def reminders_email(*, to: str, day: str, enterprise_number: str, enterprise_name: str,
+                    unread: list[tuple[dict[str, Any], dict[str, str] | None]],
+                    expiring: list[tuple[dict[str, Any], dict[str, str] | None]],
+                    language: str | None = None, web_url: str = "") -> Email:
+    """One e-mail a day per person and e-Box: the documents still unread 15 days after they arrived and
+    those that leave the e-Box in 7 days, however many there are (a campaign of 2,000 messages is one
+    e-mail, not 2,000)."""
+    languages = _languages(language)
+    sections = []
+    for lang in languages:
+        lists = [(phrase(title, lang, n=len(listed)), [_item(d, names, lang) for d, names in listed])
+                 for title, listed in (("unreadCount", unread), ("expiringCount", expiring)) if listed]
+        sections.append(Section(
+            language=lang, headline=f"{_HEADLINES['reminder' if unread else 'expiry'][lang]} - {day}",
+            paragraphs=[f"{one_line(enterprise_name)} ({enterprise_number})"], lists=lists,
+            closing=phrase("consultMany", lang),
+            link=_link(web_url, "inbox?unread=1" if unread else "inbox", "openUnread" if unread else "openInbox",
+                       lang)))
+    which = "both" if unread and expiring else "unread" if unread else "expiring"
+    subjects = [_REMINDERS_SUBJECT[which][lang].format(day=day, u=len(unread), e=len(expiring)) for lang in languages]
+    return _email(to, subjects, sections)

@@ -205,8 +205,9 @@ class AuditTrail(Protocol):
 
 
 class Mailer(Protocol):
-    def send(self, *, to: str, subject: str, text: str) -> str:
-        """Sends one e-mail; answers the mail service's message id."""
+    def send(self, *, to: str, subject: str, text: str, html: str = "") -> str:
+        """Sends one e-mail (with ``html``: multipart/alternative, text then HTML); answers the mail
+        service's message id."""
         ...
 
 

@@ -39,6 +39,7 @@ class NotificationPorts:
     index: MessageReader
     due_messages: DueMessages
     buffered_events: BufferedEvents
+    web_app_url: str = ""  # where the e-mails' links lead (the web app); none when empty
 
 
 @dataclass
@@ -64,7 +65,7 @@ def send_once(ports: NotificationPorts, kind: Kind, subject: str, recipient: Rec
     if not claims.claim(kind, subject, recipient.key):
         return Outcome(already_sent=1)
     try:
-        mail_id = ports.mailer.send(to=email.to, subject=email.subject, text=email.text)
+        mail_id = ports.mailer.send(to=email.to, subject=email.subject, text=email.text, html=email.html)
     except Exception as error:  # noqa: BLE001 - whatever SES answered, the claim must go
         claims.release(kind, subject, recipient.key)
         logger.warning("%s e-mail of %s to %s not sent: %s", kind.value, subject, recipient.key, error)
@@ -118,7 +119,7 @@ def notify_recipient(event: dict[str, Any], ports: NotificationPorts) -> str:
     for recipient in wanted:
         email = new_document_email(to=recipient.email, detail=detail, language=recipient.language,
                                    sender_name=organization.short_name if organization else None,
-                                   enterprise_name=enterprise.name)
+                                   enterprise_name=enterprise.name, web_url=ports.web_app_url)
         outcome.add(send_once(ports, Kind.NEW_DOCUMENT, message_id, recipient, email))
     if outcome.failed:
         raise NotificationIncomplete(f"{message_id}: not sent: {', '.join(outcome.failed)}")

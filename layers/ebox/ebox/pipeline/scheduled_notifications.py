@@ -1,7 +1,8 @@
 """The daily jobs: the digest of yesterday's messages, the 15-day reminders and the 7-day expiration
 alerts. Each reads its day from a day index (ebox.adapters.due_messages), groups the messages by e-Box,
-and e-mails each person only about the partitions they hold rights on, once per (kind, message or
-digest day, person) whatever the number of runs."""
+and e-mails each person only about the partitions they hold rights on: the digest once per (digest day,
+person), the reminders and expiry alerts together in one e-mail per (day, e-Box, person), whatever the
+number of runs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from ebox.domain.errors import NotificationIncomplete
 from ebox.domain.message import Message
-from ebox.domain.notification import digest_email, message_email, message_facts
+from ebox.domain.notification import digest_email, message_facts, reminders_email
 from ebox.domain.notification_preferences import Kind, Mode, Recipient
 from ebox.domain.notification_schedule import alert_expiration_day, digest_day, reminder_receipt_day
 from ebox.domain.recipients import ebox_holder
@@ -84,6 +85,7 @@ def send_digests(today: date, ports: NotificationPorts) -> Outcome:
         for recipient, listed in mine.items():
             email = digest_email(to=recipient.email, day=day.isoformat(), enterprise_number=number,
                                  enterprise_name=enterprise.name, language=recipient.language,
+                                 web_url=ports.web_app_url,
                                  messages=[(message_facts(m), _sender_names(ports, m.sender_organization_id))
                                            for m in listed])
             outcome.add(send_once(ports, Kind.DIGEST, f"{number}#{day.isoformat()}", recipient, email))
@@ -98,27 +100,42 @@ def send_reminders(today: date, ports: NotificationPorts) -> Outcome:
 
 
 def _send_reminders(today: date, ports: NotificationPorts) -> Outcome:
+    """One e-mail per person and e-Box for the day, listing its unread 15-day-old documents and those
+    expiring in 7 days; the per-message events of the event API, once each, as before."""
     outcome = Outcome()
-    for kind, due in ((Kind.REMINDER, ports.due_messages.received_on(reminder_receipt_day(today))),
-                      (Kind.EXPIRATION_ALERT, ports.due_messages.expiring_on(alert_expiration_day(today)))):
-        keys = [(m.enterprise_number, m.message_id) for m in due if not m.read]
+    due: dict[str, dict[Kind, list[Message]]] = defaultdict(lambda: defaultdict(list))
+    for kind, listed in ((Kind.REMINDER, ports.due_messages.received_on(reminder_receipt_day(today))),
+                         (Kind.EXPIRATION_ALERT, ports.due_messages.expiring_on(alert_expiration_day(today)))):
+        keys = [(m.enterprise_number, m.message_id) for m in listed if not m.read]
         for number, messages in _by_ebox(keys, ports).items():
-            audience = EboxAudience(ports, ebox_holder(ports.registry, number))
-            for message in messages:
-                if not message.read_status:  # read between the index's answer and now
-                    outcome.add(_remind(kind, message, audience, ports))
+            due[number][kind] += [m for m in messages if not m.read_status]  # read since the index answered
+    for number, kinds in due.items():
+        outcome.add(_remind_ebox(number, kinds, today, ports))
     return outcome
 
 
-def _remind(kind: Kind, message: Message, audience: EboxAudience, ports: NotificationPorts) -> Outcome:
+def _remind_ebox(number: str, kinds: dict[Kind, list[Message]], today: date, ports: NotificationPorts) -> Outcome:
+    audience = EboxAudience(ports, ebox_holder(ports.registry, number))
     outcome = Outcome()
-    for recipient in audience.recipients(message.partition, REMINDED):
+    wanted: dict[Recipient, dict[Kind, list[Message]]] = defaultdict(lambda: defaultdict(list))
+    for kind, messages in kinds.items():
+        for message in messages:
+            for recipient in audience.recipients(message.partition, REMINDED):
+                wanted[recipient][kind].append(message)
+    for recipient, listed in wanted.items():
         assert audience.enterprise is not None  # recipients() is empty without one
-        email = message_email(kind="reminder" if kind is Kind.REMINDER else "expiry", to=recipient.email,
-                              detail=message_facts(message), language=recipient.language,
-                              sender_name=_sender_names(ports, message.sender_organization_id),
-                              enterprise_name=audience.enterprise.name)
-        outcome.add(send_once(ports, kind, message.message_id, recipient, email))
-    if not outcome.failed and ports.notification_claims.claim(kind, message.message_id, EVENT):
-        ports.buffered_events.document_event(EVENT_TYPES[kind], message)
+        email = reminders_email(
+            to=recipient.email, day=today.isoformat(), enterprise_number=number,
+            enterprise_name=audience.enterprise.name, language=recipient.language,
+            web_url=ports.web_app_url,
+            unread=[(message_facts(m), _sender_names(ports, m.sender_organization_id))
+                    for m in listed.get(Kind.REMINDER, [])],
+            expiring=[(message_facts(m), _sender_names(ports, m.sender_organization_id))
+                      for m in listed.get(Kind.EXPIRATION_ALERT, [])])
+        outcome.add(send_once(ports, Kind.REMINDER, f"{number}#{today.isoformat()}", recipient, email))
+    if not outcome.failed:
+        for kind, messages in kinds.items():
+            for message in messages:
+                if ports.notification_claims.claim(kind, message.message_id, EVENT):
+                    ports.buffered_events.document_event(EVENT_TYPES[kind], message)
     return outcome
