@@ -11,6 +11,7 @@ from ebox.api import (
     download_routes,
     evidence_routes,
     inbox_routes,
+    meta_routes,
     notification_routes,
     preference_routes,
     provider_routes,
@@ -30,7 +31,7 @@ app.api.binary_types.extend(["multipart/form-data", "application/pdf", "applicat
                              *sorted(ALLOWED_MEDIA_TYPES)])  # a document is served as the bytes published
 for area in (status_routes, auth_routes, publication_routes, publication_v2_routes, upload_routes, consult_routes,
              evidence_routes, inbox_routes, reference_routes, preference_routes, provider_routes, reply_routes,
-             download_routes, bulk_routes, notification_routes, recipient_routes):
+             download_routes, bulk_routes, notification_routes, recipient_routes, meta_routes):
     area.register(app)
 
 handler = proxy_handler(app)

@@ -1,0 +1,64 @@
+"""Schemathesis against the API's own /openapi.json, in-process: its cases go through the Lambda handler as
+API Gateway events (a small WSGI adapter), on moto, with valid tokens of the scope each route needs. No
+answer may be a server error or break the document (status, content type, schema). Examples are bounded
+per route so that the run stays short (SCHEMA_EXAMPLES, 5 by default)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pytest
+import schemathesis
+from ebox.api.openapi import OPERATIONS, openapi_document
+from ebox.domain.access import PUBLISH
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+EXAMPLES = int(os.environ.get("SCHEMA_EXAMPLES", "5"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content"}
+
+schema = schemathesis.openapi.from_dict(openapi_document())
+
+
+class LambdaWsgi:
+    """A WSGI app that hands each request to the API's Lambda handler as an API Gateway proxy event."""
+
+    def __init__(self, api: Any) -> None:
+        self._api = api
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items()
+                   if key.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "replace")
+        answer = self._api.call(environ["REQUEST_METHOD"], path, headers=headers, body=body, query=query or None)
+        start_response(f"{answer.status} {REASONS.get(answer.status, 'Answer')}", list(answer.headers.items()))
+        return [answer.body]
+
+
+@pytest.fixture
+def tokens(api: Any, sender_token: str, enterprise_token: str) -> dict[str, str]:
+    return {PUBLISH: sender_token, "enterprise": enterprise_token}
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_no_answer_is_a_server_error_or_breaks_the_document(case: Any, api: Any, tokens: dict[str, str]) -> None:
+    op = OPERATIONS[(case.method.upper(), case.path)]
+    headers = {}
+    if op.scope is not None:  # a sender's token where the route is a sender's, else the enterprise's
+        headers["Authorization"] = f"Bearer {tokens[PUBLISH] if op.scope == PUBLISH else tokens['enterprise']}"
+    case.call_and_validate(app=LambdaWsgi(api), headers=headers, checks=CHECKS)
