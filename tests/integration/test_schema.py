@@ -50,7 +50,8 @@ class LambdaWsgi:
 
 @pytest.fixture
 def tokens(api: Any, sender_token: str, enterprise_token: str) -> dict[str, str]:
-    return {PUBLISH: sender_token, "enterprise": enterprise_token}
+    return {PUBLISH: sender_token, "enterprise": enterprise_token,
+            "citizen": str(api.token("citizen-85073003328", "demo-secret"))}
 
 
 @schema.parametrize()
@@ -60,5 +61,6 @@ def test_no_answer_is_a_server_error_or_breaks_the_document(case: Any, api: Any,
     op = OPERATIONS[(case.method.upper(), case.path)]
     headers = {}
     if op.scope is not None:  # a sender's token where the route is a sender's, else the enterprise's
-        headers["Authorization"] = f"Bearer {tokens[PUBLISH] if op.scope == PUBLISH else tokens['enterprise']}"
+        holder = "citizen" if op.citizen else PUBLISH if op.scope == PUBLISH else "enterprise"
+        headers["Authorization"] = f"Bearer {tokens[holder]}"
     case.call_and_validate(app=LambdaWsgi(api), headers=headers, checks=CHECKS)

@@ -23,6 +23,7 @@ class Operation:
     body: str | None = None  # the request's media type
     errors: tuple[int, ...] = ()
     binary: bool = False  # the answer is a document's bytes
+    citizen: bool = False  # only a citizen's own token (a person, not a provider nor an enterprise)
 
 
 _SUMMARY, _FULL, _REF, _PUB = access.SUMMARY_OWN_EBOX, access.MESSAGES_FULL, access.REFERENCE_DATA, access.PUBLISH
@@ -31,14 +32,22 @@ _WRITE = (400, 404, 413)
 V2, V3 = "/messageRegistry/v2", "/messageRegistry/v3"
 MESSAGE_V2, MESSAGE_V3 = V2 + "/ebox/messages/{messageId}", V3 + "/ebox/messages/{messageId}"
 REF = V2 + "/referenceData"
+CONSENTS = V3 + "/ebox/providerConsents"
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/health"): Operation("Liveness", None),
     ("GET", "/openapi.json"): Operation("This document", None),
     ("POST", "/oauth/token"): Operation("An access token (client credentials)", None, body=FORM, errors=(400, 401)),
     ("GET", "/oauth/jwks"): Operation("The access tokens' public keys", None),
     ("GET", "/evidence/keys"): Operation("The evidence records' public keys", None),
+    ("GET", "/evidence/keys/{kid}"): Operation("One evidence key, archived or not", None, errors=_READ),
     ("POST", V3 + "/ebox/messages"): Operation("Publish a message (v3, multipart)", _PUB, 201, MULTIPART,
                                                (400, 409, 413, 422)),
+    ("POST", V2 + "/publishMessage"): Operation("Publish a message (v2 field names, multipart)", _PUB, 201,
+                                                MULTIPART, (400, 409, 413, 422)),
+    ("POST", V3 + "/ebox/uploads"): Operation("Pre-signed uploads for large documents", _PUB, 201, JSON,
+                                              (400, 413)),
+    ("GET", V3 + "/recipients/{enterpriseNumber}"): Operation("Look a recipient up before publishing", _PUB,
+                                                              errors=(400, 404)),
     ("POST", V2 + "/searchMessageStatus"): Operation("Status of messages sent", _PUB, body=JSON, errors=(400, 413)),
     ("GET", V2 + "/ebox"): Operation("The e-Box summary", _SUMMARY),
     ("GET", V2 + "/ebox/messages"): Operation("The inbox: filters, search, pages", _FULL, errors=(400,)),
@@ -83,6 +92,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                                                                  ANY_PRINCIPAL, body=JSON, errors=(400, 413)),
     ("PATCH", "/federation/v1/eboxPreferences"): Operation("Set the e-Box's digital-only preference", _SUMMARY,
                                                            body=JSON, errors=(400, 413)),
+    ("GET", "/federation/v1/messageProviders"): Operation("Message providers", ANY_PRINCIPAL),
+    ("GET", "/federation/v1/messageProviders/{messageProviderId}"): Operation("One message provider",
+                                                                              ANY_PRINCIPAL, errors=_READ),
+    ("GET", CONSENTS): Operation("A citizen's consents to providers", ANY_PRINCIPAL, citizen=True),
+    ("PUT", CONSENTS + "/{messageProviderId}"): Operation("Consent to a provider", ANY_PRINCIPAL, errors=_READ,
+                                                          citizen=True),
+    ("DELETE", CONSENTS + "/{messageProviderId}"): Operation("Revoke a consent", ANY_PRINCIPAL, 204, citizen=True),
     ("POST", "/bulk/v1/batches/{batchId}/upload"): Operation("An upload URL for a batch", _PUB, 201,
                                                              errors=(400, 409)),
     ("GET", "/bulk/v1/batches/{batchId}"): Operation("A batch's progress", _PUB, errors=_READ),
