@@ -1,7 +1,7 @@
 """Schemathesis against the API's own /openapi.json, in-process: its cases go through the Lambda handler as
 API Gateway events (a small WSGI adapter), on moto, with valid tokens of the scope each route needs. No
 answer may be a server error or break the document (status, content type, schema). Examples are bounded
-per route so that the run stays short (SCHEMA_EXAMPLES, 5 by default)."""
+per route so that the run stays short (SCHEMA_EXAMPLES, 10 by default)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ from schemathesis.checks import (
 
 from tests.conftest import on_localstack
 
-EXAMPLES = int(os.environ.get("SCHEMA_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("SCHEMA_EXAMPLES", "10"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+MESSAGE, MESSAGE_V3 = "/messageRegistry/v2/ebox/messages/{messageId}", "/messageRegistry/v3/ebox/messages/{messageId}"
 REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content"}
 
 schema = schemathesis.openapi.from_dict(openapi_document())
@@ -69,3 +70,32 @@ def test_no_answer_is_a_server_error_or_breaks_the_document(case: Any, api: Any,
         holder = "citizen" if op.citizen else PUBLISH if op.scope == PUBLISH else "enterprise"
         headers["Authorization"] = f"Bearer {tokens[holder]}"
     case.call_and_validate(app=LambdaWsgi(api), headers=headers, checks=CHECKS)
+
+
+MESSAGE_READS = ("", "/attachments", "/attachments/{attachmentId}", "/attachments/{attachmentId}/content", "/body")
+
+
+def test_a_published_message_s_answers_match_their_schemas(api: Any, tokens: dict[str, str]) -> None:
+    """Generated ids rarely name a message: this one exists, so each read answers 200 and meets its schema."""
+    from tests.apigw import publication
+
+    app = LambdaWsgi(api)
+    published = api.publish(tokens[PUBLISH], publication())
+    assert published.status == 201, published.body
+    message_id = published.json()["messageId"]
+    enterprise = {"Authorization": f"Bearer {tokens['enterprise']}"}
+    listing = schema["/messageRegistry/v2/ebox/messages"]["GET"].Case(query={"pageSize": "5"})
+    assert listing.call_and_validate(app=app, headers=enterprise, checks=CHECKS).status_code == 200
+    attachments = schema[f"{MESSAGE}/attachments"]["GET"].Case(path_parameters={"messageId": message_id})
+    answer = attachments.call_and_validate(app=app, headers=enterprise, checks=CHECKS)
+    ids = {"messageId": message_id, "attachmentId": answer.json()["items"][0]["attachmentId"]}
+    for suffix in MESSAGE_READS:
+        path = MESSAGE + suffix
+        case = schema[path]["GET"].Case(path_parameters={k: v for k, v in ids.items() if "{" + k + "}" in path})
+        status = case.call_and_validate(app=app, headers=enterprise, checks=CHECKS).status_code
+        assert status in (200, 404) if suffix == "/body" else status == 200, (path, status)  # body: none sent
+    evidences = schema[f"{MESSAGE_V3}/evidences"]["GET"].Case(path_parameters={"messageId": message_id})
+    sender = {"Authorization": f"Bearer {tokens[PUBLISH]}"}
+    assert evidences.call_and_validate(app=app, headers=sender, checks=CHECKS).status_code == 200
+    summary = schema["/messageRegistry/v2/ebox"]["GET"].Case()
+    assert summary.call_and_validate(app=app, headers=enterprise, checks=CHECKS).status_code == 200
