@@ -55,7 +55,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                                               (400, 413), request="UploadRequest", answer="Uploads"),
     ("GET", V3 + "/recipients/{enterpriseNumber}"): Operation("Look a recipient up before publishing", _PUB,
                                                               errors=(400, 404)),
-    ("POST", V2 + "/searchMessageStatus"): Operation("Status of messages sent", _PUB, body=JSON, errors=(400, 413)),
+    ("POST", V2 + "/searchMessageStatus"): Operation("Status of messages sent", _PUB, body=JSON, errors=(400, 413),
+                                                     request="StatusQueries"),
     ("GET", V2 + "/ebox"): Operation("The e-Box summary", _SUMMARY, answer="Ebox"),
     ("GET", V2 + "/ebox/messages"): Operation("The inbox: filters, search, pages", _FULL, errors=(400,),
                                               answer="Messages", query=MESSAGE_FILTERS),
@@ -70,7 +71,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                                                                            errors=(303, 403, 404), binary=True),
     ("GET", MESSAGE_V2 + "/body"): Operation("A message's body", _FULL, errors=(403, 404)),
     ("POST", MESSAGE_V3 + "/acceptance"): Operation("Accept or refuse qualified mail", _FULL, 202, JSON,
-                                                    (400, 404, 409, 413)),
+                                                    (400, 404, 409, 413), request="Acceptance"),
     ("GET", MESSAGE_V3 + "/evidences"): Operation("A message's signed evidence", ANY_PRINCIPAL, errors=_READ,
                                                   answer="Evidences"),
     ("POST", MESSAGE_V3 + "/replies"): Operation("Reply to a message (multipart)", _FULL, 201, MULTIPART,
@@ -187,7 +188,7 @@ def openapi_document() -> dict[str, Any]:
         "info": {"title": "e-Box Enterprise Message Registry", "version": "2.1 consultation, 3 publication"},
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, "MessagesToUpdate": {"type": "array", "items": ref("MessageToUpdate")}},
+            "schemas": SCHEMAS,
             "securitySchemes": {"bearer": {"type": "oauth2", "flows": {"clientCredentials": {
                 "tokenUrl": "/oauth/token",
                 "scopes": {scope: scope for scope in sorted(access.SENDER_SCOPES | access.ENTERPRISE_SCOPES)}}}}},

@@ -57,6 +57,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "partition": {"type": ["string", "null"]}, "contentWithheld": _BOOL, "deliveryState": _STRING}),
     "Messages": _page("Message"),
     "MessageToUpdate": _object(["messageId", "visible"], {"messageId": _STRING, "visible": _BOOL}),
+    "MessagesToUpdate": _object(["items"], {"items": {"type": "array", "minItems": 1,
+                                                      "items": ref("MessageToUpdate")}}),
+    "MessageIdEboxId": _object(["messageId", "eboxId"], {"messageId": _STRING, "eboxId": ref("EboxId")}),
+    "StatusQueries": {"type": "array", "minItems": 1, "items": ref("MessageIdEboxId")},
+    "Acceptance": _object(["accept"], {"accept": {**_BOOL, "description": "true: accept qualified mail"}}),
     "AttachmentToPublish": _object(["mainContent"], {
         "httpPartName": {**_STRING, "description": "the multipart part holding the bytes"},
         "uploadId": {**_STRING, "description": "v3: a document uploaded first (POST /messageRegistry/v3/ebox/uploads)"},
