@@ -94,3 +94,17 @@ def test_a_document_keeps_its_first_bytes_for_the_type_check():
     upload, _ = read(body(part("messageToPublish", META), part("a", PDF, filename="a.pdf")))
     assert upload.documents["a"].head == PDF[:512]
 
+
+
+def test_part_and_file_names_beyond_latin_1_are_read_as_utf_8_not_a_server_error():
+    """Browsers send a part's name and file name as raw UTF-8: found by schemathesis, this was a 500."""
+    upload, _ = read(body(part("messageToPublish", META),
+                          part("pièce-𝔸", b"hello", filename="報告 €.txt", content_type="text/plain")))
+    document = upload.documents["pièce-𝔸"]
+    assert (document.file_name, document.media_type) == ("報告 €.txt", "text/plain")
+
+
+def test_a_content_type_beyond_latin_1_is_invalid_input():
+    with pytest.raises(InvalidInput, match="latin-1"):
+        read_publication([b""], PublicationUpload(), content_type="multipart/form-data; boundary=€",
+                         staging_prefix="staging/m", max_bytes=100)

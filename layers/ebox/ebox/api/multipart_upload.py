@@ -70,7 +70,10 @@ class PublicationUpload:
 
 
 def boundary_of(content_type: str | None) -> bytes:
-    media_type, options = parse_options_header(content_type or "")
+    try:
+        media_type, options = parse_options_header(content_type or "")
+    except UnicodeEncodeError:  # a header is bytes: a character beyond latin-1 is no valid boundary
+        raise InvalidInput("the Content-Type header holds characters that are not latin-1") from None
     if media_type != b"multipart/form-data" or not options.get(b"boundary"):
         raise InvalidInput("a publication is sent as multipart/form-data with a boundary")
     return options[b"boundary"]
@@ -139,7 +142,9 @@ class _PublicationReader:
         self._value += data
 
     def _header_end(self) -> None:
-        self._part.headers[self._field.decode("latin-1").lower()] = self._value.decode("utf-8", "replace")
+        # Kept as the bytes sent (latin-1 maps each byte to one character): a part's name or file name in
+        # UTF-8 is decoded once its options are parsed, and parse_options_header can encode it back.
+        self._part.headers[self._field.decode("latin-1").lower()] = self._value.decode("latin-1")
         self._field, self._value = b"", b""
 
     def _headers_finished(self) -> None:
@@ -150,7 +155,8 @@ class _PublicationReader:
         part.name = options[b"name"].decode("utf-8", "replace")
         if b"filename" in options:
             part.file_name = options[b"filename"].decode("utf-8", "replace")
-        part.media_type = media_type_of(part.headers.get("content-type", "application/octet-stream"), part.file_name)
+        media_type = part.headers.get("content-type", "application/octet-stream").encode("latin-1")
+        part.media_type = media_type_of(media_type.decode("utf-8", "replace"), part.file_name)
         if part.name == METADATA_PART:
             return
         if part.name in self.upload.documents:

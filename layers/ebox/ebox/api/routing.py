@@ -70,27 +70,53 @@ def _environment() -> str:
         return "development"
 
 
+def match_route(routes: list[str], path: str) -> tuple[str, dict[str, str]] | None:
+    """The route a request path belongs to and the path parameters it captures; None when there is none.
+
+    The path is API Gateway's, already decoded: a `?`, `#` or `;` in it came percent-encoded inside a
+    segment (a messageId of `?x` is `/messages/%3Fx` on the wire) and is part of that segment, not a query
+    (chalice.local's RouteMatcher parsed it as a URL, so `/messages/%3Fx` answered the inbox list). Like API
+    Gateway, a trailing slash is ignored; a literal segment wins over a captured one; a parameter is never
+    empty."""
+    if path != "/" and path.endswith("/"):
+        path = path[:-1]
+    parts = path.split("/")
+    for route in sorted(routes):  # "/foo/bar" sorts before "/foo/{name}"
+        pattern = route.split("/")
+        if len(pattern) != len(parts):
+            continue
+        captured: dict[str, str] = {}
+        for part, expected in zip(parts, pattern, strict=True):
+            if expected.startswith("{") and expected.endswith("}"):
+                if not part:
+                    break
+                captured[expected[1:-1]] = part
+            elif part != expected:
+                break
+        else:
+            return route, captured
+    return None
+
+
 def proxy_handler(app: Chalice) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """A Lambda handler for API Gateway proxy events (`/{proxy+}`): finds the Chalice route the path
     belongs to (as Chalice's own deployment would have API Gateway do) and hands the event over."""
-    from chalice.local import RouteMatcher
-
-    matcher = RouteMatcher(list(app.routes))
+    routes = list(app.routes)
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         path = event.get("path") or "/"
-        try:
-            match = matcher.match_route(path)
-        except ValueError:
+        match = match_route(routes, path)
+        if match is None:
             return _error(404, "NOT_FOUND", f"no resource at {path}")
+        route, captured = match
         method = event.get("httpMethod", "GET")
-        if method not in app.routes[match.route]:
+        if method not in app.routes[route]:
             return _error(405, "METHOD_NOT_ALLOWED", f"{method} is not allowed on {path}")
         event = {
             **event,
-            "resource": match.route,
-            "pathParameters": match.captured or None,
-            "requestContext": {**(event.get("requestContext") or {}), "resourcePath": match.route},
+            "resource": route,
+            "pathParameters": captured or None,
+            "requestContext": {**(event.get("requestContext") or {}), "resourcePath": route},
         }
         return app(event, context)
 
