@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 import pytest
 import schemathesis
 from ebox.api.openapi import OPERATIONS, openapi_document
-from ebox.domain.access import PUBLISH
+from ebox.domain.access import OPERATOR, PUBLISH
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -57,7 +57,8 @@ class LambdaWsgi:
 @pytest.fixture
 def tokens(api: Any, sender_token: str, enterprise_token: str) -> dict[str, str]:
     return {PUBLISH: sender_token, "enterprise": enterprise_token,
-            "citizen": str(api.token("citizen-85073003328", "demo-secret"))}
+            "citizen": str(api.token("citizen-85073003328", "demo-secret")),
+            OPERATOR: str(api.token("ops-admin", "demo-secret"))}
 
 
 @schema.parametrize()
@@ -67,7 +68,7 @@ def test_no_answer_is_a_server_error_or_breaks_the_document(case: Any, api: Any,
     op = OPERATIONS.get((case.method.upper(), case.path))  # None: a method the path lacks (405 expected)
     headers = {}
     if op is not None and op.scope is not None:  # a sender's token where the route is a sender's, else the enterprise's
-        holder = "citizen" if op.citizen else PUBLISH if op.scope == PUBLISH else "enterprise"
+        holder = "citizen" if op.citizen else op.scope if op.scope in (PUBLISH, OPERATOR) else "enterprise"
         headers["Authorization"] = f"Bearer {tokens[holder]}"
     case.call_and_validate(app=LambdaWsgi(api), headers=headers, checks=CHECKS)
 

@@ -31,12 +31,16 @@ class Operation:
 
 
 _SUMMARY, _FULL, _REF, _PUB = access.SUMMARY_OWN_EBOX, access.MESSAGES_FULL, access.REFERENCE_DATA, access.PUBLISH
+_OPS = access.OPERATOR
 _READ = (404,)
 _WRITE = (400, 404, 413)
 V2, V3 = "/messageRegistry/v2", "/messageRegistry/v3"
 MESSAGE_V2, MESSAGE_V3 = V2 + "/ebox/messages/{messageId}", V3 + "/ebox/messages/{messageId}"
 REF = V2 + "/referenceData"
 CONSENTS = V3 + "/ebox/providerConsents"
+ADMIN = "/admin/v1"
+SENDER_REQUESTS, SENDER = ADMIN + "/sender-requests", ADMIN + "/senders/{organizationId}"
+CALLBACKS = V3 + "/callbacks"
 MESSAGE_FILTERS = ("page", "pageSize", "q", "qlang", "partition", "receivedBefore", "receivedAfter", "expiredBefore",
                    "expiredAfter", "readStatus", "visible", "messageTypeId", "senderOrganizationId",
                    "senderApplicationId", "registeredMail", "originalMessageId", "forAction", "overdue")
@@ -116,6 +120,34 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/bulk/v1/batches/{batchId}"): Operation("A batch's progress", _PUB, errors=(400, 404)),
     ("DELETE", "/bulk/v1/batches/{batchId}"): Operation("Cancel a scheduled batch", _PUB, errors=(400, 404, 409)),
     ("GET", "/bulk/v1/batches/{batchId}/results"): Operation("A batch's report", _PUB, errors=(400, 404, 409)),
+    ("GET", V3 + "/sentMessages"): Operation("What the sender published, newest first, with each one's status",
+                                             _PUB, errors=(400,), query=("pageSize", "before")),
+    ("GET", ADMIN + "/terms"): Operation("The terms of use a sender accepts", None),
+    ("POST", SENDER_REQUESTS): Operation("Ask to become a sender (accepting the terms of use)", None, 201, JSON,
+                                         (400, 409, 413)),
+    ("GET", SENDER_REQUESTS): Operation("Requests to become a sender", _OPS, errors=(400,), query=("status",)),
+    ("GET", SENDER_REQUESTS + "/{requestId}"): Operation("One request to become a sender", _OPS, errors=_READ),
+    ("POST", SENDER_REQUESTS + "/{requestId}/approve"): Operation("Approve a request: the sender's registry "
+                                                                  "entries and client", _OPS, errors=(404, 409)),
+    ("POST", SENDER_REQUESTS + "/{requestId}/refuse"): Operation("Refuse a request, with a reason", _OPS, body=JSON,
+                                                                 errors=(400, 404, 409, 413)),
+    ("POST", SENDER + "/suspend"): Operation("Suspend a sender's publications", _OPS, body=JSON,
+                                             errors=(400, 404, 413)),
+    ("POST", SENDER + "/reinstate"): Operation("Lift a sender's suspension", _OPS, errors=(400, 404)),
+    ("POST", ADMIN + "/registry/import"): Operation("Import registry entries (a migration)", _OPS, body=JSON,
+                                                    errors=(400, 413)),
+    ("GET", "/.well-known/ebox-callback-keys"): Operation("The keys that verify callbacks' signatures", None),
+    ("GET", CALLBACKS): Operation("The sender's callback endpoints", _PUB),
+    ("PUT", CALLBACKS + "/{applicationId}"): Operation("Register an application's callback endpoint", _PUB,
+                                                       body=JSON, errors=(400, 404, 413)),
+    ("POST", CALLBACKS + "/{applicationId}/verify"): Operation("Challenge the endpoint again", _PUB,
+                                                               errors=(400, 404)),
+    ("DELETE", CALLBACKS + "/{applicationId}"): Operation("Remove an application's callback endpoint", _PUB, 204,
+                                                          errors=(404,)),
+    ("GET", CALLBACKS + "/deliveries"): Operation("The sender's callback deliveries (30 days)", _PUB, errors=(400,),
+                                                  query=("status",)),
+    ("POST", CALLBACKS + "/deliveries/{deliveryId}/redeliver"): Operation("Deliver a dead-lettered callback again",
+                                                                          _PUB, 202, errors=(404, 409)),
 }
 # Every route may answer these: a token missing or not valid, a scope missing, a dependency unavailable.
 COMMON_ERRORS = {401: "UNAUTHORIZED: no valid access token", 403: "FORBIDDEN: the token lacks the scope",
