@@ -19,6 +19,7 @@ from ebox.api import (
     recipient_routes,
     reference_routes,
     reply_routes,
+    statistics_routes,
     status_routes,
     upload_routes,
 )
@@ -28,7 +29,7 @@ app = RequestScopedChalice(app_name="ebox-enterprise")
 app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
 for area in (status_routes, auth_routes, publication_routes, publication_v2_routes, upload_routes, consult_routes,
              evidence_routes, inbox_routes, reference_routes, preference_routes, provider_routes, reply_routes,
-             download_routes, bulk_routes, notification_routes, recipient_routes):
+             download_routes, bulk_routes, notification_routes, recipient_routes, statistics_routes):
     area.register(app)
 
 handler = proxy_handler(app)
