@@ -14,8 +14,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
-
 from ebox.adapters.message_events import EventBridgeMessageEvents
 from ebox.adapters.statistics_store import DynamoStatistics
 from ebox.domain.ids import new_message_id
@@ -23,6 +21,7 @@ from ebox.domain.message import Message
 from ebox.domain.qualified_delivery import OUTCOME_DETAIL_TYPES
 from ebox.domain.statistics_tables import last_months, platform_statistics, sender_statistics
 from ebox.domain.validity import format_timestamp
+from moto import mock_aws
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 30)
@@ -116,7 +115,8 @@ def _recomputed(platform: dict[str, Any], names: dict[str, str]) -> dict[str, An
         read = [m for m in group if m["read"]]
         seconds = sum(int((m["read"] - m["received"]).total_seconds()) for m in read)
         qualified = [m for m in group if m["level"] == "qualified"]
-        outcomes = {o: sum(1 for m in qualified if m["outcome"] == o) for o in ("accepted", "refused", "expired", "failed")}
+        outcomes = {o: sum(1 for m in qualified if m["outcome"] == o)
+                    for o in ("accepted", "refused", "expired", "failed")}
         previous = len(rows[(org, year - 1)]) if (org, year - 1) in rows else None
         senders.append({
             "organizationId": org, "name": names.get(org), "year": year, "documents": len(group),
