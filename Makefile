@@ -10,7 +10,7 @@ export AWS_DEFAULT_REGION ?= eu-west-1
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip<26.3"
-	$(BIN)/python -m pip install --quiet -e ".[local,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[local,dev,charts]"
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from ebox_cli import bulk_download, message_commands, reply_commands
+from ebox_cli import bulk_download, message_commands, reply_commands, stats_commands
 from ebox_cli.bulk_commands import bulk_app
 from ebox_cli.evidence_commands import evidence_app
 from ebox_cli.notification_commands import notifications_app
@@ -18,6 +18,7 @@ for command in (message_commands.publish, message_commands.inbox, message_comman
                 message_commands.token, reply_commands.reply):
     app.command()(command)
 app.command("download")(bulk_download.download)
+app.command("stats")(stats_commands.stats)
 
 app.add_typer(bulk_app, name="bulk")
 app.add_typer(evidence_app, name="evidence")
