@@ -184,8 +184,8 @@ def _counted(api: str, token: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="demo-year", description=__doc__.split("\n\n")[0])
     parser.add_argument("--api", default=os.environ.get("EBOX_API_URL", "http://127.0.0.1:8000"))
-    parser.add_argument("--messages", type=int, default=int(os.environ.get("DEMO_MESSAGES", "30000")))
-    parser.add_argument("--eboxes", type=int, default=int(os.environ.get("DEMO_EBOXES", "3000")))
+    parser.add_argument("--messages", type=int, default=int(os.environ.get("DEMO_MESSAGES", "20000")))
+    parser.add_argument("--eboxes", type=int, default=int(os.environ.get("DEMO_EBOXES", "2500")))
     parser.add_argument("--senders", type=int, default=int(os.environ.get("DEMO_SENDERS", "36")))
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seed", type=int, default=16)
