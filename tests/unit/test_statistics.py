@@ -7,8 +7,8 @@ from datetime import date
 from ebox.domain.statistics import (
     EBOXES,
     Activity,
-    CountOnce,
     Counter,
+    CountOnce,
     PreferenceChange,
     facts_of,
     merge_increments,
