@@ -22,7 +22,7 @@ MESSAGES_FULL = SCOPE_PREFIX + "messagesfull"
 REFERENCE_DATA = SCOPE_PREFIX + "referencedata"
 # The federation API's own scope for e-Box preferences (digital-only); senders may ask with PUBLISH.
 FEDERATION_PREFERENCE = "scope:documentmanagement:ebox:enterprise:federation-rest:preference"
-# A platform operator (the e-Box's own staff): the statistics and the platform's administration.
+# The platform operator's own scope (not an e-Box scope): reviews sender requests, suspends senders.
 OPERATOR = "scope:ebox:platform:operator"
 SENDER_SCOPES = frozenset({PUBLISH})
 ENTERPRISE_SCOPES = frozenset({SUMMARY_OWN_EBOX, MESSAGES_FULL, REFERENCE_DATA})
@@ -77,8 +77,6 @@ def principal_from_claims(claims: dict[str, object], *, ssin_claim: str = DEFAUL
         raise Unauthenticated("the access token's messageProviderId is not a string")
     if number is None and ssin is None and provider:  # a provider's application, acting for nobody yet
         pass
-    elif number is None and ssin is None and OPERATOR in str(claims.get("scope", "")).split():
-        pass  # a platform operator acts for no enterprise
     elif number is None and ssin is not None:  # a citizen (or a provider acting for one): no enterprise
         if not is_valid_ssin(ssin):
             raise Unauthenticated(f"the access token's {ssin_claim} claim is not a valid SSIN")
