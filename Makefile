@@ -66,9 +66,9 @@ unit: $(STAMP)
 BULK_MESSAGES ?= 100000
 bench: $(STAMP) web browser
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.statistics
 	$(BIN)/python -m bench.web
 	$(BIN)/python -m bench.notifications
-	$(BIN)/python -m bench.statistics
 	$(BIN)/python -m bench.bulk --messages $(BULK_MESSAGES)
 
 ## make sam-build: `sam build` (SAM CLI in .venv-sam, Python 3.12 as the functions' runtime); needs only PyPI

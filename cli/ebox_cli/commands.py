@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import typer
 
-from ebox_cli import bulk_download, message_commands, reply_commands, stats_commands
+from ebox_cli import bulk_download, message_commands, reply_commands
 from ebox_cli.bulk_commands import bulk_app
 from ebox_cli.evidence_commands import evidence_app
 from ebox_cli.notification_commands import notifications_app
 from ebox_cli.partition_commands import partitions_app
+from ebox_cli.stats_commands import stats
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
 
@@ -18,7 +19,7 @@ for command in (message_commands.publish, message_commands.inbox, message_comman
                 message_commands.token, reply_commands.reply):
     app.command()(command)
 app.command("download")(bulk_download.download)
-app.command("stats")(stats_commands.stats)
+app.command("stats")(stats)
 
 app.add_typer(bulk_app, name="bulk")
 app.add_typer(evidence_app, name="evidence")

@@ -30,10 +30,10 @@ MAX_REQUEST_BYTES = "EBOX_MAX_REQUEST_BYTES"
 ENVIRONMENT = "EBOX_ENVIRONMENT"
 BULK_TABLE = "EBOX_BULK_TABLE"
 BULK_QUEUE_URL = "EBOX_BULK_QUEUE_URL"
+STATISTICS_TABLE = "EBOX_STATISTICS_TABLE"
 DOWNLOADS_TABLE = "EBOX_DOWNLOADS_TABLE"
 DOWNLOADS_BUCKET = "EBOX_DOWNLOADS_BUCKET"
 DOWNLOADS_QUEUE_URL = "EBOX_DOWNLOADS_QUEUE_URL"
-STATISTICS_TABLE = "EBOX_STATISTICS_TABLE"
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
 # botocore's per-service override, e.g. AWS_ENDPOINT_URL_DYNAMODB (LocalStack beside DynamoDB Local).
 AWS_ENDPOINT_URL_PREFIX = "AWS_ENDPOINT_URL_"
@@ -71,10 +71,10 @@ class Config:
     ssin_claim: str = "ssin"
     bulk_table: str = ""
     bulk_queue_url: str = ""
+    statistics_table: str = ""
     downloads_table: str = ""
     downloads_bucket: str = ""
     downloads_queue_url: str = ""
-    statistics_table: str = ""
     service_endpoints: Mapping[str, str] = field(default_factory=dict)
     """``AWS_ENDPOINT_URL_<SERVICE>`` overrides, keyed by the upper-cased client name (DYNAMODB, S3...)."""
 
@@ -116,10 +116,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         ssin_claim=env.get(SSIN_CLAIM) or "ssin",
         bulk_table=env.get(BULK_TABLE, ""),
         bulk_queue_url=env.get(BULK_QUEUE_URL, ""),
+        statistics_table=env.get(STATISTICS_TABLE, ""),
         downloads_table=env.get(DOWNLOADS_TABLE, ""),
         downloads_bucket=env.get(DOWNLOADS_BUCKET, ""),
         downloads_queue_url=env.get(DOWNLOADS_QUEUE_URL, ""),
-        statistics_table=env.get(STATISTICS_TABLE, ""),
         service_endpoints={name.removeprefix(AWS_ENDPOINT_URL_PREFIX): value for name, value in env.items()
                            if name.startswith(AWS_ENDPOINT_URL_PREFIX) and value},
     )
