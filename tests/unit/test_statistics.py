@@ -91,3 +91,33 @@ def test_tables_sum_months_of_the_window_and_fill_the_gaps():
     assert row["readRatePercent"] == 40.0 and row["averageHoursToFirstRead"] == 1.0
     assert row["qualified"] == {"published": 2, "accepted": 1, "refused": 0, "expired": 0, "failed": 0, "pending": 1}
     assert tables["documentsPerSenderPerYear"][1]["variationPercent"] == 25.0
+
+
+class _Recorded:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, ...]] = []
+
+    def ebox_activated(self, ebox_id: str, ebox_type: str, activated_at: str) -> None:
+        self.events.append(("activated", ebox_id, ebox_type, activated_at))
+
+    def ebox_preference_changed(self, ebox_id: str, ebox_type: str, exclusively: bool, changed_at: str) -> None:
+        self.events.append(("preference", ebox_id, ebox_type, str(exclusively), changed_at))
+
+
+def test_the_registry_import_announces_each_open_ebox_and_its_preference():
+    from unittest.mock import Mock
+
+    from ebox.registry_import import import_registry
+
+    recorded = _Recorded()
+    import_registry({"enterprises": [
+        {"enterpriseNumber": "0852093431", "name": "A", "active": True, "eboxActivated": True,
+         "activatedAt": "2026-02-01T09:00:00.000Z", "exclusivelyEbox": True},
+        {"enterpriseNumber": "0220916609", "name": "Paper", "active": True, "eboxActivated": False}],
+        "citizens": [{"ssin": "85073003328", "name": "Anna", "eboxActivated": True,
+                      "activatedAt": "2026-03-01T00:00:00.000Z"}]},
+        Mock(), events=recorded)
+    assert recorded.events == [
+        ("activated", "0852093431", "enterprise", "2026-02-01T09:00:00.000Z"),
+        ("preference", "0852093431", "enterprise", "True", "2026-02-01T09:00:00.000Z"),
+        ("activated", "85073003328", "citizen", "2026-03-01T00:00:00.000Z")]
