@@ -99,13 +99,46 @@ def measure(messages: int, eboxes: int, senders: int, repeat: int) -> tuple[int,
     return items, ms, floor
 
 
+def measure_stack(api: str, repeat: int) -> tuple[int, float, float]:
+    """(counter items, median ms of GET /admin/v1/statistics, median ms of the floor) on a running local
+    stack (`make run`, then `make demo-year`): the whole HTTP path beside 8 bare Queries of its table."""
+    import boto3
+    import requests
+    from ebox.domain.statistics import SHARDS
+
+    status = requests.get(f"{api}/health", timeout=10).json()
+    client = boto3.client("dynamodb", endpoint_url=status["awsEndpoint"], region_name=status["region"],
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    table = status["resources"]["StatisticsTable"]
+    token = requests.post(f"{api}/oauth/token", timeout=30, data={
+        "grant_type": "client_credentials", "client_id": "ops-admin", "client_secret": "demo-secret"}).json()[
+        "access_token"]
+
+    def bare() -> int:
+        return sum(len(client.query(TableName=table, KeyConditionExpression="pk = :pk",
+                                    ExpressionAttributeValues={":pk": {"S": f"STATS#{s}"}})["Items"])
+                   for s in range(SHARDS))
+
+    def over_http() -> None:
+        requests.get(f"{api}/admin/v1/statistics", headers={"Authorization": f"Bearer {token}"},
+                     timeout=60).raise_for_status()
+
+    return bare(), _median_ms(over_http, repeat), _median_ms(bare, repeat)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--eboxes", type=int, default=2_500)
     parser.add_argument("--senders", type=int, default=36)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--api", help="instead: time GET /admin/v1/statistics on this running local stack")
     args = parser.parse_args()
+    if args.api:
+        items, ms, floor = measure_stack(args.api, args.repeat)
+        print(f"GET /admin/v1/statistics on {args.api}: {items} counter items, median {ms:.0f} ms; "
+              f"floor (the same 8 Queries by bare boto3) {floor:.0f} ms; ratio {ms / floor:.2f}")
+        return
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                         "AWS_DEFAULT_REGION": "eu-west-1"}.items():
         os.environ[name] = value

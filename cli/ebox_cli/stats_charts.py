@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
 from matplotlib.figure import Figure  # noqa: E402
 
 FORMATS = ("png", "svg")
-MAX_SENDERS = 25
+MAX_SENDERS = 40  # the largest senders of the year, when there are more
 
 
 def _documents_per_year(tables: dict[str, Any]) -> Figure | None:
@@ -47,7 +47,8 @@ def _sender_variation(tables: dict[str, Any]) -> Figure | None:
     if not rows:
         return None
     year = max(r["year"] for r in rows)
-    latest = sorted((r for r in rows if r["year"] == year), key=lambda r: r["variationPercent"])[-MAX_SENDERS:]
+    largest = sorted((r for r in rows if r["year"] == year), key=lambda r: r["documents"])[-MAX_SENDERS:]
+    latest = sorted(largest, key=lambda r: r["variationPercent"])
     figure, axes = plt.subplots(figsize=(8, max(3.0, 0.3 * len(latest) + 1)))
     values = [r["variationPercent"] for r in latest]
     axes.barh([r.get("name") or r["organizationId"] for r in latest], values,
