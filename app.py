@@ -4,6 +4,7 @@ area (`ebox/api/<area>_routes.py`); the rules live in the `ebox` package. Deploy
 
 from __future__ import annotations
 
+from ebox import observability
 from ebox.api import (
     auth_routes,
     bulk_routes,
@@ -24,12 +25,15 @@ from ebox.api import (
     upload_routes,
 )
 from ebox.api.routing import RequestScopedChalice, proxy_handler
+from ebox.domain.documents import ALLOWED_MEDIA_TYPES
 
 app = RequestScopedChalice(app_name="ebox-enterprise")
-app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*"])
+app.api.binary_types.extend(["multipart/form-data", "application/pdf", "application/zip", "application/*",
+                             *sorted(ALLOWED_MEDIA_TYPES)])  # a document is served as the bytes published
 for area in (status_routes, auth_routes, publication_routes, publication_v2_routes, upload_routes, consult_routes,
              evidence_routes, inbox_routes, reference_routes, preference_routes, provider_routes, reply_routes,
              download_routes, bulk_routes, notification_routes, recipient_routes, statistics_routes):
     area.register(app)
 
-handler = proxy_handler(app)
+handler = observability.observed(correlation_id=observability.api_request_id,
+                                 message_id=observability.api_message_id)(proxy_handler(app))

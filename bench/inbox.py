@@ -1,5 +1,6 @@
-"""Inbox pages at 10,000 messages in one e-Box: latency through `app.handler` and DynamoDB calls per
-page, beside a floor (one bare boto3 Query of 25 items on the same table).
+"""Inbox pages at 10,000 messages in one e-Box: latency through `app.handler`, DynamoDB calls per page and
+index entries a page's Queries evaluate (DynamoDB's ScannedCount: what bounds a page's read, whatever the
+e-Box holds), beside a floor (one bare boto3 Query of 25 items on the same table).
 
 The messages are written straight into the index with BatchWriteItem, as publication writes them
 (same item, same filter attributes, same partition counters): publishing 10,000 through the API
@@ -44,6 +45,8 @@ def _message(number: int, millis: int) -> Any:
         due = time.strftime("%Y-%m-%d", time.gmtime(millis / 1000 + (-86400 if number % 40 < 20 else 30 * 86400)))
         message.action = MessageAction("PAYMENT", due)
     message.search_text = search_texts(message, [{"fr": "Office national de sécurité sociale", "nl": "RSZ"}])
+    message.read_status = number % 3 == 0
+    message.visible = number % 50 != 7  # 2 % hidden
     if number == 4242:
         message.subject = {"fr": "Société Générale — mise en demeure"}
         message.search_text = search_texts(message, [])
@@ -58,37 +61,42 @@ def fill_ebox(count: int) -> None:
 
     start = int(time.time() * 1000) - count * 1000
     per_partition: Counter[str] = Counter()
+    unread: Counter[str] = Counter()
     with MessageItem.batch_write() as batch:
         for number in range(count):
             message = _message(number, start + number * 1000)
             per_partition[message.partition] += 1
+            unread[message.partition] += not message.read_status
             batch.save(MessageItem(f"EBOX#{RECIPIENT}", f"MSG#{message.message_id}", message_id=message.message_id,
-                                   document=message_to_record(message), read_status=number % 3 == 0, visible=True,
-                                   **filtered_attributes(message)))
-    for key, number in [("SUMMARY", count), *((partition_summary_key(p), n) for p, n in per_partition.items())]:
+                                   document=message_to_record(message), read_status=message.read_status,
+                                   visible=message.visible, **filtered_attributes(message)))
+    for key, number, not_read in [("SUMMARY", count, sum(unread.values())),
+                                  *((partition_summary_key(p), n, unread[p]) for p, n in per_partition.items())]:
         EboxSummaryItem(f"EBOX#{RECIPIENT}", key).update(actions=[
-            EboxSummaryItem.number_of_messages.add(number), EboxSummaryItem.number_of_unread_messages.add(number),
+            EboxSummaryItem.number_of_messages.add(number), EboxSummaryItem.number_of_unread_messages.add(not_read),
             EboxSummaryItem.ebox_size_bytes.add(number * 2800)])
 
 
-def _measure(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
-    """(median ms, DynamoDB calls per request)."""
+def _measure(call: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
+    """(median ms, DynamoDB calls per request, index entries evaluated per request)."""
     from ebox.adapters.aws_clients import reset_clients
     from ebox.wiring import reset_services
 
     call()  # warm: token keys, user lookup path, connections
-    with counting_calls() as calls:
+    evaluated: Counter[str] = Counter()
+    with counting_calls(evaluated) as calls:
         reset_clients()
         reset_services()
         call()  # the cold one builds the counted clients; not timed
         calls.clear()
+        evaluated.clear()
         times = []
         for _ in range(repeat):
             start = time.perf_counter()
             call()
             times.append((time.perf_counter() - start) * 1000)
         dynamodb = sum(n for name, n in calls.items() if name.startswith("dynamodb:"))
-    return statistics.median(times), dynamodb / repeat
+    return statistics.median(times), dynamodb / repeat, evaluated["dynamodb"] / repeat
 
 
 def floor_ms(environment: dict[str, str], repeat: int) -> float:
@@ -113,9 +121,20 @@ def floor_ms(environment: dict[str, str], repeat: int) -> float:
 CASES: list[tuple[str, str, dict[str, str]]] = [
     ("enterprise, page 1, no filter", "ent", {}),
     ("enterprise, page 40 (messages 976-1000)", "ent", {"page": "40"}),
+    ("enterprise, page 41 (beyond the depth: 400)", "ent", {"page": "41", "STATUS": "400"}),
     ("person (ACCOUNTING only), page 1", "bruno", {}),
     ("person (3 partitions), page 1", "anna", {}),
     ("enterprise, unread only", "ent", {"readStatus": "false"}),
+    ("enterprise, read only, page 2", "ent", {"readStatus": "true", "page": "2"}),
+    ("enterprise, hidden (visible=false)", "ent", {"visible": "false"}),
+    ("enterprise, message type demo-tax", "ent", {"messageTypeId": "demo-tax"}),
+    ("enterprise, sender organisation", "ent", {"senderOrganizationId": "0406798006"}),
+    ("enterprise, sender application demo-basic", "ent", {"senderApplicationId": "demo-basic"}),
+    ("enterprise, registered mail", "ent", {"registeredMail": "true"}),
+    ("enterprise, expiring before 2031", "ent", {"expiredBefore": "2031-01-01"}),
+    ("enterprise, partition HR", "ent", {"partition": "HR"}),
+    ("person (ACCOUNTING only), unread only", "bruno", {"readStatus": "false"}),
+    ("enterprise, unread demo-tax", "ent", {"readStatus": "false", "messageTypeId": "demo-tax"}),
     ("enterprise, search 'societe generale'", "ent", {"q": "societe generale"}),
     ("person (ACCOUNTING only), search 'avis'", "bruno", {"q": "avis"}),
     ("enterprise, received in the last hour", "ent", {"receivedAfter": "LAST_HOUR"}),
@@ -125,8 +144,8 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
 ]
 
 
-def run(count: int = 10_000, repeat: int = 5) -> list[tuple[str, float, float, int]]:
-    """(case, median ms, DynamoDB calls per page, totalItems)."""
+def run(count: int = 10_000, repeat: int = 5) -> list[tuple[str, float, float, float, int | str]]:
+    """(case, median ms, DynamoDB calls per page, index entries evaluated per page, totalItems or status)."""
     from app import handler
 
     fill_ebox(count)
@@ -136,14 +155,15 @@ def run(count: int = 10_000, repeat: int = 5) -> list[tuple[str, float, float, i
     last_hour = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
     rows = []
     for case, who, query in CASES:
-        params = {k: (last_hour if v == "LAST_HOUR" else v) for k, v in query.items()}
+        params = {k: (last_hour if v == "LAST_HOUR" else v) for k, v in query.items() if k != "STATUS"}
+        status = int(query.get("STATUS", "200"))
 
-        def page(token: str = tokens[who], params: dict[str, str] = params) -> Any:
+        def page(token: str = tokens[who], params: dict[str, str] = params, status: int = status) -> Any:
             answer = api.get(token, "/messageRegistry/v2/ebox/messages", params)
-            assert answer.status == 200, answer.body
+            assert answer.status == status, answer.body
             return answer.json()
 
-        total = page()["totalItems"]
-        ms, calls = _measure(page, repeat)
-        rows.append((case, ms, calls, total))
+        total = page()["totalItems"] if status == 200 else f"{status} {page()['code']}"
+        ms, calls, evaluated = _measure(page, repeat)
+        rows.append((case, ms, calls, evaluated, total))
     return rows

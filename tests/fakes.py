@@ -198,8 +198,9 @@ def _filtered_fields(message: Message) -> dict[str, object]:
             "read_status": message.read_status, "visible": message.visible,
             "message_type_id": message.message_type_id, "sender_organization_id": message.sender_organization_id,
             "sender_application_id": message.sender_application_id, "registered_mail": message.is_registered_mail,
-            "partition": message.partition, "search_text": message.search_text,
-            "action_due": message.action.due_date if message.action and message.action.status == TODO else None,
+            "partition": message.partition, "search_text": message.searchable_text,
+            "action_due": message.action.due_date if message.action and message.action.status == TODO
+            and not message.content_withheld else None,
             "original_message_id": message.original_message_id if message.is_reply else None}
 
 

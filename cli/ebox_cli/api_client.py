@@ -135,11 +135,26 @@ class EboxClient:
         return Content(answer.content, header_digest(answer.headers))
 
     def evidences(self, message_id: str) -> list[Any]:
+        return list(self.evidence_answer(message_id)["items"])
+
+    def evidence_answer(self, message_id: str) -> dict[str, Any]:
+        """The records (``items``) and the chain's signed ``head``."""
         answer = _json(self._send("GET", f"/messageRegistry/v3/ebox/messages/{_segment(message_id)}/evidences"))
         items = answer.get("items") if isinstance(answer, dict) else None
         if not isinstance(items, list):
             raise UnexpectedAnswer("the evidences answer has no items")
-        return items
+        return dict(answer)
+
+    def evidence_key(self, kid: str) -> dict[str, Any] | None:
+        """One evidence key by kid, also one archived out of /evidence/keys (None: the service has none)."""
+        try:
+            answer = self._send("GET", f"/evidence/keys/{_segment(kid)}", authenticated=False)
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise
+        key = _json(answer)
+        return dict(key) if isinstance(key, dict) else None
 
     def evidence_keys(self) -> dict[str, Any]:
         answer = _json(self._send("GET", "/evidence/keys", authenticated=False))

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from ebox_cli import options, output
 from ebox_cli.api_client import EboxClient
+from ebox_cli.errors import CliError
 from ebox_cli.options import DEFAULT_API, ApiUrl, ClientId, Secret
 
 evidence_app = typer.Typer(help="Signed evidence of a message's delivery.", no_args_is_help=True)
@@ -32,11 +33,16 @@ def verify_evidence(
     path = Path(source)
     with options.reported():
         if path.is_file():
-            items = _saved_json(path, "items")["items"]
+            answer = _saved_json(path, "items")
         else:
-            items = options.client(api, client_id, client_secret).evidences(source)
+            answer = options.client(api, client_id, client_secret).evidence_answer(source)
+        items = answer["items"]
+        if answer.get("contentWithheld") or any(isinstance(i, dict) and "jws" not in i for i in items):
+            raise CliError("the signed records of this qualified message are withheld until you accept it: "
+                           "accept it first (its sender holds them all along)")
         jwks = _saved_json(jwks_file, "keys") if jwks_file else EboxClient(api).evidence_keys()
-    verdict = verify_records([i["jws"] if isinstance(i, dict) else str(i) for i in items], jwks, document or [])
+    verdict = verify_records([i["jws"] if isinstance(i, dict) else str(i) for i in items], jwks, document or [],
+                             head=answer.get("head"), lookup=None if jwks_file else EboxClient(api).evidence_key)
     out = output.console()
     out.print(output.evidence_table(verdict.rows))
     for problem in verdict.problems:

@@ -6,20 +6,23 @@ over); the last attempt marks it FAILED instead, so that the requester is told."
 import logging
 from typing import Any
 
+from ebox import observability
 from ebox.domain.errors import TransientError
 from ebox.pipeline.download_build import DownloadBuildPorts, build_download
 from ebox.wiring import services
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("ebox.functions.build_download")
 
 
+@observability.observed()
 def handler(event: dict[str, Any], context: Any, deps: DownloadBuildPorts | None = None) -> dict[str, Any]:
     ports = deps or services().downloads.build_ports()
     failures = []
     for record in event["Records"]:
         attempt = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
         try:
-            logger.info(build_download(record["body"], ports, attempt=attempt))
+            with observability.about(correlation_id=observability.download_id(record["body"])):
+                logger.info(build_download(record["body"], ports, attempt=attempt))
         except TransientError as error:
             logger.warning("download job %s will be retried: %s", record["messageId"], error.message)
             failures.append({"itemIdentifier": record["messageId"]})

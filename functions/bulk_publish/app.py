@@ -6,19 +6,22 @@ its lines already published are then found by their idempotency keys, never publ
 import logging
 from typing import Any
 
+from ebox import observability
 from ebox.domain.errors import TransientError
 from ebox.pipeline.bulk_import import BulkImportPorts, publish_chunk
 from ebox.wiring import services
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("ebox.functions.bulk_publish")
 
 
+@observability.observed()
 def handler(event: dict[str, Any], context: Any, deps: BulkImportPorts | None = None) -> dict[str, Any]:
     ports = deps or services().bulk.import_ports()
     failures = []
     for record in event["Records"]:
         try:
-            publish_chunk(record["body"], ports)
+            with observability.about(correlation_id=observability.chunk_batch_id(record["body"])):
+                publish_chunk(record["body"], ports)
         except TransientError as error:
             logger.warning("chunk %s will be retried: %s", record["messageId"], error.message)
             failures.append({"itemIdentifier": record["messageId"]})

@@ -93,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke:
         return _smoke(stack)
     logger.info("e-Box ready on %s (AWS emulation on %s); Ctrl-C stops it", stack.api_url, stack.aws_endpoint_url)
-    stopping.wait()
+    while not stopping.wait(timeout=0.5):  # woken now and then: a Ctrl-C taken by another thread still runs its handler
+        pass
     logger.info("stopping")
     stack.stop()
     return 0

@@ -8,7 +8,9 @@ the transaction. Here a transaction backs up only the items it touches, and tran
 a time, as DynamoDB serialises conflicting transactions. Rollback keeps moto's meaning: all or none.
 
 Likewise a Query on a table's key looked at every item of the table (and failed when a write changed
-the table meanwhile): here it looks at its partition only, and scans iterate over a snapshot."""
+the table meanwhile): here it looks at its partition only, and scans iterate over a snapshot. And a Query
+on an index stopped at 1 MB of whole items: here, as on DynamoDB, at 1 MB of index entries (the keys and
+projected attributes), so that a slim index reads as many entries per call as it would on AWS."""
 
 from __future__ import annotations
 
@@ -19,13 +21,14 @@ from typing import Any
 
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
 
 _ORIGINAL_TRANSACT = DynamoDBBackend.transact_write_items
 _ORIGINAL_COPY = dynamodb_models.copy
 _ORIGINAL_QUERY = Table.query
 _ORIGINAL_ALL_ITEMS = Table.all_items
+_ORIGINAL_SIZE = Item.size
 _TRANSACTIONS = threading.Lock()
 _QUERIED = threading.local()  # the partition a Query on the table's own key is reading, in this thread
 
@@ -43,6 +46,7 @@ def install() -> None:
     dynamodb_models.copy = _COPY_SHIM  # type: ignore[attr-defined, assignment]
     Table.query = _query  # type: ignore[method-assign]
     Table.all_items = _all_items  # type: ignore[method-assign]
+    Item.size = _size  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
@@ -50,15 +54,29 @@ def uninstall() -> None:
     dynamodb_models.copy = _ORIGINAL_COPY  # type: ignore[attr-defined]
     Table.query = _ORIGINAL_QUERY  # type: ignore[method-assign]
     Table.all_items = _ORIGINAL_ALL_ITEMS  # type: ignore[method-assign]
+    Item.size = _ORIGINAL_SIZE  # type: ignore[method-assign]
 
 
 def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
     index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
     _QUERIED.partition = (self, hash_key) if index_name is None and hash_key is not None else None
+    _QUERIED.index = {i.name: i for i in self.all_indexes()}.get(index_name) if index_name is not None else None
     try:
         return _ORIGINAL_QUERY(self, hash_key, *args, **kwargs)
     finally:
         _QUERIED.partition = None
+        _QUERIED.index = None
+
+
+def _size(self: Item) -> int:
+    """An item's size; during a Query on an index, the size of its entry in that index."""
+    index = getattr(_QUERIED, "index", None)
+    projection = (index.projection or {}) if index is not None else {}
+    if index is None or projection.get("ProjectionType") not in ("KEYS_ONLY", "INCLUDE"):
+        return int(_ORIGINAL_SIZE(self))
+    kept = {*index.table_key_attrs, *(key["AttributeName"] for key in index.schema),
+            *projection.get("NonKeyAttributes", [])}
+    return sum(len(name.encode()) + value.size() for name, value in self.attrs.items() if name in kept)
 
 
 def _all_items(self: Table) -> list[Any]:

@@ -112,3 +112,14 @@ def test_an_unknown_language_is_a_usage_error(run: Run, api: FakeApi):
     result = run("inbox", "--lang", "en", *CLERK)
 
     assert result.exit_code == 2 and "fr, nl, de" in result.output
+
+
+def test_verifying_a_qualified_message_s_withheld_records_says_to_accept_it_first(run: Run, tmp_path: Path):
+    saved = tmp_path / "evidences.json"
+    saved.write_text('{"items": [{"sequence": 1, "event": "SubmissionAcceptance", "contentWithheld": true}], '
+                     '"totalItems": 1, "contentWithheld": true}')
+
+    result = run("evidence", "verify", str(saved), "--jwks", str(saved))
+
+    assert result.exit_code == 1 and "withheld until you accept it" in result.stderr
+    assert "Traceback" not in result.output

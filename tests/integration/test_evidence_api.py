@@ -77,3 +77,65 @@ def test_a_refused_publication_gets_a_signed_submission_rejection(api, sender_to
     assert record["documents"][0]["digestValue"] == b64url_sha256(PDF)
     listed = evidences(api, sender_token, record["messageId"]).json()["items"]
     assert [i["event"] for i in listed] == ["SubmissionRejection"]
+
+
+def _opened(api, sender_token, enterprise_token):
+    message_id = api.publish(sender_token, publication(body={"fr": "Voir le document."})).json()["messageId"]
+    href = api.get(enterprise_token, f"{EBOX}/messages/{message_id}").json()["attachments"]["items"][0]["contentHref"]
+    api.get(enterprise_token, href)
+    return message_id
+
+
+def test_the_docs_verifier_checks_a_chain_with_joserfc_and_openssl_alone(api, sender_token, enterprise_token,
+                                                                         tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    message_id = _opened(api, sender_token, enterprise_token)
+    answer = evidences(api, sender_token, message_id).json()
+    (tmp_path / "keys.json").write_text(json.dumps(api.call("GET", "/evidence/keys").json()))
+    (tmp_path / "avis.pdf").write_bytes(PDF)
+    script = Path(__file__).resolve().parents[2] / "docs" / "verify-evidence.py"
+    assert "import ebox" not in script.read_text() and "from ebox" not in script.read_text()
+
+    def run(evidence, *documents):
+        (tmp_path / "evidences.json").write_text(json.dumps(evidence))
+        return subprocess.run([sys.executable, str(script), "evidences.json", "keys.json", *documents],
+                              check=False, cwd=tmp_path, capture_output=True, text=True)
+
+    checked = run(answer, "avis.pdf")
+    assert checked.returncode == 0, checked.stderr
+    assert "OK: 3 records" in checked.stdout
+    dropped = run(dict(answer, items=answer["items"][:-1]))
+    assert dropped.returncode != 0 and "dropped" in dropped.stderr
+    (tmp_path / "other.pdf").write_bytes(b"%PDF-1.7 other")
+    assert run(answer, "other.pdf").returncode != 0
+
+
+def test_the_cli_verifier_trusts_a_key_only_through_its_endorsement(api, sender_token, enterprise_token):
+    from ebox_cli.evidence_check import verify_records
+
+    message_id = _opened(api, sender_token, enterprise_token)
+    answer = evidences(api, sender_token, message_id).json()
+    jws_list = [i["jws"] for i in answer["items"]]
+    jwks = api.call("GET", "/evidence/keys").json()
+    assert verify_records(jws_list, jwks, [], head=answer["head"]).ok
+    assert not verify_records(jws_list[:-1], jwks, [], head=answer["head"]).ok  # last record dropped
+    anchor_only = {"keys": [k for k in jwks["keys"] if "ebox_endorsement" not in k]}
+    fetched = verify_records(jws_list, anchor_only, [], head=answer["head"],
+                             lookup=lambda kid: api.call("GET", f"/evidence/keys/{kid}").json())
+    assert fetched.ok  # a key archived out of the list is fetched by kid, and still checked
+    forged = [dict(k, ebox_endorsement=jwks["keys"][0].get("ebox_endorsement", "")) if "ebox_endorsement" in k
+              else k for k in jwks["keys"]]
+    for key in forged:
+        if "ebox_endorsement" in key:
+            key["x"], key["y"] = anchor_only["keys"][0]["x"], anchor_only["keys"][0]["y"]
+    assert not verify_records(jws_list, {"keys": forged}, [], head=answer["head"]).ok
+
+
+def test_publication_signs_with_an_endorsed_key_not_kms_per_message(api, sender_token, stack):
+    records = [evidences(api, sender_token, api.publish(sender_token, publication()).json()["messageId"]).json()
+               for _ in range(3)]
+    kids = {__import__("jwt").get_unverified_header(i["jws"])["kid"] for r in records for i in r["items"]}
+    assert len(kids) == 1 and kids.pop().startswith("ek-")

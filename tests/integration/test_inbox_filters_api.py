@@ -113,3 +113,42 @@ def test_nobody_hides_a_message_they_cannot_see_and_nothing_changes(api, inbox):
 def test_bad_updates_are_invalid_input(api, enterprise_token, body):
     answer = patch(api, enterprise_token, body)
     assert answer.status == 400 and answer.json()["code"] == "INVALID_INPUT"
+
+
+def test_reading_a_message_moves_it_from_unread_to_read(api, enterprise_token, inbox):
+    message = api.get(enterprise_token, f"{MESSAGES}/{inbox['tax']}").json()
+    attachment = api.get(enterprise_token, f"{MESSAGES}/{inbox['tax']}/attachments").json()["items"][0]
+    assert message["readStatus"] is False
+    assert api.get(enterprise_token, attachment["contentHref"]).status == 200  # the main content: read
+    unread = api.get(enterprise_token, MESSAGES, {"readStatus": "false"})
+    assert ids(unread) == {inbox["societe"], inbox["staff"]} and unread.json()["totalItems"] == 2
+    read = api.get(enterprise_token, MESSAGES, {"readStatus": "true"})
+    assert ids(read) == {inbox["tax"]} and read.json()["totalItems"] == 1
+    assert ids(api.get(enterprise_token, MESSAGES, {"readStatus": "true", "messageTypeId": "demo-tax"})) == {
+        inbox["tax"]}
+
+
+def test_page_numbers_reach_the_first_thousand_messages_then_say_how_to_go_on(api, enterprise_token, inbox):
+    assert api.get(enterprise_token, MESSAGES, {"page": "40", "pageSize": "25"}).json()["items"] == []
+    answer = api.get(enterprise_token, MESSAGES, {"page": "11", "pageSize": "100"})
+    assert answer.status == 400 and answer.json()["code"] == "INVALID_INPUT"
+    assert "receivedBefore" in answer.json()["message"]
+
+
+def test_messages_from_before_the_filter_indexes_are_found_after_the_backfill(api, stack, enterprise_token, inbox):
+    from ebox.adapters.tables import MessageItem
+    from ebox.pipeline.scheduled_notifications import backfill
+
+    keys = [MessageItem.read_key, MessageItem.visibility_key, MessageItem.type_key, MessageItem.sender_key,
+            MessageItem.application_key, MessageItem.registered_ebox, MessageItem.expiration_key]
+    for message_id in inbox.values():  # as publication wrote them before the filter indexes
+        MessageItem("EBOX#0852093431", f"MSG#{message_id}").update(actions=[key.remove() for key in keys])
+    assert ids(api.get(enterprise_token, MESSAGES, {"messageTypeId": "demo-tax"})) == set()
+
+    assert backfill(stack.services)["updated"] == 3
+    for query, expected in [({"messageTypeId": "demo-tax"}, {"tax"}), ({"registeredMail": "true"}, {"tax"}),
+                            ({"readStatus": "false"}, {"societe", "tax", "staff"}),
+                            ({"senderApplicationId": "demo-basic"}, {"staff"}),
+                            ({"expiredBefore": "2999-01-01"}, {"societe", "tax", "staff"})]:
+        assert ids(api.get(enterprise_token, MESSAGES, query)) == {inbox[name] for name in expected}
+    assert backfill(stack.services)["updated"] == 0

@@ -105,3 +105,39 @@ def test_bad_upload_requests_are_invalid_input(api, sender_token, document, frag
 
 def test_an_enterprise_cannot_ask_for_uploads(api, enterprise_token):
     assert ask(api, enterprise_token, described(b"%PDF x")).status == 403
+
+
+def test_uploaded_bytes_must_be_of_the_announced_type(api, sender_token, enterprise_token):
+    executable = b"MZ\x90\x00" + bytes(range(256)) * 8  # announced as a PDF
+    slot = ask(api, sender_token, described(executable)).json()["uploads"][0]
+    answer = publish_with(api, sender_token, upload(slot, executable), b64url(executable))
+    assert (answer.status, answer.json()["code"]) == (400, "INVALID_INPUT"), answer.body
+    assert "not those of a application/pdf" in answer.json()["message"]
+    assert api.get(enterprise_token, "/messageRegistry/v2/ebox/messages").json()["totalItems"] == 0
+
+
+def test_a_refused_publication_reads_no_upload(api, stack, sender_token):
+    """An unannounced file part or a bad Idempotency-Key is refused before the service reads an upload."""
+    slot = ask(api, sender_token, described(BIG)).json()["uploads"][0]
+    upload_id = upload(slot, BIG)
+    reads: list[str] = []
+
+    def record(model, **_):
+        if model.name == "GetObject":
+            reads.append(model.name)
+
+    stack.s3.meta.events.register("before-call.s3", record)
+    try:
+        meta = message_json(attachments=[{"uploadId": upload_id, "isMainContent": True}])
+        extra = multipart(part("messageToPublish", json.dumps(meta).encode()),
+                          part("extra", b"%PDF-1.7 extra", filename="extra.pdf", content_type="application/pdf"))
+        refused = api.publish(sender_token, extra)
+        assert refused.status == 400 and "not announced" in refused.json()["message"], refused.body
+        bad_key = api.publish(sender_token, multipart(part("messageToPublish", json.dumps(meta).encode())),
+                              idempotency_key="k" * 129)
+        assert bad_key.status == 400 and "Idempotency-Key" in bad_key.json()["message"]
+        assert reads == []
+        assert api.publish(sender_token, multipart(part("messageToPublish", json.dumps(meta).encode()))).status == 201
+        assert reads  # the same client does read an upload for a publication it accepts
+    finally:
+        stack.s3.meta.events.unregister("before-call.s3", record)

@@ -17,7 +17,7 @@ FILES = {
     "PNGTestFile.png": ("image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
     "XLSXTestFile.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04xlsx" * 9),
     "JPEGTestFile.jpeg": ("image/jpeg", b"\xff\xd8\xff\xe0" + b"\1" * 64),
-    "PPTTestFile.ppt": ("application/vnd.ms-powerpoint", b"\xd0\xcf\x11\xe0ppt" * 9),
+    "PPTTestFile.ppt": ("application/vnd.ms-powerpoint", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"ppt" * 9),
 }
 
 

@@ -89,3 +89,21 @@ def test_a_query_reads_its_partition_while_others_are_written(table):
     finally:
         stop.set()
         thread.join()
+
+
+def test_a_query_on_a_slim_index_stops_at_1_mb_of_entries_not_of_whole_items(table):
+    table.update_table(
+        TableName="t", AttributeDefinitions=[{"AttributeName": "g", "AttributeType": "S"},
+                                             {"AttributeName": "sk", "AttributeType": "S"}],
+        GlobalSecondaryIndexUpdates=[{"Create": {
+            "IndexName": "Slim", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
+                                               {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "KEYS_ONLY"}}}])
+    for n in range(300):  # 300 items of 4 KB: 1.2 MB of items, 300 small index entries
+        table.put_item(TableName="t", Item={"pk": {"S": "p"}, "sk": {"S": f"{n:04d}"}, "g": {"S": "g"},
+                                            "doc": {"S": "x" * 4000}})
+    whole = table.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "p"}})
+    slim = table.query(TableName="t", IndexName="Slim", KeyConditionExpression="g = :g",
+                       ExpressionAttributeValues={":g": {"S": "g"}})
+    assert whole["Count"] < 300 and "LastEvaluatedKey" in whole
+    assert slim["Count"] == 300 and "LastEvaluatedKey" not in slim

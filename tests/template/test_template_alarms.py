@@ -42,3 +42,26 @@ def test_every_alarm_tells_the_alarm_topic(template):
     assert alarms and all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
     assert template["Resources"]["AlarmEmailSubscription"]["Condition"] == "HasAlarmEmail"
     assert template["Outputs"]["AlarmTopicArn"]["Value"] == {"Ref": "AlarmTopic"}
+
+
+def test_every_function_has_an_alarm_on_its_errors(template):
+    functions = {name for name, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
+    watched = {}
+    for alarm in _alarms(template).values():
+        function = _watched(alarm, "FunctionName")
+        if function is not None:
+            watched[function["Ref"]] = alarm
+    assert len(functions) >= 10 and set(watched) == functions
+    for alarm in watched.values():
+        assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"], alarm["ComparisonOperator"],
+                alarm["Threshold"]) == ("AWS/Lambda", "Errors", "Sum", "GreaterThanThreshold", 0)
+
+
+def test_the_api_has_an_alarm_on_its_5xx_answers(template, transformed):
+    [alarm] = [a for a in _alarms(template).values() if a["Namespace"] == "AWS/ApiGateway"]
+    assert (alarm["MetricName"], alarm["Statistic"], alarm["Threshold"]) == ("5XXError", "Sum", 0)
+    # the dimensions name the API SAM makes for the API function's events: its title and its stage
+    api = transformed["Resources"]["ServerlessRestApi"]["Properties"]["Body"]["info"]["title"]
+    stages = {r["Properties"]["StageName"] for r in transformed["Resources"].values()
+              if r["Type"] == "AWS::ApiGateway::Stage"}
+    assert _watched(alarm, "ApiName") == api and _watched(alarm, "Stage") in stages

@@ -88,3 +88,34 @@ def test_a_chain_continues_from_its_head(signer):
                        signer=signer)
     assert more[0].sequence == 3
     assert unverified_claims(more[0].jws)["previousRecordHash"] == first[1].record_hash
+
+
+def test_each_record_binds_subject_body_and_business_data_per_value(signer):
+    from dataclasses import replace
+
+    from ebox.domain.evidence import b64url_sha256
+
+    message = replace(MESSAGE, subject={"fr": "Avis é", "nl": "Bericht"}, body={"fr": "Corps"},
+                      business_data=[{"key": "dossier", "value": "42"}])
+    record = sign_events(ALL[:1], message=message, head=ChainHead.empty(), event_time="t", signer=signer)[0]
+    claims = unverified_claims(record.jws)
+    assert claims["subjectDigests"] == {"fr": b64url_sha256("Avis é".encode()), "nl": b64url_sha256(b"Bericht")}
+    assert claims["bodyDigests"] == {"fr": b64url_sha256(b"Corps")}
+    assert claims["businessDataDigest"] == b64url_sha256(b'[{"key":"dossier","value":"42"}]')
+    assert claims["recipient"]["enterpriseNumber"] == "0852093431" and claims["registeredMailType"] == "simple"
+
+
+def test_the_chain_head_is_signed_and_a_dropped_last_record_is_detected(signer):
+    from ebox.domain.evidence import HEAD_TYPE, check_head
+
+    records = sign_events(ALL, message=MESSAGE, head=ChainHead.empty(), event_time="t", signer=signer)
+    assert [r.head_jws is not None for r in records] == [False, False, True]
+    assert __import__("jwt").get_unverified_header(records[-1].head_jws)["typ"] == HEAD_TYPE
+    head = unverified_claims(records[-1].head_jws)
+    jws_list = [r.jws for r in records]
+    payloads = [unverified_claims(j) for j in jws_list]
+    assert head["count"] == 3 and check_head(head, payloads, jws_list) is None
+    assert "3 records" in str(check_head(head, payloads[:2], jws_list[:2]))
+    assert "no signed head" in str(check_head(None, payloads, jws_list))
+    old_policy = [dict(p, policyId="urn:ebox:evidence-policy:v1") for p in payloads]
+    assert check_head(None, old_policy, jws_list) is None  # chains from before heads still verify

@@ -1,4 +1,3 @@
-import io
 import json
 
 import pytest
@@ -31,7 +30,9 @@ def read(raw, *, chunk=7, max_bytes=10_000_000):
     upload = PublicationUpload()
     read_publication((raw[i:i + chunk] for i in range(0, len(raw), chunk)), upload,
                      content_type=f"multipart/form-data; boundary={BOUNDARY}", staging_prefix="staging/m",
-                     stage=stage, max_bytes=max_bytes)
+                     max_bytes=max_bytes)
+    assert staged == {}  # reading stages nothing: the documents are checked first
+    upload.stage_all(stage)
     return upload, staged
 
 
@@ -76,13 +77,20 @@ def test_body_over_the_limit_is_payload_too_large():
 def test_not_multipart_is_invalid_input():
     with pytest.raises(InvalidInput, match="multipart/form-data"):
         read_publication([b"{}"], PublicationUpload(), content_type="application/json", staging_prefix="s",
-                         stage=lambda *a: None, max_bytes=100)
+                         max_bytes=100)
 
 
-def test_staged_documents_stay_listed_when_a_later_part_fails():
+def test_a_seventh_document_is_refused_as_its_part_begins():
+    parts = [part(f"f{i}", b"%PDF-1", filename=f"{i}.pdf", content_type="application/pdf") for i in range(7)]
     upload = PublicationUpload()
-    raw = body(part("a", b"1", filename="a.txt", content_type="text/plain"), part("a", b"2", filename="a.txt"))
-    with pytest.raises(InvalidInput):
-        read_publication([raw], upload, content_type=f"multipart/form-data; boundary={BOUNDARY}",
-                         staging_prefix="s", stage=lambda key, stream, media_type, size: io.BytesIO(), max_bytes=10**6)
-    assert [d.staged_key for d in upload.documents.values()] == ["s/0"]
+    with pytest.raises(InvalidInput, match="at most 6 documents"):
+        read_publication([body(*parts)], upload, content_type=f"multipart/form-data; boundary={BOUNDARY}",
+                         staging_prefix="s", max_bytes=10**6)
+    assert len(upload.documents) == 6 and upload.staged == []
+    upload.close()
+
+
+def test_a_document_keeps_its_first_bytes_for_the_type_check():
+    upload, _ = read(body(part("messageToPublish", META), part("a", PDF, filename="a.pdf")))
+    assert upload.documents["a"].head == PDF[:512]
+

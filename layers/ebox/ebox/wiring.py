@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ebox.adapters.due_messages import DynamoDueMessages
     from ebox.adapters.endorsed_signer import EndorsedKeySigner
     from ebox.adapters.evidence_archive import S3EvidenceArchive
+    from ebox.adapters.key_directory import DynamoKeyDirectory
     from ebox.adapters.kms_signer import KmsEs256Signer
     from ebox.adapters.mailer import SesMailer
     from ebox.adapters.message_events import EventBridgeMessageEvents
@@ -174,9 +175,24 @@ class Services:
 
     @cached_property
     def evidence_signer(self) -> KmsEs256Signer:
+        """The KMS evidence key: it endorses the record signers' keys (and is the verifiers' anchor)."""
         from ebox.adapters.kms_signer import KmsEs256Signer
 
         return KmsEs256Signer(self.client("kms"), key_id=self.config.evidence_key_id)
+
+    @cached_property
+    def evidence_keys(self) -> DynamoKeyDirectory:
+        from ebox.adapters.key_directory import DynamoKeyDirectory
+
+        return DynamoKeyDirectory(self.client("dynamodb"), table=self.config.messages_table)
+
+    @cached_property
+    def record_signer(self) -> EndorsedKeySigner:
+        """Signs evidence records with this process's own key, endorsed by the KMS key once a day
+        (no KMS call per record: docs/decisions/0010-publication-path.md)."""
+        from ebox.adapters.endorsed_signer import EndorsedKeySigner
+
+        return EndorsedKeySigner(self.evidence_signer, self.evidence_keys)
 
     @cached_property
     def delivery_states(self) -> DynamoDeliveryStates:
@@ -219,14 +235,14 @@ class Services:
 
     def publication_ports(self) -> PublicationPorts:
         """What publishing a message through the API needs (a publication or a reply)."""
-        return PublicationPorts(self.registry, self.content, self.index, self.events, self.evidence_signer)
+        return PublicationPorts(self.registry, self.content, self.index, self.events, self.record_signer)
 
     def consultation(self, reader: EboxReader) -> Consultation:
         """Everything that reads a message of an e-Box for ``reader`` goes through it."""
         from ebox.domain.consultation import Consultation
 
         return Consultation.for_reader(reader, index=self.index, content=self.content, events=self.events,
-                                       signer=self.evidence_signer)
+                                       signer=self.record_signer)
 
     def audit_ports(self) -> AuditPorts:
         from ebox.pipeline.audit_steps import AuditPorts
@@ -238,7 +254,7 @@ class Services:
         from ebox.pipeline.delivery_steps import DeliveryPorts
 
         return DeliveryPorts(index=self.index, delivery_states=self.delivery_states,
-                             evidence_signer=self.evidence_signer, events=self.events)
+                             evidence_signer=self.record_signer, events=self.events)
 
     def notification_ports(self) -> NotificationPorts:
         from ebox.pipeline.notification_steps import NotificationPorts
@@ -305,10 +321,8 @@ class BulkServices:
 
     @cached_property
     def signer(self) -> EndorsedKeySigner:
-        """Evidence signed by this container's own key, endorsed once by the KMS evidence key."""
-        from ebox.adapters.endorsed_signer import EndorsedKeySigner
-
-        return EndorsedKeySigner(self.base.evidence_signer, self.ledger)
+        """Evidence signed by this container's own key, endorsed by the KMS evidence key once a day."""
+        return self.base.record_signer
 
     def content(self) -> ArchiveContentStore:
         """A content store for one chunk: documents written from the archive's bytes."""

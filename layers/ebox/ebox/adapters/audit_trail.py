@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import PutError
-
-from ebox.adapters.aws_errors import is_conditional_failure
+from ebox.adapters.aws_errors import put_if_absent
 from ebox.adapters.tables import AuditEventItem
-from ebox.domain.errors import TransientError
 
 
 class DynamoAuditTrail:
@@ -18,13 +15,7 @@ class DynamoAuditTrail:
             f"MSG#{message_id}", f"AUDIT#{occurred_at}#{event_id}", event=event_type, occurred_at=occurred_at,
             detail=detail,
         )
-        try:
-            item.save(condition=AuditEventItem.pk.does_not_exist())
-        except PutError as error:
-            if is_conditional_failure(error):
-                return False
-            raise TransientError(f"could not record {event_type} for {message_id}") from error
-        return True
+        return put_if_absent(item, failure=f"could not record {event_type} for {message_id}")
 
     def events(self, message_id: str) -> list[dict[str, Any]]:
         return [

@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import PynamoDBException
+from pynamodb.exceptions import PutError, PynamoDBException
+from pynamodb.models import Model
 
 from ebox.domain.errors import TransientError
 
@@ -73,3 +74,14 @@ def classify(error: Exception) -> Exception:
     transient = TransientError("a service the e-Box depends on is busy or unreachable; try again shortly")
     transient.__cause__ = error
     return transient
+
+
+def put_if_absent(item: Model, *, failure: str) -> bool:
+    """Writes ``item`` unless its key is taken; False when it was (written before: the retry's answer)."""
+    try:
+        item.save(condition=type(item).pk.does_not_exist())  # type: ignore[attr-defined]
+    except PutError as error:
+        if is_conditional_failure(error):
+            return False
+        raise TransientError(failure) from error
+    return True

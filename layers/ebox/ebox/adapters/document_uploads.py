@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.domain.documents import b64url_of_digest
+from ebox.domain.documents import HEAD_BYTES, b64url_of_digest
 from ebox.domain.errors import DigestDoNotMatch, InvalidInput, TransientError
 from ebox.domain.message import ReceivedDocument
 from ebox.domain.uploads import UPLOAD_URL_SECONDS, DocumentToUpload
@@ -48,12 +48,14 @@ class S3DocumentUploads:
             raise TransientError(f"could not read upload {key}: {error}") from error
         except BotoCoreError as error:
             raise TransientError(f"could not read upload {key}: {error}") from error
-        digest, size = hashlib.sha256(), 0
+        digest, size, head = hashlib.sha256(), 0, b""
         body = response["Body"]
         try:
             for chunk in iter(lambda: body.read(READ_CHUNK), b""):
                 digest.update(chunk)
                 size += len(chunk)
+                if len(head) < HEAD_BYTES:
+                    head += chunk[: HEAD_BYTES - len(head)]  # its first bytes: its type's magic, checked at publishing
         except (ClientError, BotoCoreError) as error:
             raise TransientError(f"could not read upload {key}: {error}") from error
         finally:
@@ -65,7 +67,7 @@ class S3DocumentUploads:
                                    f"not the {metadata['sha256']} announced when the upload was asked for")
         return ReceivedDocument(part_name=part_name, file_name=metadata.get("file-name") or key.rsplit("/", 1)[-1],
                                 media_type=str(response.get("ContentType") or "application/octet-stream"),
-                                size=size, sha256_b64url=computed, staged_key=key)
+                                size=size, sha256_b64url=computed, staged_key=key, head=head)
 
     def download_url(self, key: str, file_name: str, media_type: str, expires_in: int = 300) -> str:
         return str(self._s3.generate_presigned_url("get_object", Params={

@@ -21,7 +21,16 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.adapters.aws_errors import is_conditional_failure
-from ebox.domain.downloads import FAILED, PACKAGE_DAYS, QUEUED, READY, RUNNING, DownloadJob
+from ebox.domain.downloads import (
+    FAILED,
+    MAY_FAIL,
+    MAY_FINISH,
+    MAY_START,
+    PACKAGE_DAYS,
+    READY,
+    RUNNING,
+    DownloadJob,
+)
 from ebox.domain.errors import TransientError
 
 TTL_SECONDS = (PACKAGE_DAYS + 1) * 24 * 3600
@@ -95,7 +104,7 @@ class DynamoDownloadJobs:
     def start(self, job: DownloadJob, now: str) -> bool:
         """RUNNING from QUEUED (or RUNNING again: a redelivered job starts over); False when it is done."""
         return self._update_if(job, {"status": RUNNING, "startedAt": now, "messagesDone": 0, "bytesDone": 0},
-                               [QUEUED, RUNNING])
+                               MAY_START)
 
     def progress(self, job: DownloadJob, messages_done: int, bytes_done: int) -> None:
         self._update(job, {"messagesDone": messages_done, "bytesDone": bytes_done})
@@ -105,14 +114,14 @@ class DynamoDownloadJobs:
         package, key and digest stay together; this build's object is left to the lifecycle rule)."""
         return self._update_if(job, {"status": READY, "packageKey": key, "packageSize": size, "packageSha256": sha256,
                                      "completedAt": now, "messagesDone": len(job.message_ids),
-                                     "bytesDone": job.total_bytes}, [RUNNING])
+                                     "bytesDone": job.total_bytes}, MAY_FINISH)
 
     def fail(self, job: DownloadJob, *, code: str, message: str, now: str) -> bool:
         """FAILED, unless the job was finished meanwhile (a READY package is never taken back)."""
         return self._update_if(job, {"status": FAILED, "code": code, "message": message, "completedAt": now},
-                               [QUEUED, RUNNING])
+                               MAY_FAIL)
 
-    def _update_if(self, job: DownloadJob, values: dict[str, Any], statuses: list[str]) -> bool:
+    def _update_if(self, job: DownloadJob, values: dict[str, Any], statuses: tuple[str, ...]) -> bool:
         wanted = {f":s{i}": status for i, status in enumerate(statuses)}
         try:
             self._update(job, values, condition=f"#status IN ({', '.join(wanted)})", condition_values=wanted)

@@ -1,31 +1,37 @@
-"""Inbox pages with filters and partitions, on the slim indexes ByEbox and ByPartition (tables.py).
+"""Inbox pages with filters and partitions: each page is one bounded read (docs/decisions/0020-inbox-indexes.md).
 
-A page reads the matching keys from one index Query (whole e-Box) or one per partition the reader
-holds rights on, merges them newest first, and fetches the page's full items with one BatchGetItem.
-Without a filter, each Query stops after page x pageSize keys and totalItems comes from the e-Box's or
-the partitions' counters; with a filter, the Queries read their key range to its end to count matches.
-(The first unfiltered page of the whole e-Box is one Query on the table itself: see message_index.)
+``plan_page`` picks the index whose key answers the filter (tables.py: ByReadState, ByVisibility,
+ByRegistered, ByApplication, ByType, BySender, ByExpiration, ByAction, ByPartition; the table itself
+without a filter), narrows receipt dates on the UUIDv7 sort key, and leaves the other filters and the
+reader's partitions to a FilterExpression. ``read_keys`` then reads the matching keys in order: the
+page's depth when counters give totalItems (no filter, readStatus, partitions), else up to
+MAX_PAGE_DEPTH + 1 matches to count them; with a FilterExpression, at most RESIDUAL_READS calls of
+EVALUATED_PER_READ entries. The page's items (and the counters) come in one BatchGetItem.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ebox.adapters.due_messages import day_key
+from ebox.adapters.item_keys import day_key, ebox_partition_key, facet_keys, read_key, visibility_key
 from ebox.adapters.tables import MessageItem, ReplyLinkItem
 from ebox.domain.message import Message
 from ebox.domain.message_action import TODO
 from ebox.domain.message_filter import MessageFilter
 from ebox.domain.notification_schedule import day_of
-from ebox.domain.ports import EboxSummary
 from ebox.domain.records import message_from_record
 from ebox.domain.validity import parse_timestamp
 
 # A message id is taken a moment before its receipt date is set: widen the key range by this much.
 _ID_CLOCK_SLACK = timedelta(minutes=5)
+# With filters left to a FilterExpression, a call evaluates at most this many index entries, and a page
+# makes at most RESIDUAL_READS such calls: the read is bounded whatever the e-Box holds.
+EVALUATED_PER_READ = 2000
+RESIDUAL_READS = 2
 _SEARCH_ATTRIBUTES = {"nl": MessageItem.search_nl, "fr": MessageItem.search_fr, "de": MessageItem.search_de}
 
 
@@ -33,12 +39,9 @@ def partition_summary_key(partition: str) -> str:
     return f"SUMMARY#{partition}"
 
 
-def ebox_partition_key(enterprise_number: str, partition: str) -> str:
-    return f"EBOX#{enterprise_number}#{partition}"
-
-
 def filtered_attributes(message: Message) -> dict[str, Any]:
-    """The message item's top-level attributes that the filters and indexes use."""
+    """The message item's top-level attributes that the filters and indexes use (its read status and
+    visibility as the message has them: unread and visible when published)."""
     return {
         "partition": message.partition,
         "ebox_partition": ebox_partition_key(message.recipient, message.partition),
@@ -50,18 +53,26 @@ def filtered_attributes(message: Message) -> dict[str, Any]:
         "registered_mail": message.is_registered_mail,
         "receipt_day": day_key(day_of(message.receipt_date), message.message_id),
         "expiration_day": day_key(day_of(message.expiration_date), message.message_id),
-        **{f"search_{lang}": text for lang, text in message.search_text.items() if text and lang in _SEARCH_ATTRIBUTES},
+        **search_attributes(message),
+        **facet_keys(message),
         **_action_attributes(message),
     }
 
 
+def search_attributes(message: Message) -> dict[str, Any]:
+    """What the inbox search matches: only what the recipient may see now (Message.searchable_text)."""
+    texts = message.searchable_text
+    return {f"search_{lang}": texts.get(lang) or None for lang in _SEARCH_ATTRIBUTES}
+
+
 def _action_attributes(message: Message) -> dict[str, Any]:
-    """A message "for action": its status, and ByAction's keys while it is still to do."""
+    """A message "for action": its status, and ByAction's keys while it is still to do (and, for qualified
+    mail, once accepted: the action is part of the content withheld before)."""
     action = message.action
     if action is None:
         return {}
     attributes: dict[str, Any] = {"action_status": action.status}
-    if action.status == TODO:
+    if action.status == TODO and not message.content_withheld:
         attributes.update(action_ebox=f"EBOX#{message.recipient}", action_due=f"{action.due_date}#{message.message_id}")
     return attributes
 
@@ -84,41 +95,42 @@ def _id_bound(moment: str | None, *, upper: bool) -> str:
     return "MSG#" + str(uuid.UUID(int=value))
 
 
-def _condition(wanted: MessageFilter) -> Any:
-    conditions: list[Any] = []
-    if wanted.received_before is not None:
-        conditions.append(MessageItem.receipt_date < wanted.received_before)
-    if wanted.received_after is not None:
-        conditions.append(MessageItem.receipt_date >= wanted.received_after)
-    if wanted.expired_before is not None:
-        conditions.append(MessageItem.expiration_date < wanted.expired_before)
-    if wanted.expired_after is not None:
-        conditions.append(MessageItem.expiration_date >= wanted.expired_after)
-    if wanted.read_status is not None:
-        conditions.append(MessageItem.read_status == wanted.read_status)
-    if wanted.visible is not None:
-        conditions.append(MessageItem.visible == wanted.visible)
-    if wanted.registered_mail is not None:
-        conditions.append(MessageItem.registered_mail == wanted.registered_mail)
-    for attribute, value in ((MessageItem.message_type_id, wanted.message_type_id),
-                             (MessageItem.sender_organization_id, wanted.sender_organization_id),
-                             (MessageItem.sender_application_id, wanted.sender_application_id)):
+def _conditions(wanted: MessageFilter) -> dict[str, Any]:
+    """Each filter of ``wanted`` as a condition on the indexes' projected attributes, by field name."""
+    conditions: dict[str, Any] = {}
+    for name, condition in (
+        ("received_before", lambda v: MessageItem.receipt_date < v),
+        ("received_after", lambda v: MessageItem.receipt_date >= v),
+        ("expired_before", lambda v: MessageItem.expiration_date < v),
+        ("expired_after", lambda v: MessageItem.expiration_date >= v),
+        ("read_status", lambda v: MessageItem.read_status == v),
+        ("visible", lambda v: MessageItem.visible == v),
+        ("registered_mail", lambda v: MessageItem.registered_mail == v),
+        ("message_type_id", lambda v: MessageItem.message_type_id == v),
+        ("sender_organization_id", lambda v: MessageItem.sender_organization_id == v),
+        ("sender_application_id", lambda v: MessageItem.sender_application_id == v),
+    ):
+        value = getattr(wanted, name)
         if value is not None:
-            conditions.append(attribute == value)
+            conditions[name] = condition(value)
     if wanted.text is not None:
         languages = [wanted.text_language] if wanted.text_language else list(_SEARCH_ATTRIBUTES)
         text_condition: Any = None
         for lang in languages:
             found = _SEARCH_ATTRIBUTES[lang].contains(wanted.text)
             text_condition = found if text_condition is None else text_condition | found
-        conditions.append(text_condition)
+        conditions["text"] = text_condition
+    return conditions
+
+
+def _all_of(conditions: Iterable[Any]) -> Any:
     combined: Any = None
     for condition in conditions:
         combined = condition if combined is None else combined & condition
     return combined
 
 
-def _readable(partitions: frozenset[str] | None, wanted: MessageFilter) -> frozenset[str] | None:
+def readable_partitions(partitions: frozenset[str] | None, wanted: MessageFilter) -> frozenset[str] | None:
     """The partitions a page reads: the reader's (None: all), narrowed to ``wanted.partition``."""
     if wanted.partition is None:
         return partitions
@@ -127,68 +139,155 @@ def _readable(partitions: frozenset[str] | None, wanted: MessageFilter) -> froze
     return frozenset({wanted.partition})
 
 
-def action_page(enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter, page: int,
-                page_size: int) -> tuple[list[Message], int]:
-    """Messages whose action is still to do, soonest due first: one Query on the sparse ByAction index,
-    the due dates narrowed in its key condition (overdue: before today), the rest filtered."""
-    partitions = _readable(partitions, wanted)
-    if partitions is not None and not partitions:
-        return [], 0
-    due = MessageItem.action_due
-    key_condition = (due < wanted.action_due_before if wanted.action_due_before
-                     else due >= wanted.action_due_from if wanted.action_due_from else None)
-    condition = _condition(wanted)
-    if partitions is not None:
-        mine = MessageItem.partition.is_in(*sorted(partitions))
-        condition = mine if condition is None else condition & mine
-    keys = _keys(MessageItem.by_action.query(f"EBOX#{enterprise_number}", key_condition, filter_condition=condition))
-    return _fetch(keys[(page - 1) * page_size: page * page_size]), len(keys)
+@dataclass(frozen=True)
+class Plan:
+    """How one page is read: one index (or the table), one key, a key range, and what is left to filter."""
+
+    index: Any  # a pynamodb index, or MessageItem itself for the table
+    hash_keys: tuple[str, ...]  # read each, merged newest first (ByReadState's READ and UNREAD: the whole e-Box)
+    range_condition: Any = None
+    residual: Any = None
+    newest_first: bool = True
+    counted: bool = False  # totalItems comes from the e-Box's or partitions' counters
+
+
+_FACETS: tuple[tuple[str, Any, Callable[[str, Any], str]], ...] = (
+    # (filter, index, its hash key for the e-Box and the value): the first one present drives the page
+    ("read_status", MessageItem.by_read_state, read_key),
+    ("visible", MessageItem.by_visibility, visibility_key),
+    ("registered_mail", MessageItem.by_registered, lambda ebox, v: f"EBOX#{ebox}"),
+    ("sender_application_id", MessageItem.by_application, lambda ebox, v: f"EBOX#{ebox}#{v}"),
+    ("message_type_id", MessageItem.by_type, lambda ebox, v: f"EBOX#{ebox}#{v}"),
+    ("sender_organization_id", MessageItem.by_sender, lambda ebox, v: f"EBOX#{ebox}#{v}"),
+)
+_COUNTED_FILTERS = frozenset({"read_status", "partition"})
+
+
+def plan_page(enterprise_number: str, scope: frozenset[str] | None, wanted: MessageFilter, *,
+              first_page: bool = True) -> Plan:
+    """The index whose key answers the most selective filter of ``wanted`` (for action, then read status,
+    visibility, registered mail, application, type, sender, expiration dates; text search reads the
+    e-Box's or partition's own index); the other filters and the reader's partitions are left to filter."""
+    ebox = f"EBOX#{enterprise_number}"
+    conditions = _conditions(wanted)
+    received = (MessageItem.sk.between(_id_bound(wanted.received_after, upper=False),
+                                       _id_bound(wanted.received_before, upper=True))
+                if wanted.received_after or wanted.received_before else None)
+    in_scope = (None if scope is None else MessageItem.partition == next(iter(scope)) if len(scope) == 1
+                else MessageItem.partition.is_in(*sorted(scope)))
+
+    def rest(*answered: str, partition_answered: bool = False) -> Any:
+        left = [c for name, c in conditions.items() if name not in answered]
+        return _all_of([*left, *([] if partition_answered or in_scope is None else [in_scope])])
+
+    counted = not (set(_set_fields(wanted)) - _COUNTED_FILTERS)
+    if wanted.for_action:
+        due = MessageItem.action_due
+        key = (due < wanted.action_due_before if wanted.action_due_before
+               else due >= wanted.action_due_from if wanted.action_due_from else None)
+        return Plan(MessageItem.by_action, (ebox,), key, rest(), newest_first=False)
+    if "text" not in conditions:
+        for name, index, hash_key in _FACETS:
+            value = getattr(wanted, name)
+            if value is not None and (name != "registered_mail" or value):
+                return Plan(index, (hash_key(enterprise_number, value),), received, rest(name), counted=counted)
+        if wanted.expired_after or wanted.expired_before:
+            return Plan(MessageItem.by_expiration, (ebox,), _expiring(wanted), rest("expired_after", "expired_before"))
+    if scope is not None and len(scope) == 1:
+        return Plan(MessageItem.by_partition, (ebox_partition_key(enterprise_number, next(iter(scope))),), received,
+                    rest(partition_answered=True), counted=counted)
+    if "text" in conditions:  # the search texts are projected in ByEbox (and ByPartition, ByAction) only
+        return Plan(MessageItem.by_ebox, (ebox,), received, rest(), counted=counted)
+    if not conditions and first_page:  # the whole e-Box, or a person's partitions (read from ByEbox, filtered)
+        if scope is None:
+            return Plan(MessageItem, (ebox,), MessageItem.sk.startswith("MSG#"), counted=counted)
+        return Plan(MessageItem.by_ebox, (ebox,), None, rest(), counted=counted)
+    # The whole e-Box (or several partitions) deeper than the first page, or over receipt dates: the slim
+    # entries of ByReadState, both halves.
+    return Plan(MessageItem.by_read_state, (read_key(enterprise_number, False), read_key(enterprise_number, True)),
+                received, rest(), counted=counted)
+
+
+def _expiring(wanted: MessageFilter) -> Any:
+    """The range of ByExpiration's <expirationDate>#<id>: ``< before`` leaves the moment ``before`` out."""
+    key = MessageItem.expiration_key
+    after, before = wanted.expired_after, wanted.expired_before
+    if after is not None and before is not None:
+        return key.between(after, before)
+    return key >= after if after is not None else key < str(before)
+
+
+def _set_fields(wanted: MessageFilter) -> list[str]:
+    return [name for name in MessageFilter.__dataclass_fields__ if getattr(wanted, name) is not None]
+
+
+@dataclass(frozen=True)
+class KeysRead:
+    keys: list[tuple[str, str]]
+    complete: bool  # the key range was read to its end: len(keys) is every match
+    calls: int
+
+
+def read_keys(plan: Plan, wanted_matches: int) -> KeysRead:
+    """The first ``wanted_matches`` matching keys, in the plan's order. Bounded: at most RESIDUAL_READS
+    calls per key; a page whose key answers every filter reads that many entries (one call: 1,001 slim
+    entries are far below 1 MB); with filters left over, each call evaluates at most EVALUATED_PER_READ."""
+    reads = [_read_one(plan, hash_key, wanted_matches) for hash_key in plan.hash_keys]
+    if len(reads) == 1:
+        return reads[0]
+    # Merged: the first ``wanted_matches`` of the union are among each part's first ``wanted_matches``.
+    keys = sorted((k for r in reads for k in r.keys), key=lambda k: k[1], reverse=plan.newest_first)
+    complete = all(r.complete for r in reads)
+    return KeysRead(keys if complete else keys[:wanted_matches], complete, sum(r.calls for r in reads))
+
+
+def _read_one(plan: Plan, hash_key: str, wanted_matches: int) -> KeysRead:
+    keys: list[tuple[str, str]] = []
+    last_key = None
+    for calls in range(1, RESIDUAL_READS + 1):
+        # With a filter left over, the first call evaluates a few times what is wanted, the next one more.
+        limit = (wanted_matches if plan.residual is None
+                 else min(EVALUATED_PER_READ, max(4 * wanted_matches, 100)) if calls == 1 else EVALUATED_PER_READ)
+        results = plan.index.query(hash_key, plan.range_condition, filter_condition=plan.residual,
+                                   scan_index_forward=not plan.newest_first, page_size=limit,
+                                   last_evaluated_key=last_key)
+        page = next(results.page_iter)
+        keys.extend((item["pk"]["S"], item["sk"]["S"]) for item in page.get("Items", []))
+        last_key = page.get("LastEvaluatedKey")
+        if last_key is None or len(keys) >= wanted_matches:
+            return KeysRead(keys, last_key is None, calls)
+    return KeysRead(keys, False, RESIDUAL_READS)
+
+
+def summary_keys(enterprise_number: str, scope: frozenset[str] | None) -> list[tuple[str, str]]:
+    ebox = f"EBOX#{enterprise_number}"
+    return [(ebox, "SUMMARY")] if scope is None else [(ebox, partition_summary_key(p)) for p in sorted(scope)]
+
+
+def counted_total(wanted: MessageFilter, summaries: list[dict[str, Any]]) -> int:
+    """totalItems from the counters: every message, the unread ones, or the read ones."""
+    messages = sum(int(s.get("number_of_messages", {}).get("N", 0)) for s in summaries)
+    unread = sum(int(s.get("number_of_unread_messages", {}).get("N", 0)) for s in summaries)
+    if wanted.read_status is None:
+        return messages
+    return messages - unread if wanted.read_status else unread
 
 
 def replies_page(enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter, page: int,
                  page_size: int) -> tuple[list[Message], int]:
     """The replies in this e-Box to one message, newest first: one Query on the message's reply links,
     one BatchGetItem, then the reader's partitions."""
-    partitions = _readable(partitions, wanted)
+    partitions = readable_partitions(partitions, wanted)
     if partitions is not None and not partitions:
         return [], 0
     links = ReplyLinkItem.query(f"MSG#{wanted.original_message_id}", ReplyLinkItem.sk.startswith("REPLY#"))
     keys = sorted(((f"EBOX#{link.reply_ebox}", link.sk.replace("REPLY#", "MSG#", 1)) for link in links
                    if link.reply_ebox == enterprise_number), key=lambda k: k[1], reverse=True)
-    found = [m for m in _fetch(keys) if partitions is None or m.partition in partitions]
+    found = [m for m in fetch(keys) if partitions is None or m.partition in partitions]
     return found[(page - 1) * page_size: page * page_size], len(found)
 
 
-def inbox_page(enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter, page: int,
-               page_size: int, summary: Callable[..., EboxSummary]) -> tuple[list[Message], int]:
-    partitions = _readable(partitions, wanted)
-    if partitions is not None and not partitions:
-        return [], 0
-    condition = _condition(wanted)
-    range_condition = MessageItem.sk.between(_id_bound(wanted.received_after, upper=False),
-                                             _id_bound(wanted.received_before, upper=True))
-    wanted_keys = page * page_size
-    limit = None if condition is not None else wanted_keys
-    keys: list[tuple[str, str]] = []
-    if partitions is None:
-        keys.extend(_keys(MessageItem.by_ebox.query(f"EBOX#{enterprise_number}", range_condition,
-                                                    filter_condition=condition, scan_index_forward=False,
-                                                    limit=limit, page_size=limit)))
-    else:
-        for partition in sorted(partitions):
-            keys.extend(_keys(MessageItem.by_partition.query(
-                ebox_partition_key(enterprise_number, partition), range_condition, filter_condition=condition,
-                scan_index_forward=False, limit=limit, page_size=limit)))
-    keys.sort(key=lambda k: k[1], reverse=True)
-    total = summary(enterprise_number, partitions).number_of_messages if condition is None else len(keys)
-    return _fetch(keys[(page - 1) * page_size: wanted_keys]), total
-
-
-def _keys(items: Iterable[MessageItem]) -> list[tuple[str, str]]:
-    return [(item.pk, item.sk) for item in items]
-
-
-def _fetch(keys: list[tuple[str, str]]) -> list[Message]:
+def fetch(keys: list[tuple[str, str]]) -> list[Message]:
     """The page's full items in one BatchGetItem, in the order of ``keys``."""
     if not keys:
         return []

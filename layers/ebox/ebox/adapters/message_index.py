@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -11,12 +12,19 @@ from pynamodb.transactions import TransactWrite
 
 from ebox.adapters.aws_errors import is_conditional_failure
 from ebox.adapters.inbox_pages import (
-    action_page,
+    KeysRead,
+    counted_total,
     filtered_attributes,
-    inbox_page,
     partition_summary_key,
+    plan_page,
+    read_key,
+    read_keys,
+    readable_partitions,
     replies_page,
+    search_attributes,
+    summary_keys,
     to_message,
+    visibility_key,
 )
 from ebox.adapters.tables import (
     EboxSummaryItem,
@@ -26,6 +34,7 @@ from ebox.adapters.tables import (
     MessageItem,
     ReplyLinkItem,
 )
+from ebox.domain.consultation import MAX_PAGE_DEPTH
 from ebox.domain.errors import TransientError
 from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence
 from ebox.domain.message import Message
@@ -82,24 +91,16 @@ class DynamoMessageIndex:
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item, condition=MessageItem.pk.does_not_exist())
-                transaction.update(
-                    summary,
-                    actions=[
-                        EboxSummaryItem.number_of_messages.add(1),
-                        EboxSummaryItem.number_of_unread_messages.add(1),
-                        EboxSummaryItem.ebox_size_bytes.add(message.total_size),
-                        EboxSummaryItem.last_receipt_date.set(message.receipt_date),
-                    ],
-                )
-                transaction.update(
-                    partition_summary,
-                    actions=[
-                        EboxSummaryItem.number_of_messages.add(1),
-                        EboxSummaryItem.number_of_unread_messages.add(1),
-                        EboxSummaryItem.ebox_size_bytes.add(message.total_size),
-                        EboxSummaryItem.last_receipt_date.set(message.receipt_date),
-                    ],
-                )
+                for counters in (summary, partition_summary):  # the e-Box's, and its partition's
+                    transaction.update(
+                        counters,
+                        actions=[
+                            EboxSummaryItem.number_of_messages.add(1),
+                            EboxSummaryItem.number_of_unread_messages.add(1),
+                            EboxSummaryItem.ebox_size_bytes.add(message.total_size),
+                            EboxSummaryItem.last_receipt_date.set(message.receipt_date),
+                        ],
+                    )
                 _append_evidence(transaction, message.message_id, ChainHead.empty(), evidence)
                 if message.is_reply:
                     transaction.save(ReplyLinkItem(message_key(str(message.original_message_id)),
@@ -165,18 +166,52 @@ class DynamoMessageIndex:
 
     def inbox(self, enterprise_number: str, *, partitions: frozenset[str] | None, wanted: MessageFilter,
               page: int, page_size: int) -> tuple[list[Message], int]:
-        """One page of the messages a reader may see that pass the filter, and how many pass it."""
+        """One page of the messages a reader may see that pass the filter, and how many pass it: one
+        bounded Query on the index that answers the filter (inbox_pages.plan_page), then one BatchGetItem
+        for the page's items and, when counters give totalItems, the counters. Without a counter, the
+        Query reads up to MAX_PAGE_DEPTH + 1 matches: totalItems is exact up to MAX_PAGE_DEPTH, and says
+        MAX_PAGE_DEPTH beyond (every match a page number reaches)."""
         if wanted.original_message_id is not None:
             return replies_page(enterprise_number, partitions=partitions, wanted=wanted, page=page,
                                 page_size=page_size)
-        if wanted.for_action:
-            return action_page(enterprise_number, partitions=partitions, wanted=wanted, page=page,
-                               page_size=page_size)
-        if partitions is None and wanted.is_empty and page == 1:
-            items = self.page(enterprise_number, page=page, page_size=page_size)
-            return items, self.summary(enterprise_number).number_of_messages
-        return inbox_page(enterprise_number, partitions=partitions, wanted=wanted, page=page, page_size=page_size,
-                          summary=self.summary)
+        scope = readable_partitions(partitions, wanted)
+        if scope is not None and not scope:
+            return [], 0
+        depth = page * page_size
+        plan = plan_page(enterprise_number, scope, wanted, first_page=page == 1)
+        read = read_keys(plan, depth if plan.counted else MAX_PAGE_DEPTH + 1)
+        if scope is not None and len(scope) > 1 and not read.complete and len(read.keys) < depth \
+                and not wanted.for_action:  # (the actions' order is by due date, not by key)
+            read = self._per_partition(enterprise_number, scope, wanted, depth if plan.counted else MAX_PAGE_DEPTH + 1)
+        counters = summary_keys(enterprise_number, scope) if plan.counted else []
+        messages, summaries = self._fetch(read.keys[(page - 1) * page_size: depth], counters)
+        if plan.counted:
+            return messages, counted_total(wanted, summaries)
+        return messages, len(read.keys) if read.complete else min(len(read.keys), MAX_PAGE_DEPTH)
+
+    @staticmethod
+    def _per_partition(enterprise_number: str, scope: frozenset[str], wanted: MessageFilter,
+                       matches: int) -> KeysRead:
+        """A reader holding several partitions whose messages are too sparse among the e-Box's for one read:
+        one read per partition, merged in the plan's order."""
+        reads = [read_keys(plan_page(enterprise_number, frozenset({p}), wanted), matches) for p in sorted(scope)]
+        keys = sorted((k for r in reads for k in r.keys), key=lambda k: k[1], reverse=True)
+        complete = all(r.complete for r in reads)
+        return KeysRead(keys if complete else keys[:matches], complete, sum(r.calls for r in reads))
+
+    def _fetch(self, keys: list[tuple[str, str]],
+               counters: list[tuple[str, str]]) -> tuple[list[Message], list[dict[str, Any]]]:
+        """The page's items, in the order of ``keys``, and the counter items, in one BatchGetItem."""
+        table = MessageItem.Meta.table_name
+        wanted = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in [*keys, *counters]]
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        while wanted:
+            answer = self._connection.dispatch("BatchGetItem", {"RequestItems": {table: {"Keys": wanted[:100]}}})
+            wanted = wanted[100:] + list(answer.get("UnprocessedKeys", {}).get(table, {}).get("Keys", []))
+            for raw in answer.get("Responses", {}).get(table, []):
+                found[(raw["pk"]["S"], raw["sk"]["S"])] = raw
+        messages = [to_message(MessageItem.from_raw_data(found[key])) for key in keys if key in found]
+        return messages, [found[key] for key in counters if key in found]
 
     def set_visibility(self, enterprise_number: str, changes: dict[str, bool]) -> None:
         """Hides or shows messages of one e-Box, all or none (one transaction, at most 100)."""
@@ -184,7 +219,9 @@ class DynamoMessageIndex:
             with TransactWrite(connection=self._connection) as transaction:
                 for message_id, visible in changes.items():
                     transaction.update(MessageItem(ebox_key(enterprise_number), message_key(message_id)),
-                                       actions=[MessageItem.visible.set(visible)],
+                                       actions=[MessageItem.visible.set(visible),
+                                                MessageItem.visibility_key.set(visibility_key(enterprise_number,
+                                                                                              visible))],
                                        condition=MessageItem.pk.exists())
         except TransactWriteError as error:
             raise TransientError("the e-Box index could not change the messages' visibility; try again") from error
@@ -198,7 +235,8 @@ class DynamoMessageIndex:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.update(
                     item,
-                    actions=[MessageItem.read_status.set(True), MessageItem.read_at.set(when)],
+                    actions=[MessageItem.read_status.set(True), MessageItem.read_at.set(when),
+                             MessageItem.read_key.set(read_key(enterprise_number, True))],
                     condition=MessageItem.pk.exists() & (MessageItem.read_status == False),  # noqa: E712
                 )
                 transaction.update(summary, actions=[EboxSummaryItem.number_of_unread_messages.add(-1)])
@@ -255,7 +293,16 @@ class DynamoMessageIndex:
             actions=[EvidenceItem.archived.set(True)])
 
     def evidence(self, message_id: str) -> list[SignedEvidence]:
-        return [_signed(message_id, item) for item in _evidence_items(message_id)]
+        """The chain in order, the last record carrying the chain's signed head (when it has one)."""
+        records = [_signed(message_id, item) for item in _evidence_items(message_id)]
+        if records:
+            try:
+                head = EvidenceHeadItem.get(message_key(message_id), "EVIDENCE_HEAD", consistent_read=True)
+            except DoesNotExist:
+                return records
+            if head.head_jws and int(head.sequence) == records[-1].sequence:
+                records[-1] = replace(records[-1], head_jws=head.head_jws)
+        return records
 
 
 def _summary_of(item: EboxSummaryItem) -> EboxSummary:
@@ -296,10 +343,15 @@ def _append_evidence(transaction: TransactWrite, message_id: str, head: ChainHea
         )
     last = evidence[-1]
     new_head = EvidenceHeadItem(message_key(message_id), "EVIDENCE_HEAD", sequence=last.sequence,
-                                record_hash=last.record_hash)
+                                record_hash=last.record_hash, head_jws=last.head_jws)
     condition = (EvidenceHeadItem.pk.does_not_exist() if head.sequence == 0
                  else EvidenceHeadItem.sequence == head.sequence)
     transaction.save(new_head, condition=condition)
+
+
+def _action_keys(message: Message) -> dict[str, Any]:
+    keys = filtered_attributes(message)
+    return {name: keys.get(name) for name in ("action_ebox", "action_due") if message.action is not None}
 
 
 def _to_message(item: MessageItem) -> Message:
@@ -313,13 +365,18 @@ class DynamoDeliveryStates:
         self._connection = connection
 
     def move(self, enterprise_number: str, message_id: str, *, expected: str, new: str,
-             evidence: list[SignedEvidence], task_token: str | None = None) -> bool:
-        """Moves the state from ``expected`` to ``new`` with the records; False if it was not ``expected``."""
+             evidence: list[SignedEvidence], task_token: str | None = None, revealed: Message | None = None) -> bool:
+        """Moves the state from ``expected`` to ``new`` with the records; False if it was not ``expected``.
+        ``revealed``: the message in its new state, whose searchable text and action keys the item now takes."""
         item = MessageItem(ebox_key(enterprise_number), message_key(message_id))
         actions: list[Any] = [
             MessageItem.delivery_state.set(new),
             MessageItem.task_token.set(task_token) if task_token else MessageItem.task_token.remove(),
         ]
+        if revealed is not None:
+            shown = {**search_attributes(revealed), **_action_keys(revealed)}
+            actions.extend(getattr(MessageItem, name).set(value) if value is not None
+                           else getattr(MessageItem, name).remove() for name, value in shown.items())
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.update(item, actions=actions, condition=MessageItem.delivery_state == expected)

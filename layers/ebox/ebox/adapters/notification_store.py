@@ -7,9 +7,9 @@ import contextlib
 import time
 from datetime import UTC, datetime
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, PynamoDBException
+from pynamodb.exceptions import DeleteError, DoesNotExist, PynamoDBException
 
-from ebox.adapters.aws_errors import is_conditional_failure
+from ebox.adapters.aws_errors import put_if_absent
 from ebox.adapters.tables import NotificationPreferenceItem, NotificationSentItem
 from ebox.domain.errors import TransientError
 from ebox.domain.notification_preferences import CONTACT, Kind, Mode, NotificationPreference
@@ -62,13 +62,7 @@ class DynamoNotificationClaims:
         pk, sk = claim_key(kind, subject, recipient)
         item = NotificationSentItem(pk, sk, sent_at=datetime.now(UTC).isoformat(),
                                     expires_at=int(time.time()) + CLAIM_TTL_SECONDS)
-        try:
-            item.save(condition=NotificationSentItem.pk.does_not_exist())
-        except PutError as error:
-            if is_conditional_failure(error):
-                return False
-            raise TransientError(f"could not claim the {kind.value} e-mail of {subject} to {recipient}") from error
-        return True
+        return put_if_absent(item, failure=f"could not claim the {kind.value} e-mail of {subject} to {recipient}")
 
     def release(self, kind: Kind, subject: str, recipient: str) -> None:
         try:

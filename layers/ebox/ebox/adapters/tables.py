@@ -68,7 +68,22 @@ project only those (never the document), so a filtered page reads small items:
 |                  |                   |              | soonest due first; overdue = action_due < today  |
 |                  |                   |              | (key condition); a person's partitions and the   |
 |                  |                   |              | other filters in a FilterExpression             |
-Then one BatchGetItem on the table fetches the page's (at most 100) full items. Marking an action done
+One index per v2.1 filter (docs/decisions/0020-inbox-indexes.md), keyed from the message item by
+ebox.adapters.item_keys.facet_keys, range ``sk`` (newest first) unless said; each projects only what
+never changes (FACET_ATTRIBUTES; ByReadState also ``visible``):
+| index            | hash                                   | served filter                            |
+|------------------|----------------------------------------|------------------------------------------|
+| ByReadState      | read_key = EBOX#<n>#READ or #UNREAD    | readStatus (mark_read moves it); both    |
+|                  |                                        | halves merged: the whole e-Box, slim     |
+| ByVisibility     | visibility_key = EBOX#<n>#VISIBLE|HIDDEN | visible (set_visibility moves it)      |
+| ByRegistered     | registered_ebox = EBOX#<n> (sparse)    | registeredMail=true                      |
+| ByApplication    | application_key = EBOX#<n>#<appId>     | senderApplicationId                      |
+| ByType           | type_key = EBOX#<n>#<typeId>           | messageTypeId                            |
+| BySender         | sender_key = EBOX#<n>#<orgId>          | senderOrganizationId                     |
+| ByExpiration     | pk, range expiration_key = <date>#<id> | expiredBefore / expiredAfter             |
+The page reads the first filter's index (ebox.adapters.inbox_pages.plan_page), the other filters and
+the reader's partitions in a FilterExpression within a bounded budget.
+Then one BatchGetItem on the table fetches the page's (at most 100) full items and the counters. Marking an action done
 sets ``action_status`` DONE (conditional on TODO: done once) and removes ``action_ebox``/``action_due``,
 so it leaves ByAction in the same write.
 
@@ -270,6 +285,76 @@ class ByActionIndex(GlobalSecondaryIndex["MessageItem"]):
     action_due = UnicodeAttribute(range_key=True)
 
 
+# The facet indexes (ebox.adapters.inbox_pages): one GSI per v2.1 filter, keyed by the e-Box and the filter's
+# value, projecting only what never changes (so that reading or hiding a message rewrites none of them),
+# plus ``visible`` in ByReadState (a page filtered on both reads there).
+FACET_ATTRIBUTES = ["partition", "receipt_date", "expiration_date", "message_type_id", "sender_organization_id",
+                    "sender_application_id", "registered_mail"]
+
+
+class ByReadStateIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByReadState"
+        projection = IncludeProjection([*FACET_ATTRIBUTES, "visible"])
+
+    read_key = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class ByVisibilityIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByVisibility"
+        projection = IncludeProjection(FACET_ATTRIBUTES)
+
+    visibility_key = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class ByTypeIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByType"
+        projection = IncludeProjection(FACET_ATTRIBUTES)
+
+    type_key = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class BySenderIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "BySender"
+        projection = IncludeProjection(FACET_ATTRIBUTES)
+
+    sender_key = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class ByApplicationIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByApplication"
+        projection = IncludeProjection(FACET_ATTRIBUTES)
+
+    application_key = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class ByRegisteredIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByRegistered"
+        projection = IncludeProjection(FACET_ATTRIBUTES)
+
+    registered_ebox = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class ByExpirationIndex(GlobalSecondaryIndex["MessageItem"]):
+    class Meta:
+        index_name = "ByExpiration"
+        projection = IncludeProjection(FACET_ATTRIBUTES)
+
+    pk = UnicodeAttribute(hash_key=True)
+    expiration_key = UnicodeAttribute(range_key=True)
+
+
 DAY_INDEX_ATTRIBUTES = ["partition", "read_status"]
 
 
@@ -323,11 +408,28 @@ class MessageItem(_Keyed):
     action_due = UnicodeAttribute(null=True)
     receipt_day = UnicodeAttribute(null=True)  # <YYYY-MM-DD>#<shard>: the scheduled notifications' indexes
     expiration_day = UnicodeAttribute(null=True)
+    # The facet indexes' keys (see FACET_ATTRIBUTES): EBOX#<n>#READ|UNREAD, EBOX#<n>#VISIBLE|HIDDEN,
+    # EBOX#<n>#<messageTypeId>, EBOX#<n>#<senderOrganizationId>, EBOX#<n>#<senderApplicationId>, EBOX#<n> on
+    # registered mail only (sparse), <expirationDate>#<messageId>.
+    read_key = UnicodeAttribute(null=True)
+    visibility_key = UnicodeAttribute(null=True)
+    type_key = UnicodeAttribute(null=True)
+    sender_key = UnicodeAttribute(null=True)
+    application_key = UnicodeAttribute(null=True)
+    registered_ebox = UnicodeAttribute(null=True)
+    expiration_key = UnicodeAttribute(null=True)
     by_ebox = ByEboxIndex()
     by_partition = ByPartitionIndex()
     by_action = ByActionIndex()
     by_receipt_day = ByReceiptDayIndex()
     by_expiration_day = ByExpirationDayIndex()
+    by_read_state = ByReadStateIndex()
+    by_visibility = ByVisibilityIndex()
+    by_type = ByTypeIndex()
+    by_sender = BySenderIndex()
+    by_application = ByApplicationIndex()
+    by_registered = ByRegisteredIndex()
+    by_expiration = ByExpirationIndex()
 
 
 class EboxSummaryItem(_Keyed):
@@ -395,6 +497,7 @@ class EvidenceHeadItem(_Keyed):
 
     sequence = NumberAttribute()
     record_hash = UnicodeAttribute()
+    head_jws = UnicodeAttribute(null=True)  # the signed head (policy v2); absent on older chains
 
 
 # The first model of each table describes the table to pynamodb (keys and indexes): it must declare

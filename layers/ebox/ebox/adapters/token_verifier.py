@@ -11,6 +11,7 @@ import jwt
 from ebox.domain.errors import Unauthenticated
 
 ALGORITHMS = ["ES256", "RS256"]
+MAX_TOKEN_CHARS = 8192
 
 
 class JwtVerifier:
@@ -33,6 +34,8 @@ class JwtVerifier:
         if self._remote is not None:
             return self._remote.get_signing_key_from_jwt(token).key
         assert self._local_jwks is not None
+        if len(token) > MAX_TOKEN_CHARS:
+            raise Unauthenticated(f"the access token is longer than {MAX_TOKEN_CHARS} characters")
         kid = jwt.get_unverified_header(token).get("kid")
         for jwk in self._local_jwks()["keys"]:
             if jwk.get("kid") == kid:
@@ -53,5 +56,5 @@ class JwtVerifier:
             )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the access token has expired") from None
-        except (jwt.InvalidTokenError, jwt.PyJWKClientError) as error:
-            raise Unauthenticated(f"the access token is not valid: {error}") from None
+        except (jwt.PyJWTError, ValueError, TypeError) as error:  # malformed, wrong algorithm or key type
+            raise Unauthenticated(f"the access token is not valid: {str(error)[:200]}") from None

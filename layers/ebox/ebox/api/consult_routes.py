@@ -72,6 +72,7 @@ def register(app: Chalice) -> None:
             "Content-Type": attachment.media_type,
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(attachment.file_name, safe='')}",
             "Repr-Digest": f"sha-256=:{b64url_to_standard(attachment.sha256_b64url)}:",  # RFC 9530
+            **message_views.DOCUMENT_HEADERS,
         })
 
     @route(MESSAGE + "/body", methods=["GET"])

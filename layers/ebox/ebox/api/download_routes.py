@@ -10,7 +10,7 @@ from __future__ import annotations
 from chalice import Chalice, Response
 
 from ebox.api.readers import ebox_reader
-from ebox.api.requests import json_body, request_body, request_headers
+from ebox.api.requests import CurrentRequest
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
 from ebox.domain.downloads import parse_download_request, status_view
@@ -23,23 +23,18 @@ DOWNLOADS = "/messageRegistry/v3/ebox/downloads"
 def register(app: Chalice) -> None:
     """Adds the routes to ``app`` (not a Blueprint: one cannot serve two apps in one process)."""
     route = guarded_routes(app)
-
-    def _headers() -> dict[str, str]:
-        return request_headers(app.current_request)
-
-    def _body() -> bytes:
-        return request_body(app.current_request)
+    request = CurrentRequest(app)
 
     @route(DOWNLOADS, methods=["POST"], content_types=["application/json"])
     def post_download() -> Response:
         svc = services()
-        reader = ebox_reader(_headers(), svc, access.MESSAGES_FULL)
-        wanted = parse_download_request(json_body(_body()))
+        reader = ebox_reader(request.headers(), svc, access.MESSAGES_FULL)
+        wanted = parse_download_request(request.json())
         job = request_download(reader, svc.consultation(reader), wanted, svc.downloads.request_ports())
         return json_response(status_view(job), status=202, headers={"Location": f"{DOWNLOADS}/{job.download_id}"})
 
     @route(DOWNLOADS + "/{downloadId}", methods=["GET"])
     def get_download(downloadId: str) -> Response:  # noqa: N803 - the path's parameter name
         svc = services()
-        reader = ebox_reader(_headers(), svc, access.MESSAGES_FULL)
+        reader = ebox_reader(request.headers(), svc, access.MESSAGES_FULL)
         return json_response(download_status(reader, downloadId, svc.downloads.request_ports()))

@@ -1,8 +1,10 @@
-"""Reads a v3 publication body (multipart/form-data) part by part, in any order.
+"""Reads a publication body (multipart/form-data, v3 or v2 `publishMessage`) part by part, in any order.
 
 `messageToPublish` is kept in memory (it is small); each file part is hashed while it streams into
-a spooled temporary file and handed to the content store's staging area when it ends, so a document
-is never held twice and never whole in memory beyond the spool threshold.
+a spooled temporary file, so a document is never held twice and never whole in memory beyond the spool
+threshold. Nothing is staged while the body is read: the caller checks the documents against what
+`messageToPublish` announces (ebox.domain.documents.match_documents) and only then stages them
+(:meth:`PublicationUpload.stage_all`), so an extra, a seventh or a mistyped document costs no write.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import IO, Any
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from ebox.domain.documents import b64url_of_digest, media_type_of
+from ebox.domain.documents import HEAD_BYTES, MAX_DOCUMENTS, b64url_of_digest, media_type_of
 from ebox.domain.errors import InvalidInput, PayloadTooLarge
 from ebox.domain.message import ReceivedDocument
 
@@ -43,6 +45,27 @@ class _Part:
 class PublicationUpload:
     metadata: bytes | None = None
     documents: dict[str, ReceivedDocument] = field(default_factory=dict)
+    spools: dict[str, Any] = field(default_factory=dict)  # part name -> its bytes, until staged
+    staged: list[ReceivedDocument] = field(default_factory=list)
+
+    def stage_all(self, stage: Stager) -> None:
+        """Hands every document read from the body to the staging area (once checked against the
+        announcement); a document named by `uploadId` is already stored and has nothing to stage."""
+        for name, document in self.documents.items():
+            spool = self.spools.pop(name, None)
+            if spool is None:
+                continue
+            spool.seek(0)
+            try:
+                stage(document.staged_key, spool, document.media_type, document.size)
+            finally:
+                spool.close()
+            self.staged.append(document)
+
+    def close(self) -> None:
+        for spool in self.spools.values():
+            spool.close()
+        self.spools.clear()
 
 
 def boundary_of(content_type: str | None) -> bytes:
@@ -58,12 +81,10 @@ def read_publication(
     *,
     content_type: str | None,
     staging_prefix: str,
-    stage: Stager,
     max_bytes: int,
 ) -> None:
-    """Fills ``upload`` from the body. On failure, ``upload.documents`` lists what was already
-    staged, for the caller to discard."""
-    reader = _PublicationReader(upload, staging_prefix, stage)
+    """Fills ``upload`` from the body, staging nothing (the caller closes ``upload`` on failure)."""
+    reader = _PublicationReader(upload, staging_prefix)
     parser = MultipartParser(boundary_of(content_type), reader.callbacks(), max_size=max_bytes + 1)  # type: ignore[arg-type]
     received = 0
     try:
@@ -86,10 +107,9 @@ def read_publication(
 
 
 class _PublicationReader:
-    def __init__(self, upload: PublicationUpload, staging_prefix: str, stage: Stager) -> None:
+    def __init__(self, upload: PublicationUpload, staging_prefix: str) -> None:
         self.upload = upload
         self._prefix = staging_prefix
-        self._stage = stage
         self._part = _Part()
         self._field = b""
         self._value = b""
@@ -133,6 +153,8 @@ class _PublicationReader:
             return
         if part.name in self.upload.documents:
             raise InvalidInput(f"the part '{part.name}' is sent twice")
+        if len(self.upload.documents) >= MAX_DOCUMENTS:
+            raise InvalidInput(f"at most {MAX_DOCUMENTS} documents per message: part '{part.name[:100]}' is one more")
         part.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed in _end/close
         part.sha256 = hashlib.sha256()
 
@@ -145,6 +167,8 @@ class _PublicationReader:
             part.buffer += chunk
             return
         part.spool.write(chunk)
+        if len(part.buffer) < HEAD_BYTES:
+            part.buffer += chunk[: HEAD_BYTES - len(part.buffer)]  # a document's first bytes: its type's magic
         part.sha256.update(chunk)
         part.size += len(chunk)
 
@@ -156,9 +180,7 @@ class _PublicationReader:
             self.upload.metadata = bytes(part.buffer)
             return
         key = f"{self._prefix}/{len(self.upload.documents)}"
-        part.spool.seek(0)
-        self._stage(key, part.spool, part.media_type, part.size)
-        part.spool.close()
+        self.upload.spools[part.name] = part.spool
         part.spool = None
         self.upload.documents[part.name] = ReceivedDocument(
             part_name=part.name,
@@ -167,6 +189,7 @@ class _PublicationReader:
             size=part.size,
             sha256_b64url=b64url_of_digest(part.sha256.digest()),
             staged_key=key,
+            head=bytes(part.buffer),
         )
 
     def _done(self) -> None:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping
+from typing import IO, Protocol
 
+from ebox import observability
 from ebox.api.multipart_upload import PublicationUpload, read_publication
 from ebox.domain.access import Principal
 from ebox.domain.clock import now
-from ebox.domain.errors import InvalidInput, PayloadTooLarge
+from ebox.domain.documents import match_documents
+from ebox.domain.errors import EboxError, InvalidInput, PayloadTooLarge
 from ebox.domain.ids import new_message_id
-from ebox.domain.message import MessageToPublish
+from ebox.domain.limits import check_idempotency_key
+from ebox.domain.message import MessageToPublish, ReceivedDocument
 from ebox.domain.ports import IdempotencyClaim
 from ebox.domain.publication import PublicationResult, publish
 from ebox.domain.publication_request import parse_message_to_publish
@@ -20,7 +24,6 @@ from ebox.domain.uploads import upload_key
 from ebox.wiring import Services
 
 CHUNK = 256 * 1024
-MAX_IDEMPOTENCY_KEY = 128
 
 
 def _chunks(body: bytes) -> Iterator[bytes]:
@@ -38,25 +41,18 @@ def _fingerprint(upload: PublicationUpload) -> str:
 
 def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Services,
                    message_id: str) -> PublicationUpload:
-    """The multipart body read into a PublicationUpload, its files staged under the message id (and
-    discarded again if the body is refused)."""
-    content = services.content
+    """The multipart body read into a PublicationUpload (its files spooled under the message id, not yet
+    staged: see stage_upload)."""
     config = services.config
     declared = headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > config.max_request_bytes:
         raise PayloadTooLarge(f"a publication may not exceed {config.max_request_bytes} bytes")
     upload = PublicationUpload()
     try:
-        read_publication(
-            _chunks(body or b""),
-            upload,
-            content_type=_with_boundary(headers.get("content-type"), body),
-            staging_prefix=f"staging/{message_id}",
-            stage=lambda key, stream, media_type, size: content.stage(key, stream, media_type=media_type, size=size),
-            max_bytes=config.max_request_bytes,
-        )
+        read_publication(_chunks(body or b""), upload, content_type=_with_boundary(headers.get("content-type"), body),
+                         staging_prefix=f"staging/{message_id}", max_bytes=config.max_request_bytes)
     except Exception:
-        content.discard_staged(list(upload.documents.values()))
+        upload.close()
         raise
     return upload
 
@@ -84,7 +80,10 @@ def _read_metadata(metadata: bytes, wire: str, principal: Principal) -> MessageT
 def _add_uploaded_documents(request: MessageToPublish, upload: PublicationUpload, principal: Principal,
                             services: Services) -> None:
     """Documents named by `uploadId` join the file parts, read and hashed by the service before anything
-    is published (a part and an upload under the same name is INVALID_INPUT)."""
+    is published (a part and an upload under the same name is INVALID_INPUT). A body with a part that is
+    not announced is refused as it is (match_documents): no upload is read for a refused publication."""
+    if not set(upload.documents) <= {a.http_part_name for a in request.attachments}:
+        return
     for attachment in request.attachments:
         if attachment.upload_id is None:
             continue
@@ -95,26 +94,59 @@ def _add_uploaded_documents(request: MessageToPublish, upload: PublicationUpload
             key, attachment.http_part_name)
 
 
+class StagingArea(Protocol):
+    def stage(self, key: str, stream: IO[bytes], *, media_type: str, size: int) -> None: ...
+
+    def discard_staged(self, documents: list[ReceivedDocument]) -> None: ...
+
+
+def stage_upload(upload: PublicationUpload, request: MessageToPublish, content: StagingArea) -> None:
+    """Checks the documents against what ``request`` announces (parts, count, names, types, digests), then
+    stages them: a refused publication writes nothing."""
+    try:
+        match_documents(request, upload.documents)
+        upload.stage_all(lambda key, stream, media_type, size: content.stage(key, stream, media_type=media_type,
+                                                                             size=size))
+    except Exception:
+        upload.close()
+        content.discard_staged(upload.staged)
+        raise
+
+
 def idempotency_claim(headers: Mapping[str, str], upload: PublicationUpload, *, organization_id: str,
                       application_id: str, salt: str = "") -> IdempotencyClaim | None:
     """The `Idempotency-Key` header as a claim of (organisation, application); None without the header."""
     key = headers.get("idempotency-key")
     if key is None:
         return None
-    if not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY:
-        raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters")
+    key = check_idempotency_key(key)
     fingerprint = _fingerprint(upload)
     if salt:
         fingerprint = hashlib.sha256(f"{salt}\n{fingerprint}".encode()).hexdigest()
-    return IdempotencyClaim(organization_id=organization_id, application_id=application_id, key=key.strip(),
+    return IdempotencyClaim(organization_id=organization_id, application_id=application_id, key=key,
                             request_fingerprint=fingerprint)
 
 
 def publish_request(
     headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services, *, wire: str = "v3"
 ) -> PublicationResult:
-    """``wire``: "v3" (`POST /messageRegistry/v3/ebox/messages`) or "v2" (`POST …/v2/publishMessage`)."""
+    """Publishes, counted as `Published` or `Refused` (by code); every log line of it names the message.
+    ``wire``: "v3" (`POST /messageRegistry/v3/ebox/messages`) or "v2" (`POST …/v2/publishMessage`)."""
     message_id = new_message_id()
+    with observability.about(message_id=message_id):
+        try:
+            result = _publish(headers, body, principal, services, message_id=message_id, wire=wire)
+        except EboxError as refusal:
+            observability.count(observability.REFUSED, code=refusal.code)
+            raise
+    observability.count(observability.PUBLISHED)
+    return result
+
+
+def _publish(headers: Mapping[str, str], body: bytes | None, principal: Principal, services: Services,
+             *, message_id: str, wire: str) -> PublicationResult:
+    if "idempotency-key" in headers:
+        check_idempotency_key(headers["idempotency-key"])  # before the body is read
     content = services.content
     upload = receive_upload(headers, body, services, message_id)
     try:
@@ -123,8 +155,14 @@ def publish_request(
         claim = idempotency_claim(headers, upload, organization_id=request.sender.enterprise_number,
                                   application_id=request.sender.application_id)
     except Exception:
-        content.discard_staged(list(upload.documents.values()))
+        upload.close()
         raise
+    try:
+        match_documents(request, upload.documents)
+    except EboxError:  # left to publish, which refuses it with a signed SubmissionRejection; nothing staged
+        upload.close()
+    else:
+        stage_upload(upload, request, content)
     return publish(
         request=request,
         documents=upload.documents,

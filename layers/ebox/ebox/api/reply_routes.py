@@ -9,9 +9,9 @@ from collections.abc import Mapping
 
 from chalice import Chalice, Response
 
-from ebox.api.publishing import idempotency_claim, receive_upload
+from ebox.api.publishing import idempotency_claim, receive_upload, stage_upload
 from ebox.api.readers import consultation
-from ebox.api.requests import json_body, request_body, request_headers
+from ebox.api.requests import CurrentRequest
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
 from ebox.domain.clock import now, now_timestamp
@@ -41,8 +41,9 @@ def reply(headers: Mapping[str, str], body: bytes, reader: Consultation, svc: Se
         claim = idempotency_claim(headers, upload, organization_id=original.recipient,
                                   application_id=REPLY_APPLICATION_ID, salt=original.message_id)
     except Exception:
-        svc.content.discard_staged(list(upload.documents.values()))
+        upload.close()
         raise
+    stage_upload(upload, request, svc.content)
     partitions = svc.registry.partitions(original.sender_organization_id) if original.sender_partition else []
     return send_reply(original=original, request=request, documents=upload.documents, claim=claim,
                       message_id=message_id, received=now(), partitions=partitions,
@@ -51,26 +52,21 @@ def reply(headers: Mapping[str, str], body: bytes, reader: Consultation, svc: Se
 
 def register(app: Chalice) -> None:
     route = guarded_routes(app)
-
-    def _headers() -> dict[str, str]:
-        return request_headers(app.current_request)
-
-    def _body() -> bytes:
-        return request_body(app.current_request)
+    request = CurrentRequest(app)
 
     @route(V3_MESSAGE + "/replies", methods=["POST"], content_types=ANY_BODY)
     def post_reply(messageId: str) -> Response:  # noqa: N803 - the e-Box API's parameter name
         """The recipient answers a message that allows replies: multipart, as a publication."""
         svc = services()
-        reader = consultation(_headers(), svc, access.MESSAGES_FULL)
-        result = reply(_headers(), _body(), reader, svc, messageId)
+        reader = consultation(request.headers(), svc, access.MESSAGES_FULL)
+        result = reply(request.headers(), request.body(), reader, svc, messageId)
         return json_response({**result.to_response(), "originalMessageId": messageId}, status=201)
 
     @route(V3_MESSAGE + "/action", methods=["PUT"], content_types=["application/json"])
     def put_action(messageId: str) -> Response:  # noqa: N803
         """`{"status": "DONE"}`: the recipient did what the message asked; again: nothing changes."""
-        reader = consultation(_headers(), services(), access.MESSAGES_FULL)
-        parse_status_update(json_body(_body()))
+        reader = consultation(request.headers(), services(), access.MESSAGES_FULL)
+        parse_status_update(request.json())
         message = reader.mark_action_done(messageId, now=now_timestamp())
         assert message.action is not None
         return json_response({"messageId": messageId, **action_view(message.action)})

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ebox.domain.errors import InvalidInput
+from ebox.domain.limits import load_json
 
 # the bodies a route that reads its body itself (multipart, a form, JSON) lets through Chalice
 ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream", "text/plain",
@@ -13,17 +13,15 @@ ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream
 
 
 def json_body(body: bytes) -> Any:
-    try:
-        return json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("the body is not valid JSON") from None
+    """The body as JSON, bounded in size and depth (ebox.domain.limits)."""
+    return load_json(body or b"null", "the body")
 
 
 def accept_flag(body: bytes) -> bool:
     """`{"accept": true|false}` — anything else is INVALID_INPUT."""
     try:
-        data = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError):
+        data = json_body(body)
+    except InvalidInput:
         raise InvalidInput('the answer is JSON: {"accept": true} or {"accept": false}') from None
     if not isinstance(data, dict) or not isinstance(data.get("accept"), bool):
         raise InvalidInput('the answer is JSON: {"accept": true} or {"accept": false}')

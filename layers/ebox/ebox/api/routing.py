@@ -106,5 +106,5 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     return Response(
         body=json.dumps(body, ensure_ascii=False),
         status_code=status,
-        headers={"Content-Type": "application/json", **(headers or {})},
+        headers={"Content-Type": "application/json", "X-Content-Type-Options": "nosniff", **(headers or {})},
     )

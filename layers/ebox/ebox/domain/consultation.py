@@ -14,6 +14,7 @@ from ebox.domain.access import EboxReader
 from ebox.domain.documents import sha256_b64url
 from ebox.domain.errors import AcceptanceRequired, ContentIntegrityError, InvalidInput, NotFound
 from ebox.domain.evidence import EvidenceEvent, sign_events
+from ebox.domain.limits import check_result_window
 from ebox.domain.message import Message, StoredAttachment
 from ebox.domain.message_action import DONE
 from ebox.domain.message_filter import MessageFilter
@@ -21,6 +22,9 @@ from ebox.domain.ports import ContentStore, EboxSummary, EvidenceSigner, Message
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
+# Page numbers reach the first 1,000 messages of a listing (page 40 of 25, page 10 of 100): every page is
+# then a bounded read, whatever the e-Box holds. Older ones are reached by narrowing (receivedBefore).
+MAX_PAGE_DEPTH = 1000
 
 
 @dataclass(frozen=True)
@@ -33,12 +37,13 @@ def page_request(page: str | None, page_size: str | None) -> tuple[int, int]:
     try:
         number = int(page) if page else 1
         size = int(page_size) if page_size else DEFAULT_PAGE_SIZE
-    except ValueError:
+    except ValueError:  # int() also refuses a number of more than 4300 digits
         raise InvalidInput("page and pageSize must be whole numbers") from None
     if number < 1:
         raise InvalidInput("page starts at 1")
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput(f"pageSize must be between 1 and {MAX_PAGE_SIZE}")
+    check_result_window(number, size)
     return number, size
 
 
@@ -82,6 +87,11 @@ class Consultation:
         return self._index.summary(self._ebox, self._reader.partitions)
 
     def messages(self, page: int, page_size: int, wanted: MessageFilter | None = None) -> MessagePage:
+        if page * page_size > MAX_PAGE_DEPTH:
+            raise InvalidInput(
+                f"page {page} of {page_size} goes beyond the first {MAX_PAGE_DEPTH} messages a listing pages "
+                f"through: ask for older ones with receivedBefore (the receiptDate of the last message you have)"
+            )
         items, total = self._index.inbox(self._ebox, partitions=self._reader.partitions,
                                          wanted=wanted or MessageFilter(), page=page, page_size=page_size)
         return MessagePage(items=items, total_items=total)
@@ -117,7 +127,9 @@ class Consultation:
         self._index.set_visibility(self._ebox, changes)
 
     def attachment(self, message_id: str, attachment_id: str) -> tuple[Message, StoredAttachment]:
+        """A document's description (its name, title and digest are content: withheld until accepted)."""
         message = self.message(message_id)
+        _require_consent(message)
         attachment = message.attachment(attachment_id)
         if attachment is None:
             raise NotFound(f"attachment {attachment_id} is not part of message {message_id}")
@@ -126,7 +138,6 @@ class Consultation:
     def attachment_content(self, message_id: str, attachment_id: str, *, now: str) -> tuple[StoredAttachment, bytes]:
         """The exact bytes published, checked against their digest; opening the main content reads it."""
         message, attachment = self.attachment(message_id, attachment_id)
-        _require_consent(message)
         data = self._content.open_document(attachment)
         if sha256_b64url(data) != attachment.sha256_b64url:
             raise ContentIntegrityError(f"attachment {attachment_id} of {message_id} fails its digest check")
@@ -138,7 +149,6 @@ class Consultation:
         """A large document handed over by a link to its stored bytes (checked against their digest when
         it was published); opening the main content reads the message, as for the bytes themselves."""
         message, attachment = self.attachment(message_id, attachment_id)
-        _require_consent(message)
         if attachment.is_main_content:
             self._mark_read(message, now)
         return attachment

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 from ebox.domain.access import EboxReader
@@ -32,7 +33,22 @@ URL_SECONDS = 3600
 FILTER_NAMES = ("receivedBefore", "receivedAfter", "expiredBefore", "expiredAfter", "readStatus", "visible",
                 "messageTypeId", "senderOrganizationId", "senderApplicationId", "registeredMail", "q", "qlang",
                 "partition", "forAction", "overdue", "originalMessageId")
-QUEUED, RUNNING, READY, FAILED = "QUEUED", "RUNNING", "READY", "FAILED"
+
+
+class JobStatus(StrEnum):
+    """A download job's life: QUEUED → RUNNING → READY or FAILED (a redelivered job runs again)."""
+
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    READY = "READY"
+    FAILED = "FAILED"
+
+
+QUEUED, RUNNING, READY, FAILED = JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.READY, JobStatus.FAILED
+# The states each change may start from: the rules the jobs' store applies as conditions.
+MAY_START = (QUEUED, RUNNING)  # RUNNING again: a redelivered job starts over
+MAY_FINISH = (RUNNING,)
+MAY_FAIL = (QUEUED, RUNNING)  # never a READY job: a package once ready is not taken back
 
 
 def requester_of(reader: EboxReader) -> str:

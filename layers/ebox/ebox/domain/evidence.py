@@ -9,8 +9,9 @@ what a record says and checks chains.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -19,8 +20,10 @@ from ebox.domain.message import Message
 from ebox.domain.recipients import recipient_ref
 
 EVENT_URI = "http://uri.etsi.org/19522/Event/{}"
-POLICY_ID = "urn:ebox:evidence-policy:v1"
+# v2: records bind the subject, body and business data too, and every chain has a signed head.
+POLICY_ID = "urn:ebox:evidence-policy:v2"
 JWS_TYPE = "ebox-evidence+jwt"
+HEAD_TYPE = "ebox-evidence-head+jwt"
 
 
 class EvidenceEvent(Enum):
@@ -58,14 +61,32 @@ class SignedEvidence:
     sequence: int
     event: EvidenceEvent
     jws: str
+    # On the last record of a chain: the signed head (count and hash of this record), so that a
+    # verifier can tell that no record was dropped after it.
+    head_jws: str | None = None
 
     @property
     def record_hash(self) -> str:
         return record_hash(self.jws)
 
 
+def b64url_sha256(data: bytes) -> str:
+    return b64url_encode(hashlib.sha256(data).digest())
+
+
 def record_hash(jws: str) -> str:
-    return b64url_encode(hashlib.sha256(jws.encode("ascii")).digest())
+    return b64url_sha256(jws.encode("ascii"))
+
+
+def translated_digests(values: dict[str, str] | None) -> dict[str, str]:
+    """One named field per language: the SHA-256 of the value's UTF-8 bytes, base64url."""
+    return {language: b64url_sha256(text.encode("utf-8")) for language, text in sorted((values or {}).items())}
+
+
+def business_data_digest(business_data: Sequence[dict[str, Any]]) -> str:
+    """The SHA-256 of the business data as canonical JSON (keys sorted, no spaces, UTF-8)."""
+    canonical = json.dumps(list(business_data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return b64url_sha256(canonical.encode("utf-8"))
 
 
 def evidence_payload(
@@ -101,6 +122,9 @@ def evidence_payload(
              "digestValue": a.sha256_b64url}
             for a in message.attachments
         ],
+        "subjectDigests": translated_digests(message.subject),
+        "bodyDigests": translated_digests(message.body),
+        "businessDataDigest": business_data_digest(message.business_data),
         "issuer": issuer,
         "keyId": key_id,
         "policyId": POLICY_ID,
@@ -140,6 +164,28 @@ def check_chain(payloads: list[dict[str, Any]], jws_list: list[str]) -> list[Cha
 ISSUER = "urn:ebox:evidence-service"
 
 
+def head_payload(message_id: str, last: SignedEvidence, *, at: str) -> dict[str, Any]:
+    """The claims of a chain's signed head: how many records it has and the hash of the last one."""
+    return {"messageId": message_id, "count": last.sequence, "lastRecordHash": last.record_hash, "headTime": at,
+            "issuer": ISSUER, "policyId": POLICY_ID}
+
+
+def check_head(head: dict[str, Any] | None, payloads: list[dict[str, Any]], jws_list: list[str]) -> str | None:
+    """What is wrong between a chain and its verified head claims (None: the head covers it all).
+    Chains of policy v1 (before heads) may come without one."""
+    if head is None:
+        if any(p.get("policyId") not in (None, "urn:ebox:evidence-policy:v1") for p in payloads):
+            return "the chain has no signed head: records after the last one shown may have been dropped"
+        return None
+    if jws_list and head.get("messageId") != payloads[0].get("messageId"):
+        return "the signed head is of another message"
+    if head.get("count") != len(jws_list):
+        return f"the signed head counts {head.get('count')} records, {len(jws_list)} were shown"
+    if not jws_list or head.get("lastRecordHash") != record_hash(jws_list[-1]):
+        return "the signed head does not end at the last record shown"
+    return None
+
+
 def sign_events(
     events: Sequence[tuple[EvidenceEvent, list[str] | None]],
     *,
@@ -157,4 +203,8 @@ def sign_events(
         record = SignedEvidence(payload["evidenceId"], message.message_id, payload["sequence"], event, jws)
         signed.append(record)
         head = ChainHead(record.sequence, record.record_hash)
+    if signed:
+        last = signed[-1]
+        signed[-1] = replace(last, head_jws=signer.sign_jws(head_payload(message.message_id, last, at=event_time),
+                                                            typ=HEAD_TYPE))
     return signed

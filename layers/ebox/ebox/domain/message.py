@@ -70,6 +70,7 @@ class ReceivedDocument:
     size: int
     sha256_b64url: str
     staged_key: str
+    head: bytes | None = None  # its first bytes (ebox.domain.documents.HEAD_BYTES), to check its type's magic
 
 
 @dataclass(frozen=True)
@@ -140,12 +141,20 @@ class Message:
     delivery_state: str | None = None  # qualified mail: awaiting_acceptance | accepted | refused | expired
     partition: str = "GENERAL"  # where the recipient's routing rules placed it (ebox.domain.partitions)
     search_text: dict[str, str] = field(default_factory=dict)  # per language, normalised (ebox.domain.search)
+    # What a search may match while the content is withheld (qualified mail before acceptance): the sender,
+    # the subject and the type only, never the body, documents or business data (ebox.domain.search).
+    sealed_search_text: dict[str, str] = field(default_factory=dict)
     action: MessageAction | None = None  # "for action": what, by when, and whether it is done
 
     @property
     def content_withheld(self) -> bool:
         """Qualified mail shows its content only once the recipient accepted it (consent mode)."""
         return self.registered_mail_type == "qualified" and self.delivery_state != "accepted"
+
+    @property
+    def searchable_text(self) -> dict[str, str]:
+        """The text a search of the recipient's inbox matches now: only what the recipient may already see."""
+        return self.sealed_search_text if self.content_withheld else self.search_text
 
     @property
     def is_reply(self) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 
 from ebox.domain.errors import InvalidInput
+from ebox.domain.limits import check_moment
 from ebox.domain.partitions import partition_id
 from ebox.domain.search import search_query
 from ebox.domain.validity import format_timestamp
@@ -50,8 +51,10 @@ def _moment(name: str, value: str | None) -> str | None:
         return None
     try:
         if len(value) == 10:
-            return date.fromisoformat(value).isoformat() + "T00:00:00Z"
-        return format_timestamp(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            day = date.fromisoformat(value)
+            check_moment(name, datetime(day.year, day.month, day.day, tzinfo=UTC))
+            return day.isoformat() + "T00:00:00Z"
+        return format_timestamp(check_moment(name, datetime.fromisoformat(value.replace("Z", "+00:00"))))
     except ValueError:
         raise InvalidInput(f"{name} is a date (YYYY-MM-DD) or a date-time with its offset") from None
 

@@ -12,6 +12,10 @@ from ebox.domain.message_action import MessageAction
 from ebox.domain.ports import EboxSummary, ReplyLink
 
 BASE = "/messageRegistry/v2/ebox/messages"
+# A sender's document is served as the type it was checked to be, never sniffed, and (HTML) run in a sandbox
+# with nothing loaded: no script, no form, no request to anywhere.
+DOCUMENT_HEADERS = {"X-Content-Type-Options": "nosniff",
+                    "Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"}
 
 
 def ebox_view(summary: EboxSummary) -> dict[str, Any]:
@@ -67,6 +71,8 @@ def reply_links_view(replies: list[ReplyLink]) -> dict[str, Any]:
 
 
 def message_view(message: Message, *, replies: list[ReplyLink] | None = None) -> dict[str, Any]:
+    """A message as its reader may see it now: before qualified mail is accepted (and after it is refused
+    or expired) only its sender, subject, dates and level; none of its content."""
     view: dict[str, Any] = {
         "messageId": message.message_id,
         "subject": message.subject,
@@ -80,7 +86,7 @@ def message_view(message: Message, *, replies: list[ReplyLink] | None = None) ->
         "senderApplicationId": message.sender_application_id,
         "bodyMainContent": message.is_body_main_content,
         "replyAuthorized": message.is_reply_authorized,
-        "attachments": {"items": [], "totalItems": 0} if message.content_withheld else attachments_view(message),
+        "attachments": attachments_view(message),
     }
     view["partition"] = message.partition  # our extension: where the e-Box's routing rules placed it
     if message.sender_partition:
@@ -91,6 +97,9 @@ def message_view(message: Message, *, replies: list[ReplyLink] | None = None) ->
         view["deliveryState"] = message.delivery_state
     if message.original_message_id:
         view["originalMessageId"] = message.original_message_id
+    if message.content_withheld:
+        view["contentWithheld"] = True  # our extension: qualified mail not (yet) accepted
+        return view
     if message.for_the_attention_of:
         view["forTheAttentionOf"] = message.for_the_attention_of
     if message.business_data:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ebox.domain.limits import one_line
 from ebox.domain.message import LANGUAGES, Message
 from ebox.domain.recipients import ebox_id_of, event_recipient
 
@@ -42,19 +43,20 @@ def _headline(kind: str, language: str | None) -> str:
 
 def _pick(translated: dict[str, str] | None, fallback: str, language: str | None = None) -> str:
     if not translated:
-        return fallback
+        return one_line(fallback)
     order = (*_languages(language), *LANGUAGES)
-    return next((translated[lang] for lang in order if translated.get(lang)), fallback)
+    return one_line(next((translated[lang] for lang in order if translated.get(lang)), fallback))
 
 
 def _all(translated: dict[str, str] | None, fallback: str, language: str | None = None) -> str:
-    """The recipient's language when the sender wrote it, else every translation once, nl / fr / de."""
+    """The recipient's language when the sender wrote it, else every translation once, nl / fr / de; always
+    one line (a sender's string cannot add a line to the e-mail or a header to its subject)."""
     if not translated:
-        return fallback
+        return one_line(fallback)
     if language and translated.get(language):
-        return translated[language]
+        return one_line(translated[language])
     texts = [translated[lang] for lang in LANGUAGES if translated.get(lang)]
-    return " / ".join(dict.fromkeys(texts)) or fallback
+    return one_line(" / ".join(dict.fromkeys(texts)) or fallback)
 
 
 def message_facts(message: Message) -> dict[str, Any]:
@@ -79,7 +81,7 @@ def message_email(*, kind: str, to: str, detail: dict[str, Any], sender_name: di
     subject = _all(detail.get("subject"), "(no subject)", language)
     text = (
         f"{_headline(kind, language)}\n\n"
-        f"{enterprise_name} ({ebox_id_of(detail['recipient'])})\n"
+        f"{one_line(enterprise_name)} ({ebox_id_of(detail['recipient'])})\n"
         + _about(detail, sender, subject)
         + ("Registered mail: accept or refuse it in your e-Box before its window closes.\n"
            if kind == "new" and detail.get("registeredMailType") == "qualified" else "")
@@ -98,7 +100,7 @@ def new_document_email(*, to: str, detail: dict[str, Any], sender_name: dict[str
 def digest_email(*, to: str, day: str, enterprise_number: str, enterprise_name: str,
                  messages: list[tuple[dict[str, Any], dict[str, str] | None]], language: str | None = None) -> Email:
     """One e-mail listing the messages received on ``day`` (each with its sender's names)."""
-    lines = [f"{_headline('digest', language)} - {day}\n", f"{enterprise_name} ({enterprise_number})",
+    lines = [f"{_headline('digest', language)} - {day}\n", f"{one_line(enterprise_name)} ({enterprise_number})",
              f"{len(messages)} new document(s):\n"]
     for detail, sender_name in messages:
         sender = _pick(sender_name, detail["senderOrganizationId"], language)

@@ -152,6 +152,8 @@ def describe_for_search(message: Message, message_type: MessageType, registry: R
     names = [message_type.name, application.name if application else None,
              organization.short_name if organization else None, organization.long_name if organization else None]
     message.search_text = search_texts(message, names)
+    if message.registered_mail_type == "qualified":
+        message.sealed_search_text = search_texts(message, names, sealed=True)
     return message
 
 

@@ -6,12 +6,20 @@ failure names the field at fault.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from ebox.domain.documents import MAX_DOCUMENTS
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidInput
+from ebox.domain.limits import (
+    MAX_BODY_BYTES,
+    MAX_BUSINESS_DATA,
+    MAX_BUSINESS_KEY,
+    MAX_BUSINESS_VALUES,
+    has_line_breaks,
+    load_json,
+)
 from ebox.domain.message import (
     LANGUAGES,
     AttachmentToPublish,
@@ -23,6 +31,7 @@ from ebox.domain.message import (
 from ebox.domain.message_action import parse_action
 from ebox.domain.recipients import CITIZEN, ENTERPRISE
 from ebox.domain.ssin import normalise_ssin
+from ebox.domain.validity import parse_timestamp
 
 MAX_SUBJECT = 400
 MAX_BUSINESS_VALUE = 256
@@ -38,10 +47,7 @@ def parse_reply_content(raw: bytes | str) -> MessageContent:
 
 
 def json_object(raw: bytes | str) -> dict[str, Any]:
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"messageToPublish is not valid JSON: {error}") from None
+    data = load_json(raw, "messageToPublish")
     if not isinstance(data, dict):
         raise InvalidInput("messageToPublish must be a JSON object")
     return data
@@ -59,8 +65,14 @@ class MessageContent:
 
 def content_from_dict(data: dict[str, Any]) -> MessageContent:
     """The content fields of a messageToPublish (a publication's or a reply's)."""
-    attachments = tuple(_attachment(item, i) for i, item in enumerate(_list(data, "attachments")))
+    announced = _list(data, "attachments")
+    if len(announced) > MAX_DOCUMENTS:
+        raise InvalidInput(f"at most {MAX_DOCUMENTS} documents per message, {len(announced)} announced")
+    attachments = tuple(_attachment(item, i) for i, item in enumerate(announced))
     body = _translated(data.get("bodyContent"), "bodyContent", max_length=None) if data.get("bodyContent") else None
+    if body is not None and sum(len(text.encode()) for text in body.values()) > MAX_BODY_BYTES:
+        raise InvalidInput(f"bodyContent is larger than {MAX_BODY_BYTES} bytes (UTF-8, every language together): "
+                           "send it as a document")
     is_body_main = _bool(data, "isBodyMainContent", "bodyMainContent")
     if is_body_main and body is None:
         raise InvalidInput("isBodyMainContent is true but there is no bodyContent")
@@ -72,8 +84,10 @@ def content_from_dict(data: dict[str, Any]) -> MessageContent:
     names = [a.http_part_name for a in attachments]
     if len(set(names)) != len(names):
         raise InvalidInput("two attachments name the same httpPartName")
-    return MessageContent(_translated(data.get("subject"), "subject", max_length=MAX_SUBJECT), body, is_body_main,
-                          attachments)
+    subject = _translated(data.get("subject"), "subject", max_length=MAX_SUBJECT)
+    if any(has_line_breaks(text) for text in subject.values()):
+        raise InvalidInput("subject is one line: no line breaks or control characters")
+    return MessageContent(subject, body, is_body_main, attachments)
 
 
 def message_from_dict(data: dict[str, Any]) -> MessageToPublish:
@@ -89,10 +103,10 @@ def message_from_dict(data: dict[str, Any]) -> MessageToPublish:
         is_registered_mail=_bool(data, "isRegisteredMail", "registeredMail") or _registered_type(data) is not None,
         registered_mail_type=_registered_type(data),
         attachments=content.attachments,
-        expiration_date=_optional_string(data, "expirationDate"),
+        expiration_date=_expiration_date(data),
         original_message_id=_optional_string(data, "originalMessageId"),
         for_the_attention_of=_optional_object(data, "forTheAttentionOf"),
-        business_data=tuple(_business_data(item) for item in _list(data, "businessDataList")),
+        business_data=_business_data_list(_list(data, "businessDataList")),
         action=parse_action(data.get("action")),
     )
 
@@ -123,10 +137,10 @@ def _sender(data: dict[str, Any]) -> Sender:
         number, partition = data.get("senderOrganizationId"), None
     if not isinstance(number, str) or not number:
         raise InvalidInput("sender.enterpriseNumber is required")
-    if not isinstance(application, str) or not application:
-        raise InvalidInput("senderApplicationId is required")
-    if partition is not None and not isinstance(partition, str):
-        raise InvalidInput("sender.partition must be a string")
+    if not isinstance(application, str) or not application or len(application) > MAX_IDENTIFIER:
+        raise InvalidInput(f"senderApplicationId is required (at most {MAX_IDENTIFIER} characters)")
+    if partition is not None and (not isinstance(partition, str) or len(partition) > MAX_IDENTIFIER):
+        raise InvalidInput(f"sender.partition must be a string of at most {MAX_IDENTIFIER} characters")
     try:
         number = normalise_enterprise_number(number)
     except InvalidInput as error:
@@ -162,18 +176,19 @@ def _attachment(item: Any, index: int) -> AttachmentToPublish:
     if not isinstance(item, dict):
         raise InvalidInput(f"{where} must be an object")
     upload_id = item.get("uploadId")
-    if upload_id is not None and (not isinstance(upload_id, str) or not upload_id):
+    if upload_id is not None and (not isinstance(upload_id, str) or not upload_id or len(upload_id) > MAX_IDENTIFIER):
         raise InvalidInput(f"{where}.uploadId must be the id of one of your uploads")
     part = item.get("httpPartName") or upload_id
-    if not isinstance(part, str) or not part:
-        raise InvalidInput(f"{where}.httpPartName (a file part) or uploadId (an uploaded document) is required")
+    if not isinstance(part, str) or not part or len(part) > MAX_IDENTIFIER:
+        raise InvalidInput(f"{where}.httpPartName (a file part) or uploadId (an uploaded document) is required "
+                           f"(at most {MAX_IDENTIFIER} characters)")
     digest = item.get("digest")
     digest_value = None
     if digest is not None:
         if not isinstance(digest, dict) or digest.get("digestMethod", "sha_256").lower() not in ("sha_256", "sha-256"):
             raise InvalidInput(f"{where}.digest must be {{digestMethod: 'sha_256', digestValue}}")
         digest_value = digest.get("digestValue")
-        if not isinstance(digest_value, str) or not digest_value:
+        if not isinstance(digest_value, str) or not digest_value or len(digest_value) > MAX_IDENTIFIER:
             raise InvalidInput(f"{where}.digest.digestValue is required")
     title = item.get("attachmentTitle")
     return AttachmentToPublish(
@@ -186,12 +201,21 @@ def _attachment(item: Any, index: int) -> AttachmentToPublish:
     )
 
 
+def _business_data_list(items: list[Any]) -> tuple[dict[str, Any], ...]:
+    if len(items) > MAX_BUSINESS_DATA:
+        raise InvalidInput(f"businessDataList has at most {MAX_BUSINESS_DATA} items")
+    return tuple(_business_data(item) for item in items)
+
+
 def _business_data(item: Any) -> dict[str, Any]:
     if not isinstance(item, dict) or not isinstance(item.get("key"), str):
         raise InvalidInput("businessDataList items need a key and values")
+    if not item["key"] or len(item["key"]) > MAX_BUSINESS_KEY:
+        raise InvalidInput(f"a businessData key is 1 to {MAX_BUSINESS_KEY} characters")
     values = item.get("values")
-    if not isinstance(values, list):
-        raise InvalidInput(f"businessData '{item['key']}': values must be a list")
+    if not isinstance(values, list) or len(values) > MAX_BUSINESS_VALUES:
+        raise InvalidInput(f"businessData '{item['key'][:40]}': values must be a list of at most "
+                           f"{MAX_BUSINESS_VALUES}")
     for value in values:
         _translated(value, f"businessData '{item['key']}' value", max_length=MAX_BUSINESS_VALUE)
     return item
@@ -218,17 +242,29 @@ def _bool(data: dict[str, Any], name: str, v2_name: str) -> bool:
     return value
 
 
+MAX_IDENTIFIER = 100
+
+
 def _string(data: dict[str, Any], name: str) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not value:
         raise InvalidInput(f"{name} is required")
+    if len(value) > MAX_IDENTIFIER:
+        raise InvalidInput(f"{name} is at most {MAX_IDENTIFIER} characters")
     return value
 
 
 def _optional_string(data: dict[str, Any], name: str) -> str | None:
     value = data.get(name)
-    if value is not None and not isinstance(value, str):
-        raise InvalidInput(f"{name} must be a string")
+    if value is not None and (not isinstance(value, str) or len(value) > MAX_IDENTIFIER):
+        raise InvalidInput(f"{name} must be a string of at most {MAX_IDENTIFIER} characters")
+    return value
+
+
+def _expiration_date(data: dict[str, Any]) -> str | None:
+    value = _optional_string(data, "expirationDate")
+    if value is not None:
+        parse_timestamp(value, field_name="expirationDate")  # its form and range, before any work
     return value
 
 

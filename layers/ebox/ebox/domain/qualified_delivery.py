@@ -6,6 +6,7 @@ expired (no answer in time) or failed (the workflow could not notify)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 from ebox.domain.errors import AcceptanceClosed
@@ -27,7 +28,10 @@ OUTCOME_DETAIL_TYPES = {"accepted": "RegisteredMessageAccepted", "refused": "Reg
 
 class DeliveryStates(Protocol):
     def move(self, enterprise_number: str, message_id: str, *, expected: str, new: str,
-             evidence: list[SignedEvidence], task_token: str | None = None) -> bool: ...
+             evidence: list[SignedEvidence], task_token: str | None = None, revealed: Message | None = None) -> bool:
+        """``revealed``: the message in its new state, whose searchable text and action keys the index takes
+        (the full content once accepted; still the sealed text once refused or expired)."""
+        ...
 
     def task_token(self, enterprise_number: str, message_id: str) -> str | None: ...
 
@@ -75,4 +79,5 @@ def conclude(message: Message, outcome: str, *, now: str, index: MessageIndex, s
     evidence = sign_events([(event, reasons)], message=message, head=index.evidence_head(message.message_id),
                            event_time=now, signer=signer)
     expected = ANSWERED if outcome in ("accepted", "refused") else (message.delivery_state or AWAITING)
-    return states.move(message.recipient, message.message_id, expected=expected, new=outcome, evidence=evidence)
+    return states.move(message.recipient, message.message_id, expected=expected, new=outcome, evidence=evidence,
+                       revealed=replace(message, delivery_state=outcome))

@@ -31,6 +31,7 @@ def message_to_record(message: Message) -> dict[str, Any]:
         "attachments": [a.to_dict() for a in message.attachments],
         "partition": message.partition,
         "searchText": message.search_text,
+        **({"sealedSearchText": message.sealed_search_text} if message.sealed_search_text else {}),
         **({"action": message.action.to_dict()} if message.action else {}),
     }
 
@@ -66,5 +67,6 @@ def message_from_record(
         visible=visible,
         partition=record.get("partition") or "GENERAL",
         search_text=dict(record.get("searchText") or {}),
+        sealed_search_text=dict(record.get("sealedSearchText") or {}),
         action=MessageAction.from_dict(action, **(action_status or {})) if action else None,
     )

@@ -19,20 +19,27 @@ def normalise(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
-def search_texts(message: Message, reference_names: Iterable[TranslatedString | None]) -> dict[str, str]:
+def search_texts(message: Message, reference_names: Iterable[TranslatedString | None], *,
+                 sealed: bool = False) -> dict[str, str]:
     """Per language: the message's subject, body, business data and document titles, and the names of
-    its sender organisation, application and message type. Text with no language counts in each."""
+    its sender organisation, application and message type. Text with no language counts in each.
+
+    ``sealed``: only what the recipient of qualified mail sees before accepting it (sender, subject,
+    type), so that a search cannot reveal the withheld body, documents or business data."""
     names = [n for n in reference_names if n]
     shared = [message.message_id, message.sender_organization_id, message.sender_application_id,
-              message.message_type_id, *(a.file_name for a in message.attachments)]
+              message.message_type_id]
+    if not sealed:
+        shared.extend(a.file_name for a in message.attachments)
     texts = {}
     for lang in LANGUAGES:
         parts = [*shared]
-        translated: list[TranslatedString | None] = [message.subject, message.body, *names,
-                                                     *(a.title for a in message.attachments)]
-        for item in message.business_data:
-            parts.append(str(item.get("key", "")))
-            translated.extend(v for v in item.get("values", []) if isinstance(v, dict))
+        translated: list[TranslatedString | None] = [message.subject, *names]
+        if not sealed:
+            translated.extend([message.body, *(a.title for a in message.attachments)])
+            for item in message.business_data:
+                parts.append(str(item.get("key", "")))
+                translated.extend(v for v in item.get("values", []) if isinstance(v, dict))
         parts.extend(t[lang] for t in translated if t and isinstance(t.get(lang), str))
         texts[lang] = normalise(" ".join(parts))
     return texts

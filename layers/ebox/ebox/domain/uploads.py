@@ -17,6 +17,7 @@ from ebox.domain.documents import (
     ALLOWED_MEDIA_TYPES,
     MAX_DOCUMENTS,
     MAX_FILE_NAME,
+    is_plain_file_name,
     media_type_of,
 )
 from ebox.domain.errors import InvalidInput
@@ -74,6 +75,8 @@ def _document(item: Any, where: str) -> DocumentToUpload:
     name = item.get("fileName")
     if not isinstance(name, str) or not 1 <= len(name) <= MAX_FILE_NAME:
         raise InvalidInput(f"{where}.fileName: 1 to {MAX_FILE_NAME} characters")
+    if not is_plain_file_name(name):
+        raise InvalidInput(f"{where}.fileName may not hold a path or control characters")
     media_type = media_type_of(str(item.get("mediaType") or ""), name)
     if media_type not in ALLOWED_MEDIA_TYPES:
         raise InvalidInput(f"{where}: media type '{media_type}' is not allowed in an e-Box")

@@ -6,6 +6,7 @@ import calendar
 from datetime import UTC, datetime, timedelta
 
 from ebox.domain.errors import InvalidInput
+from ebox.domain.limits import check_moment
 from ebox.domain.registry import ValidityPeriod
 
 
@@ -18,9 +19,7 @@ def parse_timestamp(text: str, *, field_name: str) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(f"{field_name} '{text}' is not a date-time like 2027-01-31T23:59:59Z") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
+    return check_moment(field_name, moment)
 
 
 def add_validity(start: datetime, period: ValidityPeriod) -> datetime:

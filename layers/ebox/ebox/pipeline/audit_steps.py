@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ebox import observability
 from ebox.domain.ports import AuditTrail, EvidenceArchive, EvidenceLog, Timestamper
 
 
@@ -25,6 +26,7 @@ def archive_evidence(message_id: str, ports: AuditPorts) -> int:
         ports.evidence_archive.archive(record, token)
         ports.index.mark_archived(record)
         archived += 1
+    observability.count(observability.EVIDENCE_WRITTEN, archived)
     return archived
 
 

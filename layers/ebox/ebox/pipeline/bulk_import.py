@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ebox import observability
 from ebox.domain.batch_archive import BatchArchive, EntryLocation, extract
 from ebox.domain.batch_plan import BatchRef, PlannedLine, batch_of_key, plan_chunks, settings_from
 from ebox.domain.batch_report import BatchStatus, ChunkCounts, summary_view
@@ -124,9 +125,20 @@ def publish_chunk(body: str, bulk: BulkImportPorts) -> None:
     results = [publish_line(line, documents, context) for line in lines]
     events.flush()
     bulk.files.save_chunk_results(ref, run, number, results)
-    batch = bulk.ledger.count_chunk(ref, run, number, ChunkCounts.of(results)) or bulk.ledger.get(ref)
+    counts = ChunkCounts.of(results)
+    _count_lines(counts, dry_run=bool(chunk.get("dryRun")))
+    batch = bulk.ledger.count_chunk(ref, run, number, counts) or bulk.ledger.get(ref)
     if batch and batch.get("run") == run and batch.get("processed", 0) >= batch.get("totalLines", 0):
         finish(ref, run, bulk)
+
+
+def _count_lines(counts: ChunkCounts, *, dry_run: bool) -> None:
+    observability.count(observability.BULK_LINES, counts.accepted, status="accepted")
+    observability.count(observability.BULK_LINES, counts.rejected, status="rejected")
+    if not dry_run:
+        observability.count(observability.PUBLISHED, counts.accepted - counts.already_published)
+    for code, refused in counts.by_code.items():
+        observability.count(observability.REFUSED, refused, code=code)
 
 
 def _documents(lines: list[PlannedLine], chunk: dict[str, Any], bulk: BulkImportPorts) -> dict[str, bytes | EboxError]:

@@ -13,7 +13,7 @@ from typing import Any
 from ebox.domain.batch_archive import media_type_of
 from ebox.domain.batch_plan import BatchRef, PlannedLine
 from ebox.domain.batch_report import published, rejected, valid
-from ebox.domain.documents import match_documents, sha256_b64url
+from ebox.domain.documents import HEAD_BYTES, match_documents, sha256_b64url
 from ebox.domain.errors import DuplicateInBatch, DuplicatePublication, EboxError, InvalidInput, TransientError
 from ebox.domain.evidence_access import unverified_claims
 from ebox.domain.ids import new_message_id
@@ -124,7 +124,7 @@ def _received(line: PlannedLine, documents: dict[str, bytes | EboxError]) -> dic
         data = documents.get(name)
         if isinstance(data, bytes):
             received[name] = ReceivedDocument(name, name.rsplit("/", 1)[-1], media_type_of(name), len(data),
-                                              sha256_b64url(data), name)
+                                              sha256_b64url(data), name, head=data[:HEAD_BYTES])
     return received
 
 

@@ -19,7 +19,7 @@ from ebox.domain.consultation import Consultation
 from ebox.domain.download_package import DocumentReader, PackageWriter, package_members
 from ebox.domain.downloads import DownloadJob, DownloadJobs
 from ebox.domain.errors import ContentIntegrityError, EboxError, TransientError
-from ebox.domain.evidence_access import evidence_view
+from ebox.domain.evidence_access import recipient_evidence_views
 from ebox.domain.message_views import message_view
 from ebox.domain.ports import EvidenceLog
 from ebox.domain.validity import parse_timestamp
@@ -51,7 +51,7 @@ def build_download(body: str, ports: DownloadBuildPorts, *, attempt: int = 1) ->
     evidence = ports.evidence
     members = package_members(
         job, ports.consultation(job.reader), ports.documents,
-        evidences_of=lambda message_id: [evidence_view(r) for r in evidence.evidence(message_id)],
+        evidences_of=lambda message_id: recipient_evidence_views(evidence.evidence(message_id)),
         message_view=message_view,
         on_message_done=lambda count, size: jobs.progress(job, count, size))
     try:

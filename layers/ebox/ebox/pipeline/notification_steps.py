@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from ebox import observability
 from ebox.domain.errors import NotificationIncomplete
 from ebox.domain.notification import Email
 from ebox.domain.notification_preferences import Kind, Mode, Recipient, recipients_for
@@ -69,6 +70,7 @@ def send_once(ports: NotificationPorts, kind: Kind, subject: str, recipient: Rec
         logger.warning("%s e-mail of %s to %s not sent: %s", kind.value, subject, recipient.key, error)
         return Outcome(failed=[f"{kind.value} {subject} {recipient.key}"])
     claims.sent(kind, subject, recipient.key, mail_id)
+    observability.count(observability.EMAILS_SENT)
     return Outcome(sent=1)
 
 

@@ -49,8 +49,9 @@ def run_job(job: str, today: date, ports: NotificationPorts) -> dict[str, Any]:
 
 def backfill(ports: NotificationPorts, max_items: int = BACKFILL_PER_RUN) -> dict[str, Any]:
     """Once, after deploying onto an e-Box that already holds messages: gives them the day keys the
-    jobs read. Answers ``"more": true`` until the table is done (run {"job": "backfill"} again)."""
-    page = ports.due_messages.backfill_day_keys(max_items)
+    jobs read and the inbox's facet keys. Answers ``"more": true`` until the table is done (run
+    {"job": "backfill"} again)."""
+    page = ports.due_messages.backfill_index_keys(max_items)
     return {"job": "backfill", "updated": page.updated, "more": page.more}
 
 

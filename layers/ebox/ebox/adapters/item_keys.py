@@ -1,0 +1,47 @@
+"""The attributes of a message item that indexes are keyed on, derived from the message alone (so that
+publication, the updates that change them and the one-off backfill write the same values)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from ebox.domain.message import Message
+
+DAY_SHARDS = 8
+
+
+def day_key(day: date, message_id: str) -> str:
+    """``<YYYY-MM-DD>#<shard>``: a day's messages spread over DAY_SHARDS index partitions, each message
+    always in the same one."""
+    shard = hashlib.sha256(message_id.encode()).digest()[0] % DAY_SHARDS
+    return f"{day.isoformat()}#{shard}"
+
+
+def ebox_partition_key(enterprise_number: str, partition: str) -> str:
+    return f"EBOX#{enterprise_number}#{partition}"
+
+
+def read_key(enterprise_number: str, read: bool) -> str:
+    return f"EBOX#{enterprise_number}#{'READ' if read else 'UNREAD'}"
+
+
+def visibility_key(enterprise_number: str, visible: bool) -> str:
+    return f"EBOX#{enterprise_number}#{'VISIBLE' if visible else 'HIDDEN'}"
+
+
+def facet_keys(message: Message) -> dict[str, Any]:
+    """The facet indexes' keys (tables.py): one per v2.1 filter, each beginning with the e-Box."""
+    ebox = f"EBOX#{message.recipient}"
+    keys = {
+        "read_key": read_key(message.recipient, message.read_status),
+        "visibility_key": visibility_key(message.recipient, message.visible),
+        "type_key": f"{ebox}#{message.message_type_id}",
+        "sender_key": f"{ebox}#{message.sender_organization_id}",
+        "application_key": f"{ebox}#{message.sender_application_id}",
+        "expiration_key": f"{message.expiration_date}#{message.message_id}",
+    }
+    if message.is_registered_mail:
+        keys["registered_ebox"] = ebox
+    return keys
