@@ -103,7 +103,7 @@ def stats(
     else:
         console = output.console()
         for name, table in tables.items():
-            console.print(rich_table(name, table))
+            console.print(rich_table(name, table) if flat_rows(table) else f"{TITLES.get(name, name)}: none yet")
     if csv_dir is not None:
         for path in write_csv(tables, csv_dir):
             output.console(stderr=True).print(f"wrote {path}")

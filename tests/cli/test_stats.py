@@ -69,3 +69,10 @@ def test_a_refusal_is_one_red_line(run: Run, api: FakeApi):
     api.answer("GET", "/admin/v1/statistics", *status_message(403, "FORBIDDEN", "this operation needs the scope x"))
     result = run("stats", *SENDER)
     assert result.exit_code == 1 and "scope" in result.output
+
+
+def test_an_empty_table_says_so(run: Run, api: FakeApi):
+    api.answer("GET", "/admin/v1/statistics/sender", 200, {"organizationId": "0406798006",
+                                                             "documentsPerSenderPerYear": [], "senders": []})
+    result = run("stats", *SENDER, "--sender")
+    assert result.exit_code == 0 and "Per sender: reads and registered outcomes: none yet" in result.output
