@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export AWS_DEFAULT_REGION ?= eu-west-1
 
-.PHONY: web browser run test test-localstack deploy-local sam-build bench-localstack lint unit integration e2e template bench install clean build-ApiFunction
+.PHONY: web browser run demo-year test test-localstack deploy-local sam-build bench-localstack lint unit integration e2e template bench install clean build-ApiFunction
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip<26.3"
-	$(BIN)/python -m pip install --quiet -e ".[local,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[local,dev,charts]"
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -34,6 +34,10 @@ browser:
 ## make run: the whole e-Box on an embedded AWS emulation, with demo data, on http://127.0.0.1:8000
 run: $(STAMP) web
 	$(BIN)/ebox-local
+
+## make demo-year: a realistic platform history in the running local stack (`make run` first), for the statistics
+demo-year: $(STAMP)
+	$(BIN)/python -m ebox_local.demo_year
 
 ## make test: every test — lint, types, unit, integration (moto), template, end-to-end (local stack), and the
 ## web app in Debian's headless Chromium (tests/browser)
@@ -62,6 +66,7 @@ unit: $(STAMP)
 BULK_MESSAGES ?= 100000
 bench: $(STAMP) web browser
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.statistics
 	$(BIN)/python -m bench.web
 	$(BIN)/python -m bench.notifications
 	$(BIN)/python -m bench.callbacks

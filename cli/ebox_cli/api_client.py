@@ -182,6 +182,15 @@ class EboxClient:
             raise UnexpectedAnswer("the local stack's schedules answer is not a JSON list")
         return [item for item in answer if isinstance(item, dict)]
 
+    def statistics(self, *, sender: bool = False, organization: str | None = None) -> dict[str, Any]:
+        """The platform's tables (an operator), or a sender's own (``sender``; an operator names ``organization``)."""
+        path = "/admin/v1/statistics/sender" if sender or organization else "/admin/v1/statistics"
+        params = {"organizationId": organization} if organization else None
+        answer = _json(self._send("GET", path, params=params))
+        if not isinstance(answer, dict):
+            raise UnexpectedAnswer("the statistics answer is not a JSON object")
+        return answer
+
     def _bearer(self) -> dict[str, str]:
         if self._token is None:
             self._token = self.token().access_token

@@ -13,6 +13,7 @@ from ebox_cli.callback_commands import callbacks_app
 from ebox_cli.evidence_commands import evidence_app
 from ebox_cli.notification_commands import notifications_app
 from ebox_cli.partition_commands import partitions_app
+from ebox_cli.stats_commands import stats
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
 
@@ -20,6 +21,7 @@ for command in (message_commands.publish, message_commands.inbox, message_comman
                 message_commands.token, reply_commands.reply):
     app.command()(command)
 app.command("download")(bulk_download.download)
+app.command("stats")(stats)
 
 app.add_typer(bulk_app, name="bulk")
 app.add_typer(evidence_app, name="evidence")

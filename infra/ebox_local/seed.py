@@ -21,6 +21,9 @@ def seed_demo_data(env: Mapping[str, str], *, demo_data: Path = DEMO_DATA) -> No
     if not demo_data.is_file():
         logger.warning("demo data: %s not found, nothing seeded", demo_data)
         return
-    counts = import_registry(json.loads(demo_data.read_text(encoding="utf-8")), services().registry)
+    svc = services()
+    events = svc.new_buffered_events()
+    counts = import_registry(json.loads(demo_data.read_text(encoding="utf-8")), svc.registry, events=events)
+    events.flush()
     logger.info("demo data: %s (registry table %s)", ", ".join(f"{n} {kind}" for kind, n in counts.items()),
                 env.get("EBOX_REGISTRY_TABLE", "?"))

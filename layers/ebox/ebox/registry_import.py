@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from ebox.domain.access import SCOPE_PREFIX, hash_secret
+from ebox.domain.clock import now_timestamp
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidInput
 from ebox.domain.partitions import GENERAL, EboxUser, Partition, parse_partition, parse_rules, parse_user
+from ebox.domain.ports import EboxEvents
 from ebox.domain.providers import MessageProvider
 from ebox.domain.recipients import AUDIENCES
 from ebox.domain.registry import (
@@ -36,9 +38,12 @@ class RegistryWriter(Protocol):
 
 
 def import_registry(
-    data: dict[str, Any], registry: RegistryWriter, *, secret_iterations: int | None = None
+    data: dict[str, Any], registry: RegistryWriter, *, secret_iterations: int | None = None,
+    events: EboxEvents | None = None,
 ) -> dict[str, int]:
-    """Writes every entry of ``data``; returns how many of each kind were written.
+    """Writes every entry of ``data``; returns how many of each kind were written. With ``events``, each
+    open e-Box is announced (EboxActivated, at its ``activatedAt`` or now) with its digital-only
+    preference, for the statistics (which count an e-Box once, however often it is imported).
 
     ``secret_iterations`` lowers the PBKDF2 cost of client secrets (tests only)."""
     counts = {"messageTypes": 0, "senderOrganizations": 0, "enterprises": 0, "citizens": 0, "oauthClients": 0}
@@ -78,11 +83,13 @@ def import_registry(
             registry.save_partition(number, partition)
         for user in item.get("users", []):
             registry.save_ebox_user(number, parse_user(user["ssin"], user, known))
+        _announce(item, number, "enterprise", events)
         counts["enterprises"] += 1
     for item in data.get("citizens", []):
         registry.save_citizen(Citizen(
             ssin=normalise_ssin(item["ssin"]), name=item["name"], ebox_activated=bool(item["eboxActivated"]),
             contact_email=item.get("contactEmail"), exclusively_ebox=bool(item.get("exclusivelyEbox", False))))
+        _announce(item, normalise_ssin(item["ssin"]), "citizen", events)
         counts["citizens"] += 1
     for item in data.get("oauthClients", []):
         scopes = frozenset(s if s.startswith("scope:") else SCOPE_PREFIX + s for s in item["scopes"])
@@ -111,3 +118,13 @@ def _audience(value: str) -> str:
     if value not in AUDIENCES:
         raise InvalidInput(f"a message type's recipients are one of {', '.join(AUDIENCES)}, not {value!r}")
     return value
+
+
+def _announce(item: dict[str, Any], ebox_id: str, ebox_type: str, events: EboxEvents | None) -> None:
+    if events is None or not item.get("eboxActivated"):
+        return
+    when = str(item.get("activatedAt") or now_timestamp())
+    events.ebox_activated(ebox_id, ebox_type, when)
+    if "exclusivelyEbox" in item:
+        events.ebox_preference_changed(ebox_id, ebox_type, bool(item["exclusivelyEbox"]),
+                                       str(item.get("exclusivelyEboxSince") or when))

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from ebox.adapters.presigned_urls import S3PresignedUrls
     from ebox.adapters.registry import DynamoRegistry
     from ebox.adapters.s3_ranges import S3ArchiveReader
+    from ebox.adapters.statistics_store import DynamoStatistics
     from ebox.adapters.timestamping import Rfc3161Timestamper
     from ebox.adapters.token_verifier import JwtVerifier
     from ebox.adapters.workflow import StepFunctionsWorkflow
@@ -282,6 +283,13 @@ class Services:
                                  notification_claims=self.notification_claims, mailer=self.mailer, index=self.index,
                                  due_messages=self.due_messages, buffered_events=self.buffered_events,
                                  web_app_url=self.config.web_app_url)
+
+    @cached_property
+    def statistics(self) -> DynamoStatistics:
+        """The statistics' counters (docs/statistics.md)."""
+        from ebox.adapters.statistics_store import DynamoStatistics
+
+        return DynamoStatistics(self.client("dynamodb"), table=self.config.statistics_table)
 
     @cached_property
     def bulk(self) -> BulkServices:

@@ -10,6 +10,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.domain.message import Message
 from ebox.domain.recipients import event_recipient
+from ebox.domain.statistics import EBOX_ACTIVATED, EBOX_PREFERENCE_CHANGED, SOURCE_EBOXES
 
 SOURCE = "ebox.message-registry"
 logger = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class EventBridgeMessageEvents:
                 "senderOrganizationId": message.sender_organization_id,
                 "senderApplicationId": message.sender_application_id,
                 "readAt": when,
+                "receiptDate": message.receipt_date,
+                "registeredMailType": message.registered_mail_type or "simple",
             },
         )
 
@@ -103,17 +106,30 @@ class EventBridgeMessageEvents:
             "senderOrganizationId": message.sender_organization_id,
             "senderApplicationId": message.sender_application_id,
             "outcome": outcome,
+            "receiptDate": message.receipt_date,
             "evidence": f"/messageRegistry/v3/ebox/messages/{message.message_id}/evidences",
         })
 
-    def _put(self, detail_type: str, detail: dict[str, Any]) -> None:
-        entry = {"Source": SOURCE, "DetailType": detail_type, "Detail": json.dumps(detail), "EventBusName": self._bus}
+    def ebox_activated(self, ebox_id: str, ebox_type: str, activated_at: str) -> None:
+        """An e-Box opened (the statistics count it in the month of ``activated_at``)."""
+        self._put(EBOX_ACTIVATED, {"eboxId": ebox_id, "eboxType": ebox_type, "activatedAt": activated_at},
+                  source=SOURCE_EBOXES)
+
+    def ebox_preference_changed(self, ebox_id: str, ebox_type: str, exclusively: bool, changed_at: str) -> None:
+        """An e-Box's digital-only preference (exclusivelyEbox) as it stands from ``changed_at``."""
+        self._put(EBOX_PREFERENCE_CHANGED, {"eboxId": ebox_id, "eboxType": ebox_type, "exclusivelyEbox": exclusively,
+                                            "changedAt": changed_at}, source=SOURCE_EBOXES)
+
+    def _put(self, detail_type: str, detail: dict[str, Any], *, source: str = SOURCE) -> None:
+        entry = {"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail), "EventBusName": self._bus}
         try:
             response = self._events.put_events(Entries=[entry])
         except (ClientError, BotoCoreError):
             # The message is already published and visible; the event is what is lost. Logged
             # loudly so the alarm on this log line lets ops replay it (see docs/operations.md, "On call").
-            logger.exception("event %s for message %s was not delivered", detail_type, detail["messageId"])
+            logger.exception("event %s for %s was not delivered", detail_type,
+                             detail.get("messageId") or detail.get("eboxId"))
             return
         if response.get("FailedEntryCount"):
-            logger.error("event %s for message %s was refused: %s", detail_type, detail["messageId"], response)
+            about = detail.get("messageId") or detail.get("eboxId")
+            logger.error("event %s for %s was refused: %s", detail_type, about, response)

@@ -33,4 +33,5 @@ def register(app: Chalice) -> None:
     def update_preferences() -> Response:
         svc = services()
         reader = ebox_reader(request.headers(), svc, access.SUMMARY_OWN_EBOX)
-        return json_response(preferences.update_preference(request.json(), reader, svc.registry, svc.index))
+        return json_response(preferences.update_preference(request.json(), reader, svc.registry, svc.index,
+                                                                  svc.events))

@@ -157,6 +157,14 @@ class OutboxIndex(Protocol):
     def link_replies(self, replies: list[Message]) -> None: ...
 
 
+class EboxEvents(Protocol):
+    """What the statistics learn of e-Boxes: an activation, a digital-only preference set."""
+
+    def ebox_activated(self, ebox_id: str, ebox_type: str, activated_at: str) -> None: ...
+
+    def ebox_preference_changed(self, ebox_id: str, ebox_type: str, exclusively: bool, changed_at: str) -> None: ...
+
+
 class BufferedEvents(MessageEvents, Protocol):
     """Events held and put on the bus in batches: whoever fills it calls ``flush()`` before returning."""
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from ebox.domain.access import EboxReader
+from ebox.domain.clock import now_timestamp
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import EboxError, InvalidInput, NotFound
-from ebox.domain.ports import EboxSummary
+from ebox.domain.ports import EboxEvents, EboxSummary
 from ebox.domain.recipients import ebox_holder
 from ebox.domain.registry import Citizen, EboxHolder, Enterprise
 from ebox.domain.ssin import normalise_ssin
@@ -85,8 +86,10 @@ def search_preferences(numbers: list[str], store: PreferenceStore, counters: Cou
     return found
 
 
-def update_preference(body: object, reader: EboxReader, store: PreferenceStore, counters: Counters) -> dict[str, Any]:
-    """`EboxPreferencesToUpdate` for the caller's own e-Box, by one of its administrators or the citizen."""
+def update_preference(body: object, reader: EboxReader, store: PreferenceStore, counters: Counters,
+                      events: EboxEvents | None = None) -> dict[str, Any]:
+    """`EboxPreferencesToUpdate` for the caller's own e-Box, by one of its administrators or the citizen;
+    announced on the bus (EboxPreferenceChanged) for the statistics."""
     if reader.ebox_type != "citizen":
         reader.require_admin()
     if not isinstance(body, dict) or not isinstance(body.get("exclusivelyEbox"), bool):
@@ -99,6 +102,9 @@ def update_preference(body: object, reader: EboxReader, store: PreferenceStore, 
     if _id(ebox_type, ebox_id.get("eboxIdValue")) != reader.enterprise_number:
         raise NotFound("an e-Box's holder sets only its own e-Box's preferences")
     store.save_exclusively_ebox(reader.enterprise_number, body["exclusivelyEbox"])
+    if events is not None:
+        events.ebox_preference_changed(reader.enterprise_number, reader.ebox_type, body["exclusivelyEbox"],
+                                       now_timestamp())
     holder = ebox_holder(store, reader.enterprise_number)
     if holder is None:
         raise NotFound(f"e-Box {reader.enterprise_number} is not in the register")
