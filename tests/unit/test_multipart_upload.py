@@ -107,4 +107,4 @@ def test_part_and_file_names_beyond_latin_1_are_read_as_utf_8_not_a_server_error
 def test_a_content_type_beyond_latin_1_is_invalid_input():
     with pytest.raises(InvalidInput, match="latin-1"):
         read_publication([b""], PublicationUpload(), content_type="multipart/form-data; boundary=€",
-                         staging_prefix="staging/m", max_bytes=100)
+                         key_of=str, max_bytes=100)
