@@ -18,6 +18,7 @@ from ebox_local.functions import invoke
 from ebox_local.model import LocalFunction, StreamMapping
 
 logger = logging.getLogger("ebox_local")
+STALE_ITERATOR = ("TrimmedDataAccessException", "ExpiredIteratorException", "ResourceNotFoundException")
 Invoker = Callable[[LocalFunction, Any], Any]
 
 
@@ -113,7 +114,16 @@ class StreamPoller(threading.Thread):
         iterator moves on only once its batch was delivered: a failure reads the same records again."""
         read = 0
         for shard in self._shards():
-            answer = self._streams.get_records(ShardIterator=self._iterators[shard], Limit=self.mapping.batch_size)
+            try:
+                answer = self._streams.get_records(ShardIterator=self._iterators[shard],
+                                                   Limit=self.mapping.batch_size)
+            except self._streams.exceptions.ClientError as error:
+                if error.response.get("Error", {}).get("Code") not in STALE_ITERATOR:
+                    raise
+                # DynamoDB Local trims and rolls its shards: read the shard again from its oldest record
+                # (the consumer is idempotent), or forget it once it is gone.
+                del self._iterators[shard]
+                continue
             records = answer.get("Records", [])
             batch = [r for r in records if wanted(self.mapping, r)]
             if batch:
