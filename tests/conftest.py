@@ -57,6 +57,9 @@ class World:
     sent_mail: Callable[[], list[dict[str, Any]]]
     forget_mail: Callable[[], None]
     baseline: Any = None
+    settle: Callable[[], None] = lambda: None
+    """Waits until what the test wrote has been through the outbox (LocalStack's stream pollers read the
+    messages table a moment later; the tests' moto delivers it within each write)."""
 
 
 @pytest.fixture(scope="session")
@@ -115,6 +118,7 @@ def stack(world: World) -> Iterator[Stack]:
         sent_mail=world.sent_mail,
         provisioned=provisioned,
     )
+    world.settle()  # the test's announcements are out before its work is stopped and the next test's purge
     finish(svc.client, world.baseline, before)
     reset_services()
 
@@ -198,11 +202,22 @@ def _localstack(parameters: dict[str, str]) -> Iterator[World]:
         pollers = start_stream_pollers(provisioned, "eu-west-1",
                                        endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or endpoint)
         yield World(provisioned, dict(provisioned.environment), lambda: localstack_mail(endpoint, "eu-west-1"),
-                    lambda: forget_localstack_mail(endpoint))
+                    lambda: forget_localstack_mail(endpoint), settle=lambda: _caught_up(pollers))
     finally:
         for poller in locals().get("pollers", []):
             poller.stop()
         server.close()
+
+
+def _caught_up(pollers: list[Any]) -> None:
+    """Each poller has read its stream to the end since now (a read that found nothing new)."""
+    from tests.world import SETTLE_SECONDS
+
+    for poller in pollers:
+        poller.caught_up.clear()
+    for poller in pollers:
+        if not poller.caught_up.wait(SETTLE_SECONDS):
+            raise RuntimeError(f"{poller.name} did not catch up with its stream in {SETTLE_SECONDS} s")
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import email.utils
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,7 +57,7 @@ def localstack_mail(endpoint: str, region: str | None = None) -> list[dict[str, 
     messages = [m for m in answer.json().get("messages", []) if region in (None, m.get("Region"))]
     described = [{
         "id": m.get("Id"), "timestamp": m.get("Timestamp"), "source": m.get("Source"),
-        "destinations": _addresses(m.get("Destination") or {}),
+        "destinations": _addresses(m.get("Destination") or {}) or _raw_destinations(m.get("RawData")),
         "subject": m.get("Subject") or _raw_subject(m.get("RawData")), **_localstack_body(m),
     } for m in messages]
     return described[::-1]  # LocalStack lists them in the order they were sent
@@ -78,6 +79,15 @@ def _parts(raw: str) -> dict[str, str]:
         part = parsed.get_body(preferencelist=(kind,))  # type: ignore[attr-defined]
         found[kind] = part.get_content() if part is not None else ""
     return {"body": found["plain"] or found["html"], "text": found["plain"], "html": found["html"]}
+
+
+def _raw_destinations(raw: str | None) -> list[str]:
+    """A raw message's recipients, from its headers (LocalStack keeps no Destinations for SendRawEmail)."""
+    if not raw:
+        return []
+    parsed = email.message_from_string(raw, policy=email.policy.default)
+    fields = [str(value) for name in ("To", "Cc", "Bcc") for value in parsed.get_all(name, [])]
+    return list(dict.fromkeys(address for _, address in email.utils.getaddresses(fields) if address))
 
 
 def _raw_subject(raw: str | None) -> str:
