@@ -30,6 +30,8 @@ SETTLE_SECONDS = 60
 """How long a test's leftover work may take to stop before the reset says which is stuck."""
 SERVER_THREADS = ("(serve_forever)", "lambda-invocations")
 """Threads that serve for as long as their fixture lives (a test may start one): not the test's work."""
+POLLER_THREADS = ("stream-",)
+"""The stream pollers of a LocalStack world, started when a test module first needs that world."""
 
 Clients = Callable[[str], Any]
 
@@ -172,7 +174,8 @@ def _wait_for_threads(known: frozenset[threading.Thread]) -> None:
     emulator) have ended: nothing of it can write into the next test's tables."""
     deadline = time.monotonic() + SETTLE_SECONDS
     for thread in set(threading.enumerate()) - known:
-        if thread is threading.current_thread() or thread.name.endswith(SERVER_THREADS):
+        if (thread is threading.current_thread() or thread.name.endswith(SERVER_THREADS)
+                or thread.name.startswith(POLLER_THREADS)):
             continue
         thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if thread.is_alive():
