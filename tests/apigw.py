@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -26,8 +27,14 @@ class Answer:
 
 
 class ApiCaller:
-    def __init__(self, handler: Any) -> None:
+    """Calls the API's Lambda handler with API Gateway events. ``settle``, after each call that may write:
+    waits until what the write set going through the outbox is done (LocalStack's stream pollers read the
+    messages table a moment later: counters, reply links, announcements), as a client that reads its
+    writes back would see them once the outbox has caught up."""
+
+    def __init__(self, handler: Any, settle: Callable[[], None] | None = None) -> None:
         self._handler = handler
+        self._settle = settle
 
     def call(self, method: str, path: str, *, headers: dict[str, str] | None = None, body: bytes = b"",
              query: dict[str, str] | None = None) -> Answer:
@@ -40,6 +47,8 @@ class ApiCaller:
                        body=base64.b64encode(body).decode() if body else None, isBase64Encoded=bool(body))
         event["requestContext"] |= {"httpMethod": method, "path": f"/api{path}", "requestId": str(uuid.uuid4())}
         response = self._handler(event, None)
+        if self._settle is not None and method != "GET":
+            self._settle()
         raw = response.get("body") or ""
         data = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode()
         return Answer(response["statusCode"], {k.lower(): v for k, v in response.get("headers", {}).items()}, data)

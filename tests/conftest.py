@@ -32,6 +32,8 @@ class Stack:
     """The e-mails SES sent during this test, newest first (ebox_local.mail's shape)."""
     provisioned: Any = None
     """What the provisioner made (ebox_local.model.Provisioned): physical ids by logical id."""
+    settle: Callable[[], None] = lambda: None
+    """World.settle: what the test wrote has been through the outbox."""
 
 
 def on_localstack() -> bool:
@@ -117,6 +119,7 @@ def stack(world: World) -> Iterator[Stack]:
         evidence_queue=provisioned.queue_url("EvidenceQueue"),
         sent_mail=world.sent_mail,
         provisioned=provisioned,
+        settle=world.settle,
     )
     world.settle()  # the test's announcements are out before its work is stopped and the next test's purge
     finish(svc.client, world.baseline, before)
@@ -225,7 +228,7 @@ def api(stack: Stack) -> Any:
     from app import handler
     from tests.apigw import ApiCaller
 
-    return ApiCaller(handler)
+    return ApiCaller(handler, settle=stack.settle)
 
 
 @pytest.fixture
