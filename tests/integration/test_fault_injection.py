@@ -253,6 +253,10 @@ def _outcome(setting: Any, run: Run) -> list[str]:
     verdict = verify_records([i["jws"] for i in answer["items"]], jwks, [], head=answer["head"])
     if not verdict.ok:
         problems.append(f"evidence chain broken: {verdict.problems}")
+    archived = [v["Key"] for v in stack.services.client("s3").list_object_versions(
+        Bucket=stack.services.config.evidence_bucket, Prefix=f"evidence/{mid}/").get("Versions", [])]
+    if len(archived) != len(set(archived)) or len(archived) < len(answer["items"]):
+        problems.append(f"evidence archived {sorted(archived)}, records {len(answer['items'])}")
     trail = [e["event"] for e in stack.services.audit.events(mid)]
     if trail.count("MessagePublished") != 1:
         problems.append(f"audit trail has MessagePublished {trail.count('MessagePublished')}×")
