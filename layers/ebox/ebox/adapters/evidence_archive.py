@@ -10,7 +10,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ebox.domain.errors import TransientError
 from ebox.domain.evidence import SignedEvidence
 
-
 ALREADY_THERE = ("PreconditionFailed",)
 """S3's answer to a conditional put whose key exists."""
 
