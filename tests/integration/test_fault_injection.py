@@ -249,8 +249,10 @@ def _outcome(setting: Any, run: Run) -> list[str]:
     if len(mails) != 1:
         problems.append(f"{len(mails)} e-mails")
     answer = api.get(token, f"/messageRegistry/v3/ebox/messages/{mid}/evidences").json()
-    jwks = api.call("GET", "/evidence/keys").json()
-    verdict = verify_records([i["jws"] for i in answer["items"]], jwks, [], head=answer["head"])
+    records = [i["jws"] for i in answer["items"]]
+    verdict = verify_records(records, _keys(api), [], head=answer["head"])
+    if not verdict.ok:  # a function started cold signs with a key of its own: the published keys again
+        verdict = verify_records(records, _keys(api, fresh=True), [], head=answer["head"])
     if not verdict.ok:
         problems.append(f"evidence chain broken: {verdict.problems}")
     archived = [v["Key"] for v in stack.services.client("s3").list_object_versions(
@@ -265,8 +267,18 @@ def _outcome(setting: Any, run: Run) -> list[str]:
 
 def _inbox(api: Any) -> list[dict[str, Any]]:
     """The newest messages of the recipient's e-Box: the case's own and any duplicate of it are among them."""
-    answer = api.get(_recipient_token(api), "/messageRegistry/v2/ebox/messages", {"pageSize": "10"}).json()
+    answer = api.get(_recipient_token(api), "/messageRegistry/v2/ebox/messages", {"pageSize": "5"}).json()
     return list(answer.get("items", []))
+
+
+_published_keys: dict[str, Any] = {}
+
+
+def _keys(api: Any, *, fresh: bool = False) -> Any:
+    """The service's published evidence keys (GET /evidence/keys), read again only when asked."""
+    if fresh or "jwks" not in _published_keys:
+        _published_keys["jwks"] = api.call("GET", "/evidence/keys").json()
+    return _published_keys["jwks"]
 
 
 @functools.cache
