@@ -15,7 +15,6 @@ import json
 import os
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +30,6 @@ DOC = ROOT / "docs" / "reliability.md"
 REGENERATE = "EBOX_WRITE_RELIABILITY"
 ATTEMPTS = 4
 """Tries per step: the first, the one the fault spoils, and room for one more (a bug loops no further)."""
-STEPS = ("publish", "outbox", "notify", "evidence")
 _rows: dict[tuple[Call, str], str] = {}
 AT_MOST_ONCE = {(Call("notify", "dynamodb:PutItem", 1), "crash"): ["0 e-mails"]}
 """The one window left open, by choice: a function that dies between its claim and SES's answer leaves
@@ -50,7 +48,7 @@ class Run:
     problems: list[str] = field(default_factory=list)
 
 
-class Path_:  # noqa: N801 - `Path` is pathlib's
+class PublicationPath:
     """Drives one publication through its steps, as the triggers would, with ``injector`` counting calls."""
 
     def __init__(self, stack: Any, api: Any, token: str, handlers: dict[str, Any], injector: Injector) -> None:
@@ -200,9 +198,9 @@ class _Stack:
         return str(self.provisioned.queue_url("EvidenceQueue"))
 
 
-def _path(setting: Any, faulty: Any, injector: Injector) -> Path_:
+def _path(setting: Any, faulty: Any, injector: Injector) -> PublicationPath:
     stack, api, token, handlers = setting
-    path = Path_(stack, api, token, handlers, injector)
+    path = PublicationPath(stack, api, token, handlers, injector)
     faulty.clear()
     path.streamed = faulty
     return path
@@ -322,6 +320,6 @@ def test_docs_reliability_is_the_table_the_cases_produce(calls):
 
 def render(calls: list[Call]) -> str:
     lines = [f"| {call} | " + " | ".join(_rows[(call, kind)] for kind in FAULTS) + " |" for call in calls]
-    return Path(DOC).read_text().split("<!-- table -->")[0] + "<!-- table -->\n\n" + "\n".join([
+    return DOC.read_text().split("<!-- table -->")[0] + "<!-- table -->\n\n" + "\n".join([
         "| call | " + " | ".join(FAULTS) + " |", "|---" * (len(FAULTS) + 1) + "|", *lines]) + "\n"
 
