@@ -7,9 +7,9 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError, ReadTimeoutError
 
-from ebox.domain.errors import TransientError
+from ebox.domain.errors import DeliveryUncertain, TransientError
 
 
 def mime_message(*, sender: str, to: str, subject: str, text: str, html: str = "") -> bytes:
@@ -32,6 +32,8 @@ class SesMailer:
         raw = mime_message(sender=self._sender, to=to, subject=subject, text=text, html=html)
         try:
             response = self._ses.send_raw_email(Source=self._sender, Destinations=[to], RawMessage={"Data": raw})
+        except (ReadTimeoutError, ConnectionClosedError) as error:
+            raise DeliveryUncertain(f"SES took the e-mail to {to}, its answer was lost: {error}") from error
         except (ClientError, BotoCoreError) as error:
             raise TransientError(f"SES did not accept the e-mail to {to}: {error}") from error
         return str(response["MessageId"])

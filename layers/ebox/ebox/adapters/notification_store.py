@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import uuid
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PynamoDBException
@@ -54,15 +55,31 @@ def claim_key(kind: Kind, subject: str, recipient: str) -> tuple[str, str]:
     return f"MSG#{subject}", f"NOTIFIED#{kind.value}#{recipient}"
 
 
+def _claimed_by(pk: str, sk: str) -> str | None:
+    try:
+        return NotificationSentItem.get(pk, sk, consistent_read=True).claimed_by
+    except (DoesNotExist, PynamoDBException):
+        return None
+
+
 class DynamoNotificationClaims:
     """Claim-then-send: a conditional Put before the e-mail goes, deleted if sending fails, so that a
     retried or repeated job sends each e-mail once."""
 
     def claim(self, kind: Kind, subject: str, recipient: str) -> bool:
+        """True when this call took the claim. A write whose answer was lost (a timeout) may have been
+        applied: the claim read back says whether it is this call's (else a retry would find it taken
+        and the e-mail would never go)."""
         pk, sk = claim_key(kind, subject, recipient)
+        mine = str(uuid.uuid4())
         item = NotificationSentItem(pk, sk, sent_at=datetime.now(UTC).isoformat(),
-                                    expires_at=int(time.time()) + CLAIM_TTL_SECONDS)
-        return put_if_absent(item, failure=f"could not claim the {kind.value} e-mail of {subject} to {recipient}")
+                                    expires_at=int(time.time()) + CLAIM_TTL_SECONDS, claimed_by=mine)
+        try:
+            return put_if_absent(item, failure=f"could not claim the {kind.value} e-mail of {subject} to {recipient}")
+        except TransientError:
+            if _claimed_by(pk, sk) == mine:
+                return True
+            raise
 
     def release(self, kind: Kind, subject: str, recipient: str) -> None:
         try:

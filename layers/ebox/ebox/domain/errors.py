@@ -115,6 +115,13 @@ class TransientError(EboxError):
     code = "SERVICE_UNAVAILABLE"
 
 
+class DeliveryUncertain(EboxError):
+    """A dependency took a request and its answer was lost (a read timeout, a dropped connection): it may
+    have been applied. For a call that is not idempotent (an e-mail), a retry could do it twice."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
 class RequestStateConflict(EboxError):
     """A sender request or a callback delivery is not in the state the operation needs (already decided,
     not dead-lettered, ...)."""

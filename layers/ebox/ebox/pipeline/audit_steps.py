@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ebox import observability
+from ebox.domain.audit_entries import audit_entry
 from ebox.domain.ports import AuditTrail, EvidenceArchive, EvidenceLog, Timestamper
 
 
@@ -31,15 +32,17 @@ def archive_evidence(message_id: str, ports: AuditPorts) -> int:
 
 
 def record_event(event: dict[str, Any], ports: AuditPorts) -> bool:
-    """Writes the EventBridge ``event`` to the audit trail; False when it was already there."""
+    """Writes the EventBridge ``event`` to the audit trail; False when it was already there (the same
+    publication announced twice is one entry: ebox.domain.audit_entries)."""
     detail = event["detail"]
     archive_evidence(detail["messageId"], ports)
+    entry = audit_entry(event)
     return bool(
         ports.audit.record(
             message_id=detail["messageId"],
             event_type=event["detail-type"],
-            event_id=event["id"],
-            occurred_at=event["time"],
+            event_id=entry.entry_id,
+            occurred_at=entry.occurred_at,
             detail=detail,
         )
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ebox import observability
-from ebox.domain.errors import NotificationIncomplete
+from ebox.domain.errors import DeliveryUncertain, NotificationIncomplete
 from ebox.domain.notification import Email
 from ebox.domain.notification_preferences import Kind, Mode, Recipient, recipients_for
 from ebox.domain.partitions import GENERAL, EboxUser
@@ -60,12 +60,17 @@ class Outcome:
 
 
 def send_once(ports: NotificationPorts, kind: Kind, subject: str, recipient: Recipient, email: Email) -> Outcome:
-    """Claim, send, record; a failed send releases the claim (a later run sends it) and is reported."""
+    """Claim, send, record; a failed send releases the claim (a later run sends it) and is reported. A send
+    whose answer was lost (SES may have taken it) keeps its claim: an e-mail is sent at most once."""
     claims = ports.notification_claims
     if not claims.claim(kind, subject, recipient.key):
         return Outcome(already_sent=1)
     try:
         mail_id = ports.mailer.send(to=email.to, subject=email.subject, text=email.text, html=email.html)
+    except DeliveryUncertain as error:
+        logger.warning("%s e-mail of %s to %s may have gone, not sent again: %s", kind.value, subject,
+                       recipient.key, error)
+        return Outcome(sent=1)
     except Exception as error:  # noqa: BLE001 - whatever SES answered, the claim must go
         claims.release(kind, subject, recipient.key)
         logger.warning("%s e-mail of %s to %s not sent: %s", kind.value, subject, recipient.key, error)
