@@ -43,6 +43,14 @@ def _operator(api: str, client_id: str | None, client_secret: str | None) -> Ebo
     return options.client(api, client_id, client_secret)
 
 
+def _post(path: str, body: dict[str, str] | None, *, api: str, client_id: str | None, client_secret: str | None,
+          as_json: bool) -> None:
+    """An operator's decision (POST ``path``), its answer shown."""
+    with options.reported():
+        answer = _operator(api, client_id, client_secret).call("POST", path, body)
+    _show(answer, as_json)
+
+
 @admin_app.command("terms")
 def terms(api: ApiUrl = DEFAULT_API, as_json: AsJson = False) -> None:
     """The current terms of use a sender accepts."""
@@ -106,39 +114,32 @@ def show(request_id: RequestId, api: ApiUrl = DEFAULT_API, client_id: ClientId =
 def approve(request_id: RequestId, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
             client_secret: Secret = None, as_json: AsJson = False) -> None:
     """Approve: creates the registry entries, the sender's OAuth client (secret shown once). Operator only."""
-    with options.reported():
-        answer = _operator(api, client_id, client_secret).call(
-            "POST", f"{ADMIN}/sender-requests/{request_id}/approve")
-    _show(answer, as_json)
+    _post(f"{ADMIN}/sender-requests/{request_id}/approve", None, api=api, client_id=client_id,
+          client_secret=client_secret, as_json=as_json)
 
 
 @admin_app.command("refuse")
 def refuse(request_id: RequestId, reason: Reason, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
            client_secret: Secret = None, as_json: AsJson = False) -> None:
     """Refuse, with a reason. Operator only."""
-    with options.reported():
-        answer = _operator(api, client_id, client_secret).call(
-            "POST", f"{ADMIN}/sender-requests/{request_id}/refuse", {"reason": reason})
-    _show(answer, as_json)
+    _post(f"{ADMIN}/sender-requests/{request_id}/refuse", {"reason": reason}, api=api, client_id=client_id,
+          client_secret=client_secret, as_json=as_json)
 
 
 @admin_app.command("suspend")
 def suspend(organization: Organization, reason: Reason, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
             client_secret: Secret = None, as_json: AsJson = False) -> None:
     """Suspend a sender: its publications fail at once (INVALID_SENDER); what it sent stays. Operator only."""
-    with options.reported():
-        answer = _operator(api, client_id, client_secret).call(
-            "POST", f"{ADMIN}/senders/{organization}/suspend", {"reason": reason})
-    _show(answer, as_json)
+    _post(f"{ADMIN}/senders/{organization}/suspend", {"reason": reason}, api=api, client_id=client_id,
+          client_secret=client_secret, as_json=as_json)
 
 
 @admin_app.command("reinstate")
 def reinstate(organization: Organization, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
               client_secret: Secret = None, as_json: AsJson = False) -> None:
     """Lift a suspension. Operator only."""
-    with options.reported():
-        answer = _operator(api, client_id, client_secret).call("POST", f"{ADMIN}/senders/{organization}/reinstate")
-    _show(answer, as_json)
+    _post(f"{ADMIN}/senders/{organization}/reinstate", None, api=api, client_id=client_id,
+          client_secret=client_secret, as_json=as_json)
 
 
 @admin_app.command("import")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -33,10 +34,14 @@ class BufferedMessageEvents(EventBridgeMessageEvents):
                               "EventBusName": self._bus})
         self.flush()
 
-    def flush(self) -> None:
+    def _batches(self) -> Iterator[list[dict[str, Any]]]:
+        """What is pending, taken off the buffer, in PutEvents-sized batches."""
         entries, self._pending = self._pending, []
         for start in range(0, len(entries), PUT_EVENTS_LIMIT):
-            batch = entries[start : start + PUT_EVENTS_LIMIT]
+            yield entries[start : start + PUT_EVENTS_LIMIT]
+
+    def flush(self) -> None:
+        for batch in self._batches():
             try:
                 response = self._events.put_events(Entries=batch)
             except (ClientError, BotoCoreError):
@@ -54,9 +59,7 @@ class OutboxEvents(BufferedMessageEvents):
     """The outbox's events: a refused or failed PutEvents raises, so that the stream batch is retried."""
 
     def flush(self) -> None:
-        entries, self._pending = self._pending, []
-        for start in range(0, len(entries), PUT_EVENTS_LIMIT):
-            batch = entries[start : start + PUT_EVENTS_LIMIT]
+        for batch in self._batches():
             try:
                 response = self._events.put_events(Entries=batch)
             except (ClientError, BotoCoreError) as error:

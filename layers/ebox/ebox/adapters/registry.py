@@ -312,15 +312,7 @@ class DynamoRegistry:
         )
 
     def save_oauth_client(self, client: OAuthClient) -> None:
-        OAuthClientItem(
-            f"CLIENT#{client.client_id}",
-            "OAUTH_CLIENT",
-            secret_hash=client.secret_hash,
-            enterprise_number=client.enterprise_number,
-            scopes=set(client.allowed_scopes),
-            ssin=client.ssin,
-            message_provider_id=client.message_provider_id,
-        ).save()
+        self._oauth_item(client).save()
 
 
 def _condition_failed(error: PutError) -> bool:
