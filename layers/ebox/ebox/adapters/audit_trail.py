@@ -1,4 +1,4 @@
-"""The audit trail, items of the messages table (see tables.py)."""
+"""The audit trail, items of the messages table (see ebox.adapters.tables)."""
 
 from __future__ import annotations
 

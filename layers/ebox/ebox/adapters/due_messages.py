@@ -1,5 +1,5 @@
 """The messages of a day, for the scheduled notifications: Queries on the sparse day indexes
-ByReceiptDay and ByExpirationDay (see tables.py), never a Scan."""
+ByReceiptDay and ByExpirationDay (see tables/message_items.py), never a Scan."""
 
 from __future__ import annotations
 

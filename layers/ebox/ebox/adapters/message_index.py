@@ -1,4 +1,4 @@
-"""The e-Box index in DynamoDB (see tables.py for the access patterns)."""
+"""The e-Box index in DynamoDB (see ebox.adapters.tables for the access patterns)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Notification preferences (registry table) and the send-once claims of notification e-Mails
-(messages table); see tables.py for their keys."""
+(messages table); see ebox.adapters.tables for their keys."""
 
 from __future__ import annotations
 
