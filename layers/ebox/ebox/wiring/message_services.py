@@ -57,7 +57,7 @@ class MessageServices:
 
     @cached_property
     def _tables(self) -> Connection:
-        from ebox.adapters.tables import bind_tables
+        from ebox.adapters.tables.binding import bind_tables
 
         if self.config.tracing:
             _trace_aws_calls()

@@ -4,7 +4,7 @@ Two tables, both keyed on ``pk`` (partition) and ``sk`` (sort). Their items are 
 :mod:`.registry_items` (with the ``ByKind`` index), :mod:`.message_items` (the message item and
 the indexes that serve the inbox's filters, the scheduled notifications and a sender's list) and
 :mod:`.message_records` (the messages table's other items); :mod:`.binding` points them at the
-deployed tables.
+deployed tables. Import a model from the module that declares it.
 
 Registry table (reference data, read on every publication, written by administrators):
 | item                 | pk                | sk              | served access pattern                        |
@@ -55,56 +55,3 @@ Messages table (one partition per e-Box):
 
 No request path scans. Items expire through the ``expires_at`` TTL attribute.
 """
-
-# The models, importable from here as before the split (``from ebox.adapters.tables import MessageItem``).
-from ebox.adapters.tables.binding import MESSAGE_MODELS, REGISTRY_MODELS, bind_tables
-from ebox.adapters.tables.message_items import MessageItem
-from ebox.adapters.tables.message_records import (
-    AuditEventItem,
-    EboxSummaryItem,
-    EvidenceHeadItem,
-    EvidenceItem,
-    IdempotencyItem,
-    NotificationSentItem,
-    ReplyLinkItem,
-)
-from ebox.adapters.tables.registry_items import (
-    CitizenItem,
-    ConsentItem,
-    EboxUserItem,
-    EnterpriseItem,
-    MessageProviderItem,
-    MessageTypeItem,
-    NotificationPreferenceItem,
-    OAuthClientItem,
-    PartitionItem,
-    SenderApplicationItem,
-    SenderOrganizationItem,
-    SenderSuspensionItem,
-)
-
-__all__ = [
-    "AuditEventItem",
-    "CitizenItem",
-    "ConsentItem",
-    "EboxSummaryItem",
-    "EboxUserItem",
-    "EnterpriseItem",
-    "EvidenceHeadItem",
-    "EvidenceItem",
-    "IdempotencyItem",
-    "MESSAGE_MODELS",
-    "MessageItem",
-    "MessageProviderItem",
-    "MessageTypeItem",
-    "NotificationPreferenceItem",
-    "NotificationSentItem",
-    "OAuthClientItem",
-    "PartitionItem",
-    "REGISTRY_MODELS",
-    "ReplyLinkItem",
-    "SenderApplicationItem",
-    "SenderOrganizationItem",
-    "SenderSuspensionItem",
-    "bind_tables",
-]

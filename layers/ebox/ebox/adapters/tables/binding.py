@@ -7,56 +7,33 @@ from typing import Any
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
-from ebox.adapters.tables.message_items import MessageItem
-from ebox.adapters.tables.message_records import (
-    AuditEventItem,
-    EboxSummaryItem,
-    EvidenceHeadItem,
-    EvidenceItem,
-    IdempotencyItem,
-    NotificationSentItem,
-    ReplyLinkItem,
-)
-from ebox.adapters.tables.registry_items import (
-    CitizenItem,
-    ConsentItem,
-    EboxUserItem,
-    EnterpriseItem,
-    MessageProviderItem,
-    MessageTypeItem,
-    NotificationPreferenceItem,
-    OAuthClientItem,
-    PartitionItem,
-    SenderApplicationItem,
-    SenderOrganizationItem,
-    SenderSuspensionItem,
-)
+from ebox.adapters.tables import message_items, message_records, registry_items
 
 # The first model of each table describes the table to pynamodb (keys and indexes): it must declare
 # the table's indexes.
 REGISTRY_MODELS: tuple[type[Model], ...] = (
-    SenderOrganizationItem,
-    SenderSuspensionItem,
-    EnterpriseItem,
-    CitizenItem,
-    MessageProviderItem,
-    ConsentItem,
-    PartitionItem,
-    EboxUserItem,
-    SenderApplicationItem,
-    MessageTypeItem,
-    OAuthClientItem,
-    NotificationPreferenceItem,
+    registry_items.SenderOrganizationItem,
+    registry_items.SenderSuspensionItem,
+    registry_items.EnterpriseItem,
+    registry_items.CitizenItem,
+    registry_items.MessageProviderItem,
+    registry_items.ConsentItem,
+    registry_items.PartitionItem,
+    registry_items.EboxUserItem,
+    registry_items.SenderApplicationItem,
+    registry_items.MessageTypeItem,
+    registry_items.OAuthClientItem,
+    registry_items.NotificationPreferenceItem,
 )
 MESSAGE_MODELS: tuple[type[Model], ...] = (
-    MessageItem,
-    EboxSummaryItem,
-    IdempotencyItem,
-    AuditEventItem,
-    NotificationSentItem,
-    EvidenceItem,
-    EvidenceHeadItem,
-    ReplyLinkItem,
+    message_items.MessageItem,
+    message_records.EboxSummaryItem,
+    message_records.IdempotencyItem,
+    message_records.AuditEventItem,
+    message_records.NotificationSentItem,
+    message_records.EvidenceItem,
+    message_records.EvidenceHeadItem,
+    message_records.ReplyLinkItem,
 )
 
 
