@@ -69,7 +69,7 @@ from __future__ import annotations
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 
-from ebox.adapters.tables.keyed import KeyedItem
+from ebox.adapters.tables.base_items import MessagesTableItem
 
 FILTERED_ATTRIBUTES = ["partition", "read_status", "visible", "receipt_date", "expiration_date", "message_type_id",
                        "sender_organization_id", "sender_application_id", "registered_mail", "search_nl",
@@ -203,10 +203,7 @@ class SentByIndex(GlobalSecondaryIndex["MessageItem"]):
     sk = UnicodeAttribute(range_key=True)
 
 
-class MessageItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-messages"
-
+class MessageItem(MessagesTableItem):
     message_id = UnicodeAttribute()
     document = JSONAttribute()  # the Message, as ebox.adapters.message_codec writes it
     read_status = BooleanAttribute(default=False)

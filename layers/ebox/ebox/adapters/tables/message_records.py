@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 
-from ebox.adapters.tables.keyed import KeyedItem
+from ebox.adapters.tables.base_items import MessagesTableItem
 
 
-class EboxSummaryItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-messages"
-
+class EboxSummaryItem(MessagesTableItem):
     number_of_messages = NumberAttribute(default=0)
     number_of_unread_messages = NumberAttribute(default=0)
     ebox_size_bytes = NumberAttribute(default=0)
@@ -21,41 +18,28 @@ class EboxSummaryItem(KeyedItem):
     counted_through = UnicodeAttribute(null=True)
 
 
-class IdempotencyItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-messages"
-
+class IdempotencyItem(MessagesTableItem):
     message_id = UnicodeAttribute()
     expiration_date = UnicodeAttribute()
     request_fingerprint = UnicodeAttribute()
     expires_at = NumberAttribute()
 
 
-class AuditEventItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-messages"
-
+class AuditEventItem(MessagesTableItem):
     event = UnicodeAttribute()
     occurred_at = UnicodeAttribute()
     detail = JSONAttribute()
     expires_at = NumberAttribute(null=True)
 
 
-class NotificationSentItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-messages"
-
+class NotificationSentItem(MessagesTableItem):
     sent_at = UnicodeAttribute()
     mail_id = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
     claimed_by = UnicodeAttribute(null=True)
     """The claim's own random id: a claim whose write's answer was lost is known again by it."""
 
-
-class EvidenceItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-messages"
-
+class EvidenceItem(MessagesTableItem):
     evidence_id = UnicodeAttribute()
     sequence = NumberAttribute()
     event = UnicodeAttribute()
@@ -63,18 +47,12 @@ class EvidenceItem(KeyedItem):
     archived = BooleanAttribute(default=False)
 
 
-class ReplyLinkItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-messages"
-
+class ReplyLinkItem(MessagesTableItem):
     reply_ebox = UnicodeAttribute()
     receipt_date = UnicodeAttribute()
 
 
-class EvidenceHeadItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-messages"
-
+class EvidenceHeadItem(MessagesTableItem):
     sequence = NumberAttribute()
     record_hash = UnicodeAttribute()
     head_jws = UnicodeAttribute(null=True)  # the signed head (policy v2); absent on older chains

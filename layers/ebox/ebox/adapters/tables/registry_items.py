@@ -13,13 +13,10 @@ from typing import Any
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from ebox.adapters.tables.keyed import KeyedItem
+from ebox.adapters.tables.base_items import RegistryItem
 
 
-class EnterpriseItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-registry"
-
+class EnterpriseItem(RegistryItem):
     name = UnicodeAttribute()
     active = BooleanAttribute()
     ebox_activated = BooleanAttribute()
@@ -28,11 +25,8 @@ class EnterpriseItem(KeyedItem):
     exclusively_ebox = BooleanAttribute(null=True)
 
 
-class CitizenItem(KeyedItem):
+class CitizenItem(RegistryItem):
     """A person of the national register's local stand-in (pk CITIZEN#<ssin>) and their My eBox."""
-
-    class Meta:
-        table_name = "unbound-registry"
 
     name = UnicodeAttribute()
     ebox_activated = BooleanAttribute()
@@ -40,25 +34,16 @@ class CitizenItem(KeyedItem):
     exclusively_ebox = BooleanAttribute(null=True)
 
 
-class PartitionItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-registry"
-
+class PartitionItem(RegistryItem):
     name = UnicodeAttribute()
 
 
-class EboxUserItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-registry"
-
+class EboxUserItem(RegistryItem):
     roles = UnicodeSetAttribute()
     partitions = UnicodeSetAttribute(null=True)
 
 
-class NotificationPreferenceItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-registry"
-
+class NotificationPreferenceItem(RegistryItem):
     mode = UnicodeAttribute()
     email = UnicodeAttribute(null=True)
     language = UnicodeAttribute(null=True)
@@ -73,60 +58,39 @@ class ByKindIndex(GlobalSecondaryIndex[Any]):
     ref_id = UnicodeAttribute(range_key=True)
 
 
-class SenderOrganizationItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-registry"
+class ReferenceItem(RegistryItem):
+    """Reference data listed by kind through ByKind (ref_kind ORGANIZATION | APPLICATION | MESSAGE_TYPE |
+    PROVIDER): sparse, only these items carry the index's keys."""
 
     ref_kind = UnicodeAttribute(null=True)
     ref_id = UnicodeAttribute(null=True)
     by_kind = ByKindIndex()
 
+
+class SenderOrganizationItem(ReferenceItem):
     short_name = JSONAttribute()
     long_name = JSONAttribute(null=True)
 
 
-class SenderApplicationItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-registry"
-
-    ref_kind = UnicodeAttribute(null=True)
-    ref_id = UnicodeAttribute(null=True)
-    by_kind = ByKindIndex()
-
+class SenderApplicationItem(ReferenceItem):
     name = JSONAttribute()
     message_type_ids = UnicodeSetAttribute()
     registered_mail_types = UnicodeSetAttribute(null=True)
 
 
-class MessageProviderItem(KeyedItem):
+class MessageProviderItem(ReferenceItem):
     """A federation message provider (pk PROVIDER#<id>), listed through ByKind (ref_kind PROVIDER)."""
 
-    class Meta:
-        table_name = "unbound-registry"
-
-    ref_kind = UnicodeAttribute(null=True)
-    ref_id = UnicodeAttribute(null=True)
-    by_kind = ByKindIndex()
     description = JSONAttribute()
 
 
-class ConsentItem(KeyedItem):
+class ConsentItem(RegistryItem):
     """A citizen's consent to a provider (pk CITIZEN#<ssin>, sk CONSENT#<providerId>)."""
-
-    class Meta:
-        table_name = "unbound-registry"
 
     granted_at = UnicodeAttribute()
 
 
-class MessageTypeItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-registry"
-
-    ref_kind = UnicodeAttribute(null=True)
-    ref_id = UnicodeAttribute(null=True)
-    by_kind = ByKindIndex()
-
+class MessageTypeItem(ReferenceItem):
     name = JSONAttribute()
     validity_number = NumberAttribute()
     validity_unit = UnicodeAttribute()
@@ -134,10 +98,7 @@ class MessageTypeItem(KeyedItem):
     business_data_keys = UnicodeSetAttribute(null=True)  # absent: any key
 
 
-class OAuthClientItem(KeyedItem):
-    class Meta:
-        table_name = "unbound-registry"
-
+class OAuthClientItem(RegistryItem):
     secret_hash = UnicodeAttribute()
     enterprise_number = UnicodeAttribute(null=True)  # absent: a citizen's client
     scopes = UnicodeSetAttribute()
@@ -145,12 +106,9 @@ class OAuthClientItem(KeyedItem):
     message_provider_id = UnicodeAttribute(null=True)
 
 
-class SenderSuspensionItem(KeyedItem):
+class SenderSuspensionItem(RegistryItem):
     """A suspended sender organisation (pk ORG#<number>, sk SUSPENSION): read on every publication, never
     cached, so that a suspension stops publications at once; deleted when the sender is reinstated."""
-
-    class Meta:
-        table_name = "unbound-registry"
 
     reason = UnicodeAttribute()
     since = UnicodeAttribute()
