@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ebox.config import Config
 from ebox.domain.publication import PublicationPorts
@@ -47,8 +47,9 @@ class MessageServices:
 
     config: Config
 
-    def client(self, service: str) -> Any:
-        """The boto3 client of ``service`` (boto3 clients are untyped), for the adapters built here."""
+    def client(self, service: str) -> object:
+        """The boto3 client of ``service``, handed as it is to an adapter built here (boto3 clients are
+        untyped: each adapter's own ``Any`` parameter takes it; the root never calls it)."""
         from ebox.adapters.aws_clients import aws_client
 
         if self.config.tracing:
