@@ -1,10 +1,9 @@
 """DynamoDB items, as pynamodb models, and the access patterns they serve.
 
 Two tables, both keyed on ``pk`` (partition) and ``sk`` (sort). Their items are declared in
-:mod:`.registry_items` (with the ``ByKind`` index), :mod:`.message_items` (the message item and
-the indexes that serve the inbox's filters, the scheduled notifications and a sender's list) and
-:mod:`.message_records` (the messages table's other items); :mod:`.binding` points them at the
-deployed tables. Import a model from the module that declares it.
+:mod:`.registry_items` (with the ``ByKind`` index) and :mod:`.message_items` (with the indexes that
+serve the inbox's filters, the scheduled notifications and a sender's list); :mod:`.binding` points them
+at the deployed tables. Import a model from the module that declares it.
 
 Registry table (reference data, read on every publication, written by administrators):
 | item                 | pk                | sk              | served access pattern                        |
