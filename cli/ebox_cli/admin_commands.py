@@ -31,7 +31,7 @@ def _show(item: dict[str, Any], as_json: bool) -> None:
         return
     table = Table(box=box.SIMPLE_HEAD, show_header=False, show_edge=False, pad_edge=False)
     for key in ("requestId", "organizationId", "status", "submittedAt", "decidedAt", "decidedBy", "reason",
-                "clientId", "clientSecret", "bulkDropPrefix", "suspended", "since"):
+                "clientId", "clientSecret", "externalIssuer", "bulkDropPrefix", "suspended", "since"):
         if key in item:
             table.add_row(key, str(item[key]))
     output.console().print(table)
@@ -110,11 +110,18 @@ def show(request_id: RequestId, api: ApiUrl = DEFAULT_API, client_id: ClientId =
             "GET", f"{ADMIN}/sender-requests/{request_id}"))
 
 
+ExternalClientId = Annotated[str | None, typer.Option(
+    "--external-client-id", help="The client id the senders' external IdP (FAS, Cognito, Keycloak) issued to this "
+    "sender: its tokens are accepted, no secret of ours is made.")]
+
+
 @admin_app.command("approve")
-def approve(request_id: RequestId, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
-            client_secret: Secret = None, as_json: AsJson = False) -> None:
-    """Approve: creates the registry entries, the sender's OAuth client (secret shown once). Operator only."""
-    _post(f"{ADMIN}/sender-requests/{request_id}/approve", None, api=api, client_id=client_id,
+def approve(request_id: RequestId, external_client_id: ExternalClientId = None, api: ApiUrl = DEFAULT_API,
+            client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False) -> None:
+    """Approve: creates the registry entries and the sender's OAuth client (secret shown once), or accepts the
+    external IdP's client given with --external-client-id. Operator only."""
+    body = {"externalClientId": external_client_id} if external_client_id else None
+    _post(f"{ADMIN}/sender-requests/{request_id}/approve", body, api=api, client_id=client_id,
           client_secret=client_secret, as_json=as_json)
 
 

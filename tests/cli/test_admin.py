@@ -93,6 +93,14 @@ def test_the_operator_lists_and_approves_and_the_secret_is_shown(server):
     assert "s3cret" in approved.output and "shown only now" in approved.output and "0207436874/" in approved.output
 
 
+def test_the_operator_approves_with_an_external_idp_s_client_id(server):
+    url, seen = server
+    approved = run(url, "approve", "r1", "--external-client-id", "4p5kqnb2gm9h1e0example", *OPERATOR)
+    assert approved.exit_code == 0, approved.output
+    [(_, _, sent)] = [s for s in seen if s[1] == "/admin/v1/sender-requests/r1/approve"]
+    assert sent == {"externalClientId": "4p5kqnb2gm9h1e0example"}
+
+
 def test_a_csv_registry_file_is_imported_as_json(server, tmp_path: Path):
     url, seen = server
     file = tmp_path / "registry.csv"

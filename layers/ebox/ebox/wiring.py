@@ -247,6 +247,17 @@ class Services:
             local_jwks=local,
         )
 
+    @cached_property
+    def sender_idp_verifier(self) -> JwtVerifier | None:
+        """The external IdP whose approved clients are senders (EBOX_SENDER_IDP_*); None when there is none."""
+        config = self.config
+        if not (config.sender_idp_issuer and config.sender_idp_jwks_url):
+            return None
+        from ebox.adapters.token_verifier import JwtVerifier
+
+        return JwtVerifier(issuer=config.sender_idp_issuer, audience=config.sender_idp_audience or None,
+                           jwks_url=config.sender_idp_jwks_url)
+
     def publication_ports(self) -> PublicationPorts:
         """What publishing a message through the API needs (a publication or a reply)."""
         return PublicationPorts(self.registry, self.content, self.index, self.events, self.record_signer)

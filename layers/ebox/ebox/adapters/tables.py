@@ -15,6 +15,8 @@ Registry table (reference data, read on every publication, written by administra
 | sender application   | ORG#<number>      | APP#<appId>     | GetItem: the registered trio                 |
 | message type         | MSGTYPE#<typeId>  | MESSAGE_TYPE    | GetItem: validity period                     |
 | OAuth client         | CLIENT#<clientId> | OAUTH_CLIENT    | GetItem: token endpoint                      |
+| external IdP client  | IDP_CLIENT#<id>   | SENDER          | GetItem: a token of the senders' external    |
+|                      |                   |                 | IdP names this client (cached 5 min if found)|
 | sender suspension    | ORG#<number>      | SUSPENSION      | GetItem (uncached) on every publication      |
 | sender request       | SENDER_REQUEST    | <requestId>     | Query: the operator's list (onboarding_store)|
 | callback endpoint    | CALLBACK#<org>    | APP#<appId>     | Query per event: the sender's endpoints      |
@@ -266,6 +268,17 @@ class OAuthClientItem(_Keyed):
     scopes = UnicodeSetAttribute()
     ssin = UnicodeAttribute(null=True)
     message_provider_id = UnicodeAttribute(null=True)
+
+
+class ExternalClientItem(_Keyed):
+    """A sender's client at the external IdP (pk IDP_CLIENT#<clientId>, sk SENDER): no secret, only who it is."""
+
+    class Meta:
+        table_name = "unbound-registry"
+
+    issuer = UnicodeAttribute()
+    enterprise_number = UnicodeAttribute()
+    scopes = UnicodeSetAttribute()
 
 
 class SenderSuspensionItem(_Keyed):
@@ -546,6 +559,7 @@ class EvidenceHeadItem(_Keyed):
 REGISTRY_MODELS: tuple[type[Model], ...] = (
     SenderOrganizationItem,
     SenderSuspensionItem,
+    ExternalClientItem,
     EnterpriseItem,
     CitizenItem,
     MessageProviderItem,

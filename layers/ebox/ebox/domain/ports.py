@@ -17,7 +17,15 @@ from ebox.domain.notification_preferences import Kind, NotificationPreference
 from ebox.domain.notification_schedule import BackfillPage, DueMessage
 from ebox.domain.onboarding import SenderRequest
 from ebox.domain.partitions import EboxUser
-from ebox.domain.registry import Citizen, Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
+from ebox.domain.registry import (
+    Citizen,
+    Enterprise,
+    ExternalClient,
+    MessageType,
+    OAuthClient,
+    SenderApplication,
+    SenderOrganization,
+)
 
 
 @dataclass(frozen=True)
@@ -344,6 +352,10 @@ class SenderRegistry(Protocol):
 
     def add_oauth_client(self, client: OAuthClient) -> bool:
         """Creates the client only if its id is free; False when it exists (nothing is changed)."""
+        ...
+
+    def add_external_client(self, client: ExternalClient) -> bool:
+        """Records an external IdP's client as a sender only if its id is free; False when it exists."""
         ...
 
     def sender_suspended(self, organization_id: str) -> bool: ...
