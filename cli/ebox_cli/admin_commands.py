@@ -1,6 +1,7 @@
 """`ebox admin …`: become a sender (read and accept the terms of use, send a request); as the platform
 operator (scope ``scope:ebox:platform:operator``; demo: `ops-admin` / `demo-secret`): review requests,
-approve or refuse them, suspend or reinstate a sender, import a registry file (JSON or CSV)."""
+approve or refuse them, suspend or reinstate a sender, import a registry file (JSON or CSV), see and rotate
+the key that signs callbacks."""
 
 from __future__ import annotations
 
@@ -161,3 +162,39 @@ def import_registry(file: File, api: ApiUrl = DEFAULT_API, client_id: ClientId =
     with options.reported():
         answer = _operator(api, client_id, client_secret).call("POST", f"{ADMIN}/registry/import", data)
     options.print_json(answer)
+
+
+def _show_keys(answer: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        options.print_json(answer)
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("kid", "status", "signing", "createdAt", "retiresAt", "custody"):
+        table.add_column(column)
+    for key in answer["items"]:
+        table.add_row(key["kid"], key["status"], "yes" if key["signing"] else "", key.get("createdAt", ""),
+                      key.get("retiresAt", ""), key.get("custody", ""))
+    output.console().print(table)
+    output.console().print(f"published at /.well-known/ebox-callback-keys: {', '.join(answer['publishedKids'])}")
+
+
+@admin_app.command("callback-keys")
+def callback_keys(api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None,
+                  as_json: AsJson = False) -> None:
+    """The keys that sign callbacks: ACTIVE (signs), RETIRING (still published until retiresAt), RETIRED."""
+    with options.reported():
+        answer = _operator(api, client_id, client_secret).call("GET", f"{ADMIN}/callback-keys")
+    _show_keys(answer, as_json)
+
+
+@admin_app.command("rotate-callback-key")
+def rotate_callback_key(
+    grace_days: Annotated[int, typer.Option("--grace-days", min=0, max=90, help=(
+        "How long the replaced key stays published (senders' cached key sets keep verifying); 0 after a leak."))] = 7,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
+) -> None:
+    """A new key signs callbacks from now on; the one it replaces stays published --grace-days more. Operator only."""
+    with options.reported():
+        answer = _operator(api, client_id, client_secret).call("POST", f"{ADMIN}/callback-keys/rotate",
+                                                               {"graceDays": grace_days})
+    _show_keys(answer, as_json)

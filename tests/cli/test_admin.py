@@ -43,6 +43,10 @@ def server() -> Iterator[tuple[str, list[tuple[str, str, Any]]]]:
                 "/admin/v1/sender-requests/r1/approve": {**REQUEST, "status": "APPROVED", "clientId": "sender-x",
                                                          "clientSecret": "s3cret", "bulkDropPrefix": "0207436874/"},
                 "/admin/v1/registry/import": {"imported": {"messageTypes": 1}},
+                "/admin/v1/callback-keys/rotate": {"items": [
+                    {"kid": "cb-20261130-new", "status": "ACTIVE", "signing": True, "createdAt": "2026-11-30"},
+                    {"kid": "kms-old", "status": "RETIRING", "signing": False, "retiresAt": "2026-12-07"}],
+                    "publishedKids": ["cb-20261130-new", "kms-old"]},
                 "/messageRegistry/v3/callbacks/demo-app": {"applicationId": "demo-app", "status": "VERIFIED",
                                                            "url": "https://s.example/h", "events": ["message.read"]},
                 "/messageRegistry/v3/callbacks/deliveries": {"items": [{"deliveryId": "e1.demo-app",
@@ -99,6 +103,15 @@ def test_the_operator_approves_with_an_external_idp_s_client_id(server):
     assert approved.exit_code == 0, approved.output
     [(_, _, sent)] = [s for s in seen if s[1] == "/admin/v1/sender-requests/r1/approve"]
     assert sent == {"externalClientId": "4p5kqnb2gm9h1e0example"}
+
+
+def test_the_operator_rotates_the_callback_key_with_a_grace_period(server):
+    url, seen = server
+    rotated = run(url, "rotate-callback-key", "--grace-days", "3", *OPERATOR)
+    assert rotated.exit_code == 0, rotated.output
+    assert "cb-20261130-new" in rotated.output and "RETIRING" in rotated.output and "2026-12-07" in rotated.output
+    assert seen[-1] == ("POST", "/admin/v1/callback-keys/rotate", {"graceDays": 3})
+    assert run(url, "rotate-callback-key", "--grace-days", "365", *OPERATOR).exit_code == 2
 
 
 def test_a_csv_registry_file_is_imported_as_json(server, tmp_path: Path):

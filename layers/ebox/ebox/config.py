@@ -42,6 +42,7 @@ DOWNLOADS_BUCKET = "EBOX_DOWNLOADS_BUCKET"
 DOWNLOADS_QUEUE_URL = "EBOX_DOWNLOADS_QUEUE_URL"
 CALLBACK_KEY_ID = "EBOX_CALLBACK_KEY_ID"
 CALLBACK_QUEUE_URL = "EBOX_CALLBACK_QUEUE_URL"
+CALLBACK_WRAPPING_KEY_ID = "EBOX_CALLBACK_WRAPPING_KEY_ID"  # encrypts the private halves of rotated callback keys
 CALLBACK_LOOPBACK = "EBOX_CALLBACK_LOOPBACK"  # "true": callbacks may go to http://127.0.0.1 (local stack only)
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
 # botocore's per-service override, e.g. AWS_ENDPOINT_URL_DYNAMODB (LocalStack beside DynamoDB Local).
@@ -87,6 +88,7 @@ class Config:
     downloads_queue_url: str = ""
     callback_key_id: str = ""
     callback_queue_url: str = ""
+    callback_wrapping_key_id: str = ""
     callback_loopback: bool = False
     sender_idp_issuer: str = ""  # empty: no external IdP's clients are accepted as senders
     sender_idp_jwks_url: str = ""
@@ -140,6 +142,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         downloads_queue_url=env.get(DOWNLOADS_QUEUE_URL, ""),
         callback_key_id=env.get(CALLBACK_KEY_ID, ""),
         callback_queue_url=env.get(CALLBACK_QUEUE_URL, ""),
+        callback_wrapping_key_id=env.get(CALLBACK_WRAPPING_KEY_ID, ""),
         callback_loopback=env.get(CALLBACK_LOOPBACK, "false") == "true",
         sender_idp_issuer=env.get(SENDER_IDP_ISSUER, ""),
         sender_idp_jwks_url=env.get(SENDER_IDP_JWKS_URL, ""),

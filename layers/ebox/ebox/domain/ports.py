@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Any, Protocol
 
 from ebox.domain.batch_plan import BatchRef
 from ebox.domain.batch_report import ChunkCounts
+from ebox.domain.callback_keys import CallbackKey
 from ebox.domain.callbacks import CallbackEndpoint, Delivery
 from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
@@ -363,6 +364,20 @@ class SenderRegistry(Protocol):
     def suspend_sender(self, organization_id: str, *, reason: str, since: str, by: str) -> None: ...
 
     def reinstate_sender(self, organization_id: str) -> None: ...
+
+
+class CallbackKeyStore(Protocol):
+    """The keys that sign callbacks (ebox.domain.callback_keys), published and rotated."""
+
+    def keys(self) -> list[CallbackKey]:
+        """Every key, the template's KMS key included, retired ones too."""
+        ...
+
+    def new_key(self, now: datetime) -> CallbackKey:
+        """A fresh P-256 key whose private half is encrypted by KMS; not saved yet."""
+        ...
+
+    def save(self, key: CallbackKey) -> None: ...
 
 
 class CallbackEndpoints(Protocol):
