@@ -1,7 +1,7 @@
 """`ebox admin …`: become a sender (read and accept the terms of use, send a request); as the platform
 operator (scope ``scope:ebox:platform:operator``; demo: `ops-admin` / `demo-secret`): review requests,
 approve or refuse them, suspend or reinstate a sender, import a registry file (JSON or CSV), see and rotate
-the key that signs callbacks."""
+the key that signs callbacks, rebuild the statistics' message counters."""
 
 from __future__ import annotations
 
@@ -198,3 +198,27 @@ def rotate_callback_key(
         answer = _operator(api, client_id, client_secret).call("POST", f"{ADMIN}/callback-keys/rotate",
                                                                {"graceDays": grace_days})
     _show_keys(answer, as_json)
+
+
+@admin_app.command("stats-backfill")
+def stats_backfill(
+    restart: Annotated[bool, typer.Option("--restart", help="A new run (wipe, then replay) even if one was left "
+                                          "unfinished or is done.")] = False,
+    pages: Annotated[int, typer.Option("--pages", min=1, max=20, help="Pages per call (100 items each).")] = 3,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
+) -> None:
+    """Rebuild the statistics' message counters from the messages table (docs/statistics.md): calls until done;
+    interrupted, it goes on where it stopped when run again. Operator only."""
+    client = _operator(api, client_id, client_secret)
+    body: dict[str, Any] = {"restart": restart, "pages": pages}
+    with options.reported():
+        while True:
+            progress = client.call("POST", "/admin/v1/statistics/backfill", body)
+            if not as_json:
+                output.console().print(f"{progress['phase']}: {progress['removed']} items removed, "
+                                       f"{progress['messages']} messages replayed ({progress['pages']} pages)")
+            if progress["done"]:
+                break
+            body = {"restart": False, "pages": pages}
+    if as_json:
+        options.print_json(progress)

@@ -43,6 +43,8 @@ def server() -> Iterator[tuple[str, list[tuple[str, str, Any]]]]:
                 "/admin/v1/sender-requests/r1/approve": {**REQUEST, "status": "APPROVED", "clientId": "sender-x",
                                                          "clientSecret": "s3cret", "bulkDropPrefix": "0207436874/"},
                 "/admin/v1/registry/import": {"imported": {"messageTypes": 1}},
+                "/admin/v1/statistics/backfill": {"phase": "done", "startedAt": "t", "removed": 12, "messages": 40,
+                                                  "pages": 4, "done": True},
                 "/admin/v1/callback-keys/rotate": {"items": [
                     {"kid": "cb-20261130-new", "status": "ACTIVE", "signing": True, "createdAt": "2026-11-30"},
                     {"kid": "kms-old", "status": "RETIRING", "signing": False, "retiresAt": "2026-12-07"}],
@@ -112,6 +114,14 @@ def test_the_operator_rotates_the_callback_key_with_a_grace_period(server):
     assert "cb-20261130-new" in rotated.output and "RETIRING" in rotated.output and "2026-12-07" in rotated.output
     assert seen[-1] == ("POST", "/admin/v1/callback-keys/rotate", {"graceDays": 3})
     assert run(url, "rotate-callback-key", "--grace-days", "365", *OPERATOR).exit_code == 2
+
+
+def test_the_operator_rebuilds_the_statistics_until_done(server):
+    url, seen = server
+    result = run(url, "stats-backfill", "--restart", "--pages", "5", *OPERATOR)
+    assert result.exit_code == 0, result.output
+    assert "40 messages replayed" in result.output
+    assert seen[-1] == ("POST", "/admin/v1/statistics/backfill", {"restart": True, "pages": 5})
 
 
 def test_a_csv_registry_file_is_imported_as_json(server, tmp_path: Path):

@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from ebox.pipeline.notification_steps import NotificationPorts
     from ebox.pipeline.onboarding import OnboardingPorts
     from ebox.pipeline.outbox import OutboxPorts
+    from ebox.pipeline.statistics_backfill import BackfillPorts
 
 BULK_URL_SECONDS = 900  # pre-signed URLs of the import bucket (upload, per-line report)
 
@@ -302,6 +303,16 @@ class Services:
         from ebox.adapters.statistics_store import DynamoStatistics
 
         return DynamoStatistics(self.client("dynamodb"), table=self.config.statistics_table)
+
+    def backfill_ports(self) -> BackfillPorts:
+        """The statistics' backfill: the messages table's pages, the statistics table rebuilt."""
+        from ebox.adapters.statistics_rebuild import DynamoStatisticsRebuild, DynamoStoredMessages
+        from ebox.pipeline.statistics_backfill import BackfillPorts
+
+        db = self.client("dynamodb")
+        return BackfillPorts(messages=DynamoStoredMessages(db, table=self.config.messages_table),
+                             rebuild=DynamoStatisticsRebuild(db, table=self.config.statistics_table),
+                             counters=self.statistics)
 
     @cached_property
     def bulk(self) -> BulkServices:

@@ -142,6 +142,11 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                                                     errors=(400, 413)),
     ("GET", ADMIN + "/statistics"): Operation("The platform's statistics, one object per table of the report",
                                               _OPS),
+    ("POST", ADMIN + "/statistics/backfill"): Operation("Rebuild the message counters from the messages table "
+                                                        "(a few pages per call)", _OPS, body=JSON,
+                                                        errors=(400, 409, 413), request="Backfill",
+                                                        answer="BackfillProgress",
+                                                        body_required=False),
     ("GET", ADMIN + "/statistics/sender"): Operation("A sender's own figures (an operator: any sender's)", _PUB,
                                                      errors=(400, 403, 404), query=("organizationId",)),
     ("GET", "/.well-known/ebox-callback-keys"): Operation("The keys that verify callbacks' signatures", None),

@@ -27,6 +27,7 @@ from ebox.domain.registry import (
     SenderApplication,
     SenderOrganization,
 )
+from ebox.domain.statistics_backfill import BackfillProgress, StoredMessage
 
 
 @dataclass(frozen=True)
@@ -364,6 +365,29 @@ class SenderRegistry(Protocol):
     def suspend_sender(self, organization_id: str, *, reason: str, since: str, by: str) -> None: ...
 
     def reinstate_sender(self, organization_id: str) -> None: ...
+
+
+class StoredMessages(Protocol):
+    """The messages table read a page at a time, for the statistics' backfill."""
+
+    def page(self, cursor: str | None, limit: int) -> tuple[list[StoredMessage], str | None]:
+        """Up to ``limit`` items read from ``cursor`` (None: the start): their messages and the next cursor
+        (None: the end)."""
+        ...
+
+
+class StatisticsRebuild(Protocol):
+    """The statistics table as a backfill changes it: its progress, and a page of the wipe."""
+
+    def progress(self) -> BackfillProgress | None: ...
+
+    def save_progress(self, progress: BackfillProgress, *, seen_version: int | None) -> bool:
+        """Saves it if the saved one is still ``seen_version`` (None: none saved); False otherwise."""
+        ...
+
+    def wipe_page(self, cursor: str | None, limit: int) -> tuple[int, str | None]:
+        """Removes a page's rebuildable items (ebox.domain.statistics_backfill); how many, and the next cursor."""
+        ...
 
 
 class CallbackKeyStore(Protocol):
