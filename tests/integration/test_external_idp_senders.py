@@ -1,7 +1,9 @@
-"""A sender approved with the client id of an external OIDC provider (FAS, Cognito, Keycloak): the stack is
-provisioned with the template parameters SenderIdpIssuer/SenderIdpJwksUrl pointing at a JWKS served here,
-tokens are signed here with the provider's RSA key (RS256, as Keycloak signs), and the API checks their
-signatures for real (PyJWT's PyJWKClient fetching that JWKS). No secret of ours is made or shown."""
+"""A sender approved with the client id of an external OIDC provider (FAS, Cognito, Keycloak): the API is
+configured as the template parameters SenderIdpIssuer/SenderIdpJwksUrl configure it (EBOX_SENDER_IDP_*),
+pointing at a JWKS served here; tokens are signed here with the provider's RSA key (RS256, as Keycloak signs),
+and the API checks their signatures for real (PyJWT's PyJWKClient fetching that JWKS). No secret of ours is
+made or shown. (The environment is set per test rather than through stack parameters, so that the LocalStack
+tier provisions no extra stack for it.)"""
 
 from __future__ import annotations
 
@@ -69,9 +71,16 @@ def provider() -> Iterator[Provider]:
         thread.join()
 
 
-@pytest.fixture(scope="module")
-def stack_parameters(provider: Provider) -> dict[str, str]:
-    return {"SenderIdpIssuer": ISSUER, "SenderIdpJwksUrl": provider.jwks_url}
+@pytest.fixture(autouse=True)
+def sender_idp(stack, provider: Provider, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from ebox.config import SENDER_IDP_ISSUER, SENDER_IDP_JWKS_URL
+    from ebox.wiring import reset_services
+
+    monkeypatch.setenv(SENDER_IDP_ISSUER, ISSUER)
+    monkeypatch.setenv(SENDER_IDP_JWKS_URL, provider.jwks_url)
+    reset_services()
+    yield
+    reset_services()
 
 
 @pytest.fixture
