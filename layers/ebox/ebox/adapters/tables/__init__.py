@@ -18,6 +18,8 @@ Registry table (reference data, read on every publication, written by administra
 | sender application   | ORG#<number>      | APP#<appId>     | GetItem: the registered trio                 |
 | message type         | MSGTYPE#<typeId>  | MESSAGE_TYPE    | GetItem: validity period                     |
 | OAuth client         | CLIENT#<clientId> | OAUTH_CLIENT    | GetItem: token endpoint                      |
+| external IdP client  | IDP_CLIENT#<id>   | SENDER          | GetItem: a token of the senders' external    |
+|                      |                   |                 | IdP names this client (cached 5 min if found)|
 | sender suspension    | ORG#<number>      | SUSPENSION      | GetItem (uncached) on every publication      |
 | sender request       | SENDER_REQUEST    | <requestId>     | Query: the operator's list (onboarding_store)|
 | callback endpoint    | CALLBACK#<org>    | APP#<appId>     | Query per event: the sender's endpoints      |

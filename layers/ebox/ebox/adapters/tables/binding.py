@@ -14,6 +14,7 @@ from ebox.adapters.tables import message_items, registry_items
 REGISTRY_MODELS: tuple[type[Model], ...] = (
     registry_items.SenderOrganizationItem,
     registry_items.SenderSuspensionItem,
+    registry_items.ExternalClientItem,
     registry_items.EnterpriseItem,
     registry_items.CitizenItem,
     registry_items.MessageProviderItem,
