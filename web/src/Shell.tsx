@@ -7,7 +7,7 @@ import type { Route } from "./route";
 export function Shell({ config, session, route, children }: {
   config: WebConfig; session: Session; route: Route; children: ComponentChildren;
 }) {
-  const current = (name: string) => (route.name === name ? "page" : undefined);
+  const current = (name: string) => (route.name === name || (name === "sent" && route.name === "sentMessage") ? "page" : undefined);
   return (
     <>
       <a class="skip" href="#main">{t("skip")}</a>

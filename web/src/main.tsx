@@ -9,6 +9,7 @@ import { Landing } from "./pages/Landing";
 import { MessagePage } from "./pages/MessagePage";
 import { Publish } from "./pages/Publish";
 import { Sent } from "./pages/Sent";
+import { SentMessagePage } from "./pages/SentMessage";
 import { Settings } from "./pages/Settings";
 import { Shell } from "./Shell";
 import { parseRoute, type Route } from "./route";
@@ -43,7 +44,8 @@ function App({ config, loginError }: { config: WebConfig; loginError: boolean })
     <Shell config={config} session={session} route={route}>
       {route.name === "message" ? <MessagePage key={route.id} id={route.id} />
         : route.name === "settings" && hasScope("messagesfull") && session.enterpriseNumber ? <Settings />
-        : route.name === "sent" && hasScope("publicationsender") ? <Sent />
+        : route.name === "sent" && hasScope("publicationsender") ? <Sent key={route.query.toString()} query={route.query} />
+        : route.name === "sentMessage" && hasScope("publicationsender") ? <SentMessagePage key={route.id} id={route.id} />
         : route.name === "bulk" && hasScope("publicationsender") ? <BulkImport />
         : route.name === "publish" || !hasScope("messagesfull") ? <Publish />
           : route.name === "inbox" ? <Inbox key={route.query.toString()} query={route.query} />

@@ -4,7 +4,8 @@ export type Route =
   | { name: "inbox"; query: URLSearchParams }
   | { name: "message"; id: string }
   | { name: "publish" }
-  | { name: "sent" }
+  | { name: "sent"; query: URLSearchParams }
+  | { name: "sentMessage"; id: string }
   | { name: "bulk" }
   | { name: "settings" };
 
@@ -13,7 +14,8 @@ export function parseRoute(hash: string): Route {
   const parts = path.split("/").filter(Boolean);
   if (parts[0] === "messages" && parts[1]) return { name: "message", id: decodeURIComponent(parts[1]) };
   if (parts[0] === "publish") return { name: "publish" };
-  if (parts[0] === "sent") return { name: "sent" };
+  if (parts[0] === "sent" && parts[1]) return { name: "sentMessage", id: decodeURIComponent(parts[1]) };
+  if (parts[0] === "sent") return { name: "sent", query: new URLSearchParams(search) };
   if (parts[0] === "bulk") return { name: "bulk" };
   if (parts[0] === "settings") return { name: "settings" };
   if (parts[0] === "inbox") return { name: "inbox", query: new URLSearchParams(search) };
@@ -24,4 +26,9 @@ export function parseRoute(hash: string): Route {
 export function inboxHref(query: URLSearchParams): string {
   const text = query.toString();
   return `#/inbox${text ? "?" + text : ""}`;
+}
+
+export function sentHref(query: URLSearchParams): string {
+  const text = query.toString();
+  return `#/sent${text ? "?" + text : ""}`;
 }
