@@ -58,7 +58,8 @@ def fill_ebox(count: int, stream_pollers: Iterable[Any] = ()) -> None:
     publication and its outbox leave. The outbox's ``stream_pollers`` skip these writes: relaying 10,000
     publications again would count them twice and keep the process busy while the pages are timed."""
     from ebox.adapters.inbox_pages import filtered_attributes, partition_summary_key
-    from ebox.adapters.tables import EboxSummaryItem, MessageItem
+    from ebox.adapters.tables.message_items import MessageItem
+    from ebox.adapters.tables.message_records import EboxSummaryItem
     from ebox.domain.records import message_to_record
     from ebox_local.stream_pollers import consumed_already
 
