@@ -15,7 +15,8 @@ export function Shell({ config, session, route, children }: {
         <div class="brand">
           <span class="logo" aria-hidden="true">✉</span>
           <span>{t("appName")}</span>
-          <span class="enterprise">{session.enterpriseNumber ? t("ofEnterprise", { n: session.enterpriseNumber }) : t("myEbox")}</span>
+          <span class="enterprise">{hasScope("operator") && !hasScope("messagesfull") ? t("platform")
+            : session.enterpriseNumber ? t("ofEnterprise", { n: session.enterpriseNumber }) : t("myEbox")}</span>
         </div>
         <nav aria-label={t("appName")}>
           {hasScope("messagesfull") && <a href="#/inbox" aria-current={current("inbox")}>{t("inbox")}</a>}
@@ -23,6 +24,7 @@ export function Shell({ config, session, route, children }: {
           {hasScope("publicationsender") && <a href="#/sent" aria-current={current("sent")}>{t("sent")}</a>}
           {hasScope("publicationsender") && <a href="#/bulk" aria-current={current("bulk")}>{t("bulk")}</a>}
           {hasScope("messagesfull") && session.enterpriseNumber && <a href="#/settings" aria-current={current("settings")}>{t("settings")}</a>}
+          {(hasScope("operator") || hasScope("publicationsender")) && <a href="#/statistics" aria-current={current("statistics")}>{t("statistics")}</a>}
         </nav>
         <div class="who">
           <span class="name">{t("loggedInAs", { name: session.name })}</span>

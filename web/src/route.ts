@@ -7,7 +7,8 @@ export type Route =
   | { name: "sent"; query: URLSearchParams }
   | { name: "sentMessage"; id: string }
   | { name: "bulk" }
-  | { name: "settings" };
+  | { name: "settings" }
+  | { name: "statistics" };
 
 export function parseRoute(hash: string): Route {
   const [path = "", search = ""] = hash.replace(/^#/, "").split("?");
@@ -18,6 +19,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "sent") return { name: "sent", query: new URLSearchParams(search) };
   if (parts[0] === "bulk") return { name: "bulk" };
   if (parts[0] === "settings") return { name: "settings" };
+  if (parts[0] === "statistics") return { name: "statistics" };
   if (parts[0] === "inbox") return { name: "inbox", query: new URLSearchParams(search) };
   if (parts.length === 0) return { name: "inbox", query: new URLSearchParams() };
   return { name: "landing" };
