@@ -179,7 +179,7 @@ def test_a_clerk_filters_what_was_sent_and_opens_one_message_with_its_evidence(w
     page.locator("li.sent-row", has_text=f"Rappel non lu {tag}").wait_for()
     # Qualified mail refused: the filter, then the button that applies it, with the keyboard.
     page.get_by_label(words["delivery"]).select_option("refused")
-    page.get_by_role("button", name=words["show"]).focus()
+    page.get_by_role("button", name=words["show"], exact=True).focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"#/sent\?delivery=refused"))
     row = page.locator("li.sent-row", has_text=f"Sommation {tag}")
@@ -200,6 +200,6 @@ def test_a_clerk_filters_what_was_sent_and_opens_one_message_with_its_evidence(w
     page.get_by_role("link", name=re.compile(words["back"])).click()
     page.wait_for_url(re.compile(r"#/sent$"))
     page.get_by_label(words["read"]).select_option("false")  # unread only
-    page.get_by_role("button", name=words["show"]).click()
+    page.get_by_role("button", name=words["show"], exact=True).click()
     page.locator("li.sent-row", has_text=f"Rappel non lu {tag}").wait_for()
     expect(page.locator("li.sent-row .badge", has_text=words["unread"]).first).to_be_visible()
