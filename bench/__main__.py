@@ -14,7 +14,7 @@ from bench import inbox, qualified
 from bench.cold_import import cold_imports
 from bench.cost import Meter, cost_rows
 from bench.cost import total as total_cost
-from bench.emulator import provisioned_emulator
+from bench.emulator import STREAM_POLLERS, provisioned_emulator
 from bench.publication import calls_per_message, floor, publish_and_derive, publish_many
 from tests.apigw import PDF
 
@@ -39,7 +39,7 @@ def main() -> None:
         derived_calls, write_units = Counter(derived.calls), sync.units + derived.units
         floor_rate = floor(args.messages, environment, PDF)
         delivery_rows = qualified.run()
-        inbox_rows = inbox.run(args.inbox_messages)
+        inbox_rows = inbox.run(args.inbox_messages, stream_pollers=STREAM_POLLERS)
         inbox_floor = inbox.floor_ms(environment, 10)
 
     table = Table(title=f"Publication through the emulator (moto server), {args.messages} messages of "
@@ -78,15 +78,7 @@ def main() -> None:
         table.add_row(case, f"{transitions:g}", f"{records:g}")
     console.print(table)
 
-    table = Table(title=f"Inbox pages (25 messages) through app.handler, {args.inbox_messages} messages in one "
-                        f"e-Box; floor: one bare boto3 Query of 25 items, {inbox_floor:.1f} ms")
-    for column in ("case", "median ms", "ratio to floor", "DynamoDB calls per page", "index entries read",
-                   "totalItems"):
-        table.add_column(column)
-    for case, ms, page_calls, evaluated, total_items in inbox_rows:
-        table.add_row(case, f"{ms:.1f}", f"{ms / inbox_floor:.1f}", f"{page_calls:g}", f"{evaluated:g}",
-                      str(total_items))
-    console.print(table)
+    inbox.print_table(console, inbox_rows, args.inbox_messages, inbox_floor)
 
     if args.json:
         kms = sum(n for name, n in calls.items() if name.startswith("kms:")) / args.messages

@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from bench.calls import counting_calls
@@ -53,28 +53,32 @@ def _message(number: int, millis: int) -> Any:
     return message
 
 
-def fill_ebox(count: int) -> None:
-    """``count`` messages, one per second of receipt, with the e-Box's and partitions' counters."""
+def fill_ebox(count: int, stream_pollers: Iterable[Any] = ()) -> None:
+    """``count`` messages, one per second of receipt, with the e-Box's and partitions' counters: what
+    publication and its outbox leave. The outbox's ``stream_pollers`` skip these writes: relaying 10,000
+    publications again would count them twice and keep the process busy while the pages are timed."""
     from ebox.adapters.inbox_pages import filtered_attributes, partition_summary_key
     from ebox.adapters.tables.message_items import EboxSummaryItem, MessageItem
     from ebox.domain.records import message_to_record
+    from ebox_local.stream_pollers import consumed_already
 
-    start = int(time.time() * 1000) - count * 1000
-    per_partition: Counter[str] = Counter()
-    unread: Counter[str] = Counter()
-    with MessageItem.batch_write() as batch:
-        for number in range(count):
-            message = _message(number, start + number * 1000)
-            per_partition[message.partition] += 1
-            unread[message.partition] += not message.read_status
-            batch.save(MessageItem(f"EBOX#{RECIPIENT}", f"MSG#{message.message_id}", message_id=message.message_id,
-                                   document=message_to_record(message), read_status=message.read_status,
-                                   visible=message.visible, **filtered_attributes(message)))
-    for key, number, not_read in [("SUMMARY", count, sum(unread.values())),
-                                  *((partition_summary_key(p), n, unread[p]) for p, n in per_partition.items())]:
-        EboxSummaryItem(f"EBOX#{RECIPIENT}", key).update(actions=[
-            EboxSummaryItem.number_of_messages.add(number), EboxSummaryItem.number_of_unread_messages.add(not_read),
-            EboxSummaryItem.ebox_size_bytes.add(number * 2800)])
+    with consumed_already(stream_pollers):
+        start = int(time.time() * 1000) - count * 1000
+        per_partition: Counter[str] = Counter()
+        unread: Counter[str] = Counter()
+        with MessageItem.batch_write() as batch:
+            for number in range(count):
+                message = _message(number, start + number * 1000)
+                per_partition[message.partition] += 1
+                unread[message.partition] += not message.read_status
+                batch.save(MessageItem(f"EBOX#{RECIPIENT}", f"MSG#{message.message_id}", message_id=message.message_id,
+                                       document=message_to_record(message), read_status=message.read_status,
+                                       visible=message.visible, **filtered_attributes(message)))
+        for key, number, not_read in [("SUMMARY", count, sum(unread.values())),
+                                      *((partition_summary_key(p), n, unread[p]) for p, n in per_partition.items())]:
+            EboxSummaryItem(f"EBOX#{RECIPIENT}", key).update(actions=[
+                EboxSummaryItem.number_of_messages.add(number), EboxSummaryItem.number_of_unread_messages.add(not_read),
+                EboxSummaryItem.ebox_size_bytes.add(number * 2800)])
 
 
 def _measure(call: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
@@ -144,11 +148,12 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
 ]
 
 
-def run(count: int = 10_000, repeat: int = 5) -> list[tuple[str, float, float, float, int | str]]:
+def run(count: int = 10_000, repeat: int = 5, *,
+        stream_pollers: Iterable[Any] = ()) -> list[tuple[str, float, float, float, int | str]]:
     """(case, median ms, DynamoDB calls per page, index entries evaluated per page, totalItems or status)."""
     from app import handler
 
-    fill_ebox(count)
+    fill_ebox(count, stream_pollers)
     api = ApiCaller(handler)
     tokens = {"ent": api.token("ent-0852093431", "demo-secret"), "bruno": api.token("user-bruno", "demo-secret"),
               "anna": api.token("user-anna", "demo-secret")}
@@ -167,3 +172,42 @@ def run(count: int = 10_000, repeat: int = 5) -> list[tuple[str, float, float, f
         ms, calls, evaluated = _measure(page, repeat)
         rows.append((case, ms, calls, evaluated, total))
     return rows
+
+
+def print_table(console: Any, rows: list[tuple[str, float, float, float, int | str]], messages: int,
+                floor: float) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Inbox pages (25 messages) through app.handler, {messages} messages in one "
+                        f"e-Box; floor: one bare boto3 Query of 25 items, {floor:.1f} ms")
+    for column in ("case", "median ms", "ratio to floor", "DynamoDB calls per page", "index entries read",
+                   "totalItems"):
+        table.add_column(column)
+    for case, ms, page_calls, evaluated, total_items in rows:
+        table.add_row(case, f"{ms:.1f}", f"{ms / floor:.1f}", f"{page_calls:g}", f"{evaluated:g}", str(total_items))
+    console.print(table)
+
+
+def main() -> None:
+    """``python -m bench.inbox [--messages 10000] [--repeat 5]``: the inbox pages alone (``make bench`` runs them
+    after publication)."""
+    import argparse
+    import logging
+
+    from rich.console import Console
+
+    from bench.emulator import STREAM_POLLERS, provisioned_emulator
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with provisioned_emulator() as environment:
+        rows = run(args.messages, args.repeat, stream_pollers=STREAM_POLLERS)
+        floor = floor_ms(environment, 10)
+    print_table(Console(width=120), rows, args.messages, floor)
+
+
+if __name__ == "__main__":
+    main()

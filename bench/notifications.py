@@ -20,7 +20,7 @@ from rich.table import Table
 
 from bench import inbox
 from bench.calls import counting_calls
-from bench.emulator import provisioned_emulator
+from bench.emulator import STREAM_POLLERS, provisioned_emulator
 
 
 def _job(job: str, today: Any) -> tuple[dict[str, Any], float, Counter[str]]:
@@ -63,7 +63,7 @@ def main() -> None:
         from ebox.domain.notification_preferences import Mode, NotificationPreference
         from ebox.wiring import services
 
-        inbox.fill_ebox(args.messages)
+        inbox.fill_ebox(args.messages, STREAM_POLLERS)
         store = services().notification_preferences
         store.save_preference(inbox.RECIPIENT, NotificationPreference("85073003328", Mode.DAILY_DIGEST, "anna@x.be"))
         store.save_preference(inbox.RECIPIENT, NotificationPreference("90020199734", Mode.PER_MESSAGE, "bruno@x.be"))

@@ -206,7 +206,7 @@ class LocalOidc:
         svc = services()
         config = svc.config
         person, now = grant.person, int(time.time())
-        scope = " ".join(SCOPE_PREFIX + s for s in person.scopes)
+        scope = " ".join(s if s.startswith("scope:") else SCOPE_PREFIX + s for s in person.scopes)
         subject = f"person:{person.person_id}"
         access: dict[str, Any] = {
             "iss": config.token_issuer, "aud": config.token_audience, "sub": subject, "client_id": grant.client_id,

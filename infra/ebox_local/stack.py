@@ -85,6 +85,11 @@ class LocalStack:
         return f"http://{self.host}:{self.port}"
 
     @property
+    def stream_pollers(self) -> tuple[StreamPoller, ...]:
+        """The running readers of the tables' streams (the outbox's among them)."""
+        return tuple(self._stream_pollers)
+
+    @property
     def aws_endpoint_url(self) -> str:
         return self._external or f"http://{self.host}:{self.moto_port}"
 

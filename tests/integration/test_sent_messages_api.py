@@ -43,3 +43,33 @@ def test_bad_paging_is_invalid_input(api, sender_token):
     for query in ({"pageSize": "0"}, {"pageSize": "101"}, {"pageSize": "x"}, {"before": "not-an-id"}):
         answer = api.get(sender_token, PATH, query)
         assert answer.status == 400 and answer.json()["code"] == "INVALID_INPUT", query
+
+
+def test_a_sender_filters_by_read_status_and_dates_and_reads_one_message(api, sender_token, enterprise_token):
+    read, unread = (api.publish(sender_token, publication()).json()["messageId"] for _ in range(2))
+    href = api.get(enterprise_token, f"/messageRegistry/v2/ebox/messages/{read}").json()[
+        "attachments"]["items"][0]["contentHref"]
+    api.get(enterprise_token, href)
+    unread_ids = [m["messageId"] for m in api.get(sender_token, PATH, {"readStatus": "false"}).json()["items"]]
+    assert unread in unread_ids and read not in unread_ids
+    read_ids = [m["messageId"] for m in api.get(sender_token, PATH, {"readStatus": "true"}).json()["items"]]
+    assert read in read_ids and unread not in read_ids
+    assert api.get(sender_token, PATH, {"receivedBefore": "2020-01-01"}).json()["items"] == []
+    assert unread in [m["messageId"] for m in api.get(sender_token, PATH, {"receivedAfter": "2020-01-01"}).json()[
+        "items"]]
+    one = api.get(sender_token, f"{PATH}/{read}").json()
+    assert one["messageId"] == read and one["readStatus"] is True and one["subject"]
+
+
+def test_one_sent_message_is_not_found_by_anyone_else(api, sender_token, enterprise_token):
+    message_id = api.publish(sender_token, publication()).json()["messageId"]
+    assert api.get(enterprise_token, f"{PATH}/{message_id}").status == 403
+    answer = api.get(sender_token, f"{PATH}/00000000-0000-7000-8000-000000000000")
+    assert answer.status == 404 and answer.json()["code"] == "NOT_FOUND"
+
+
+def test_bad_filters_are_invalid_input(api, sender_token):
+    for query in ({"readStatus": "maybe"}, {"deliveryState": "lost"}, {"actionStatus": "open"},
+                  {"receivedAfter": "yesterday"}):
+        answer = api.get(sender_token, PATH, query)
+        assert answer.status == 400 and answer.json()["code"] == "INVALID_INPUT", query

@@ -107,3 +107,22 @@ def test_a_query_on_a_slim_index_stops_at_1_mb_of_entries_not_of_whole_items(tab
                        ExpressionAttributeValues={":g": {"S": "g"}})
     assert whole["Count"] < 300 and "LastEvaluatedKey" in whole
     assert slim["Count"] == 300 and "LastEvaluatedKey" not in slim
+
+
+def test_an_index_entry_holds_its_keys_and_projected_attributes_in_the_index_order(table):
+    table.update_table(
+        TableName="t", AttributeDefinitions=[{"AttributeName": "g", "AttributeType": "S"},
+                                             {"AttributeName": "when", "AttributeType": "N"}],
+        GlobalSecondaryIndexUpdates=[{"Create": {
+            "IndexName": "ByWhen", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
+                                                 {"AttributeName": "when", "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["kept"]}}}])
+    for n in (10, 9, 100, 2):  # numbers: 2 < 9 < 10 < 100, whatever their text
+        table.put_item(TableName="t", Item={"pk": {"S": f"p{n}"}, "sk": {"S": "x"}, "g": {"S": "g"},
+                                            "when": {"N": str(n)}, "kept": {"M": {"a": {"L": [{"S": "b"}]}}},
+                                            "dropped": {"S": "d"}})
+    answer = table.query(TableName="t", IndexName="ByWhen", KeyConditionExpression="g = :g",
+                         ExpressionAttributeValues={":g": {"S": "g"}}, ScanIndexForward=False)
+    assert [i["when"]["N"] for i in answer["Items"]] == ["100", "10", "9", "2"]
+    assert answer["Items"][0] == {"pk": {"S": "p100"}, "sk": {"S": "x"}, "g": {"S": "g"}, "when": {"N": "100"},
+                                  "kept": {"M": {"a": {"L": [{"S": "b"}]}}}}

@@ -87,3 +87,11 @@ def test_the_demo_people_include_a_citizen_who_acts_for_no_enterprise() -> None:
 
     [citizen] = [p for p in load_people() if p.enterprise_number is None]
     assert citizen.ssin == "85073003328" and "messagesfull" in citizen.scopes
+
+
+def test_the_demo_people_include_the_platform_operator_with_the_operator_scope() -> None:
+    from ebox_local.oidc import load_people
+
+    [operator] = [p for p in load_people() if "scope:ebox:platform:operator" in p.scopes]
+    assert operator.name == "Olivier Lambert" and operator.enterprise_number == "0671516647"
+    assert not {"messagesfull", "publicationsender"} & set(operator.scopes)  # statistics only

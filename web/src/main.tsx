@@ -9,7 +9,9 @@ import { Landing } from "./pages/Landing";
 import { MessagePage } from "./pages/MessagePage";
 import { Publish } from "./pages/Publish";
 import { Sent } from "./pages/Sent";
+import { SentMessagePage } from "./pages/SentMessage";
 import { Settings } from "./pages/Settings";
+import { StatisticsPage } from "./pages/Statistics";
 import { Shell } from "./Shell";
 import { parseRoute, type Route } from "./route";
 import "./styles.css";
@@ -43,8 +45,11 @@ function App({ config, loginError }: { config: WebConfig; loginError: boolean })
     <Shell config={config} session={session} route={route}>
       {route.name === "message" ? <MessagePage key={route.id} id={route.id} />
         : route.name === "settings" && hasScope("messagesfull") && session.enterpriseNumber ? <Settings />
-        : route.name === "sent" && hasScope("publicationsender") ? <Sent />
+        : route.name === "sent" && hasScope("publicationsender") ? <Sent key={route.query.toString()} query={route.query} />
+        : route.name === "sentMessage" && hasScope("publicationsender") ? <SentMessagePage key={route.id} id={route.id} />
         : route.name === "bulk" && hasScope("publicationsender") ? <BulkImport />
+        : route.name === "statistics" && (hasScope("operator") || hasScope("publicationsender")) ? <StatisticsPage />
+        : hasScope("operator") && !hasScope("messagesfull") && !hasScope("publicationsender") ? <StatisticsPage />
         : route.name === "publish" || !hasScope("messagesfull") ? <Publish />
           : route.name === "inbox" ? <Inbox key={route.query.toString()} query={route.query} />
             : <Inbox query={new URLSearchParams()} />}

@@ -129,3 +129,30 @@ export interface ReportLine {
   message?: string;
   alreadyPublished?: boolean;
 }
+
+/** `GET /admin/v1/statistics` (an operator: every table) and `…/statistics/sender` (a sender's own rows). */
+export interface SenderYear {
+  organizationId: string;
+  name: string | null;
+  year: number;
+  documents: number;
+  variationPercent?: number | null;
+}
+
+export interface SenderOutcomes extends SenderYear {
+  read: number;
+  readRatePercent: number | null;
+  averageHoursToFirstRead: number | null;
+  registered: { published: number; read: number };
+  qualified: { published: number; accepted: number; refused: number; expired: number; failed: number; pending: number };
+}
+
+export interface Statistics {
+  organizationId?: string;
+  eboxes?: { activated: number; activatedEnterprises: number; activatedCitizens: number; activeLast12Months: number;
+    digitalOnly: number; window: { from: string; to: string } };
+  documentsPerYear?: { year: number; documents: number; variationPercent: number | null }[];
+  documentsPerSenderPerYear: SenderYear[];
+  newEboxesPerMonth?: { month: string; activated: number }[];
+  senders: SenderOutcomes[];
+}

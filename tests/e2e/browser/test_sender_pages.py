@@ -4,6 +4,7 @@ at 1440 px and Dutch at 375 px."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -142,3 +143,63 @@ def test_a_clerk_cancels_a_batch_scheduled_for_later(web: WebPage, tag) -> None:
     page.get_by_role("button", name=words["cancel"]).click()
     page.get_by_text(words["cancelled"], exact=True).wait_for()
     expect(page.get_by_role("button", name=words["cancel"])).to_have_count(0)
+
+
+FILTERS = {
+    "fr": {"delivery": "Recommandé qualifié", "refused": "Refusé", "show": "Afficher", "back": "Retour aux messages",
+           "recipient": "Destinataire", "evidence": "Preuves", "verify": "Vérifier les signatures",
+           "verified": "toutes les signatures sont valides", "read": "Lecture", "unread": "Pas encore lu"},
+    "nl": {"delivery": "Gekwalificeerde aangetekende zending", "refused": "Geweigerd", "show": "Tonen",
+           "back": "Terug naar verzonden", "recipient": "Ontvanger", "evidence": "Bewijzen",
+           "verify": "Handtekeningen en keten", "verified": "elke handtekening is geldig", "read": "Lezen",
+           "unread": "Nog niet gelezen"},
+}
+
+
+def test_a_clerk_filters_what_was_sent_and_opens_one_message_with_its_evidence(web: WebPage, publish, tag, base_url,
+                                                                               sender_token, bakery_token) -> None:
+    words = FILTERS[web.language]
+    bakery = {"Authorization": f"Bearer {bakery_token}"}
+    refused = publish(f"Sommation {tag}", registeredMailType="qualified", isRegisteredMail=True)
+    publish(f"Rappel non lu {tag}")
+    eventually(lambda: requests.post(  # once its delivery workflow awaits the answer (409 until then)
+        f"{base_url}/messageRegistry/v3/ebox/messages/{refused}/acceptance", json={"accept": False}, headers=bakery,
+        timeout=30).status_code == 202)
+
+    def refusal_known() -> bool:
+        answer = requests.get(f"{base_url}/messageRegistry/v3/sentMessages/{refused}", timeout=30,
+                              headers={"Authorization": f"Bearer {sender_token}"})
+        return answer.ok and answer.json().get("deliveryState") == "refused"
+
+    eventually(refusal_known)
+    web.log_in("Chloé")
+    page = web.page
+    page.get_by_role("link", name=TEXT[web.language]["sent"], exact=True).click()
+    page.get_by_role("heading", name=TEXT[web.language]["sent_title"]).wait_for()
+    page.locator("li.sent-row", has_text=f"Rappel non lu {tag}").wait_for()
+    # Qualified mail refused: the filter, then the button that applies it, with the keyboard.
+    page.get_by_label(words["delivery"]).select_option("refused")
+    page.get_by_role("button", name=words["show"], exact=True).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#/sent\?delivery=refused"))
+    row = page.locator("li.sent-row", has_text=f"Sommation {tag}")
+    expect(row.locator(".badge", has_text=words["refused"])).to_be_visible()
+    expect(page.locator("li.sent-row", has_text=f"Rappel non lu {tag}")).to_have_count(0)
+    for badge in page.locator("li.sent-row .badge.delivery").all_inner_texts():
+        assert badge == words["refused"]  # every row listed is refused qualified mail
+    web.check("sent-filtered")
+    page.get_by_role("link", name=f"Sommation {tag}").click()
+    page.get_by_role("heading", level=1, name=f"Sommation {tag}").wait_for()
+    expect(page.locator(".facts")).to_contain_text(words["recipient"])
+    expect(page.locator(".facts")).to_contain_text("0852093431 · Demo Bakery SRL")
+    expect(page.locator(".badge", has_text=words["refused"])).to_be_visible()
+    page.get_by_role("heading", name=words["evidence"]).wait_for()
+    page.get_by_role("button", name=re.compile(words["verify"])).click()  # the sender sees the signed records
+    expect(page.get_by_role("status").filter(has_text=words["verified"])).to_be_visible()
+    web.check("sent-message")
+    page.get_by_role("link", name=re.compile(words["back"])).click()
+    page.wait_for_url(re.compile(r"#/sent$"))
+    page.get_by_label(words["read"]).select_option("false")  # unread only
+    page.get_by_role("button", name=words["show"], exact=True).click()
+    page.locator("li.sent-row", has_text=f"Rappel non lu {tag}").wait_for()
+    expect(page.locator("li.sent-row .badge", has_text=words["unread"]).first).to_be_visible()

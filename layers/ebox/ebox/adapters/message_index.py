@@ -167,13 +167,23 @@ class DynamoMessageIndex:
         )
         return [_to_message(item) for item in items[(page - 1) * page_size : wanted]]
 
-    def sent_keys(self, organization_id: str, *, before: str | None, limit: int) -> list[tuple[str, str]]:
+    def sent_keys(self, organization_id: str, *, before: str | None, limit: int,
+                  after: str | None = None) -> list[tuple[str, str]]:
         """(e-Box, messageId) of what ``organization_id`` published, newest first: one Query on SentBy
-        (keys only), ``before`` a key condition on the UUIDv7 sort key."""
-        condition = MessageItem.sk < message_key(before) if before else MessageItem.sk.startswith("MSG#")
-        items = MessageItem.sent_by.query(organization_id, condition, scan_index_forward=False, limit=limit,
-                                            page_size=limit)
-        return [(item.pk.removeprefix("EBOX#"), item.sk.removeprefix("MSG#")) for item in items]
+        (keys only); ``before`` (excluded) and ``after`` (included) a key condition on the UUIDv7 sort key."""
+        upper = message_key(before) if before else "MSG#g"  # "g" sorts after every hex digit
+        lower = message_key(after) if after else "MSG#"
+        # BETWEEN includes its ends: one more key read, ``before`` itself left out.
+        items = MessageItem.sent_by.query(organization_id, MessageItem.sk.between(lower, upper),
+                                            scan_index_forward=False, limit=limit + 1, page_size=limit + 1)
+        keys = [(item.pk.removeprefix("EBOX#"), item.sk.removeprefix("MSG#")) for item in items if item.sk != upper]
+        return keys[:limit]
+
+    def sent_key(self, organization_id: str, message_id: str) -> tuple[str, str] | None:
+        """(e-Box, messageId) of that message if ``organization_id`` published it: one Query on SentBy."""
+        for item in MessageItem.sent_by.query(organization_id, MessageItem.sk == message_key(message_id), limit=1):
+            return item.pk.removeprefix("EBOX#"), message_id
+        return None
 
     def many(self, keys: list[tuple[str, str]]) -> list[Message]:
         """Messages by (e-Box, messageId), in one BatchGetItem per hundred; unknown keys are skipped."""

@@ -45,6 +45,8 @@ CALLBACKS = V3 + "/callbacks"
 MESSAGE_FILTERS = ("page", "pageSize", "q", "qlang", "partition", "receivedBefore", "receivedAfter", "expiredBefore",
                    "expiredAfter", "readStatus", "visible", "messageTypeId", "senderOrganizationId",
                    "senderApplicationId", "registeredMail", "originalMessageId", "forAction", "overdue")
+SENT_FILTERS = ("pageSize", "before", "readStatus", "deliveryState", "actionStatus", "receivedAfter",
+                "receivedBefore")
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/health"): Operation("Liveness", None),
     ("GET", "/openapi.json"): Operation("This document", None),
@@ -122,7 +124,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("DELETE", "/bulk/v1/batches/{batchId}"): Operation("Cancel a scheduled batch", _PUB, errors=(400, 404, 409)),
     ("GET", "/bulk/v1/batches/{batchId}/results"): Operation("A batch's report", _PUB, errors=(400, 404, 409)),
     ("GET", V3 + "/sentMessages"): Operation("What the sender published, newest first, with each one's status",
-                                             _PUB, errors=(400,), query=("pageSize", "before")),
+                                             _PUB, errors=(400,), query=SENT_FILTERS),
+    ("GET", V3 + "/sentMessages/{messageId}"): Operation("One message the sender published, with its status",
+                                                         _PUB, errors=_READ),
     ("GET", ADMIN + "/terms"): Operation("The terms of use a sender accepts", None),
     ("POST", SENDER_REQUESTS): Operation("Ask to become a sender (accepting the terms of use)", None, 201, JSON,
                                          (400, 409, 413)),

@@ -19,6 +19,11 @@ def new_message_id(now_ms: int | None = None) -> str:
     return str(uuid.UUID(int=value))
 
 
+def first_message_id_at(millis: int) -> str:
+    """The smallest UUIDv7 of the millisecond ``millis``: ids below it were made before it (a key bound)."""
+    return str(uuid.UUID(int=(max(millis, 0) & ((1 << 48) - 1)) << 80))
+
+
 def new_attachment_id() -> str:
     return secrets.token_hex(8)
 

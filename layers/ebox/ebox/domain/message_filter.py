@@ -45,7 +45,7 @@ class MessageFilter:
         return all(getattr(self, f.name) is None for f in fields(self))
 
 
-def _moment(name: str, value: str | None) -> str | None:
+def parse_moment(name: str, value: str | None) -> str | None:
     """A date (the day's start) or a date-time, as a timestamp."""
     if value is None:
         return None
@@ -103,10 +103,10 @@ def _parse_filter(params: Mapping[str, str], today: date | None) -> MessageFilte
     partition = params.get("partition")
     return MessageFilter(
         **_action_filter(params, today),  # type: ignore[arg-type]
-        received_before=_moment("receivedBefore", params.get("receivedBefore")),
-        received_after=_moment("receivedAfter", params.get("receivedAfter")),
-        expired_before=_moment("expiredBefore", params.get("expiredBefore")),
-        expired_after=_moment("expiredAfter", params.get("expiredAfter")),
+        received_before=parse_moment("receivedBefore", params.get("receivedBefore")),
+        received_after=parse_moment("receivedAfter", params.get("receivedAfter")),
+        expired_before=parse_moment("expiredBefore", params.get("expiredBefore")),
+        expired_after=parse_moment("expiredAfter", params.get("expiredAfter")),
         read_status=_flag("readStatus", params.get("readStatus")),
         visible=_flag("visible", params.get("visible")),
         message_type_id=_identifier("messageTypeId", params.get("messageTypeId")),

@@ -1,0 +1,62 @@
+"""The local stack's stream pollers: what a bench writes as already consumed is never delivered; what is
+written afterwards is."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from ebox_local.model import LocalFunction, StreamMapping
+from ebox_local.stream_pollers import StreamPoller, consumed_already
+from moto.server import ThreadedMotoServer
+
+
+@pytest.fixture
+def stream(aws_env, monkeypatch):
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)  # streams: the server only
+    server.start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server._server.server_port}")
+    try:
+        db = boto3.client("dynamodb")
+        arn = db.create_table(
+            TableName="t", BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        )["TableDescription"]["LatestStreamArn"]
+        yield db, arn
+    finally:
+        server.stop()
+
+
+def test_records_written_as_consumed_already_are_skipped_and_later_ones_delivered(stream):
+    db, arn = stream
+    delivered: list[str] = []
+    got = threading.Event()
+
+    def invoke(function: Any, event: dict[str, Any]) -> None:
+        delivered.extend(r["dynamodb"]["NewImage"]["pk"]["S"] for r in event["Records"])
+        got.set()
+
+    function = LocalFunction("Outbox", "outbox", "arn:aws:lambda:eu-west-1:123456789012:function:outbox",
+                             Path("."), "app.handler", {})
+    poller = StreamPoller(StreamMapping("Outbox", "t", arn), function, boto3.client("dynamodbstreams"),
+                          "eu-west-1", interval=0.01, invoker=invoke)
+    db.put_item(TableName="t", Item={"pk": {"S": "before"}})
+    poller.start()
+    try:
+        assert got.wait(10)
+        with consumed_already([poller]):
+            for n in range(50):
+                db.put_item(TableName="t", Item={"pk": {"S": f"filled-{n}"}})
+        db.put_item(TableName="t", Item={"pk": {"S": "after"}})
+        poller.caught_up.clear()
+        assert poller.caught_up.wait(10)
+        assert "after" in delivered
+    finally:
+        poller.stop()
+        poller.join(10)
+    assert delivered == ["before", "after"]
