@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ebox.adapters.callback_http import CallbackRequestSigner, HttpCallbackTransport
     from ebox.adapters.callback_queue import SqsCallbackRetries
     from ebox.adapters.callback_store import DynamoCallbackStore
+    from ebox.adapters.chunk_writes import DynamoChunkWrites
     from ebox.adapters.content_store import S3ContentStore
     from ebox.adapters.document_uploads import S3DocumentUploads
     from ebox.adapters.download_jobs import DynamoDownloadJobs, SqsDownloadQueue
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from ebox.adapters.token_verifier import JwtVerifier
     from ebox.adapters.workflow import StepFunctionsWorkflow
     from ebox.domain.access import EboxReader
+    from ebox.domain.archived_documents import ChunkArchive
     from ebox.domain.consultation import Consultation
     from ebox.domain.downloads import DownloadJob
     from ebox.domain.ports import BufferedEvents
@@ -350,22 +352,28 @@ class BulkServices:
         """Evidence signed by this container's own key, endorsed by the KMS evidence key once a day."""
         return self.base.record_signer
 
-    def content(self) -> ArchiveContentStore:
-        """A content store for one chunk: documents written from the archive's bytes."""
+    def content(self, archive: ChunkArchive) -> ArchiveContentStore:
+        """A content store for one chunk: its documents named inside the run's kept archive."""
         from ebox.adapters.archive_content import ArchiveContentStore
 
         config = self.base.config
         return ArchiveContentStore(self.base.client("s3"), bucket=config.content_bucket,
-                                   kms_key_id=config.content_key_id)
+                                   kms_key_id=config.content_key_id, archive=archive)
+
+    @cached_property
+    def chunk_writes(self) -> DynamoChunkWrites:
+        from ebox.adapters.chunk_writes import DynamoChunkWrites
+
+        return DynamoChunkWrites(self.base._tables, self.base.index)
 
     def events(self) -> BufferedMessageEvents:
         """Message events for one chunk, put on the bus ten at a time."""
         return self.base.new_buffered_events()
 
-    def publication_ports(self, events: BufferedEvents) -> PublicationPorts:
+    def publication_ports(self, events: BufferedEvents, archive: ChunkArchive) -> PublicationPorts:
         """What publishing one chunk's lines needs: the archive's documents, the chunk's event buffer."""
         base = self.base
-        return PublicationPorts(base.registry, self.content(), base.index, events, self.signer)
+        return PublicationPorts(base.registry, self.content(archive), base.index, events, self.signer)
 
     def request_ports(self) -> BatchRequestPorts:
         from ebox.pipeline.bulk_batches import BatchRequestPorts
@@ -377,7 +385,8 @@ class BulkServices:
 
         return BulkImportPorts(ledger=self.ledger, files=self.files, queue=self.queue, archives=self.archives,
                                executions=self.base.workflow, chunk_events=self.events,
-                               chunk_publication=self.publication_ports)
+                               chunk_publication=self.publication_ports, chunk_writes=self.chunk_writes,
+                               register=self.base.registry)
 
 
 @dataclass
