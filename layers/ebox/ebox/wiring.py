@@ -367,8 +367,11 @@ class BulkServices:
         return DynamoChunkWrites(self.base._tables, self.base.index)
 
     def events(self) -> BufferedMessageEvents:
-        """Message events for one chunk, put on the bus ten at a time."""
-        return self.base.new_buffered_events()
+        """Events for one chunk, put on the bus ten at a time; a failed put raises (TransientError), so that
+        the chunk is delivered again and its refusals and completion are announced at least once."""
+        from ebox.adapters.buffered_events import OutboxEvents
+
+        return OutboxEvents(self.base.client("events"), bus_name=self.base.config.event_bus)
 
     def publication_ports(self, events: BufferedEvents, archive: ChunkArchive) -> PublicationPorts:
         """What publishing one chunk's lines needs: the archive's documents, the chunk's event buffer."""

@@ -158,6 +158,7 @@ def publish_chunk(body: str, bulk: BulkImportPorts) -> None:
     lease = bulk.ledger.lease_chunk(ref, run, number, seconds=LEASE_SECONDS)
     if lease is None:
         logger.info("chunk %d of batch %s run %s was counted already", number, ref.batch_id, run)
+        _finish_if_done(ref, run, bulk.ledger.get(ref), bulk)  # the delivery that counted it may have died
         return
     try:
         _publish_leased(chunk, lease, bulk)
@@ -197,7 +198,10 @@ def _publish_leased(chunk: dict[str, Any], lease: ChunkLease, bulk: BulkImportPo
     bulk.files.save_chunk_results(ref, run, number, results)
     counts = ChunkCounts.of(results)
     _count_lines(counts, dry_run=dry_run)
-    batch = bulk.ledger.count_chunk(ref, run, number, counts) or bulk.ledger.get(ref)
+    _finish_if_done(ref, run, bulk.ledger.count_chunk(ref, run, number, counts) or bulk.ledger.get(ref), bulk)
+
+
+def _finish_if_done(ref: BatchRef, run: str, batch: dict[str, Any] | None, bulk: BulkImportPorts) -> None:
     if batch and batch.get("run") == run and batch.get("processed", 0) >= batch.get("totalLines", 0):
         finish(ref, run, bulk)
 
@@ -249,7 +253,9 @@ def _documents(lines: list[PlannedLine], chunk: dict[str, Any],
 
 
 def finish(ref: BatchRef, run: str, bulk: BulkImportPorts) -> None:
-    """The report next to the batch, the summary, and the completion event: once per run."""
+    """The report next to the batch, the summary, and the completion event, then COMPLETED: a delivery that
+    dies on the way leaves the batch REPORTING, and the chunk's next delivery finishes it (the report and
+    summary written again, the event put at least once)."""
     if not bulk.ledger.move(ref, run, expected=(BatchStatus.RUNNING, BatchStatus.REPORTING),
                             status=BatchStatus.REPORTING):
         return
@@ -259,9 +265,8 @@ def finish(ref: BatchRef, run: str, bulk: BulkImportPorts) -> None:
     started = batch.get("startedAt") or batch.get("receivedAt")
     duration = (completed - parse_timestamp(started, field_name="startedAt")).total_seconds() if started else None
     fields = {"completedAt": format_timestamp(completed), "durationSeconds": duration, "results": ref.results_key}
-    if not bulk.ledger.move(ref, run, expected=(BatchStatus.REPORTING,), status=BatchStatus.COMPLETED, fields=fields):
-        return
     _announce(ref, {**batch, **fields, "status": BatchStatus.COMPLETED}, bulk)
+    bulk.ledger.move(ref, run, expected=(BatchStatus.REPORTING,), status=BatchStatus.COMPLETED, fields=fields)
 
 
 def finish_refused(ref: BatchRef, run: str, refusal: EboxError, bulk: BulkImportPorts) -> None:
@@ -281,7 +286,10 @@ def cancel(ref: BatchRef, bulk: BulkImportPorts) -> dict[str, Any]:
         raise BatchClosed(f"batch {ref.batch_id} is {batch.get('status')}: only a scheduled batch can be cancelled")
     if batch.get("execution"):
         _stop_waiting(str(batch["execution"]), bulk)
-    _announce(ref, bulk.ledger.get(ref) or {}, bulk)
+    try:
+        _announce(ref, bulk.ledger.get(ref) or {}, bulk)
+    except TransientError as lost:  # cancelled all the same: its summary says so, its event is lost
+        logger.warning("batch %s cancelled, its event not put: %s", ref.batch_id, lost.message)
     return summary_view(bulk.ledger.get(ref) or {})
 
 
