@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.cost import PRICES, Meter
+
 ROOT = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.4\n% e-Box bulk benchmark notice\n%%EOF\n"
 RECIPIENTS = ("0852093431", "0403019261")
@@ -56,7 +58,8 @@ def run_bulk(count: int, *, profile: str | None = None) -> dict[str, Any]:
         ledger = services().bulk.ledger
         # the floor first, on the same emulator, while nothing else runs in it
         floor_rate = floor(count, environment, stack.aws_endpoint_url, workers=worker_count(stack))
-        with counted_calls() as calls, profiled_chunks(profile):
+        worker = Meter()
+        with counted_calls(worker) as calls, profiled_chunks(profile):
             started = time.perf_counter()
             s3.upload_file(str(archive), environment["EBOX_IMPORT_BUCKET"], key)
             batch: dict[str, Any] = {}
@@ -66,28 +69,47 @@ def run_bulk(count: int, *, profile: str | None = None) -> dict[str, Any]:
             elapsed = time.perf_counter() - started
         return {"count": count, "elapsed": elapsed, "rate": count / elapsed, "floor": floor_rate,
                 "batch": batch, "archive_bytes": archive.stat().st_size, "workers": worker_count(stack),
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "calls": calls}
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "calls": calls,
+                "worker": worker}
+
+
+_IN_CHUNK = threading.local()
 
 
 @contextmanager
-def counted_calls() -> Iterator[Counter[str]]:
-    """Every AWS call any thread of the process makes (workers, consumers, pollers), by "service:Operation"."""
+def counted_calls(worker: Meter | None = None) -> Iterator[Counter[str]]:
+    """Every AWS call any thread of the process makes (workers, consumers, pollers), by "service:Operation";
+    with ``worker``, also what the bulk worker's own calls cost (those made inside publish_chunk)."""
     from botocore.client import BaseClient
+    from ebox.pipeline import bulk_import
 
     calls: Counter[str] = Counter()
     lock = threading.Lock()
     original = BaseClient._make_api_call
+    original_chunk = bulk_import.publish_chunk
 
     def make_api_call(client: Any, operation: str, params: Any) -> Any:
+        service = client.meta.service_model.service_name
         with lock:
-            calls[f"{client.meta.service_model.service_name}:{operation}"] += 1
+            calls[f"{service}:{operation}"] += 1
+            if worker is not None and getattr(_IN_CHUNK, "on", False):
+                worker.observe(service, operation, params)
         return original(client, operation, params)
 
+    def publish_chunk(body: str, bulk: Any) -> None:
+        _IN_CHUNK.on = True
+        try:
+            original_chunk(body, bulk)
+        finally:
+            _IN_CHUNK.on = False
+
     BaseClient._make_api_call = make_api_call  # type: ignore[method-assign]
+    bulk_import.publish_chunk = publish_chunk  # type: ignore[assignment]
     try:
         yield calls
     finally:
         BaseClient._make_api_call = original  # type: ignore[method-assign]
+        bulk_import.publish_chunk = original_chunk  # type: ignore[assignment]
 
 
 @contextmanager
@@ -183,12 +205,21 @@ def main() -> None:
     Console(width=140).print(table)
     for name, n in calls.most_common():
         print(f"  {name:<40} {n:>8}  {n / result['count']:.3f} per line")
+    worker: Meter = result["worker"]
+    per = 1 / result["count"]
+    print(f"the bulk worker's own calls, per line: {sum(worker.calls.values()) * per:.3f} "
+          f"({', '.join(f'{k} {v * per:.3f}' for k, v in worker.calls.most_common())}); "
+          f"DynamoDB write units {worker.wru * per:.2f} "
+          f"({', '.join(f'{k} {v * per:.2f}' for k, v in worker.units.most_common())})")
     if args.json:
         print(json.dumps({
             "messages": result["count"], "seconds": round(result["elapsed"], 1), "per_s": round(result["rate"], 1),
             "floor_per_s": round(result["floor"], 1), "peak_mb": round(result["peak_rss_mb"]),
             "accepted": batch.get("accepted"), "rejected": batch.get("rejected"),
-            "calls_per_line": round(sum(calls.values()) / result["count"], 2)}))
+            "calls_per_line": round(sum(calls.values()) / result["count"], 2),
+            "worker_calls_per_line": round(sum(worker.calls.values()) * per, 3),
+            "worker_wru_per_line": round(worker.wru * per, 2),
+            "worker_dynamodb_usd_per_million": round(worker.wru * per * PRICES["dynamodb_wru"] * 1e6, 2)}))
 
 
 if __name__ == "__main__":
