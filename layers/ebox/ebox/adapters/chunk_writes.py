@@ -32,7 +32,8 @@ from ebox.adapters.message_index import (
     message_item,
     message_key,
 )
-from ebox.adapters.tables import IdempotencyItem, MessageItem
+from ebox.adapters.tables.message_items import MessageItem
+from ebox.adapters.tables.message_records import IdempotencyItem
 from ebox.domain.errors import TransientError
 from ebox.domain.evidence import SignedEvidence
 from ebox.domain.ports import EarlierWrites, IdempotencyClaim, IdempotencyRecord, Publication

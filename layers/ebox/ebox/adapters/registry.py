@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DoesNotExist, PutError, PynamoDBException
 
-from ebox.adapters.tables import (
+from ebox.adapters.tables.registry_items import (
     CitizenItem,
     ConsentItem,
     EboxUserItem,
