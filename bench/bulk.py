@@ -10,6 +10,7 @@ pass a smaller N and write down what you ran (docs/benchmarks.md, "Bulk imports"
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import resource
 import tempfile
@@ -17,8 +18,12 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from bench.cost import PRICES, Meter
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.4\n% e-Box bulk benchmark notice\n%%EOF\n"
@@ -36,7 +41,7 @@ def make_batch(count: int, folder: Path) -> Path:
     return out
 
 
-def run_bulk(count: int) -> dict[str, Any]:
+def run_bulk(count: int, *, profile: str | None = None) -> dict[str, Any]:
     import boto3
     from ebox.domain.batch_plan import batch_of_key
     from ebox_local.stack import LocalStack
@@ -53,16 +58,94 @@ def run_bulk(count: int) -> dict[str, Any]:
         ledger = services().bulk.ledger
         # the floor first, on the same emulator, while nothing else runs in it
         floor_rate = floor(count, environment, stack.aws_endpoint_url, workers=worker_count(stack))
-        started = time.perf_counter()
-        s3.upload_file(str(archive), environment["EBOX_IMPORT_BUCKET"], key)
-        batch: dict[str, Any] = {}
-        while batch.get("status") not in ("COMPLETED", "REFUSED"):
-            time.sleep(0.5)
-            batch = ledger.get(ref) or {}
-        elapsed = time.perf_counter() - started
+        worker = Meter()
+        with counted_calls(worker) as calls, profiled_chunks(profile):
+            started = time.perf_counter()
+            s3.upload_file(str(archive), environment["EBOX_IMPORT_BUCKET"], key)
+            batch: dict[str, Any] = {}
+            while batch.get("status") not in ("COMPLETED", "REFUSED"):
+                time.sleep(0.5)
+                batch = ledger.get(ref) or {}
+            elapsed = time.perf_counter() - started
         return {"count": count, "elapsed": elapsed, "rate": count / elapsed, "floor": floor_rate,
                 "batch": batch, "archive_bytes": archive.stat().st_size, "workers": worker_count(stack),
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "calls": calls,
+                "worker": worker}
+
+
+_IN_CHUNK = threading.local()
+
+
+@contextmanager
+def counted_calls(worker: Meter | None = None) -> Iterator[Counter[str]]:
+    """Every AWS call any thread of the process makes (workers, consumers, pollers), by "service:Operation";
+    with ``worker``, also what the bulk worker's own calls cost (those made inside publish_chunk)."""
+    from botocore.client import BaseClient
+    from ebox.pipeline import bulk_import
+
+    calls: Counter[str] = Counter()
+    lock = threading.Lock()
+    original = BaseClient._make_api_call
+    original_chunk = bulk_import.publish_chunk
+
+    def make_api_call(client: Any, operation: str, params: Any) -> Any:
+        service = client.meta.service_model.service_name
+        with lock:
+            calls[f"{service}:{operation}"] += 1
+            if worker is not None and getattr(_IN_CHUNK, "on", False):
+                worker.observe(service, operation, params)
+        return original(client, operation, params)
+
+    def publish_chunk(body: str, bulk: Any) -> None:
+        _IN_CHUNK.on = True
+        try:
+            original_chunk(body, bulk)
+        finally:
+            _IN_CHUNK.on = False
+
+    BaseClient._make_api_call = make_api_call  # type: ignore[method-assign]
+    bulk_import.publish_chunk = publish_chunk  # type: ignore[assignment]
+    try:
+        yield calls
+    finally:
+        BaseClient._make_api_call = original  # type: ignore[method-assign]
+        bulk_import.publish_chunk = original_chunk  # type: ignore[assignment]
+
+
+@contextmanager
+def profiled_chunks(path: str | None) -> Iterator[None]:
+    """With a path: each chunk's publication (the bulk worker's publish_chunk) under cProfile, the
+    profiles of every worker thread merged into ``path`` (pstats format)."""
+    if not path:
+        yield
+        return
+    import cProfile
+    import pstats
+
+    from ebox.pipeline import bulk_import
+
+    profiles: list[cProfile.Profile] = []
+    original = bulk_import.publish_chunk
+
+    def publish_chunk(body: str, bulk: Any) -> None:
+        profile = cProfile.Profile()
+        profile.enable()
+        try:
+            original(body, bulk)
+        finally:
+            profile.disable()
+            profiles.append(profile)
+
+    bulk_import.publish_chunk = publish_chunk  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        bulk_import.publish_chunk = original  # type: ignore[assignment]
+        if profiles:
+            stats = pstats.Stats(profiles[0])
+            for profile in profiles[1:]:
+                stats.add(profile)
+            stats.dump_stats(path)
 
 
 def worker_count(stack: Any) -> int:
@@ -101,10 +184,13 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=100_000, help="lines in the generated batch")
+    parser.add_argument("--json", action="store_true", help="end with one line of JSON (the figures)")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the bulk worker's chunks into FILE (pstats)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    result = run_bulk(args.messages)
+    result = run_bulk(args.messages, profile=args.profile)
     batch = result["batch"]
+    calls = result["calls"]
     table = Table(title=f"Bulk import through the local stack: {result['count']} messages of {len(PDF)} bytes, "
                         f"{result['workers']} local workers, archive {result['archive_bytes'] / 1e6:.1f} MB")
     for column in ("measure", "value", "floor", "ratio to floor"):
@@ -114,7 +200,26 @@ def main() -> None:
     table.add_row("duration", f"{result['elapsed']:.1f} s", "", "")
     table.add_row("accepted / rejected", f"{batch.get('accepted')} / {batch.get('rejected')}", "", "")
     table.add_row("peak memory (whole process: emulator, stack, workers)", f"{result['peak_rss_mb']:.0f} MB", "", "")
+    table.add_row("AWS calls per line, every function (drop → report)",
+                  f"{sum(calls.values()) / result['count']:.2f}", "2", "")
     Console(width=140).print(table)
+    for name, n in calls.most_common():
+        print(f"  {name:<40} {n:>8}  {n / result['count']:.3f} per line")
+    worker: Meter = result["worker"]
+    per = 1 / result["count"]
+    print(f"the bulk worker's own calls, per line: {sum(worker.calls.values()) * per:.3f} "
+          f"({', '.join(f'{k} {v * per:.3f}' for k, v in worker.calls.most_common())}); "
+          f"DynamoDB write units {worker.wru * per:.2f} "
+          f"({', '.join(f'{k} {v * per:.2f}' for k, v in worker.units.most_common())})")
+    if args.json:
+        print(json.dumps({
+            "messages": result["count"], "seconds": round(result["elapsed"], 1), "per_s": round(result["rate"], 1),
+            "floor_per_s": round(result["floor"], 1), "peak_mb": round(result["peak_rss_mb"]),
+            "accepted": batch.get("accepted"), "rejected": batch.get("rejected"),
+            "calls_per_line": round(sum(calls.values()) / result["count"], 2),
+            "worker_calls_per_line": round(sum(worker.calls.values()) * per, 3),
+            "worker_wru_per_line": round(worker.wru * per, 2),
+            "worker_dynamodb_usd_per_million": round(worker.wru * per * PRICES["dynamodb_wru"] * 1e6, 2)}))
 
 
 if __name__ == "__main__":

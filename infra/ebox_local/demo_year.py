@@ -128,6 +128,7 @@ def _replayed_events() -> Any:
 def _publish(chunk: list[dict[str, Any]]) -> None:
     """One worker's share, as a bulk chunk: the publication use case, then the first reads and outcomes."""
     from ebox.domain.access import EboxReader
+    from ebox.domain.archived_documents import ChunkArchive
     from ebox.domain.consultation import Consultation
     from ebox.domain.ids import new_message_id
     from ebox.domain.message import MessageToPublish, Recipient, Sender
@@ -138,7 +139,7 @@ def _publish(chunk: list[dict[str, Any]]) -> None:
 
     svc = services()
     events = _replayed_events()
-    ports = svc.bulk.publication_ports(events)
+    ports = svc.bulk.publication_ports(events, ChunkArchive(None, {}))  # no documents
     for item in chunk:
         request = MessageToPublish(
             sender=Sender(item["sender"], APPLICATION), recipient=Recipient("enterprise", item["recipient"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -246,6 +247,20 @@ def test_bulk_evidence_verifies_against_the_published_keys_and_its_key_is_endors
     [endorsed] = [k for k in bulk_keys if k["kid"] == used]
     claims = jwt.decode(endorsed["ebox_endorsement"], jwt.PyJWK(kms_key).key, algorithms=["ES256"])
     assert claims["jwk"]["kid"] == used and claims["endorsedBy"] == kms_key["kid"]
+
+
+def test_documents_stay_inside_the_kept_archive_and_are_served_from_it(stack, bulk, api, enterprise_token):
+    drop(stack, "kept", archive([line_for(subject={"fr": "Un"}), line_for(subject={"fr": "Deux"})],
+                                compression=zipfile.ZIP_DEFLATED))
+    drain(stack, bulk, "kept")
+    published = [r["messageId"] for r in report(stack, "kept")]
+    listed = stack.s3.list_objects_v2(Bucket=stack.content_bucket, Prefix=f"archives/{SENDER}/kept/")
+    assert len(listed.get("Contents", [])) == 1  # one copy of the archive for the run, no object per message
+    for message_id in published:
+        assert stack.s3.list_objects_v2(Bucket=stack.content_bucket, Prefix=f"messages/{message_id}/")["KeyCount"] == 0
+        message = api.get(enterprise_token, f"/messageRegistry/v2/ebox/messages/{message_id}").json()
+        answer = api.get(enterprise_token, message["attachments"]["items"][0]["contentHref"])
+        assert answer.body == PDF  # inflated out of the archive's byte range, its SHA-256 checked
 
 
 def test_a_bulk_line_is_placed_by_the_recipients_routing_rules(stack, bulk, api):

@@ -98,3 +98,37 @@ def test_settings_schedule_within_a_year_and_a_past_time_means_now():
     for bad in ({"sendAt": "2028-01-01T00:00:00Z"}, {"sendAt": "tomorrow"}, {"dryRun": "yes"}, {"priority": 1}):
         with pytest.raises(InvalidInput):
             settings_from(bad, now=NOW)
+
+
+def test_a_document_kept_in_its_archive_is_read_back_by_its_entry_and_checked_against_its_digest():
+    import io
+    import zipfile
+
+    from ebox.domain.archived_documents import archived_entry, entry_reference, open_entry
+    from ebox.domain.batch_archive import BatchArchive
+    from ebox.domain.documents import sha256_b64url
+    from ebox.domain.errors import InvalidInput
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("documents/a.pdf", b"%PDF-1.4 first" * 50)
+        out.writestr("manifest.jsonl", "{}\n")
+    data = buffer.getvalue()
+    location = BatchArchive(io.BytesIO(data)).location("documents/a.pdf")
+    assert location is not None
+    entry = archived_entry(entry_reference("archives/0406798006/b/run.zip", location))
+    assert entry is not None and entry.archive_key == "archives/0406798006/b/run.zip"
+    cut = data[location.start:location.end]
+    assert open_entry(entry, cut, location.start, sha256_b64url(b"%PDF-1.4 first" * 50)) == b"%PDF-1.4 first" * 50
+    with pytest.raises(InvalidInput):
+        open_entry(entry, cut, location.start, sha256_b64url(b"other bytes"))
+    assert archived_entry("messages/m/attachments/a") is None
+
+
+def test_a_bulk_lines_message_id_is_the_same_at_every_delivery_of_its_chunk():
+    from ebox.domain.ids import line_message_id
+
+    first = line_message_id(1_796_000_000_000, "run-1", 7)
+    assert first == line_message_id(1_796_000_000_000, "run-1", 7)
+    assert first != line_message_id(1_796_000_000_000, "run-1", 8) != line_message_id(1_796_000_000_000, "run-2", 7)
+    assert first[14] == "7" and first[19] in "89ab"  # a UUIDv7, ordered by its time

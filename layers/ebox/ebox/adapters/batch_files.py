@@ -1,5 +1,6 @@
 """A batch's working files and its report, in S3.
 
+  content bucket  archives/<org>/<batchId>/<run>.zip              the archive, kept: its documents are served from it
   content bucket  bulk/<org>/<batchId>/<run>/plan.jsonl             one chunk of lines per line
   content bucket  bulk/<org>/<batchId>/<run>/results/<n:06d>.jsonl  each chunk's line results
   import bucket   <org>/<batchId>.results.jsonl                     the report: one result per manifest line
@@ -17,7 +18,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.domain.batch_plan import BatchRef
-from ebox.domain.errors import TransientError
+from ebox.domain.errors import InvalidInput, TransientError
 
 READERS = 8
 
@@ -80,6 +81,18 @@ class S3BatchFiles:
     def save_summary(self, summary_key: str, summary: dict[str, Any]) -> None:
         self._put(self._report, summary_key, json.dumps(summary, ensure_ascii=False, indent=1).encode(),
                   "application/json")
+
+    def keep_archive(self, bucket: str, key: str, *, version: str | None, kept_key: str) -> None:
+        """One server-side copy per run (multipart beyond 5 GB, by boto3's managed copy)."""
+        source = {"Bucket": bucket, "Key": key, **({"VersionId": version} if version else {})}
+        try:
+            self._s3.copy(source, self._work, kept_key, ExtraArgs=self._encryption())
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "NoSuchVersion", "404"):
+                raise InvalidInput(f"the archive {key} was removed while it was imported") from None
+            raise TransientError(f"could not keep the archive of batch {key}: {error}") from error
+        except BotoCoreError as error:
+            raise TransientError(f"could not keep the archive of batch {key}: {error}") from error
 
     def _get(self, key: str) -> bytes:
         try:

@@ -5,6 +5,8 @@
 | batch        | SENDER#<org>                       | BATCH#<id>    | GetItem: progress; conditional updates |
 | chunk count  | RUN#<org>#<id>#<run>               | CHUNK#<n:06d> | conditional Put, in the transaction    |
 |              |                                    |               | that adds the chunk's counts: once     |
+| chunk lease  | RUN#<org>#<id>#<run>               | LEASE#<n:06d> | conditional UpdateItem: one delivery   |
+|              |                                    |               | at a time; the chunk's receipt time    |
 | evidence key | EVIDENCE_KEYS                      | <kid>         | Query: the endorsed keys that signed   |
 |              |                                    |               | bulk evidence before decision 0010,    |
 |              |                                    |               | still served at /evidence/keys         |
@@ -18,7 +20,9 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +33,7 @@ from ebox.adapters.aws_errors import cancellation_reasons, is_conditional_failur
 from ebox.domain.batch_plan import BatchRef
 from ebox.domain.batch_report import FINISHED, ChunkCounts
 from ebox.domain.errors import BatchInProgress, TransientError
+from ebox.domain.ports import ChunkLease
 
 EVIDENCE_KEYS = "EVIDENCE_KEYS"
 CHUNK_TTL_SECONDS = 30 * 24 * 3600
@@ -37,6 +42,10 @@ _serializer, _deserializer = TypeSerializer(), TypeDeserializer()
 
 def _key(ref: BatchRef) -> dict[str, Any]:
     return {"pk": {"S": f"SENDER#{ref.sender}"}, "sk": {"S": f"BATCH#{ref.batch_id}"}}
+
+
+def _run_key(ref: BatchRef, run: str) -> str:
+    return f"RUN#{ref.sender}#{ref.batch_id}#{run}"
 
 
 def _values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -122,7 +131,7 @@ class DynamoBatchLedger:
         sets = [f"rejectedByCode.#c{i} = if_not_exists(rejectedByCode.#c{i}, :zero) + :c{i}"
                 for i in range(len(by_code))]
         update = "ADD " + ", ".join(adds) + (" SET " + ", ".join(sets) if sets else "")
-        marker = {"pk": {"S": f"RUN#{ref.sender}#{ref.batch_id}#{run}"}, "sk": {"S": f"CHUNK#{chunk:06d}"},
+        marker = {"pk": {"S": _run_key(ref, run)}, "sk": {"S": f"CHUNK#{chunk:06d}"},
                   "expires_at": {"N": str(int(time.time()) + CHUNK_TTL_SECONDS)}}
         try:
             self._db.transact_write_items(TransactItems=[
@@ -147,6 +156,51 @@ class DynamoBatchLedger:
         except BotoCoreError as error:
             raise TransientError(f"could not count a chunk of batch {ref.batch_id}: {error}") from error
         return self.get(ref)
+
+    def lease_chunk(self, ref: BatchRef, run: str, chunk: int, *, seconds: int) -> ChunkLease | None:
+        """Takes the chunk until ``seconds`` from now unless another delivery holds it (TransientError);
+        None when the chunk was counted already. The first lease fixes the chunk's receipt time."""
+        now_ms = int(time.time() * 1000)
+        token = uuid.uuid4().hex
+        key = {"pk": {"S": _run_key(ref, run)}, "sk": {"S": f"LEASE#{chunk:06d}"}}
+        try:
+            item = self._db.update_item(
+                TableName=self._table, Key=key, ReturnValues="ALL_NEW",
+                UpdateExpression="SET received_ms = if_not_exists(received_ms, :now), lease_until = :until, "
+                                 "holder = :token, expires_at = :ttl ADD attempts :one",
+                ConditionExpression="attribute_not_exists(lease_until) OR lease_until <= :now",
+                ExpressionAttributeValues={":now": {"N": str(now_ms)}, ":until": {"N": str(now_ms + seconds * 1000)},
+                                           ":token": {"S": token}, ":one": {"N": "1"},
+                                           ":ttl": {"N": str(now_ms // 1000 + CHUNK_TTL_SECONDS)}})["Attributes"]
+        except ClientError as error:
+            if is_conditional_failure(error):
+                raise TransientError(f"chunk {chunk} of batch {ref.batch_id} is being published by another "
+                                     "delivery") from None
+            raise TransientError(f"could not lease chunk {chunk} of batch {ref.batch_id}: {error}") from error
+        except BotoCoreError as error:
+            raise TransientError(f"could not lease chunk {chunk} of batch {ref.batch_id}: {error}") from error
+        attempt = int(item["attempts"]["N"])
+        if attempt > 1 and self._counted(ref, run, chunk):
+            return None
+        return ChunkLease(datetime.fromtimestamp(int(item["received_ms"]["N"]) / 1000, UTC), attempt, token)
+
+    def release_chunk(self, ref: BatchRef, run: str, chunk: int, lease: ChunkLease) -> None:
+        """Gives the chunk back at once (a failed delivery: the next may take it without waiting)."""
+        try:
+            self._db.update_item(
+                TableName=self._table, Key={"pk": {"S": _run_key(ref, run)}, "sk": {"S": f"LEASE#{chunk:06d}"}},
+                UpdateExpression="SET lease_until = :zero", ConditionExpression="holder = :token",
+                ExpressionAttributeValues={":zero": {"N": "0"}, ":token": {"S": lease.token}})
+        except (ClientError, BotoCoreError):
+            return  # its lease ends by itself
+
+    def _counted(self, ref: BatchRef, run: str, chunk: int) -> bool:
+        try:
+            return "Item" in self._db.get_item(
+                TableName=self._table, ConsistentRead=True,
+                Key={"pk": {"S": _run_key(ref, run)}, "sk": {"S": f"CHUNK#{chunk:06d}"}})
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not read chunk {chunk} of batch {ref.batch_id}: {error}") from error
 
     def evidence_keys(self) -> list[dict[str, str]]:
         keys: list[dict[str, str]] = []

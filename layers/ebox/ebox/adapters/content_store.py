@@ -5,6 +5,8 @@ Layout of the content bucket:
                                              announcement (deleted again if the publication is refused)
   messages/<messageId>/message.json          the message record, of messages published before decision 0010
                                              (the DynamoDB item is the record)
+  archives/<org>/<batchId>/<run>.zip         a bulk import's archive, kept once per run: the documents of its
+                                             lines are entries of it (ebox.domain.archived_documents)
   uploads/<org>/<uploadId>                   large documents uploaded by senders through a pre-signed PUT:
                                              their final key (tagged pending until a message uses them)
   staging/<uploadId>/<n>                     no longer written (1-day lifecycle)
@@ -16,7 +18,8 @@ from typing import IO, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.domain.errors import TransientError
+from ebox.domain.archived_documents import ArchivedEntry, archived_entry, open_entry
+from ebox.domain.errors import InvalidInput, TransientError
 from ebox.domain.message import ReceivedDocument, StoredAttachment
 from ebox.domain.uploads import UPLOAD_PREFIX
 
@@ -75,6 +78,9 @@ class S3ContentStore:
             raise TransientError(f"could not keep uploaded document {document.part_name}: {error}") from error
 
     def open_document(self, attachment: StoredAttachment) -> bytes:
+        entry = archived_entry(attachment.content_key)
+        if entry is not None:
+            return read_archived(self._s3, self._bucket, entry, attachment)
         try:
             response = self._s3.get_object(Bucket=self._bucket, Key=attachment.content_key)
             return bytes(response["Body"].read())
@@ -95,3 +101,17 @@ class S3ContentStore:
         except (ClientError, BotoCoreError):
             # Left for the staging lifecycle rule: nothing refers to these objects.
             return
+
+
+def read_archived(s3: Any, bucket: str, entry: ArchivedEntry, attachment: StoredAttachment) -> bytes:
+    """A document kept inside its batch's archive: one ranged GET, inflated, its SHA-256 checked."""
+    where = entry.location
+    try:
+        response = s3.get_object(Bucket=bucket, Key=entry.archive_key, Range=f"bytes={where.start}-{where.end - 1}")
+        data = bytes(response["Body"].read())
+    except (ClientError, BotoCoreError) as error:
+        raise TransientError(f"could not read document {attachment.attachment_id}: {error}") from error
+    try:
+        return open_entry(entry, data, where.start, attachment.sha256_b64url)
+    except InvalidInput as damaged:  # not the reader's mistake: the stored archive is damaged
+        raise TransientError(f"document {attachment.attachment_id}: {damaged.message}") from None

@@ -77,18 +77,7 @@ class DynamoMessageIndex:
         """One TransactWriteItems: the message item, its first evidence records with the chain's signed
         head, and the idempotency claim. The counters and the reply link derive from the message item
         and are written by the outbox consumer (ebox.pipeline.outbox) from the table's stream."""
-        expires = int(parse_timestamp(message.expiration_date, field_name="expirationDate").timestamp())
-        item = MessageItem(
-            ebox_key(message.recipient),
-            message_key(message.message_id),
-            message_id=message.message_id,
-            document=message_to_record(message),
-            read_status=False,
-            visible=True,
-            delivery_state=message.delivery_state,
-            expires_at=expires + EXPIRED_MESSAGE_GRACE_SECONDS,
-            **filtered_attributes(message),
-        )
+        item = message_item(message)
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item, condition=MessageItem.pk.does_not_exist())
@@ -367,23 +356,47 @@ def _signed(message_id: str, item: EvidenceItem) -> SignedEvidence:
     return SignedEvidence(item.evidence_id, message_id, int(item.sequence), EvidenceEvent(item.event), item.jws)
 
 
+def message_item(message: Message) -> MessageItem:
+    """A new message's item: its record and the keys of every inbox index it belongs to."""
+    expires = int(parse_timestamp(message.expiration_date, field_name="expirationDate").timestamp())
+    return MessageItem(
+        ebox_key(message.recipient),
+        message_key(message.message_id),
+        message_id=message.message_id,
+        document=message_to_record(message),
+        read_status=False,
+        visible=True,
+        delivery_state=message.delivery_state,
+        expires_at=expires + EXPIRED_MESSAGE_GRACE_SECONDS,
+        **filtered_attributes(message),
+    )
+
+
+def evidence_items(message_id: str, evidence: list[SignedEvidence]) -> list[EvidenceItem | EvidenceHeadItem]:
+    """The records' items, then the chain head's item (after the last record)."""
+    if not evidence:
+        return []
+    items: list[EvidenceItem | EvidenceHeadItem] = [
+        EvidenceItem(message_key(message_id), f"EVIDENCE#{record.sequence:04d}", evidence_id=record.evidence_id,
+                     sequence=record.sequence, event=record.event.value, jws=record.jws)
+        for record in evidence]
+    last = evidence[-1]
+    items.append(EvidenceHeadItem(message_key(message_id), "EVIDENCE_HEAD", sequence=last.sequence,
+                                  record_hash=last.record_hash, head_jws=last.head_jws))
+    return items
+
+
 def _append_evidence(transaction: TransactWrite, message_id: str, head: ChainHead,
                      evidence: list[SignedEvidence]) -> None:
     """Adds the records and moves the chain head, on condition that nobody moved it meanwhile."""
-    if not evidence:
+    items = evidence_items(message_id, evidence)
+    if not items:
         return
-    for record in evidence:
-        transaction.save(
-            EvidenceItem(message_key(message_id), f"EVIDENCE#{record.sequence:04d}", evidence_id=record.evidence_id,
-                         sequence=record.sequence, event=record.event.value, jws=record.jws),
-            condition=EvidenceItem.pk.does_not_exist(),
-        )
-    last = evidence[-1]
-    new_head = EvidenceHeadItem(message_key(message_id), "EVIDENCE_HEAD", sequence=last.sequence,
-                                record_hash=last.record_hash, head_jws=last.head_jws)
+    for record in items[:-1]:
+        transaction.save(record, condition=EvidenceItem.pk.does_not_exist())
     condition = (EvidenceHeadItem.pk.does_not_exist() if head.sequence == 0
                  else EvidenceHeadItem.sequence == head.sequence)
-    transaction.save(new_head, condition=condition)
+    transaction.save(items[-1], condition=condition)
 
 
 def _action_keys(message: Message) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from stream_zip import ZIP_AUTO, stream_zip
 
+from ebox.adapters.content_store import read_archived
+from ebox.domain.archived_documents import archived_entry
 from ebox.domain.download_package import PackageMember
 from ebox.domain.errors import TransientError
 from ebox.domain.message import StoredAttachment
@@ -38,6 +40,10 @@ class S3DocumentReader:
         self._chunk_bytes = chunk_bytes
 
     def document_chunks(self, attachment: StoredAttachment) -> Iterator[bytes]:
+        entry = archived_entry(attachment.content_key)
+        if entry is not None:  # a bulk document inside its kept archive (at most 4 MiB): read whole
+            yield read_archived(self._s3, self._bucket, entry, attachment)
+            return
         try:
             body = self._s3.get_object(Bucket=self._bucket, Key=attachment.content_key)["Body"]
             yield from body.iter_chunks(chunk_size=self._chunk_bytes)

@@ -6,7 +6,8 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import DoesNotExist, PutError, PynamoDBException
 
 from ebox.adapters.tables.registry_items import (
     CitizenItem,
@@ -22,6 +23,7 @@ from ebox.adapters.tables.registry_items import (
     SenderOrganizationItem,
     SenderSuspensionItem,
 )
+from ebox.domain.errors import TransientError
 from ebox.domain.partitions import GENERAL, EboxUser, Partition, RoutingRule, rules_from_dicts
 from ebox.domain.providers import Consent, MessageProvider
 from ebox.domain.recipients import CITIZEN, ebox_type_of
@@ -71,15 +73,18 @@ class DynamoRegistry:
             item = EnterpriseItem.get(f"ENT#{enterprise_number}", "ENTERPRISE")
         except DoesNotExist:
             return None
-        return Enterprise(
-            enterprise_number=enterprise_number,
-            name=item.name,
-            active=item.active,
-            ebox_activated=item.ebox_activated,
-            contact_email=item.contact_email,
-            routing_rules=tuple(rules_from_dicts(item.routing_rules or [])),
-            exclusively_ebox=bool(item.exclusively_ebox),
-        )
+        return _enterprise(enterprise_number, item)
+
+    def enterprises(self, enterprise_numbers: list[str]) -> dict[str, Enterprise | None]:
+        """Many enterprises in one BatchGetItem per hundred (a bulk chunk's recipients); absent ones None."""
+        found: dict[str, Enterprise | None] = dict.fromkeys(enterprise_numbers)
+        try:
+            for item in EnterpriseItem.batch_get([(f"ENT#{n}", "ENTERPRISE") for n in enterprise_numbers]):
+                number = item.pk.removeprefix("ENT#")
+                found[number] = _enterprise(number, item)
+        except (PynamoDBException, ClientError, BotoCoreError) as error:
+            raise TransientError(f"could not read {len(enterprise_numbers)} enterprises: {error}") from error
+        return found
 
     def citizen(self, ssin: str) -> Citizen | None:
         try:
@@ -348,3 +353,15 @@ class DynamoRegistry:
 def _condition_failed(error: PutError) -> bool:
     cause = getattr(error, "cause_response_code", None)
     return cause == "ConditionalCheckFailedException"
+
+
+def _enterprise(enterprise_number: str, item: EnterpriseItem) -> Enterprise:
+    return Enterprise(
+        enterprise_number=enterprise_number,
+        name=item.name,
+        active=item.active,
+        ebox_activated=item.ebox_activated,
+        contact_email=item.contact_email,
+        routing_rules=tuple(rules_from_dicts(item.routing_rules or [])),
+        exclusively_ebox=bool(item.exclusively_ebox),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 import uuid
@@ -42,3 +43,16 @@ def attachment_id_of(message_id: str, key: str) -> str | None:
 
 def new_status_id() -> str:
     return str(uuid.uuid4())
+
+
+def line_message_id(received_ms: int, run: str, line: int) -> str:
+    """The message id of a bulk line: a UUIDv7 of the chunk's first delivery, its random bits drawn from the
+    run and the line, so that every delivery of the chunk names the same message (a retried write lands on
+    the same keys, never beside them)."""
+    seed = int.from_bytes(hashlib.sha256(f"{run}:{line}".encode()).digest()[:10], "big")
+    value = (received_ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76
+    value |= ((seed >> 62) & 0xFFF) << 64
+    value |= 0b10 << 62
+    value |= seed & ((1 << 62) - 1)
+    return str(uuid.UUID(int=value))

@@ -277,7 +277,66 @@ class BatchLedger(Protocol):
 
     def count_chunk(self, ref: BatchRef, run: str, chunk: int, counts: ChunkCounts) -> dict[str, Any] | None: ...
 
+    def lease_chunk(self, ref: BatchRef, run: str, chunk: int, *, seconds: int) -> ChunkLease | None:
+        """Takes the chunk for ``seconds``: None if it was counted already; raises TransientError while another
+        delivery of it holds it (SQS delivers it again later)."""
+        ...
+
+    def release_chunk(self, ref: BatchRef, run: str, chunk: int, lease: ChunkLease) -> None: ...
+
     def evidence_keys(self) -> list[dict[str, str]]: ...
+
+
+@dataclass(frozen=True)
+class ChunkLease:
+    """A chunk taken by one delivery: when it was first taken (its lines' receipt time, the same for every
+    delivery) and which delivery this is (1 for the first)."""
+
+    received: datetime
+    attempt: int
+    token: str  # whose lease it is: only its holder gives it back
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What one line's publication writes: the message, its signed records (the head on the last), its claim."""
+
+    message: Message
+    claim: IdempotencyClaim | None
+    evidence: list[SignedEvidence]
+
+
+@dataclass(frozen=True)
+class EarlierWrites:
+    """What an earlier delivery of a chunk wrote for message ids no claim covers yet."""
+
+    messages: dict[str, Message]  # visible messages, by id
+    chains: dict[str, list[SignedEvidence]]  # their evidence records, by message id (the head on the last)
+
+
+class ChunkWrites(Protocol):
+    """A bulk chunk's reads and writes in the messages table, many lines per call (issue 14)."""
+
+    def claimed(self, claims: list[IdempotencyClaim]) -> dict[str, IdempotencyRecord]:
+        """The claims already recorded (consistent reads), by key."""
+        ...
+
+    def earlier(self, messages: list[tuple[str, str]]) -> EarlierWrites:
+        """What is already written for these (e-Box, message id): only asked on a chunk's later deliveries."""
+        ...
+
+    def write(self, publications: list[Publication], rejections: list[SignedEvidence], *,
+              claims_only: list[Publication], replaced: Mapping[str, int]) -> None:
+        """Evidence first, then the messages (which make them visible), then the claims; ``claims_only``
+        are messages an earlier delivery made visible; ``replaced``: message id → records an earlier
+        delivery left there, deleted beyond what is written now. Raises TransientError if a write failed."""
+        ...
+
+
+class RegisterReads(Protocol):
+    def enterprises(self, enterprise_numbers: list[str]) -> dict[str, Enterprise | None]:
+        """Many enterprises in one read (BatchGetItem): a bulk chunk's recipients."""
+        ...
 
 
 class BatchFiles(Protocol):
@@ -292,6 +351,10 @@ class BatchFiles(Protocol):
     def write_report(self, ref: BatchRef, run: str, chunks: int) -> None: ...
 
     def save_summary(self, summary_key: str, summary: dict[str, Any]) -> None: ...
+
+    def keep_archive(self, bucket: str, key: str, *, version: str | None, kept_key: str) -> None:
+        """Copies the dropped archive into the content bucket, once per run: its documents are served from it."""
+        ...
 
 
 class BatchQueue(Protocol):

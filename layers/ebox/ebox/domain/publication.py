@@ -252,6 +252,23 @@ class PublicationPorts:
     signer: EvidenceSigner
 
 
+def prepare_message(
+    *, request: MessageToPublish, documents: dict[str, ReceivedDocument], authenticated_org: str, message_id: str,
+    received: datetime, ports: PublicationPorts,
+) -> Message:
+    """Every check of a publication, then the message composed with its documents attached: what ``publish``
+    writes, and what a bulk chunk writes with its other lines (ebox.pipeline.bulk_lines). Raises the
+    refusal; writes nothing but what ``store_content`` puts."""
+    message_type = check_sender(request, authenticated_org, ports.registry)
+    recipient = validate_recipient(request.recipient, message_type, ports.registry)
+    match_documents(request, documents)
+    message = compose_message(
+        message_id=message_id, request=request, message_type=message_type, recipient=recipient, received=received
+    )
+    describe_for_search(message, message_type, ports.registry)
+    return store_content(message, request, documents, ports.content)
+
+
 def publish(
     *,
     request: MessageToPublish,
@@ -265,15 +282,9 @@ def publish(
     """Every step in a row, as the API runs them. On any refusal (a duplicate included) the documents
     received for this message id are deleted at once."""
     try:
-        message_type = check_sender(request, authenticated_org, ports.registry)
-        recipient = validate_recipient(request.recipient, message_type, ports.registry)
-        match_documents(request, documents)
         # No read of the claim first: the write's condition on it decides (index.add explains a conflict).
-        message = compose_message(
-            message_id=message_id, request=request, message_type=message_type, recipient=recipient, received=received
-        )
-        describe_for_search(message, message_type, ports.registry)
-        message = store_content(message, request, documents, ports.content)
+        message = prepare_message(request=request, documents=documents, authenticated_org=authenticated_org,
+                                  message_id=message_id, received=received, ports=ports)
         return index_message(message, claim, ports.index, ports.events, ports.signer)
     except REJECTED_SUBMISSIONS as refusal:
         ports.content.discard_staged(list(documents.values()))

@@ -14,25 +14,53 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ebox import observability
+from ebox.domain.archived_documents import ChunkArchive, kept_archive_key
 from ebox.domain.batch_archive import BatchArchive, EntryLocation, extract
 from ebox.domain.batch_plan import BatchRef, PlannedLine, batch_of_key, plan_chunks, settings_from
 from ebox.domain.batch_report import BatchStatus, ChunkCounts, summary_view
 from ebox.domain.clock import now
-from ebox.domain.errors import BatchClosed, BatchInProgress, EboxError, InvalidInput, InvalidSender, NotFound
-from ebox.domain.ports import ArchiveReader, BatchFiles, BatchLedger, BatchQueue, BufferedEvents, Executions
+from ebox.domain.errors import (
+    BatchClosed,
+    BatchInProgress,
+    EboxError,
+    InvalidInput,
+    InvalidSender,
+    NotFound,
+    TransientError,
+)
+from ebox.domain.ports import (
+    ArchiveReader,
+    BatchFiles,
+    BatchLedger,
+    BatchQueue,
+    BufferedEvents,
+    ChunkLease,
+    ChunkWrites,
+    Executions,
+    RegisterReads,
+)
 from ebox.domain.publication import PublicationPorts
 from ebox.domain.validity import format_timestamp, parse_timestamp
-from ebox.pipeline.bulk_lines import LineContext, publish_line
+from ebox.pipeline.bulk_lines import (
+    LineContext,
+    LineOutcome,
+    message_id_of,
+    publish_line,
+    read_line,
+    received_documents,
+)
+from ebox.pipeline.chunk_registry import ChunkRegistry
 
 logger = logging.getLogger(__name__)
 EVENT_SOURCE = "ebox.bulk-import"  # not ebox.message-registry: these are not a message's events
 COMPLETED_EVENT = "BulkImportCompleted"
 REFUSED_EVENT = "BulkImportRefused"  # a drop refused while another run of the same batch is under way
 MERGE_GAP = 1024 * 1024  # documents closer than this in the archive are read in one ranged GET
+LEASE_SECONDS = 360  # BulkPublishFunction's timeout (300 s) and a margin: a crashed delivery's chunk is free again
 
 
 @dataclass(frozen=True)
@@ -43,7 +71,9 @@ class BulkImportPorts:
     archives: ArchiveReader
     executions: Executions
     chunk_events: Callable[[], BufferedEvents]  # a new buffer of events per chunk
-    chunk_publication: Callable[[BufferedEvents], PublicationPorts]  # the chunk's publication path
+    chunk_publication: Callable[[BufferedEvents, ChunkArchive], PublicationPorts]  # the chunk's publication path
+    chunk_writes: ChunkWrites  # many lines per call (BatchGetItem, BatchWriteItem)
+    register: RegisterReads  # a chunk's recipients in one read
 
 
 def prepare(state: dict[str, Any], bulk: BulkImportPorts) -> dict[str, Any]:
@@ -80,6 +110,9 @@ def prepare(state: dict[str, Any], bulk: BulkImportPorts) -> dict[str, Any]:
         settings = settings_from(archive.settings(), now=now())
         context = {"sender": ref.sender, "batchId": ref.batch_id, "run": run, "bucket": bucket, "key": key,
                    "version": version, "etag": etag, "dryRun": settings.dry_run}
+        if not settings.dry_run:  # its documents are served from this copy, never put one by one
+            context["kept"] = kept_archive_key(ref.sender, ref.batch_id, run)
+            bulk.files.keep_archive(bucket, key, version=version, kept_key=context["kept"])
         chunks, lines = bulk.files.save_plan(ref, run, (
             {**context, "chunk": n, "lines": [line.to_dict() for line in chunk]}
             for n, chunk in enumerate(plan_chunks(archive, ref.sender), start=1)))
@@ -108,7 +141,12 @@ def release(state: dict[str, Any], bulk: BulkImportPorts) -> dict[str, Any]:
 
 
 def publish_chunk(body: str, bulk: BulkImportPorts) -> None:
-    """One chunk of lines; raises TransientError for SQS to deliver it again."""
+    """One chunk of lines; raises TransientError for SQS to deliver it again.
+
+    The chunk is leased (one delivery at a time; its first delivery's time is its lines' receipt time and
+    seeds their message ids), its claims read in one call, then its lines decided in memory and written
+    together: evidence, then messages, then claims, 25 items per BatchWriteItem. A later delivery reads
+    what an earlier one wrote and keeps what may already be known (ebox.pipeline.bulk_lines)."""
     chunk = json.loads(body)
     ref, run, number = BatchRef(chunk["sender"], chunk["batchId"]), chunk["run"], int(chunk["chunk"])
     batch = bulk.ledger.get(ref)
@@ -117,19 +155,65 @@ def publish_chunk(body: str, bulk: BulkImportPorts) -> None:
         logger.info("chunk %d of batch %s run %s dropped: the run is %s", number, ref.batch_id, run,
                     batch.get("status") if batch and batch.get("run") == run else "superseded")
         return
+    lease = bulk.ledger.lease_chunk(ref, run, number, seconds=LEASE_SECONDS)
+    if lease is None:
+        logger.info("chunk %d of batch %s run %s was counted already", number, ref.batch_id, run)
+        _finish_if_done(ref, run, bulk.ledger.get(ref), bulk)  # the delivery that counted it may have died
+        return
+    try:
+        _publish_leased(chunk, lease, bulk)
+    except TransientError:
+        bulk.ledger.release_chunk(ref, run, number, lease)
+        raise
+
+
+def _publish_leased(chunk: dict[str, Any], lease: ChunkLease, bulk: BulkImportPorts) -> None:
+    ref, run, number = BatchRef(chunk["sender"], chunk["batchId"]), chunk["run"], int(chunk["chunk"])
+    dry_run = bool(chunk.get("dryRun"))
     lines = [PlannedLine.from_dict(line) for line in chunk["lines"]]
     documents = _documents(lines, chunk, bulk)
+    chunk_documents = received_documents({name: data for name, (data, _) in documents.items()})
+    read = [read_line(line, chunk_documents, ref) for line in lines]
     events = bulk.chunk_events()
-    ports = bulk.chunk_publication(events)
-    context = LineContext(ref, bool(chunk.get("dryRun")), ports, now())
-    results = [publish_line(line, documents, context) for line in lines]
+    archive = ChunkArchive(chunk.get("kept"), {name: (data, where) for name, (data, where) in documents.items()
+                                               if isinstance(data, bytes) and where is not None})
+    ports = bulk.chunk_publication(events, archive)
+    recipients = [r.request.recipient.ebox_id for r in read if r.request is not None]
+    ports = replace(ports, registry=ChunkRegistry(ports.registry, bulk.register, recipients))
+    claims = [r.claim for r in read if r.claim is not None]
+    context = LineContext(ref, run, dry_run, ports, lease.received,
+                          claimed=bulk.chunk_writes.claimed(claims) if claims else {})
+    if lease.attempt > 1 and not dry_run:
+        ids = [(r.request.recipient.ebox_id, message_id_of(r.line.number, context)) for r in read if r.request]
+        context = replace(context, earlier=bulk.chunk_writes.earlier(ids))
+    outcomes = [publish_line(r, {name: data for name, (data, _) in documents.items()}, context) for r in read]
+    if not dry_run:
+        _write(outcomes, context, bulk)
+        for outcome in outcomes:
+            if outcome.refusal is not None:  # announced once its record is written (the archive reads it)
+                refusal = outcome.refusal
+                events.message_rejected(refusal.message_id, ref.sender, refusal.recipient, refusal.code)
     events.flush()
+    results = [outcome.result for outcome in outcomes]
     bulk.files.save_chunk_results(ref, run, number, results)
     counts = ChunkCounts.of(results)
-    _count_lines(counts, dry_run=bool(chunk.get("dryRun")))
-    batch = bulk.ledger.count_chunk(ref, run, number, counts) or bulk.ledger.get(ref)
+    _count_lines(counts, dry_run=dry_run)
+    _finish_if_done(ref, run, bulk.ledger.count_chunk(ref, run, number, counts) or bulk.ledger.get(ref), bulk)
+
+
+def _finish_if_done(ref: BatchRef, run: str, batch: dict[str, Any] | None, bulk: BulkImportPorts) -> None:
     if batch and batch.get("run") == run and batch.get("processed", 0) >= batch.get("totalLines", 0):
         finish(ref, run, bulk)
+
+
+def _write(outcomes: list[LineOutcome], context: LineContext, bulk: BulkImportPorts) -> None:
+    publications = [o.publication for o in outcomes if o.publication is not None]
+    rejections = [o.rejection for o in outcomes if o.rejection is not None]
+    claims_only = [o.claim_only for o in outcomes if o.claim_only is not None]
+    written = [p.message.message_id for p in publications] + [r.message_id for r in rejections]
+    replaced = {mid: len(context.earlier.chains[mid]) for mid in written if context.earlier.chains.get(mid)}
+    if publications or rejections or claims_only:
+        bulk.chunk_writes.write(publications, rejections, claims_only=claims_only, replaced=replaced)
 
 
 def _count_lines(counts: ChunkCounts, *, dry_run: bool) -> None:
@@ -141,7 +225,8 @@ def _count_lines(counts: ChunkCounts, *, dry_run: bool) -> None:
         observability.count(observability.REFUSED, refused, code=code)
 
 
-def _documents(lines: list[PlannedLine], chunk: dict[str, Any], bulk: BulkImportPorts) -> dict[str, bytes | EboxError]:
+def _documents(lines: list[PlannedLine], chunk: dict[str, Any],
+               bulk: BulkImportPorts) -> dict[str, tuple[bytes | EboxError, EntryLocation | None]]:
     """The chunk's documents, cut from as few ranged reads of the archive as their places allow."""
     wanted = {name: EntryLocation.from_list(where) for line in lines for name, where in line.documents.items()}
     spans: list[list[Any]] = []
@@ -151,24 +236,26 @@ def _documents(lines: list[PlannedLine], chunk: dict[str, Any], bulk: BulkImport
             spans[-1][2].append(name)
         else:
             spans.append([location.start, location.end, [name]])
-    found: dict[str, bytes | EboxError] = {}
+    found: dict[str, tuple[bytes | EboxError, EntryLocation | None]] = {}
     for start, end, names in spans:
         try:
             data = bulk.archives.fetch(chunk["bucket"], chunk["key"], start, end, version=chunk.get("version"),
                                        etag=chunk.get("etag"))
         except InvalidInput as gone:  # the archive was replaced or removed meanwhile: its lines say so
-            found.update(dict.fromkeys(names, gone))
+            found.update({name: (gone, None) for name in names})
             continue
         for name in names:
             try:
-                found[name] = extract(wanted[name], data, start)
+                found[name] = (extract(wanted[name], data, start), wanted[name])
             except InvalidInput as error:
-                found[name] = InvalidInput(f"file '{name}': {error.message}")
+                found[name] = (InvalidInput(f"file '{name}': {error.message}"), None)
     return found
 
 
 def finish(ref: BatchRef, run: str, bulk: BulkImportPorts) -> None:
-    """The report next to the batch, the summary, and the completion event: once per run."""
+    """The report next to the batch, the summary, and the completion event, then COMPLETED: a delivery that
+    dies on the way leaves the batch REPORTING, and the chunk's next delivery finishes it (the report and
+    summary written again, the event put at least once)."""
     if not bulk.ledger.move(ref, run, expected=(BatchStatus.RUNNING, BatchStatus.REPORTING),
                             status=BatchStatus.REPORTING):
         return
@@ -178,9 +265,8 @@ def finish(ref: BatchRef, run: str, bulk: BulkImportPorts) -> None:
     started = batch.get("startedAt") or batch.get("receivedAt")
     duration = (completed - parse_timestamp(started, field_name="startedAt")).total_seconds() if started else None
     fields = {"completedAt": format_timestamp(completed), "durationSeconds": duration, "results": ref.results_key}
-    if not bulk.ledger.move(ref, run, expected=(BatchStatus.REPORTING,), status=BatchStatus.COMPLETED, fields=fields):
-        return
     _announce(ref, {**batch, **fields, "status": BatchStatus.COMPLETED}, bulk)
+    bulk.ledger.move(ref, run, expected=(BatchStatus.REPORTING,), status=BatchStatus.COMPLETED, fields=fields)
 
 
 def finish_refused(ref: BatchRef, run: str, refusal: EboxError, bulk: BulkImportPorts) -> None:
@@ -200,7 +286,10 @@ def cancel(ref: BatchRef, bulk: BulkImportPorts) -> dict[str, Any]:
         raise BatchClosed(f"batch {ref.batch_id} is {batch.get('status')}: only a scheduled batch can be cancelled")
     if batch.get("execution"):
         _stop_waiting(str(batch["execution"]), bulk)
-    _announce(ref, bulk.ledger.get(ref) or {}, bulk)
+    try:
+        _announce(ref, bulk.ledger.get(ref) or {}, bulk)
+    except TransientError as lost:  # cancelled all the same: its summary says so, its event is lost
+        logger.warning("batch %s cancelled, its event not put: %s", ref.batch_id, lost.message)
     return summary_view(bulk.ledger.get(ref) or {})
 
 

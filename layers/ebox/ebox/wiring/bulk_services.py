@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from ebox.adapters.batch_ledger import DynamoBatchLedger
     from ebox.adapters.batch_queue import SqsBatchQueue
     from ebox.adapters.buffered_events import BufferedMessageEvents
+    from ebox.adapters.chunk_writes import DynamoChunkWrites
     from ebox.adapters.endorsed_signer import EndorsedKeySigner
     from ebox.adapters.presigned_urls import S3PresignedUrls
     from ebox.adapters.s3_ranges import S3ArchiveReader
+    from ebox.domain.archived_documents import ChunkArchive
     from ebox.domain.ports import BufferedEvents
     from ebox.pipeline.bulk_batches import BatchRequestPorts
     from ebox.pipeline.bulk_import import BulkImportPorts
@@ -70,22 +72,31 @@ class BulkServices:
         """Evidence signed by this container's own key, endorsed by the KMS evidence key once a day."""
         return self.base.record_signer
 
-    def content(self) -> ArchiveContentStore:
-        """A content store for one chunk: documents written from the archive's bytes."""
+    def content(self, archive: ChunkArchive) -> ArchiveContentStore:
+        """A content store for one chunk: its documents named inside the run's kept archive."""
         from ebox.adapters.archive_content import ArchiveContentStore
 
         config = self.base.config
         return ArchiveContentStore(self.base.client("s3"), bucket=config.content_bucket,
-                                   kms_key_id=config.content_key_id)
+                                   kms_key_id=config.content_key_id, archive=archive)
+
+    @cached_property
+    def chunk_writes(self) -> DynamoChunkWrites:
+        from ebox.adapters.chunk_writes import DynamoChunkWrites
+
+        return DynamoChunkWrites(self.base._tables, self.base.index)
 
     def events(self) -> BufferedMessageEvents:
-        """Message events for one chunk, put on the bus ten at a time."""
-        return self.base.new_buffered_events()
+        """Events for one chunk, put on the bus ten at a time; a failed put raises (TransientError), so that
+        the chunk is delivered again and its refusals and completion are announced at least once."""
+        from ebox.adapters.buffered_events import OutboxEvents
 
-    def publication_ports(self, events: BufferedEvents) -> PublicationPorts:
+        return OutboxEvents(self.base.client("events"), bus_name=self.base.config.event_bus)
+
+    def publication_ports(self, events: BufferedEvents, archive: ChunkArchive) -> PublicationPorts:
         """What publishing one chunk's lines needs: the archive's documents, the chunk's event buffer."""
         base = self.base
-        return PublicationPorts(base.registry, self.content(), base.index, events, self.signer)
+        return PublicationPorts(base.registry, self.content(archive), base.index, events, self.signer)
 
     def request_ports(self) -> BatchRequestPorts:
         from ebox.pipeline.bulk_batches import BatchRequestPorts
@@ -97,4 +108,5 @@ class BulkServices:
 
         return BulkImportPorts(ledger=self.ledger, files=self.files, queue=self.queue, archives=self.archives,
                                executions=self.base.workflow, chunk_events=self.events,
-                               chunk_publication=self.publication_ports)
+                               chunk_publication=self.publication_ports, chunk_writes=self.chunk_writes,
+                               register=self.base.registry)
