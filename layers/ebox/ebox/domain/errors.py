@@ -92,6 +92,20 @@ class AcceptanceClosed(EboxError):
     code = "ACCEPTANCE_CLOSED"
 
 
+class DeliveryUnderWay(EboxError):
+    """Qualified mail: another workflow execution already delivers this message (its start event came twice),
+    or the message awaits no answer any more. The state machine ends the extra execution on this error."""
+
+    code = "DELIVERY_UNDER_WAY"
+
+
+class AnsweredMeanwhile(EboxError):
+    """Qualified mail: the recipient answered while the workflow held no live task token (its previous
+    attempt died): the state machine records the answer at once instead of waiting."""
+
+    code = "ANSWERED_MEANWHILE"
+
+
 class DuplicatePublication(EboxError):
     """The Idempotency-Key was already used for this very publication."""
 
