@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from ebox.adapters.onboarding_store import DynamoSenderRequests
     from ebox.adapters.package_store import S3DocumentReader, S3MultipartWriter
     from ebox.adapters.presigned_urls import S3PresignedUrls
+    from ebox.adapters.rate_counters import DynamoRateCounters
     from ebox.adapters.registry import DynamoRegistry
     from ebox.adapters.s3_ranges import S3ArchiveReader
     from ebox.adapters.statistics_store import DynamoStatistics
@@ -290,6 +291,13 @@ class Services:
         from ebox.adapters.statistics_store import DynamoStatistics
 
         return DynamoStatistics(self.client("dynamodb"), table=self.config.statistics_table)
+
+    @cached_property
+    def rate_counters(self) -> DynamoRateCounters:
+        """Fixed-window counters of the rate limits (ebox.domain.rate_limits)."""
+        from ebox.adapters.rate_counters import DynamoRateCounters
+
+        return DynamoRateCounters(self.client("dynamodb"), table=self.config.rate_limits_table)
 
     @cached_property
     def bulk(self) -> BulkServices:

@@ -12,10 +12,11 @@ from ebox.api import auth
 from ebox.api.requests import CurrentRequest
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
-from ebox.domain.clock import now_timestamp
+from ebox.domain.clock import now, now_timestamp
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidInput
 from ebox.domain.onboarding import STATUSES, parse_reason
+from ebox.domain.rate_limits import RateLimit, check_rate
 from ebox.domain.terms_of_use import current_terms
 from ebox.pipeline import onboarding
 from ebox.registry_import import import_registry
@@ -40,9 +41,19 @@ def register(app: Chalice) -> None:
 
     @route(REQUESTS, methods=["POST"], content_types=["application/json"])
     def submit_request() -> Response:
-        """An institution asks to become a sender; no token: nothing happens until an operator approves."""
-        request = onboarding.submit_request(current.json(), services().senders.onboarding_ports(),
-                                            request_id=secrets.token_hex(8), now=now_timestamp())
+        """An institution asks to become a sender; no token: nothing happens until an operator approves.
+        Rate-limited per source address (before the body is read) and per organisation (429)."""
+        svc = services()
+        count, window = svc.config.onboarding_rate
+        check_rate(RateLimit("onboarding-by-address", count, window), current.source_address(), svc.rate_counters,
+                   now=now())
+
+        def admitted(organization_id: str) -> None:
+            check_rate(RateLimit("onboarding-by-organisation", count, window), organization_id, svc.rate_counters,
+                       now=now())
+
+        request = onboarding.submit_request(current.json(), svc.senders.onboarding_ports(),
+                                            request_id=secrets.token_hex(8), now=now_timestamp(), admitted=admitted)
         return json_response(request.to_dict(), status=201)
 
     @route(REQUESTS, methods=["GET"])
