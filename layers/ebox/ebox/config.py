@@ -33,6 +33,7 @@ BULK_TABLE = "EBOX_BULK_TABLE"
 BULK_QUEUE_URL = "EBOX_BULK_QUEUE_URL"
 STATISTICS_TABLE = "EBOX_STATISTICS_TABLE"
 RATE_LIMITS_TABLE = "EBOX_RATE_LIMITS_TABLE"
+SENDER_REGISTRY_FUNCTION = "EBOX_SENDER_REGISTRY_FUNCTION"  # the API asks it for onboarding's writes (0014)
 # Fixed-window limits, "<count>/<seconds>" (docs/security.md, "Abuse").
 REPLY_RATE = "EBOX_REPLY_RATE"  # replies per e-Box
 ONBOARDING_RATE = "EBOX_ONBOARDING_RATE"  # sender requests per organisation, and per source address
@@ -88,6 +89,7 @@ class Config:
     callback_queue_url: str = ""
     callback_loopback: bool = False
     rate_limits_table: str = ""
+    sender_registry_function: str = ""
     reply_rate: tuple[int, int] = (30, 3600)
     """Replies an e-Box may send per window (count, seconds)."""
     onboarding_rate: tuple[int, int] = (5, 86400)
@@ -142,6 +144,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         callback_queue_url=env.get(CALLBACK_QUEUE_URL, ""),
         callback_loopback=env.get(CALLBACK_LOOPBACK, "false") == "true",
         rate_limits_table=env.get(RATE_LIMITS_TABLE, ""),
+        sender_registry_function=env.get(SENDER_REGISTRY_FUNCTION, ""),
         reply_rate=_rate(env.get(REPLY_RATE), (30, 3600)),
         onboarding_rate=_rate(env.get(ONBOARDING_RATE), (5, 86400)),
         service_endpoints={name.removeprefix(AWS_ENDPOINT_URL_PREFIX): value for name, value in env.items()

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from ebox.adapters.rate_counters import DynamoRateCounters
     from ebox.adapters.registry import DynamoRegistry
     from ebox.adapters.s3_ranges import S3ArchiveReader
+    from ebox.adapters.sender_registry_function import LambdaSenderRegistry
     from ebox.adapters.statistics_store import DynamoStatistics
     from ebox.adapters.timestamping import Rfc3161Timestamper
     from ebox.adapters.token_verifier import JwtVerifier
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
     from ebox.pipeline.notification_steps import NotificationPorts
     from ebox.pipeline.onboarding import OnboardingPorts
     from ebox.pipeline.outbox import OutboxPorts
+    from ebox.pipeline.sender_registry import SenderRegistryPorts
 
 BULK_URL_SECONDS = 900  # pre-signed URLs of the import bucket (upload, per-line report)
 
@@ -458,6 +460,19 @@ class SenderServices:
         from ebox.pipeline.onboarding import OnboardingPorts
 
         return OnboardingPorts(requests=self.requests, registry=self.base.registry, signer=self.base.evidence_signer)
+
+    def sender_registry_ports(self) -> SenderRegistryPorts:
+        """The sender registry function's (decision 0014): the only role that may write these items."""
+        from ebox.pipeline.sender_registry import SenderRegistryPorts
+
+        return SenderRegistryPorts(onboarding=self.onboarding_ports(), registry=self.base.registry)
+
+    @cached_property
+    def commands(self) -> LambdaSenderRegistry:
+        """The API's way to the sender registry function (a synchronous invocation)."""
+        from ebox.adapters.sender_registry_function import LambdaSenderRegistry
+
+        return LambdaSenderRegistry(self.base.client("lambda"), function_name=self.base.config.sender_registry_function)
 
     @cached_property
     def callback_signer(self) -> CallbackRequestSigner:

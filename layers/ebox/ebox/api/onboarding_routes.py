@@ -1,6 +1,8 @@
 """Sender onboarding (docs/onboarding.md): the terms of use, an institution's request to become a
 sender, and the platform operator's review, suspensions and registry imports. ``register(app)`` adds
-the routes; the operator's need the scope ``scope:ebox:platform:operator``."""
+the routes; the operator's need the scope ``scope:ebox:platform:operator``. What writes the sender registry (an
+approval, a suspension, an import) runs in the sender registry function, asked synchronously (decision
+0014): the API's role cannot write those items."""
 
 from __future__ import annotations
 
@@ -19,7 +21,6 @@ from ebox.domain.onboarding import STATUSES, parse_reason
 from ebox.domain.rate_limits import RateLimit, check_rate
 from ebox.domain.terms_of_use import current_terms
 from ebox.pipeline import onboarding
-from ebox.registry_import import import_registry
 from ebox.wiring import services
 
 ADMIN = "/admin/v1"
@@ -74,9 +75,9 @@ def register(app: Chalice) -> None:
     def approve(requestId: str) -> Response:  # noqa: N803
         """Creates the trio(s), the message types and an OAuth client whose secret is shown only here."""
         operator = _operator()
-        approval = onboarding.approve_request(requestId, services().senders.onboarding_ports(), operator=operator,
-                                              now=now_timestamp())
-        return json_response(approval.view(), headers={"Cache-Control": "no-store"})
+        approval = services().senders.commands.run({"command": "approve", "requestId": requestId,
+                                                    "operator": operator, "now": now_timestamp()})
+        return json_response(approval, headers={"Cache-Control": "no-store"})
 
     @route(REQUESTS + "/{requestId}/refuse", methods=["POST"], content_types=["application/json"])
     def refuse(requestId: str) -> Response:  # noqa: N803
@@ -89,15 +90,15 @@ def register(app: Chalice) -> None:
     @route(SENDERS + "/suspend", methods=["POST"], content_types=["application/json"])
     def suspend(organizationId: str) -> Response:  # noqa: N803
         operator = _operator()
-        return json_response(onboarding.suspend_sender(
-            normalise_enterprise_number(organizationId), parse_reason(current.json()),
-            services().senders.onboarding_ports(), operator=operator, now=now_timestamp()))
+        return json_response(services().senders.commands.run({
+            "command": "suspend", "organizationId": normalise_enterprise_number(organizationId),
+            "reason": parse_reason(current.json()), "operator": operator, "now": now_timestamp()}))
 
     @route(SENDERS + "/reinstate", methods=["POST"])
     def reinstate(organizationId: str) -> Response:  # noqa: N803
         _operator()
-        return json_response(onboarding.reinstate_sender(normalise_enterprise_number(organizationId),
-                                                         services().senders.onboarding_ports()))
+        return json_response(services().senders.commands.run({
+            "command": "reinstate", "organizationId": normalise_enterprise_number(organizationId)}))
 
     @route(ADMIN + "/registry/import", methods=["POST"], content_types=["application/json"])
     def import_file() -> Response:
@@ -106,8 +107,4 @@ def register(app: Chalice) -> None:
         data = current.json()
         if not isinstance(data, dict):
             raise InvalidInput("a registry import is a JSON object (messageTypes, senderOrganizations, ...)")
-        try:
-            counts = import_registry(data, services().registry)
-        except (KeyError, TypeError, ValueError) as error:
-            raise InvalidInput(f"the registry file is not valid: {error!r}") from None
-        return json_response({"imported": counts})
+        return json_response(services().senders.commands.run({"command": "import", "data": data}))
