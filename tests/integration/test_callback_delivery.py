@@ -133,8 +133,18 @@ def test_a_sender_never_receives_another_sender_s_events_nor_those_it_did_not_as
     handle_message(bus_event(event_id="read"), ports, now=START)  # not subscribed
     handle_message(bus_event(app="demo-basic", event_id="app"), ports, now=START)  # another application's
     handle_message(bus_event("RegisteredMessageAccepted", event_id="accepted"), ports, now=START)
-    assert [e["id"] for e in receiver.wait_for(1)] == ["accepted"]
+    assert [e["id"] for e in receiver.wait_for(1)] == ["m-1.qualified.accepted"]  # an outcome: once per message
     assert store.listed(OTHER_SENDER) == []
+
+
+def test_a_qualified_outcome_put_twice_on_the_bus_is_one_callback(world):
+    """A retried workflow step puts its outcome's event again, with an id of its own (reliability.md)."""
+    ports, store, _, receiver, _ = world
+    registered(ports, receiver, events=("qualified.accepted",))
+    handle_message(bus_event("RegisteredMessageAccepted", event_id="first"), ports, now=START)
+    handle_message(bus_event("RegisteredMessageAccepted", event_id="again"), ports, now=START)
+    assert [e["id"] for e in receiver.wait_for(1)] == ["m-1.qualified.accepted"]
+    assert len([d for d in store.listed(SENDER) if "qualified.accepted" in d.delivery_id]) == 1
 
 
 def test_a_tampered_callback_fails_verification(world):

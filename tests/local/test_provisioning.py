@@ -35,7 +35,7 @@ def test_every_resource_of_template_yaml_is_created(provisioned):
     tables = set(boto3.client("dynamodb").list_tables()["TableNames"])
     assert tables == {provisioned.physical_id(t) for t in _of_type("AWS::DynamoDB::Table")} == {
         "ebox-registry-dev", "ebox-messages-dev", "ebox-bulk-batches-dev", "ebox-downloads-dev",
-        "ebox-statistics-dev"}
+        "ebox-statistics-dev", "ebox-rate-limits-dev"}
     buckets = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]}
     assert buckets == {provisioned.physical_id(b) for b in _of_type("AWS::S3::Bucket")}
     queues = set(boto3.client("sqs").list_queues()["QueueUrls"])
@@ -143,7 +143,8 @@ def test_event_sources_and_api_routes(provisioned):
         "NotifyFunction": 1, "RecordEvidenceFunction": 1, "BulkPublishFunction": 4,  # MaximumConcurrency 100, capped
         "BuildDownloadFunction": 1, "SendCallbacksFunction": 1, "RecordStatisticsFunction": 1}
     assert {(r.path, r.method, r.function) for r in provisioned.api_routes} == {
-        ("/", "ANY", "ApiFunction"), ("/{proxy+}", "ANY", "ApiFunction")}
+        ("/", "ANY", "ApiFunction"), ("/{proxy+}", "ANY", "ApiFunction"),
+        ("/oauth/token", "POST", "ApiFunction"), ("/admin/v1/sender-requests", "POST", "ApiFunction")}
     assert provisioned.binary_media_types == ["multipart/form-data", "application/octet-stream", "*/*"]
 
 

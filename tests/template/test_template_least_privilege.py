@@ -253,7 +253,7 @@ def test_each_function_has_a_role_of_its_own_without_managed_policies(transforme
 def test_each_function_reaches_only_its_own_log_group_and_queues_and_named_resources(transformed) -> None:
     resources = transformed["Resources"]
     declared_data = {n for n, r in resources.items() if r["Type"].split("::")[1] in
-                     ("DynamoDB", "S3", "KMS", "Events", "StepFunctions", "SQS")}
+                     ("DynamoDB", "S3", "KMS", "Events", "StepFunctions", "SQS", "Lambda")}
     problems = []
     for name, props in _functions(transformed).items():
         role = _role_of(props)

@@ -37,6 +37,11 @@ WEB_APP_URL = "EBOX_WEB_APP_URL"
 BULK_TABLE = "EBOX_BULK_TABLE"
 BULK_QUEUE_URL = "EBOX_BULK_QUEUE_URL"
 STATISTICS_TABLE = "EBOX_STATISTICS_TABLE"
+RATE_LIMITS_TABLE = "EBOX_RATE_LIMITS_TABLE"
+SENDER_REGISTRY_FUNCTION = "EBOX_SENDER_REGISTRY_FUNCTION"  # the API asks it for onboarding's writes (0014)
+# Fixed-window limits, "<count>/<seconds>" (docs/security.md, "Abuse").
+REPLY_RATE = "EBOX_REPLY_RATE"  # replies per e-Box
+ONBOARDING_RATE = "EBOX_ONBOARDING_RATE"  # sender requests per organisation, and per source address
 DOWNLOADS_TABLE = "EBOX_DOWNLOADS_TABLE"
 DOWNLOADS_BUCKET = "EBOX_DOWNLOADS_BUCKET"
 DOWNLOADS_QUEUE_URL = "EBOX_DOWNLOADS_QUEUE_URL"
@@ -94,6 +99,12 @@ class Config:
     sender_idp_jwks_url: str = ""
     sender_idp_audience: str = ""  # empty: the IdP's tokens carry no audience of ours (Cognito's access tokens)
     sender_idp_client_id_claim: str = "client_id"
+    rate_limits_table: str = ""
+    sender_registry_function: str = ""
+    reply_rate: tuple[int, int] = (30, 3600)
+    """Replies an e-Box may send per window (count, seconds)."""
+    onboarding_rate: tuple[int, int] = (5, 86400)
+    """Sender requests per organisation, and per source address, per window (count, seconds)."""
     service_endpoints: Mapping[str, str] = field(default_factory=dict)
     """``AWS_ENDPOINT_URL_<SERVICE>`` overrides, keyed by the upper-cased client name (DYNAMODB, S3...)."""
 
@@ -148,6 +159,18 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         sender_idp_jwks_url=env.get(SENDER_IDP_JWKS_URL, ""),
         sender_idp_audience=env.get(SENDER_IDP_AUDIENCE, ""),
         sender_idp_client_id_claim=env.get(SENDER_IDP_CLIENT_ID_CLAIM) or "client_id",
+        rate_limits_table=env.get(RATE_LIMITS_TABLE, ""),
+        sender_registry_function=env.get(SENDER_REGISTRY_FUNCTION, ""),
+        reply_rate=_rate(env.get(REPLY_RATE), (30, 3600)),
+        onboarding_rate=_rate(env.get(ONBOARDING_RATE), (5, 86400)),
         service_endpoints={name.removeprefix(AWS_ENDPOINT_URL_PREFIX): value for name, value in env.items()
                            if name.startswith(AWS_ENDPOINT_URL_PREFIX) and value},
     )
+
+
+def _rate(value: str | None, default: tuple[int, int]) -> tuple[int, int]:
+    """``"<count>/<seconds>"``, e.g. ``"30/3600"``."""
+    if not value:
+        return default
+    count, _, seconds = value.partition("/")
+    return int(count), int(seconds)

@@ -60,7 +60,9 @@ def is_transient(error: BaseException) -> bool:
         return True
     if error_code(error) in THROTTLING:
         return True
-    cause = error.__cause__ if isinstance(error, PynamoDBException) else error
+    # PynamoDB keeps the botocore failure as ``cause`` (a timeout is raised inside its ``except``, so
+    # ``__cause__`` is empty there)
+    cause = (getattr(error, "cause", None) or error.__cause__) if isinstance(error, PynamoDBException) else error
     if isinstance(cause, BotoCoreError):
         return True
     if not isinstance(cause, ClientError):

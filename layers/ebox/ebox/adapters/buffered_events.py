@@ -22,7 +22,7 @@ class BufferedMessageEvents(EventBridgeMessageEvents):
         super().__init__(events_client, bus_name=bus_name)
         self._pending: list[dict[str, Any]] = []
 
-    def _put(self, detail_type: str, detail: dict[str, Any], *, source: str = SOURCE) -> None:
+    def _put(self, detail_type: str, detail: dict[str, Any], *, source: str = SOURCE, strict: bool = False) -> None:
         self._pending.append({"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail),
                               "EventBusName": self._bus})
         if len(self._pending) >= PUT_EVENTS_LIMIT:

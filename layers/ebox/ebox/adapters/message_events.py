@@ -8,6 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ebox.domain.errors import TransientError
 from ebox.domain.message import Message
 from ebox.domain.recipients import event_recipient
 from ebox.domain.statistics import EBOX_ACTIVATED, EBOX_PREFERENCE_CHANGED, SOURCE_EBOXES
@@ -99,8 +100,9 @@ class EventBridgeMessageEvents:
         })
 
     def delivery_concluded(self, message: Message, detail_type: str, outcome: str) -> None:
-        """What the sender subscribes to: the end of a qualified delivery."""
-        self._put(detail_type, {
+        """What the sender subscribes to: the end of a qualified delivery. Not put: TransientError (the
+        workflow's step is retried; it finds its outcome recorded and puts the event again)."""
+        self._put(detail_type, strict=True, detail={
             "messageId": message.message_id,
             "recipient": event_recipient(message.recipient),
             "senderOrganizationId": message.sender_organization_id,
@@ -120,11 +122,14 @@ class EventBridgeMessageEvents:
         self._put(EBOX_PREFERENCE_CHANGED, {"eboxId": ebox_id, "eboxType": ebox_type, "exclusivelyEbox": exclusively,
                                             "changedAt": changed_at}, source=SOURCE_EBOXES)
 
-    def _put(self, detail_type: str, detail: dict[str, Any], *, source: str = SOURCE) -> None:
+    def _put(self, detail_type: str, detail: dict[str, Any], *, source: str = SOURCE, strict: bool = False) -> None:
+        """``strict``: a failure raises TransientError for the caller to retry, instead of being logged."""
         entry = {"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail), "EventBusName": self._bus}
         try:
             response = self._events.put_events(Entries=[entry])
-        except (ClientError, BotoCoreError):
+        except (ClientError, BotoCoreError) as error:
+            if strict:
+                raise TransientError(f"event {detail_type} was not put") from error
             # The message is already published and visible; the event is what is lost. Logged
             # loudly so the alarm on this log line lets ops replay it (see docs/operations.md, "On call").
             logger.exception("event %s for %s was not delivered", detail_type,
@@ -133,3 +138,5 @@ class EventBridgeMessageEvents:
         if response.get("FailedEntryCount"):
             about = detail.get("messageId") or detail.get("eboxId")
             logger.error("event %s for %s was refused: %s", detail_type, about, response)
+            if strict:
+                raise TransientError(f"event {detail_type} for {about} was refused")

@@ -7,10 +7,10 @@ from dataclasses import replace
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from ebox.adapters.aws_errors import is_conditional_failure
+from ebox.adapters.aws_errors import classify, is_conditional_failure
 from ebox.adapters.inbox_pages import (
     KeysRead,
     counted_total,
@@ -42,6 +42,7 @@ from ebox.domain.message_action import DONE, TODO
 from ebox.domain.message_filter import MessageFilter
 from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord, ReplyLink
 from ebox.domain.publication import check_idempotency
+from ebox.domain.qualified_delivery import Delivery
 from ebox.domain.records import message_to_record
 from ebox.domain.validity import parse_timestamp
 
@@ -140,6 +141,8 @@ class DynamoMessageIndex:
             item = MessageItem.get(ebox_key(enterprise_number), message_key(message_id))
         except DoesNotExist:
             return None
+        except PynamoDBException as error:
+            raise classify(error) from error
         return _to_message(item)
 
     def page(self, enterprise_number: str, *, page: int, page_size: int) -> list[Message]:
@@ -309,6 +312,8 @@ class DynamoMessageIndex:
             item = EvidenceHeadItem.get(message_key(message_id), "EVIDENCE_HEAD", consistent_read=True)
         except DoesNotExist:
             return ChainHead.empty()
+        except PynamoDBException as error:
+            raise classify(error) from error
         return ChainHead(int(item.sequence), item.record_hash)
 
     def unarchived_evidence(self, message_id: str) -> list[SignedEvidence]:
@@ -320,14 +325,16 @@ class DynamoMessageIndex:
 
     def evidence(self, message_id: str) -> list[SignedEvidence]:
         """The chain in order, the last record carrying the chain's signed head (when it has one)."""
-        records = [_signed(message_id, item) for item in _evidence_items(message_id)]
-        if records:
-            try:
-                head = EvidenceHeadItem.get(message_key(message_id), "EVIDENCE_HEAD", consistent_read=True)
-            except DoesNotExist:
-                return records
-            if head.head_jws and int(head.sequence) == records[-1].sequence:
-                records[-1] = replace(records[-1], head_jws=head.head_jws)
+        try:
+            records = [_signed(message_id, item) for item in _evidence_items(message_id)]
+            head = EvidenceHeadItem.get(message_key(message_id), "EVIDENCE_HEAD", consistent_read=True) \
+                if records else None
+        except DoesNotExist:
+            return records
+        except PynamoDBException as error:
+            raise classify(error) from error
+        if head is not None and head.head_jws and int(head.sequence) == records[-1].sequence:
+            records[-1] = replace(records[-1], head_jws=head.head_jws)
         return records
 
 
@@ -414,22 +421,31 @@ class DynamoDeliveryStates:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    def move(self, enterprise_number: str, message_id: str, *, expected: str, new: str,
-             evidence: list[SignedEvidence], task_token: str | None = None, revealed: Message | None = None) -> bool:
-        """Moves the state from ``expected`` to ``new`` with the records; False if it was not ``expected``.
-        ``revealed``: the message in its new state, whose searchable text and action keys the item now takes."""
+    def move(self, enterprise_number: str, message_id: str, *, expected: str, new: str,  # noqa: PLR0913
+             evidence: list[SignedEvidence], task_token: str | None = None, revealed: Message | None = None,
+             answer: str | None = None, execution: str | None = None) -> bool:
+        """Moves the state from ``expected`` to ``new`` with the records; False if it was not ``expected``
+        (or another execution than ``execution`` waits for the message). ``revealed``: the message in its
+        new state, whose searchable text and action keys the item now takes."""
         item = MessageItem(ebox_key(enterprise_number), message_key(message_id))
         actions: list[Any] = [
             MessageItem.delivery_state.set(new),
             MessageItem.task_token.set(task_token) if task_token else MessageItem.task_token.remove(),
         ]
+        if answer is not None:
+            actions.append(MessageItem.delivery_answer.set(answer))
+        condition = MessageItem.delivery_state == expected
+        if execution is not None:
+            actions.append(MessageItem.delivery_execution.set(execution))
+            condition &= (MessageItem.delivery_execution.does_not_exist()
+                          | (MessageItem.delivery_execution == execution))
         if revealed is not None:
             shown = {**search_attributes(revealed), **_action_keys(revealed)}
             actions.extend(getattr(MessageItem, name).set(value) if value is not None
                            else getattr(MessageItem, name).remove() for name, value in shown.items())
         try:
             with TransactWrite(connection=self._connection) as transaction:
-                transaction.update(item, actions=actions, condition=MessageItem.delivery_state == expected)
+                transaction.update(item, actions=actions, condition=condition)
                 if evidence:
                     _append_evidence(transaction, message_id, ChainHead(evidence[0].sequence - 1, None), evidence)
         except TransactWriteError as error:
@@ -438,9 +454,11 @@ class DynamoDeliveryStates:
             raise TransientError(f"could not record the delivery of {message_id}") from error
         return True
 
-    def task_token(self, enterprise_number: str, message_id: str) -> str | None:
+    def current(self, enterprise_number: str, message_id: str) -> Delivery:
         try:
             item = MessageItem.get(ebox_key(enterprise_number), message_key(message_id), consistent_read=True)
         except DoesNotExist:
-            return None
-        return item.task_token
+            return Delivery(None)
+        except PynamoDBException as error:
+            raise classify(error) from error
+        return Delivery(item.delivery_state, item.task_token, item.delivery_answer, item.delivery_execution)

@@ -26,6 +26,7 @@ HTTP_STATUS: dict[type[errors.EboxError], int] = {
     errors.DuplicatePublication: 409,
     errors.PayloadTooLarge: 413,
     errors.IdempotencyKeyReused: 422,
+    errors.RateLimited: 429,
     errors.TransientError: 503,
     errors.BatchInProgress: 409,
     errors.BatchClosed: 409,
@@ -56,6 +57,8 @@ def error_response(error: Exception, *, environment: str) -> Response:
         headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
         if status == 401:
             headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        if isinstance(error, errors.RateLimited):
+            headers["Retry-After"] = str(error.retry_after)
         if status >= 500:
             logger.warning("dependency failure: %s", error.message, exc_info=error.__cause__)
         return Response(body=json.dumps(body), status_code=status, headers=headers)

@@ -1,6 +1,8 @@
 """Sender onboarding (docs/onboarding.md): the terms of use, an institution's request to become a
 sender, and the platform operator's review, suspensions and registry imports. ``register(app)`` adds
-the routes; the operator's need the scope ``scope:ebox:platform:operator``."""
+the routes; the operator's need the scope ``scope:ebox:platform:operator``. What writes the sender registry (an
+approval, a suspension, an import) runs in the sender registry function, asked synchronously (decision
+0014): the API's role cannot write those items."""
 
 from __future__ import annotations
 
@@ -12,13 +14,13 @@ from ebox.api import auth
 from ebox.api.requests import CurrentRequest
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
-from ebox.domain.clock import now_timestamp
+from ebox.domain.clock import now, now_timestamp
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidInput
 from ebox.domain.onboarding import STATUSES, parse_approval, parse_reason
+from ebox.domain.rate_limits import RateLimit, check_rate
 from ebox.domain.terms_of_use import current_terms
 from ebox.pipeline import onboarding
-from ebox.registry_import import import_registry
 from ebox.wiring import services
 
 ADMIN = "/admin/v1"
@@ -40,9 +42,19 @@ def register(app: Chalice) -> None:
 
     @route(REQUESTS, methods=["POST"], content_types=["application/json"])
     def submit_request() -> Response:
-        """An institution asks to become a sender; no token: nothing happens until an operator approves."""
-        request = onboarding.submit_request(current.json(), services().senders.onboarding_ports(),
-                                            request_id=secrets.token_hex(8), now=now_timestamp())
+        """An institution asks to become a sender; no token: nothing happens until an operator approves.
+        Rate-limited per source address (before the body is read) and per organisation (429)."""
+        svc = services()
+        count, window = svc.config.onboarding_rate
+        check_rate(RateLimit("onboarding-by-address", count, window), current.source_address(), svc.rate_counters,
+                   now=now())
+
+        def admitted(organization_id: str) -> None:
+            check_rate(RateLimit("onboarding-by-organisation", count, window), organization_id, svc.rate_counters,
+                       now=now())
+
+        request = onboarding.submit_request(current.json(), svc.senders.onboarding_ports(),
+                                            request_id=secrets.token_hex(8), now=now_timestamp(), admitted=admitted)
         return json_response(request.to_dict(), status=201)
 
     @route(REQUESTS, methods=["GET"])
@@ -65,10 +77,10 @@ def register(app: Chalice) -> None:
         ``{"externalClientId": …}``, accepts the tokens the senders' external IdP issues to that client."""
         operator = _operator()
         svc = services()
-        approval = onboarding.approve_request(requestId, svc.senders.onboarding_ports(), operator=operator,
-                                              now=now_timestamp(), external_client_id=parse_approval(current.json()),
-                                              external_issuer=svc.config.sender_idp_issuer or None)
-        return json_response(approval.view(), headers={"Cache-Control": "no-store"})
+        approval = svc.senders.commands.run({"command": "approve", "requestId": requestId, "operator": operator,
+                                             "now": now_timestamp(), "externalClientId": parse_approval(current.json()),
+                                             "externalIssuer": svc.config.sender_idp_issuer or None})
+        return json_response(approval, headers={"Cache-Control": "no-store"})
 
     @route(REQUESTS + "/{requestId}/refuse", methods=["POST"], content_types=["application/json"])
     def refuse(requestId: str) -> Response:  # noqa: N803
@@ -81,15 +93,15 @@ def register(app: Chalice) -> None:
     @route(SENDERS + "/suspend", methods=["POST"], content_types=["application/json"])
     def suspend(organizationId: str) -> Response:  # noqa: N803
         operator = _operator()
-        return json_response(onboarding.suspend_sender(
-            normalise_enterprise_number(organizationId), parse_reason(current.json()),
-            services().senders.onboarding_ports(), operator=operator, now=now_timestamp()))
+        return json_response(services().senders.commands.run({
+            "command": "suspend", "organizationId": normalise_enterprise_number(organizationId),
+            "reason": parse_reason(current.json()), "operator": operator, "now": now_timestamp()}))
 
     @route(SENDERS + "/reinstate", methods=["POST"])
     def reinstate(organizationId: str) -> Response:  # noqa: N803
         _operator()
-        return json_response(onboarding.reinstate_sender(normalise_enterprise_number(organizationId),
-                                                         services().senders.onboarding_ports()))
+        return json_response(services().senders.commands.run({
+            "command": "reinstate", "organizationId": normalise_enterprise_number(organizationId)}))
 
     @route(ADMIN + "/registry/import", methods=["POST"], content_types=["application/json"])
     def import_file() -> Response:
@@ -98,8 +110,4 @@ def register(app: Chalice) -> None:
         data = current.json()
         if not isinstance(data, dict):
             raise InvalidInput("a registry import is a JSON object (messageTypes, senderOrganizations, ...)")
-        try:
-            counts = import_registry(data, services().registry)
-        except (KeyError, TypeError, ValueError) as error:
-            raise InvalidInput(f"the registry file is not valid: {error!r}") from None
-        return json_response({"imported": counts})
+        return json_response(services().senders.commands.run({"command": "import", "data": data}))

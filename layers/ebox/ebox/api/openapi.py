@@ -82,7 +82,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", MESSAGE_V3 + "/evidences"): Operation("A message's signed evidence", ANY_PRINCIPAL, errors=_READ,
                                                   answer="Evidences"),
     ("POST", MESSAGE_V3 + "/replies"): Operation("Reply to a message (multipart)", _FULL, 201, MULTIPART,
-                                                 (400, 403, 404, 409, 413, 422)),
+                                                 (400, 403, 404, 409, 413, 422, 429)),
     ("PUT", MESSAGE_V3 + "/action"): Operation("Mark a message's action done", _FULL, body=JSON,
                                                errors=(400, 403, 404, 413)),
     ("POST", V3 + "/ebox/downloads"): Operation("Ask for a bulk download", _FULL, 202, JSON, (400, 404, 413)),
@@ -129,7 +129,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                                                          _PUB, errors=_READ),
     ("GET", ADMIN + "/terms"): Operation("The terms of use a sender accepts", None),
     ("POST", SENDER_REQUESTS): Operation("Ask to become a sender (accepting the terms of use)", None, 201, JSON,
-                                         (400, 409, 413)),
+                                         (400, 409, 413, 429)),
     ("GET", SENDER_REQUESTS): Operation("Requests to become a sender", _OPS, errors=(400,), query=("status",)),
     ("GET", SENDER_REQUESTS + "/{requestId}"): Operation("One request to become a sender", _OPS, errors=_READ),
     ("POST", SENDER_REQUESTS + "/{requestId}/approve"): Operation("Approve a request: the sender's registry "
@@ -173,7 +173,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
 COMMON_ERRORS = {401: "UNAUTHORIZED: no valid access token", 403: "FORBIDDEN: the token lacks the scope",
                  405: "METHOD_NOT_ALLOWED", 415: "the body's media type is not accepted",
                  503: "SERVICE_UNAVAILABLE: a dependency failed; retry later"}
-ERROR_TEXTS = {303: "a document too large to answer inline: its pre-signed GET (Location)",
+ERROR_TEXTS = {429: "TOO_MANY_REQUESTS: this e-Box, organisation or address used its window's requests; "
+                    "Retry-After says when the next window opens",
+               303: "a document too large to answer inline: its pre-signed GET (Location)",
                400: "INVALID_INPUT (or INVALID_SENDER, DIGEST_DO_NOT_MATCH): the message names the field at fault",
                404: "NOT_FOUND: absent, or not yours to see", 409: "a conflict (DUPLICATE_PUBLICATION, "
                "ACCEPTANCE_CLOSED, BATCH_IN_PROGRESS, …)", 413: "PAYLOAD_TOO_LARGE",

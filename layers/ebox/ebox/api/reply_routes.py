@@ -22,6 +22,7 @@ from ebox.domain.message_action import parse_status_update
 from ebox.domain.message_views import action_view
 from ebox.domain.publication import PublicationResult
 from ebox.domain.publication_request import parse_reply_content
+from ebox.domain.rate_limits import RateLimit, check_rate
 from ebox.domain.replies import check_reply_allowed, reply_request, send_reply
 from ebox.wiring import Services, services
 
@@ -31,9 +32,11 @@ ANY_BODY = ["multipart/form-data", "application/json", "application/octet-stream
 
 def reply(headers: Mapping[str, str], body: bytes, reader: Consultation, svc: Services,
           original_id: str) -> PublicationResult:
-    """Who may see the original, whether it allows replies: both before a byte of the body is staged."""
+    """Who may see the original, whether it allows replies, whether its e-Box has replies left in this window
+    (429 TOO_MANY_REQUESTS otherwise): all before a byte of the body is staged."""
     original = reader.message(original_id)
     check_reply_allowed(original)
+    check_rate(RateLimit("replies", *svc.config.reply_rate), original.recipient, svc.rate_counters, now=now())
     message_id = new_message_id()
     upload = receive_upload(headers, body, svc, message_id)
     try:

@@ -59,3 +59,9 @@ class CurrentRequest:
     def params(self) -> dict[str, str]:
         request = self._app.current_request
         return dict((request.query_params if request else None) or {})
+
+    def source_address(self) -> str:
+        """The caller's address as API Gateway saw it (``requestContext.identity.sourceIp``)."""
+        request = self._app.current_request
+        context = (request.context if request else None) or {}
+        return str((context.get("identity") or {}).get("sourceIp") or "unknown")

@@ -194,6 +194,12 @@ def verification_event(*, event_id: str, challenge: str, time: str, application_
             "data": {"challenge": challenge}}
 
 
+def occurrence_id(event_id: str, routed: RoutedEvent) -> str:
+    """What makes two bus events one occurrence: their id, except for a qualified outcome, which happens
+    once per message (a retried workflow step may put its event twice, each with an id of its own)."""
+    return f"{routed.subject}.{routed.event}" if routed.event.startswith("qualified.") else event_id
+
+
 def delivery_id(event_id: str, application_id: str) -> str:
     """One delivery per bus event and endpoint: a duplicate bus delivery finds it already there."""
     return f"{event_id}.{application_id}"

@@ -92,6 +92,30 @@ class AcceptanceClosed(EboxError):
     code = "ACCEPTANCE_CLOSED"
 
 
+class RateLimited(EboxError):
+    """Too many requests of one kind from one e-Box, organisation or address in the current window."""
+
+    code = "TOO_MANY_REQUESTS"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class DeliveryUnderWay(EboxError):
+    """Qualified mail: another workflow execution already delivers this message (its start event came twice),
+    or the message awaits no answer any more. The state machine ends the extra execution on this error."""
+
+    code = "DELIVERY_UNDER_WAY"
+
+
+class AnsweredMeanwhile(EboxError):
+    """Qualified mail: the recipient answered while the workflow held no live task token (its previous
+    attempt died): the state machine records the answer at once instead of waiting."""
+
+    code = "ANSWERED_MEANWHILE"
+
+
 class DuplicatePublication(EboxError):
     """The Idempotency-Key was already used for this very publication."""
 

@@ -23,6 +23,7 @@ from ebox.domain.callbacks import (
     Delivery,
     cloudevent,
     delivery_id,
+    occurrence_id,
     parse_endpoint,
     route_event,
     verification_event,
@@ -99,8 +100,9 @@ def fan_out(event: dict[str, Any], ports: CallbackPorts, *, now: datetime) -> No
     for endpoint in ports.endpoints.endpoints(routed.organization_id):
         if routed.application_id not in (None, endpoint.application_id) or not endpoint.wants(routed.event):
             continue
-        delivery = Delivery(delivery_id(str(event["id"]), endpoint.application_id), routed.organization_id,
-                            endpoint.application_id, cloudevent(routed, event_id=str(event["id"]),
+        occurrence = occurrence_id(str(event["id"]), routed)
+        delivery = Delivery(delivery_id(occurrence, endpoint.application_id), routed.organization_id,
+                            endpoint.application_id, cloudevent(routed, event_id=occurrence,
                                                                 time=str(event.get("time") or format_timestamp(now))),
                             window_start=format_timestamp(now))
         if not ports.deliveries.add(delivery):

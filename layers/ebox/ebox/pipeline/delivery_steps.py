@@ -29,20 +29,19 @@ def _message(event: dict[str, Any], ports: DeliveryPorts) -> Message:
 
 
 def await_acceptance_step(event: dict[str, Any], ports: DeliveryPorts) -> dict[str, Any]:
-    """Input: {messageId, recipient, taskToken}. The execution then waits for the recipient."""
+    """Input: {messageId, recipient, taskToken, execution}. The execution then waits for the recipient."""
     qualified_delivery.await_acceptance(
-        _message(event, ports), event["taskToken"], now=now_timestamp(),
-        index=ports.index, states=ports.delivery_states, signer=ports.evidence_signer)
+        _message(event, ports), event["taskToken"], now=now_timestamp(), index=ports.index,
+        states=ports.delivery_states, signer=ports.evidence_signer, execution=event.get("execution"))
     return {"messageId": event["messageId"], "awaiting": True}
 
 
 def conclude_delivery_step(event: dict[str, Any], ports: DeliveryPorts) -> dict[str, Any]:
     """Input: {messageId, recipient, outcome}. Records the outcome and tells the sender (EventBridge)."""
     message = _message(event, ports)
-    outcome = event["outcome"]
-    recorded = qualified_delivery.conclude(
-        message, outcome, now=now_timestamp(), index=ports.index,
+    outcome = qualified_delivery.conclude(
+        message, event["outcome"], now=now_timestamp(), index=ports.index,
         states=ports.delivery_states, signer=ports.evidence_signer)
-    if recorded:
+    if outcome is not None:
         ports.events.delivery_concluded(message, qualified_delivery.OUTCOME_DETAIL_TYPES[outcome], outcome)
-    return {"messageId": message.message_id, "outcome": outcome, "recorded": recorded}
+    return {"messageId": message.message_id, "outcome": outcome or event["outcome"], "recorded": outcome is not None}

@@ -8,6 +8,7 @@ operators approving at once make one client, and the one whose write lost is tol
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,8 +52,13 @@ def bulk_drop_prefix(organization_id: str) -> str:
     return f"{organization_id}/"
 
 
-def submit_request(body: Any, ports: OnboardingPorts, *, request_id: str, now: str) -> SenderRequest:
+def submit_request(body: Any, ports: OnboardingPorts, *, request_id: str, now: str,
+                   admitted: Callable[[str], None] | None = None) -> SenderRequest:
+    """``admitted``: called with the requesting organisation once the request parsed, before anything is
+    signed or written (its rate limit: RateLimited refuses the request)."""
     parsed = parse_sender_request(body)
+    if admitted is not None:
+        admitted(parsed.organization_id)
     evidence = ports.signer.sign_jws(
         acceptance_payload(request_id, parsed.organization_id, parsed.contact, parsed.terms, now),
         typ="ebox-terms-acceptance+jws")

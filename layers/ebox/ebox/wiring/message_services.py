@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ebox.adapters.message_events import EventBridgeMessageEvents
     from ebox.adapters.message_index import DynamoDeliveryStates, DynamoMessageIndex
     from ebox.adapters.notification_store import DynamoNotificationClaims, DynamoNotificationPreferences
+    from ebox.adapters.rate_counters import DynamoRateCounters
     from ebox.adapters.registry import DynamoRegistry
     from ebox.adapters.statistics_store import DynamoStatistics
     from ebox.adapters.timestamping import Rfc3161Timestamper
@@ -268,6 +269,13 @@ class MessageServices:
                                  notification_claims=self.notification_claims, mailer=self.mailer, index=self.index,
                                  due_messages=self.due_messages, buffered_events=self.buffered_events,
                                  web_app_url=self.config.web_app_url)
+
+    @cached_property
+    def rate_counters(self) -> DynamoRateCounters:
+        """Fixed-window counters of the rate limits (ebox.domain.rate_limits)."""
+        from ebox.adapters.rate_counters import DynamoRateCounters
+
+        return DynamoRateCounters(self.client("dynamodb"), table=self.config.rate_limits_table)
 
     @cached_property
     def statistics(self) -> DynamoStatistics:

@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     from ebox.adapters.callback_queue import SqsCallbackRetries
     from ebox.adapters.callback_store import DynamoCallbackStore
     from ebox.adapters.onboarding_store import DynamoSenderRequests
+    from ebox.adapters.sender_registry_function import LambdaSenderRegistry
     from ebox.pipeline.callbacks import CallbackPorts
     from ebox.pipeline.onboarding import OnboardingPorts
+    from ebox.pipeline.sender_registry import SenderRegistryPorts
 
 
 @dataclass
@@ -34,6 +36,19 @@ class SenderServices:
         from ebox.pipeline.onboarding import OnboardingPorts
 
         return OnboardingPorts(requests=self.requests, registry=self.base.registry, signer=self.base.evidence_signer)
+
+    def sender_registry_ports(self) -> SenderRegistryPorts:
+        """The sender registry function's (decision 0015): the only role that may write these items."""
+        from ebox.pipeline.sender_registry import SenderRegistryPorts
+
+        return SenderRegistryPorts(onboarding=self.onboarding_ports(), registry=self.base.registry)
+
+    @cached_property
+    def commands(self) -> LambdaSenderRegistry:
+        """The API's way to the sender registry function (a synchronous invocation)."""
+        from ebox.adapters.sender_registry_function import LambdaSenderRegistry
+
+        return LambdaSenderRegistry(self.base.client("lambda"), function_name=self.base.config.sender_registry_function)
 
     @cached_property
     def callback_keys(self) -> DynamoCallbackKeys:

@@ -213,6 +213,8 @@ class MessageItem(MessagesTableItem):
     expires_at = NumberAttribute(null=True)
     delivery_state = UnicodeAttribute(null=True)
     task_token = UnicodeAttribute(null=True)
+    delivery_answer = UnicodeAttribute(null=True)  # qualified mail: the recipient's answer, once given
+    delivery_execution = UnicodeAttribute(null=True)  # qualified mail: the execution that waits for it
     # What the inbox filters on, beside the document (see the indexes above).
     partition = UnicodeAttribute(null=True)
     ebox_partition = UnicodeAttribute(null=True)
