@@ -26,9 +26,9 @@ class SenderRegistryPorts:
 
 
 def run_command(command: dict[str, Any], ports: SenderRegistryPorts) -> dict[str, Any]:
-    """``{"command": "approve", "requestId", "operator", "now"[, "externalClientId", "externalIssuer"]}``, ``{"command": "suspend", "organizationId",
-    "reason", "operator", "now"}``, ``{"command": "reinstate", "organizationId"}``, ``{"command": "import",
-    "data"}``: what the operator is answered."""
+    """``{"command": "approve", "requestId", "operator", "now"[, "externalClientId", "externalIssuer"]}``,
+    ``{"command": "suspend", "organizationId", "reason", "operator", "now"}``, ``{"command": "reinstate",
+    "organizationId"}``, ``{"command": "import", "data"}``: what the operator is answered."""
     kind = command.get("command")
     if kind == "approve":
         return onboarding.approve_request(str(command["requestId"]), ports.onboarding,
