@@ -250,12 +250,14 @@ def test_bulk_evidence_verifies_against_the_published_keys_and_its_key_is_endors
 
 
 def test_documents_stay_inside_the_kept_archive_and_are_served_from_it(stack, bulk, api, enterprise_token):
-    drop(stack, "kept", archive([line_for(subject={"fr": "Un"}), line_for(subject={"fr": "Deux"})],
-                                compression=zipfile.ZIP_DEFLATED))
+    data = archive([line_for(subject={"fr": "Un"}), line_for(subject={"fr": "Deux"})], compression=zipfile.ZIP_DEFLATED)
+    stack.s3.put_object(Bucket=stack.import_bucket, Key=f"{SENDER}/kept.zip", Body=data,
+                        Tagging="ebox-upload=pending")  # the content bucket's lifecycle would expire that
     drain(stack, bulk, "kept")
     published = [r["messageId"] for r in report(stack, "kept")]
     listed = stack.s3.list_objects_v2(Bucket=stack.content_bucket, Prefix=f"archives/{SENDER}/kept/")
-    assert len(listed.get("Contents", [])) == 1  # one copy of the archive for the run, no object per message
+    [kept] = listed.get("Contents", [])  # one copy of the archive for the run, no object per message
+    assert stack.s3.get_object_tagging(Bucket=stack.content_bucket, Key=kept["Key"])["TagSet"] == []
     for message_id in published:
         assert stack.s3.list_objects_v2(Bucket=stack.content_bucket, Prefix=f"messages/{message_id}/")["KeyCount"] == 0
         message = api.get(enterprise_token, f"/messageRegistry/v2/ebox/messages/{message_id}").json()

@@ -83,10 +83,12 @@ class S3BatchFiles:
                   "application/json")
 
     def keep_archive(self, bucket: str, key: str, *, version: str | None, kept_key: str) -> None:
-        """One server-side copy per run (multipart beyond 5 GB, by boto3's managed copy)."""
+        """One server-side copy per run (multipart beyond 5 GB, by boto3's managed copy). The sender's tags
+        are not copied: a tag a lifecycle rule matches (``ebox-upload=pending``) would expire the copy."""
         source = {"Bucket": bucket, "Key": key, **({"VersionId": version} if version else {})}
         try:
-            self._s3.copy(source, self._work, kept_key, ExtraArgs=self._encryption())
+            self._s3.copy(source, self._work, kept_key,
+                          ExtraArgs={**self._encryption(), "TaggingDirective": "REPLACE"})
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "NoSuchVersion", "404"):
                 raise InvalidInput(f"the archive {key} was removed while it was imported") from None

@@ -172,7 +172,8 @@ def _publish_leased(chunk: dict[str, Any], lease: ChunkLease, bulk: BulkImportPo
     dry_run = bool(chunk.get("dryRun"))
     lines = [PlannedLine.from_dict(line) for line in chunk["lines"]]
     documents = _documents(lines, chunk, bulk)
-    chunk_documents = received_documents({name: data for name, (data, _) in documents.items()})
+    contents = {name: data for name, (data, _) in documents.items()}
+    chunk_documents = received_documents(contents)
     read = [read_line(line, chunk_documents, ref) for line in lines]
     events = bulk.chunk_events()
     archive = ChunkArchive(chunk.get("kept"), {name: (data, where) for name, (data, where) in documents.items()
@@ -186,7 +187,7 @@ def _publish_leased(chunk: dict[str, Any], lease: ChunkLease, bulk: BulkImportPo
     if lease.attempt > 1 and not dry_run:
         ids = [(r.request.recipient.ebox_id, message_id_of(r.line.number, context)) for r in read if r.request]
         context = replace(context, earlier=bulk.chunk_writes.earlier(ids))
-    outcomes = [publish_line(r, {name: data for name, (data, _) in documents.items()}, context) for r in read]
+    outcomes = [publish_line(r, contents, context) for r in read]
     if not dry_run:
         _write(outcomes, context, bulk)
         for outcome in outcomes:
