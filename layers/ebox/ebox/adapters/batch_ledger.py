@@ -7,8 +7,9 @@
 |              |                                    |               | that adds the chunk's counts: once     |
 | chunk lease  | RUN#<org>#<id>#<run>               | LEASE#<n:06d> | conditional UpdateItem: one delivery   |
 |              |                                    |               | at a time; the chunk's receipt time    |
-| evidence key | EVIDENCE_KEYS                      | <kid>         | Query: the endorsed keys of bulk       |
-|              |                                    |               | evidence, for /evidence/keys           |
+| evidence key | EVIDENCE_KEYS                      | <kid>         | Query: the endorsed keys that signed   |
+|              |                                    |               | bulk evidence before decision 0010,    |
+|              |                                    |               | still served at /evidence/keys         |
 
 A run is one drop of the batch (one S3 event): a duplicate delivery of the same event finds its run
 already there; a new drop of a finished batch starts a new run (its lines then find their messages
@@ -200,14 +201,6 @@ class DynamoBatchLedger:
                 Key={"pk": {"S": _run_key(ref, run)}, "sk": {"S": f"CHUNK#{chunk:06d}"}})
         except (ClientError, BotoCoreError) as error:
             raise TransientError(f"could not read chunk {chunk} of batch {ref.batch_id}: {error}") from error
-
-    def publish_key(self, jwk: dict[str, str]) -> None:
-        """Keeps an endorsed evidence key (see ebox.adapters.endorsed_signer) for /evidence/keys."""
-        try:
-            self._db.put_item(TableName=self._table, Item={"pk": {"S": EVIDENCE_KEYS}, "sk": {"S": jwk["kid"]},
-                                                           "jwk": {"S": json.dumps(jwk)}})
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not publish evidence key {jwk['kid']}: {error}") from error
 
     def evidence_keys(self) -> list[dict[str, str]]:
         keys: list[dict[str, str]] = []

@@ -32,8 +32,7 @@ from ebox.adapters.message_index import (
     message_item,
     message_key,
 )
-from ebox.adapters.tables.message_items import MessageItem
-from ebox.adapters.tables.message_records import IdempotencyItem
+from ebox.adapters.tables.message_items import IdempotencyItem, MessageItem
 from ebox.domain.errors import TransientError
 from ebox.domain.evidence import SignedEvidence
 from ebox.domain.ports import EarlierWrites, IdempotencyClaim, IdempotencyRecord, Publication
