@@ -12,6 +12,21 @@ from typing import Any
 
 import pytest
 
+
+def _one_botocore_data_loader() -> None:
+    """Every botocore session of the test process reads AWS's model files (endpoints.json, each service's
+    model) through one loader, which keeps them parsed. Each stack test rebuilds the services (a new boto3
+    session, a new pynamodb connection and its session), and each new session parsed those files again:
+    ~0.2 s per test, minutes over the suite. A Lambda builds its sessions once per cold start, so this
+    changes nothing the tests check."""
+    import functools
+
+    import botocore.session
+
+    botocore.session.create_loader = functools.cache(botocore.session.create_loader)  # type: ignore[attr-defined]
+
+
+_one_botocore_data_loader()
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
 DEMO_DATA = ROOT / "infra" / "demo" / "demo-data.json"
