@@ -136,7 +136,7 @@ def test_page_numbers_reach_the_first_thousand_messages_then_say_how_to_go_on(ap
 
 
 def test_messages_from_before_the_filter_indexes_are_found_after_the_backfill(api, stack, enterprise_token, inbox):
-    from ebox.adapters.tables import MessageItem
+    from ebox.adapters.tables.message_items import MessageItem
     from ebox.pipeline.scheduled_notifications import backfill
 
     keys = [MessageItem.read_key, MessageItem.visibility_key, MessageItem.type_key, MessageItem.sender_key,

@@ -320,7 +320,7 @@ def test_ses_failure_on_a_new_document_is_retried_by_sqs(api, stack, handlers, s
 
 def test_messages_from_before_the_day_indexes_are_backfilled_once(api, stack, scheduled, sender_token,
                                                                   enterprise_token):
-    from ebox.adapters.tables import MessageItem
+    from ebox.adapters.tables.message_items import MessageItem
     from ebox.pipeline.scheduled_notifications import backfill
 
     older = [general(api, sender_token) for _ in range(3)]

@@ -1,11 +1,11 @@
-"""The audit trail, items of the messages table (see tables.py)."""
+"""The audit trail, items of the messages table (see ebox.adapters.tables)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ebox.adapters.aws_errors import put_if_absent
-from ebox.adapters.tables import AuditEventItem
+from ebox.adapters.tables.message_records import AuditEventItem
 
 
 class DynamoAuditTrail:

@@ -1,5 +1,5 @@
 """The messages of a day, for the scheduled notifications: Queries on the sparse day indexes
-ByReceiptDay and ByExpirationDay (see tables.py), never a Scan."""
+ByReceiptDay and ByExpirationDay (see tables/message_items.py), never a Scan."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pynamodb.exceptions import PynamoDBException
 
 from ebox.adapters.inbox_pages import to_message
 from ebox.adapters.item_keys import DAY_SHARDS, day_key, facet_keys
-from ebox.adapters.tables import MessageItem
+from ebox.adapters.tables.message_items import MessageItem
 from ebox.domain.errors import TransientError
 from ebox.domain.notification_schedule import BackfillPage, DueMessage, day_of
 

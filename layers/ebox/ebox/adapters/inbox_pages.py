@@ -1,6 +1,6 @@
 """Inbox pages with filters and partitions: each page is one bounded read (docs/decisions/0020-inbox-indexes.md).
 
-``plan_page`` picks the index whose key answers the filter (tables.py: ByReadState, ByVisibility,
+``plan_page`` picks the index whose key answers the filter (tables/message_items.py: ByReadState, ByVisibility,
 ByRegistered, ByApplication, ByType, BySender, ByExpiration, ByAction, ByPartition; the table itself
 without a filter), narrows receipt dates on the UUIDv7 sort key, and leaves the other filters and the
 reader's partitions to a FilterExpression. ``read_keys`` then reads the matching keys in order: the
@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ebox.adapters.item_keys import day_key, ebox_partition_key, facet_keys, read_key, visibility_key
-from ebox.adapters.tables import MessageItem, ReplyLinkItem
+from ebox.adapters.tables.message_items import MessageItem
+from ebox.adapters.tables.message_records import ReplyLinkItem
 from ebox.domain.message import Message
 from ebox.domain.message_action import TODO
 from ebox.domain.message_filter import MessageFilter

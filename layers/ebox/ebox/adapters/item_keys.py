@@ -32,7 +32,7 @@ def visibility_key(enterprise_number: str, visible: bool) -> str:
 
 
 def facet_keys(message: Message) -> dict[str, Any]:
-    """The facet indexes' keys (tables.py): one per v2.1 filter, each beginning with the e-Box."""
+    """The facet indexes' keys (tables/message_items.py): one per v2.1 filter, each beginning with the e-Box."""
     ebox = f"EBOX#{message.recipient}"
     keys = {
         "read_key": read_key(message.recipient, message.read_status),

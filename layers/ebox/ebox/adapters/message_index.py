@@ -1,4 +1,4 @@
-"""The e-Box index in DynamoDB (see tables.py for the access patterns)."""
+"""The e-Box index in DynamoDB (see ebox.adapters.tables for the access patterns)."""
 
 from __future__ import annotations
 
@@ -26,12 +26,12 @@ from ebox.adapters.inbox_pages import (
     to_message,
     visibility_key,
 )
-from ebox.adapters.tables import (
+from ebox.adapters.tables.message_items import MessageItem
+from ebox.adapters.tables.message_records import (
     EboxSummaryItem,
     EvidenceHeadItem,
     EvidenceItem,
     IdempotencyItem,
-    MessageItem,
     ReplyLinkItem,
 )
 from ebox.domain.consultation import MAX_PAGE_DEPTH

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ebox.adapters.inbox_pages import to_message
-from ebox.adapters.tables import MessageItem
+from ebox.adapters.tables.message_items import MessageItem
 from ebox.domain.message import Message
 
 

@@ -1,5 +1,5 @@
 """Notification preferences (registry table) and the send-once claims of notification e-Mails
-(messages table); see tables.py for their keys."""
+(messages table); see ebox.adapters.tables for their keys."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from pynamodb.exceptions import DeleteError, DoesNotExist, PynamoDBException
 
 from ebox.adapters.aws_errors import put_if_absent
-from ebox.adapters.tables import NotificationPreferenceItem, NotificationSentItem
+from ebox.adapters.tables.message_records import NotificationSentItem
+from ebox.adapters.tables.registry_items import NotificationPreferenceItem
 from ebox.domain.errors import TransientError
 from ebox.domain.notification_preferences import CONTACT, Kind, Mode, NotificationPreference
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from ebox.adapters.tables import (
+from ebox.adapters.tables.registry_items import (
     CitizenItem,
     ConsentItem,
     EboxUserItem,

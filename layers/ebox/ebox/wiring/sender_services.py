@@ -1,0 +1,69 @@
+"""Sender onboarding's and callbacks' adapters and ports (part of the composition root, :mod:`ebox.wiring`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ebox.wiring.message_services import MessageServices
+
+if TYPE_CHECKING:
+    from ebox.adapters.callback_http import CallbackRequestSigner, HttpCallbackTransport
+    from ebox.adapters.callback_queue import SqsCallbackRetries
+    from ebox.adapters.callback_store import DynamoCallbackStore
+    from ebox.adapters.onboarding_store import DynamoSenderRequests
+    from ebox.pipeline.callbacks import CallbackPorts
+    from ebox.pipeline.onboarding import OnboardingPorts
+
+
+@dataclass
+class SenderServices:
+    """The adapters of sender onboarding (requests, the registry's writes) and of callbacks to senders."""
+
+    base: MessageServices
+
+    @cached_property
+    def requests(self) -> DynamoSenderRequests:
+        from ebox.adapters.onboarding_store import DynamoSenderRequests
+
+        return DynamoSenderRequests(self.base.client("dynamodb"), table=self.base.config.registry_table)
+
+    def onboarding_ports(self) -> OnboardingPorts:
+        from ebox.pipeline.onboarding import OnboardingPorts
+
+        return OnboardingPorts(requests=self.requests, registry=self.base.registry, signer=self.base.evidence_signer)
+
+    @cached_property
+    def callback_signer(self) -> CallbackRequestSigner:
+        """RFC 9421 signatures of callbacks, by their own KMS key (EBOX_CALLBACK_KEY_ID)."""
+        from ebox.adapters.callback_http import CallbackRequestSigner
+        from ebox.adapters.kms_signer import KmsEs256Signer
+
+        return CallbackRequestSigner(KmsEs256Signer(self.base.client("kms"), key_id=self.base.config.callback_key_id))
+
+    @cached_property
+    def callbacks(self) -> DynamoCallbackStore:
+        from ebox.adapters.callback_store import DynamoCallbackStore
+
+        config = self.base.config
+        return DynamoCallbackStore(self.base.client("dynamodb"), registry_table=config.registry_table,
+                                   messages_table=config.messages_table)
+
+    @cached_property
+    def callback_transport(self) -> HttpCallbackTransport:
+        from ebox.adapters.callback_http import HttpCallbackTransport
+
+        return HttpCallbackTransport(self.callback_signer)
+
+    @cached_property
+    def callback_retries(self) -> SqsCallbackRetries:
+        from ebox.adapters.callback_queue import SqsCallbackRetries
+
+        return SqsCallbackRetries(self.base.client("sqs"), queue_url=self.base.config.callback_queue_url)
+
+    def callback_ports(self) -> CallbackPorts:
+        from ebox.pipeline.callbacks import CallbackPorts
+
+        return CallbackPorts(endpoints=self.callbacks, deliveries=self.callbacks, transport=self.callback_transport,
+                             retries=self.callback_retries)
