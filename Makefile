@@ -41,8 +41,11 @@ demo-year: $(STAMP)
 
 ## make test: every test — lint, types, unit, integration (moto), template, end-to-end (local stack), and the
 ## web app in Debian's headless Chromium (tests/browser)
+## The test files run side by side, one worker per core (pytest-xdist): each file on one worker with its own
+## moto world, the end-to-end tests together on one (they share one ebox-local); see docs/testing.md.
+## The LocalStack tier stays in one process: its tests share one emulator.
 test: $(STAMP) node_modules/.installed lint web browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 ## make test-localstack: the integration and end-to-end suites again, on LocalStack + DynamoDB Local
 ## (installed on first use into .venv-localstack and node_modules; Docker's LocalStack where Docker runs)

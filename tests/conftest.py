@@ -12,6 +12,21 @@ from typing import Any
 
 import pytest
 
+
+def _one_botocore_data_loader() -> None:
+    """Every botocore session of the test process reads AWS's model files (endpoints.json, each service's
+    model) through one loader, which keeps them parsed. Each stack test rebuilds the services (a new boto3
+    session, a new pynamodb connection and its session), and each new session parsed those files again:
+    ~0.2 s per test, minutes over the suite. A Lambda builds its sessions once per cold start, so this
+    changes nothing the tests check."""
+    import functools
+
+    import botocore.session
+
+    botocore.session.create_loader = functools.cache(botocore.session.create_loader)  # type: ignore[attr-defined]
+
+
+_one_botocore_data_loader()
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
 DEMO_DATA = ROOT / "infra" / "demo" / "demo-data.json"
@@ -41,6 +56,40 @@ def on_localstack() -> bool:
     from ebox_local.localstack_target import TARGET, TARGET_VARIABLE
 
     return os.environ.get(TARGET_VARIABLE) == TARGET
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test has an id of its own. Schemathesis 4.32 builds one test per API operation, but under
+    pytest 9.2 they all had the test function's bare id: pytest-xdist, which hands tests to its workers by
+    id, then ran one of the 70 and reported the others as nothing at all. Each gets its operation's label,
+    as pytest names a parametrized test (`test_x[GET /health]`); any id still shared stops the run."""
+    from collections import Counter
+
+    for item in items:
+        label = getattr(item, "operation_label", None)  # schemathesis's item of one API operation
+        node_id = getattr(item, "_id", None)
+        if label and node_id is not None and node_id.params is None:
+            item._id = node_id.with_params(label)
+    shared = [node_id for node_id, count in Counter(item.nodeid for item in items).items() if count > 1]
+    if shared:
+        raise pytest.UsageError(f"tests sharing an id (a parallel run would run only one of each): {shared[:5]}")
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`make test` runs the tests on every core (pytest-xdist, `--dist loadfile`): each test file on one
+    worker, which provisions its own moto world for it. The end-to-end tests (tests/e2e, browser tests
+    too) are one unit: they share the session's `ebox-local` process, started once, on the worker that
+    runs them all."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class EndToEndTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/e2e" if nodeid.startswith("tests/e2e/") else super()._split_scope(nodeid)
+
+    return EndToEndTogether(config, log)
 
 
 @pytest.fixture(scope="module")

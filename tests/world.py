@@ -46,6 +46,8 @@ class Baseline:
     queues: list[str] = field(default_factory=list)
     buses: list[str] = field(default_factory=list)
     state_machines: list[str] = field(default_factory=list)
+    locked: set[str] = field(default_factory=set)
+    """The stack's buckets under Object Lock (asked once: a bucket's lock cannot be turned off)."""
     unstoppable: set[str] = field(default_factory=set)
     """Executions an earlier test left that the emulator would not stop: reported once, by that test."""
     settled: frozenset[threading.Thread] = frozenset()
@@ -69,6 +71,7 @@ def take_baseline(clients: Clients, provisioned: Any) -> Baseline:
     baseline = Baseline(buckets=list(kinds.get("AWS::S3::Bucket", [])), queues=list(kinds.get("AWS::SQS::Queue", [])),
                         buses=["default", *kinds.get("AWS::Events::EventBus", [])],
                         state_machines=list(kinds.get("AWS::Serverless::StateMachine", [])))
+    baseline.locked = {bucket for bucket in baseline.buckets if _object_locked(clients("s3"), bucket)}
     dynamodb = clients("dynamodb")
     for table in kinds.get("AWS::DynamoDB::Table", []):
         schema = dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]
@@ -86,7 +89,7 @@ def begin(clients: Clients, baseline: Baseline, forget_mail: Callable[[], None])
     # LocalStack's own SQS mappings may have taken a message the last test left: its invocation ends first.
     _wait_for_threads(baseline.settled)
     for bucket in baseline.buckets:
-        _empty_bucket(s3, bucket)
+        _empty_bucket(s3, bucket, locked=bucket in baseline.locked)
     _reset_tables(clients("dynamodb"), baseline)
     forget_mail()
     return Inventory(buckets=frozenset(_bucket_names(s3)), queues=frozenset(_queue_urls(sqs)),
@@ -197,14 +200,14 @@ def _bucket_names(s3: Any) -> list[str]:
     return [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
 
 
-def _empty_bucket(s3: Any, bucket: str) -> None:
+def _empty_bucket(s3: Any, bucket: str, *, locked: bool | None = None) -> None:
     """Every version and delete marker gone, and every unfinished multipart upload aborted. A bucket
     under Object Lock (evidence, COMPLIANCE mode) keeps its objects: nobody may delete them, not even a
     test; its keys are named after messages no other test publishes."""
     for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket):
         for upload in page.get("Uploads", []):
             s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
-    if _object_locked(s3, bucket):
+    if _object_locked(s3, bucket) if locked is None else locked:
         return
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
         doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]}

@@ -10,6 +10,7 @@ parts also as `text` and `html`):
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 import email.utils
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 _SENT_AT = "_ebox_local_sent_at"
+_DESCRIBED = "_ebox_local_described"
 
 
 class _StampedMessages(list[Any]):
@@ -71,12 +73,13 @@ def _localstack_body(message: dict[str, Any]) -> dict[str, str]:
     return {"body": text or html, "text": text, "html": html}
 
 
-def _parts(raw: str) -> dict[str, str]:
-    """A raw MIME message's plain text (``body``, as for a simple e-mail; ``text`` too) and HTML."""
-    parsed = email.message_from_string(raw, policy=email.policy.default)
+def _parts(raw: str | email.message.EmailMessage) -> dict[str, str]:
+    """A raw MIME message's plain text (``body``, as for a simple e-mail; ``text`` too) and HTML (``raw``
+    the message, or already parsed)."""
+    parsed: Any = email.message_from_string(raw, policy=email.policy.default) if isinstance(raw, str) else raw
     found = {}
     for kind in ("plain", "html"):
-        part = parsed.get_body(preferencelist=(kind,))  # type: ignore[attr-defined]
+        part = parsed.get_body(preferencelist=(kind,))
         found[kind] = part.get_content() if part is not None else ""
     return {"body": found["plain"] or found["html"], "text": found["plain"], "html": found["html"]}
 
@@ -99,13 +102,22 @@ def forget_localstack_mail(endpoint: str) -> None:
 
 
 def describe(message: Any) -> dict[str, Any]:
-    """One moto message (simple, raw or templated) as plain JSON."""
+    """One moto message (simple, raw or templated) as plain JSON. A sent message does not change: it is
+    described (its MIME parsed) once, and kept on the message; each caller gets its own copy."""
+    described = getattr(message, _DESCRIBED, None)
+    if described is None:
+        described = _described(message)
+        setattr(message, _DESCRIBED, described)
+    return {key: list(value) if isinstance(value, list) else value for key, value in described.items()}
+
+
+def _described(message: Any) -> dict[str, Any]:
     described: dict[str, Any] = {"id": getattr(message, "id", None) or ",".join(getattr(message, "ids", [])),
                                  "timestamp": getattr(message, _SENT_AT, None), "source": message.source}
     if hasattr(message, "raw_data"):
-        parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
+        parsed: Any = email.message_from_string(message.raw_data, policy=email.policy.default)
         described |= {"destinations": _addresses(message.destinations), "subject": str(parsed.get("Subject", "")),
-                      **_parts(message.raw_data)}
+                      **_parts(parsed)}
     elif hasattr(message, "template"):
         described |= {"destinations": _addresses(message.destinations), "subject": f"(template {message.template})",
                       "body": str(message.template_data)}

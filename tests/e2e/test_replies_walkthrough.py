@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from tests.apigw import PDF
+from tests.e2e.conftest import eventually
 from tests.e2e.demo_cli import BAKERY, ONSS, SENDER
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +35,8 @@ def test_a_reply_and_an_action_done_go_back_to_the_sender(ebox, base_url, tmp_pa
 
     in_onss = ebox.json("inbox", "--partition", "COLLECTION", "--search", tag, *ONSS)["items"]
     assert [(m["messageId"], m["originalMessageId"]) for m in in_onss] == [(reply, original)]
-    assert [m["messageId"] for m in ebox.json("inbox", "--replies-to", original, *ONSS)["items"]] == [reply]
+    replies = eventually(lambda: ebox.json("inbox", "--replies-to", original, *ONSS)["items"])  # the outbox links it
+    assert [m["messageId"] for m in replies] == [reply]
     read = ebox.json("read", reply, *ONSS)
     assert read["message"]["senderOrganizationId"] == "0852093431" and len(read["saved"]) == 1
 

@@ -47,8 +47,8 @@ def test_batch_item_failures_stay_in_the_queue_and_reach_the_dead_letter_queue(m
     poller = _poller(mocked)
     assert poller.poll_once() == 3
     assert _seen() == {"a", "c"}
-    assert _left(mocked) == 1  # b, invisible for the queue's 1 s VisibilityTimeout
-    assert poller.poll_once() == 0
+    assert _left(mocked) == 1  # b, left in the queue (invisible for its 1 s VisibilityTimeout, or visible again)
+    # No poll here to show it invisible: on a busy machine the second may come after the timeout (it did).
     assert eventually(lambda: poller.poll_once() == 1)  # b again (receive count 2 = maxReceiveCount), failing
     assert eventually(lambda: (poller.poll_once(), _left(mocked, "DeadLetters")) == (0, 1))  # then redriven
     assert _left(mocked) == 0 and _seen() == {"a", "c"}

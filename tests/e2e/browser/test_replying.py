@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.apigw import PDF
 from tests.e2e.browser.conftest import WebPage
+from tests.e2e.conftest import eventually
 
 TEXT = {
     "fr": {"send": "Envoyer", "reply_text": "Votre réponse", "attach": "Joindre des documents",
@@ -64,7 +65,7 @@ def test_a_reply_is_kept_as_a_draft_when_the_session_ends_then_sent(web: WebPage
     page.get_by_label(words["attach"]).set_input_files(str(proof))
     page.get_by_role("button", name=words["send"]).click()
     page.get_by_text(words["sent"]).wait_for()
-    replies = onss_inbox(web.base_url, original)
+    replies = eventually(lambda: onss_inbox(web.base_url, original))  # listed under it by the outbox
     assert len(replies) == 1 and replies[0]["attachments"]["totalItems"] == 1
 
     page.get_by_role("button", name=words["done"]).click()
