@@ -56,8 +56,7 @@ def _message(number: int, millis: int) -> Any:
 def fill_ebox(count: int) -> None:
     """``count`` messages, one per second of receipt, with the e-Box's and partitions' counters."""
     from ebox.adapters.inbox_pages import filtered_attributes, partition_summary_key
-    from ebox.adapters.tables.message_items import MessageItem
-    from ebox.adapters.tables.message_records import EboxSummaryItem
+    from ebox.adapters.tables.message_items import EboxSummaryItem, MessageItem
     from ebox.domain.records import message_to_record
 
     start = int(time.time() * 1000) - count * 1000

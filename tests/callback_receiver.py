@@ -5,6 +5,7 @@ challenge, and can be taken down (503) to play an outage."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,6 +50,7 @@ class Receiver:
     url: str
     jwks: Callable[[], dict[str, Any]]
     received: list[dict[str, Any]] = field(default_factory=list)  # verified CloudEvents, in order
+    keyids: list[str] = field(default_factory=list)  # the keyid of each verified request, in order
     refused: list[str] = field(default_factory=list)  # why requests were refused (bad signature, outage)
     down: bool = False
     echo_challenge: bool = True
@@ -82,6 +84,8 @@ def running_receiver(jwks: Callable[[], dict[str, Any]], path: str = "/ebox/call
                 receiver.refused.append(f"signature: {error}")
                 self._answer(401, b"{}")
                 return
+            keyid = re.search(r'keyid="([^"]+)"', self.headers.get("Signature-Input", ""))
+            receiver.keyids.append(keyid.group(1) if keyid else "")
             if event["type"] == "be.ebox.callback.verification":
                 challenge = event["data"]["challenge"] if receiver.echo_challenge else "no"
                 self._answer(200, json.dumps({"challenge": challenge}).encode())

@@ -1,6 +1,7 @@
 """`ebox admin …`: become a sender (read and accept the terms of use, send a request); as the platform
 operator (scope ``scope:ebox:platform:operator``; demo: `ops-admin` / `demo-secret`): review requests,
-approve or refuse them, suspend or reinstate a sender, import a registry file (JSON or CSV)."""
+approve or refuse them, suspend or reinstate a sender, import a registry file (JSON or CSV), see and rotate
+the key that signs callbacks, rebuild the statistics' message counters."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def _show(item: dict[str, Any], as_json: bool) -> None:
         return
     table = Table(box=box.SIMPLE_HEAD, show_header=False, show_edge=False, pad_edge=False)
     for key in ("requestId", "organizationId", "status", "submittedAt", "decidedAt", "decidedBy", "reason",
-                "clientId", "clientSecret", "bulkDropPrefix", "suspended", "since"):
+                "clientId", "clientSecret", "externalIssuer", "bulkDropPrefix", "suspended", "since"):
         if key in item:
             table.add_row(key, str(item[key]))
     output.console().print(table)
@@ -110,11 +111,18 @@ def show(request_id: RequestId, api: ApiUrl = DEFAULT_API, client_id: ClientId =
             "GET", f"{ADMIN}/sender-requests/{request_id}"))
 
 
+ExternalClientId = Annotated[str | None, typer.Option(
+    "--external-client-id", help="The client id the senders' external IdP (FAS, Cognito, Keycloak) issued to this "
+    "sender: its tokens are accepted, no secret of ours is made.")]
+
+
 @admin_app.command("approve")
-def approve(request_id: RequestId, api: ApiUrl = DEFAULT_API, client_id: ClientId = None,
-            client_secret: Secret = None, as_json: AsJson = False) -> None:
-    """Approve: creates the registry entries, the sender's OAuth client (secret shown once). Operator only."""
-    _post(f"{ADMIN}/sender-requests/{request_id}/approve", None, api=api, client_id=client_id,
+def approve(request_id: RequestId, external_client_id: ExternalClientId = None, api: ApiUrl = DEFAULT_API,
+            client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False) -> None:
+    """Approve: creates the registry entries and the sender's OAuth client (secret shown once), or accepts the
+    external IdP's client given with --external-client-id. Operator only."""
+    body = {"externalClientId": external_client_id} if external_client_id else None
+    _post(f"{ADMIN}/sender-requests/{request_id}/approve", body, api=api, client_id=client_id,
           client_secret=client_secret, as_json=as_json)
 
 
@@ -154,3 +162,63 @@ def import_registry(file: File, api: ApiUrl = DEFAULT_API, client_id: ClientId =
     with options.reported():
         answer = _operator(api, client_id, client_secret).call("POST", f"{ADMIN}/registry/import", data)
     options.print_json(answer)
+
+
+def _show_keys(answer: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        options.print_json(answer)
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("kid", "status", "signing", "createdAt", "retiresAt", "custody"):
+        table.add_column(column)
+    for key in answer["items"]:
+        table.add_row(key["kid"], key["status"], "yes" if key["signing"] else "", key.get("createdAt", ""),
+                      key.get("retiresAt", ""), key.get("custody", ""))
+    output.console().print(table)
+    output.console().print(f"published at /.well-known/ebox-callback-keys: {', '.join(answer['publishedKids'])}")
+
+
+@admin_app.command("callback-keys")
+def callback_keys(api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None,
+                  as_json: AsJson = False) -> None:
+    """The keys that sign callbacks: ACTIVE (signs), RETIRING (still published until retiresAt), RETIRED."""
+    with options.reported():
+        answer = _operator(api, client_id, client_secret).call("GET", f"{ADMIN}/callback-keys")
+    _show_keys(answer, as_json)
+
+
+@admin_app.command("rotate-callback-key")
+def rotate_callback_key(
+    grace_days: Annotated[int, typer.Option("--grace-days", min=0, max=90, help=(
+        "How long the replaced key stays published (senders' cached key sets keep verifying); 0 after a leak."))] = 7,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
+) -> None:
+    """A new key signs callbacks from now on; the one it replaces stays published --grace-days more. Operator only."""
+    with options.reported():
+        answer = _operator(api, client_id, client_secret).call("POST", f"{ADMIN}/callback-keys/rotate",
+                                                               {"graceDays": grace_days})
+    _show_keys(answer, as_json)
+
+
+@admin_app.command("stats-backfill")
+def stats_backfill(
+    restart: Annotated[bool, typer.Option("--restart", help="A new run (wipe, then replay) even if one was left "
+                                          "unfinished or is done.")] = False,
+    pages: Annotated[int, typer.Option("--pages", min=1, max=20, help="Pages per call (100 items each).")] = 3,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
+) -> None:
+    """Rebuild the statistics' message counters from the messages table (docs/statistics.md): calls until done;
+    interrupted, it goes on where it stopped when run again. Operator only."""
+    client = _operator(api, client_id, client_secret)
+    body: dict[str, Any] = {"restart": restart, "pages": pages}
+    with options.reported():
+        while True:
+            progress = client.call("POST", "/admin/v1/statistics/backfill", body)
+            if not as_json:
+                output.console().print(f"{progress['phase']}: {progress['removed']} items removed, "
+                                       f"{progress['messages']} messages replayed ({progress['pages']} pages)")
+            if progress["done"]:
+                break
+            body = {"restart": False, "pages": pages}
+    if as_json:
+        options.print_json(progress)

@@ -26,6 +26,16 @@ def _text(data: dict[str, Any], key: str) -> str:
     return "" if value is None else str(value)
 
 
+def _optional_text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return str(value) if value else None
+
+
+def _optional_int(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    return value if isinstance(value, int) else None
+
+
 def _number(data: dict[str, Any], key: str) -> float:
     try:
         return float(data.get(key) or 0)
@@ -47,9 +57,8 @@ class IssuedToken:
     @classmethod
     def from_json(cls, data: Any) -> IssuedToken:
         body = _object(data, "the token answer")
-        expires = body.get("expires_in")
         return cls(_required(body, "access_token", "the token answer"), _text(body, "scope"),
-                   expires if isinstance(expires, int) else None, body)
+                   _optional_int(body, "expires_in"), body)
 
 
 @dataclass(frozen=True)
@@ -62,9 +71,8 @@ class Published:
     @classmethod
     def from_json(cls, data: Any) -> Published:
         body = _object(data, "the publication answer")
-        code = body.get("code")
         return cls(_required(body, "messageId", "the publication answer"), _text(body, "expirationDate"),
-                   str(code) if code else None, body)
+                   _optional_text(body, "code"), body)
 
 
 @dataclass(frozen=True)

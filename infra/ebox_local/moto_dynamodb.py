@@ -120,7 +120,9 @@ def _size(self: Item) -> int:
 
 
 def _all_items(self: Table) -> list[Any]:
-    """The queried partition's items during a Query on the table's key; else every item (a snapshot)."""
+    """The queried partition's items during a Query on the table's key; else every item (a snapshot), in key
+    order as moto's own: a Scan's ExclusiveStartKey skips the items that sort before it, so a snapshot in
+    another order would hand a paginated Scan the same items again (and never end)."""
     queried = getattr(_QUERIED, "partition", None)
     if queried is not None and queried[0] is self:
         found = self.items.get(queried[1])
@@ -128,8 +130,9 @@ def _all_items(self: Table) -> list[Any]:
             return []
         return list(found.values()) if self.range_key_attr else [found]
     if self.range_key_attr:
-        return [item for partition in list(self.items.values()) for item in list(partition.values())]
-    return list(self.items.values())
+        items = [item for partition in list(self.items.values()) for item in list(partition.values())]
+        return sorted(items, key=lambda x: (x.hash_key, x.range_key) if x.range_key else (x.hash_key,))
+    return sorted(self.items.values(), key=lambda x: x.hash_key)
 
 
 def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:

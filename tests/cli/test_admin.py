@@ -43,6 +43,12 @@ def server() -> Iterator[tuple[str, list[tuple[str, str, Any]]]]:
                 "/admin/v1/sender-requests/r1/approve": {**REQUEST, "status": "APPROVED", "clientId": "sender-x",
                                                          "clientSecret": "s3cret", "bulkDropPrefix": "0207436874/"},
                 "/admin/v1/registry/import": {"imported": {"messageTypes": 1}},
+                "/admin/v1/statistics/backfill": {"phase": "done", "startedAt": "t", "removed": 12, "messages": 40,
+                                                  "pages": 4, "done": True},
+                "/admin/v1/callback-keys/rotate": {"items": [
+                    {"kid": "cb-20261130-new", "status": "ACTIVE", "signing": True, "createdAt": "2026-11-30"},
+                    {"kid": "kms-old", "status": "RETIRING", "signing": False, "retiresAt": "2026-12-07"}],
+                    "publishedKids": ["cb-20261130-new", "kms-old"]},
                 "/messageRegistry/v3/callbacks/demo-app": {"applicationId": "demo-app", "status": "VERIFIED",
                                                            "url": "https://s.example/h", "events": ["message.read"]},
                 "/messageRegistry/v3/callbacks/deliveries": {"items": [{"deliveryId": "e1.demo-app",
@@ -91,6 +97,31 @@ def test_the_operator_lists_and_approves_and_the_secret_is_shown(server):
     approved = run(url, "approve", "r1", *OPERATOR)
     assert approved.exit_code == 0, approved.output
     assert "s3cret" in approved.output and "shown only now" in approved.output and "0207436874/" in approved.output
+
+
+def test_the_operator_approves_with_an_external_idp_s_client_id(server):
+    url, seen = server
+    approved = run(url, "approve", "r1", "--external-client-id", "4p5kqnb2gm9h1e0example", *OPERATOR)
+    assert approved.exit_code == 0, approved.output
+    [(_, _, sent)] = [s for s in seen if s[1] == "/admin/v1/sender-requests/r1/approve"]
+    assert sent == {"externalClientId": "4p5kqnb2gm9h1e0example"}
+
+
+def test_the_operator_rotates_the_callback_key_with_a_grace_period(server):
+    url, seen = server
+    rotated = run(url, "rotate-callback-key", "--grace-days", "3", *OPERATOR)
+    assert rotated.exit_code == 0, rotated.output
+    assert "cb-20261130-new" in rotated.output and "RETIRING" in rotated.output and "2026-12-07" in rotated.output
+    assert seen[-1] == ("POST", "/admin/v1/callback-keys/rotate", {"graceDays": 3})
+    assert run(url, "rotate-callback-key", "--grace-days", "365", *OPERATOR).exit_code == 2
+
+
+def test_the_operator_rebuilds_the_statistics_until_done(server):
+    url, seen = server
+    result = run(url, "stats-backfill", "--restart", "--pages", "5", *OPERATOR)
+    assert result.exit_code == 0, result.output
+    assert "40 messages replayed" in result.output
+    assert seen[-1] == ("POST", "/admin/v1/statistics/backfill", {"restart": True, "pages": 5})
 
 
 def test_a_csv_registry_file_is_imported_as_json(server, tmp_path: Path):

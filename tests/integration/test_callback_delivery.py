@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from ebox.adapters.callback_http import CallbackRequestSigner, HttpCallbackTransport, OutgoingRequest
+from ebox.adapters.callback_http import CallbackRequestSigner, HttpCallbackTransport, OneKey, OutgoingRequest
 from ebox.domain.callbacks import DELIVERED, FAILED, PENDING, PENDING_VERIFICATION, VERIFIED
 from ebox.pipeline.callbacks import CallbackPorts, handle_message, redeliver, register_endpoint
 from http_message_signatures import InvalidSignature
@@ -24,7 +24,7 @@ START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 @pytest.fixture
 def world():
-    signer = CallbackRequestSigner(LocalP256Key())
+    signer = CallbackRequestSigner(OneKey(LocalP256Key()))
     store, retries = MemoryCallbacks(), QueuedRetries()
     ports = CallbackPorts(endpoints=store, deliveries=store, transport=HttpCallbackTransport(signer, timeout=5),
                           retries=retries)
@@ -149,4 +149,4 @@ def test_a_tampered_callback_fails_verification(world):
     with pytest.raises(InvalidSignature):
         verify_callback("POST", receiver.url + "?to=elsewhere", headers, body, signer.key_set())
     with pytest.raises(InvalidSignature):
-        verify_callback("POST", receiver.url, headers, body, CallbackRequestSigner(LocalP256Key()).key_set())
+        verify_callback("POST", receiver.url, headers, body, CallbackRequestSigner(OneKey(LocalP256Key())).key_set())

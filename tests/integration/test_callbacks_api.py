@@ -92,3 +92,52 @@ def test_only_a_sender_registers_and_only_for_its_own_applications(api, sender_t
     missing = api.call("POST", f"{CALLBACKS}/deliveries/nope/redeliver",
                        headers={"Authorization": f"Bearer {sender_token}"})
     assert missing.status == 404
+
+
+def test_the_operator_rotates_the_signing_key_and_senders_verify_with_the_new_key_id(
+        stack, api, sender_token, enterprise_token, send_callbacks):
+    operator = str(api.token("ops-admin", "demo-secret"))
+    first = api.call("GET", "/.well-known/ebox-callback-keys").json()["keys"]
+    assert len(first) == 1
+    old_kid = first[0]["kid"]
+
+    def live_keys():  # what a sender does: fetch the published key set (again on an unknown keyid)
+        return api.call("GET", "/.well-known/ebox-callback-keys").json()
+
+    with running_receiver(live_keys) as receiver:
+        assert put_endpoint(api, sender_token, "demo-app", {"url": receiver.url, "events": ["message.read"]}
+                            ).json()["status"] == "VERIFIED"
+        assert receiver.keyids == [old_kid]
+
+        assert api.call("POST", "/admin/v1/callback-keys/rotate", headers={
+            "Authorization": f"Bearer {sender_token}"}).status == 403
+        rotated = api.call("POST", "/admin/v1/callback-keys/rotate", body=json.dumps({"graceDays": 7}).encode(),
+                           headers={"Authorization": f"Bearer {operator}", "Content-Type": "application/json"})
+        assert rotated.status == 200, rotated.body
+        items = {k["kid"]: k for k in rotated.json()["items"]}
+        [new_kid] = [kid for kid, k in items.items() if k["signing"]]
+        assert new_kid != old_kid and items[new_kid]["status"] == "ACTIVE"
+        assert items[old_kid]["status"] == "RETIRING" and items[old_kid]["retiresAt"]
+        assert [k["kid"] for k in live_keys()["keys"]] == [new_kid, old_kid]  # the old one during the grace period
+
+        message_id = api.publish(sender_token, publication()).json()["messageId"]
+        href = api.get(enterprise_token, f"{EBOX}/messages/{message_id}").json()["attachments"]["items"][0][
+            "contentHref"]
+        assert api.get(enterprise_token, href).status == 200
+        event = sqs_event(stack, stack.provisioned.queue_url("CallbackQueue"), expected=1)
+        assert send_callbacks(event, None) == {"batchItemFailures": []}
+        [callback] = receiver.wait_for(1)
+        assert callback["subject"] == message_id and receiver.keyids[-1] == new_kid  # verified with the new key
+
+        # a rotation with no grace (a leaked key): the replaced key is withdrawn at once
+        again = api.call("POST", "/admin/v1/callback-keys/rotate", body=json.dumps({"graceDays": 0}).encode(),
+                         headers={"Authorization": f"Bearer {operator}", "Content-Type": "application/json"})
+        listed = {k["kid"]: k["status"] for k in again.json()["items"]}
+        assert listed[new_kid] == "RETIRED" and listed[old_kid] == "RETIRING"
+        newest = again.json()["publishedKids"][0]
+        assert [k["kid"] for k in live_keys()["keys"]] == [newest, old_kid]
+        verified = api.call("POST", f"{CALLBACKS}/demo-app/verify", headers={"Authorization": f"Bearer {sender_token}"})
+        assert verified.json()["status"] == "VERIFIED" and receiver.keyids[-1] == newest
+    bad = api.call("POST", "/admin/v1/callback-keys/rotate", body=json.dumps({"graceDays": 365}).encode(),
+                   headers={"Authorization": f"Bearer {operator}", "Content-Type": "application/json"})
+    assert bad.status == 400 and bad.json()["code"] == "INVALID_INPUT"

@@ -60,7 +60,7 @@ def test_a_repeated_publication_adds_no_evidence(api, sender_token):
 
 
 def test_a_malformed_publication_leaves_no_evidence(api, sender_token, stack):
-    from ebox.adapters.tables.message_records import EvidenceItem
+    from ebox.adapters.tables.message_items import EvidenceItem
 
     assert api.publish(sender_token, b"--garbage").status == 400
     assert list(EvidenceItem.scan()) == []

@@ -75,3 +75,37 @@ def test_a_delivery_is_dead_lettered_when_its_next_attempt_would_fall_after_24_h
     assert failed.redelivered("2026-12-01T00:00:00Z").status == PENDING
     with pytest.raises(RequestStateConflict):
         still.redelivered("t")
+
+
+def test_a_rotation_keeps_the_replaced_key_published_for_its_grace_period():
+    from datetime import UTC, datetime, timedelta
+
+    from ebox.domain.callback_keys import (
+        ACTIVE,
+        DEFAULT_GRACE_DAYS,
+        RETIRED,
+        RETIRING,
+        CallbackKey,
+        parse_rotation,
+        published,
+        retired_by_rotation,
+        signing_key,
+    )
+    from ebox.domain.errors import InvalidInput
+
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    template = CallbackKey("kms-key", {"kid": "kms-key"}, "")
+    new = CallbackKey("cb-new", {"kid": "cb-new"}, now.isoformat(), wrapped=b"x")
+    assert signing_key([template]) is template
+    [old] = retired_by_rotation([template], now, 7)
+    assert signing_key([old, new]) is new
+    assert [k.kid for k in published([old, new], now)] == ["cb-new", "kms-key"]
+    assert old.status(now) == RETIRING and new.status(now) == ACTIVE
+    assert old.status(now + timedelta(days=7, seconds=1)) == RETIRED
+    assert [k.kid for k in published([old, new], now + timedelta(days=8))] == ["cb-new"]
+    [withdrawn] = retired_by_rotation([template], now, 0)
+    assert withdrawn.status(now) == RETIRED
+    assert parse_rotation(None) == DEFAULT_GRACE_DAYS and parse_rotation({"graceDays": 0}) == 0
+    for body in ({"graceDays": 91}, {"graceDays": -1}, {"graceDays": "7"}, {"graceDays": True}, {"days": 7}):
+        with pytest.raises(InvalidInput):
+            parse_rotation(body)

@@ -70,3 +70,40 @@ def test_a_csv_registry_file_becomes_the_import_shape():
     assert application["messageTypeIds"] == ["tax", "fine"] and application["registeredMailTypes"] == ["registered"]
     with pytest.raises(ValueError, match="row 2"):
         registry_from_csv("organizationId,messageTypeId\n0207436874,x\n")
+
+
+def test_an_approval_names_an_external_client_or_nothing():
+    from ebox.domain.onboarding import parse_approval
+
+    assert parse_approval(None) is None and parse_approval({}) is None
+    assert parse_approval({"externalClientId": "4p5kqnb2gm9h1e0example"}) == "4p5kqnb2gm9h1e0example"
+    for body in ({"externalClientId": ""}, {"externalClientId": "a b"}, {"externalClientId": 3},
+                 {"clientId": "x"}, ["x"], {"externalClientId": "x", "secret": "y"}):
+        with pytest.raises(InvalidInput):
+            parse_approval(body)
+
+
+def test_an_external_token_acts_only_for_the_sender_an_operator_approved():
+    from ebox.domain.access import PUBLISH, external_client_id, external_sender_principal
+    from ebox.domain.errors import Unauthenticated
+    from ebox.domain.registry import ExternalClient
+
+    issuer = "https://idp.example/realms/senders"
+    client = ExternalClient("namur", issuer, "0207436874", frozenset({PUBLISH}))
+    claims = {"client_id": "namur", "enterpriseNumber": "0406798006", "scope": "everything"}
+    principal = external_sender_principal(client, external_client_id(claims, client_id_claim="client_id"), issuer)
+    assert principal.organization == "0207436874" and principal.scopes == {PUBLISH}  # not the token's claims
+    assert external_client_id({"azp": "namur"}, client_id_claim="azp") == "namur"
+    with pytest.raises(Unauthenticated):
+        external_sender_principal(None, "namur", issuer)
+    with pytest.raises(Unauthenticated):  # approved with another provider
+        external_sender_principal(client, "namur", "https://other.example")
+    with pytest.raises(Unauthenticated):
+        external_client_id({"client_id": "namur", "token_use": "id"}, client_id_claim="client_id")
+
+
+def test_an_external_client_needs_a_configured_provider():
+    from ebox.pipeline.onboarding import approve_request
+
+    with pytest.raises(InvalidInput, match="SenderIdpIssuer"):
+        approve_request("r1", None, operator="ops", now="t", external_client_id="namur")  # type: ignore[arg-type]

@@ -121,3 +121,22 @@ def test_the_registry_import_announces_each_open_ebox_and_its_preference():
         ("activated", "0852093431", "enterprise", "2026-02-01T09:00:00.000Z"),
         ("preference", "0852093431", "enterprise", "True", "2026-02-01T09:00:00.000Z"),
         ("activated", "85073003328", "citizen", "2026-03-01T00:00:00.000Z")]
+
+
+def test_a_stored_message_makes_the_facts_its_events_made():
+    from ebox.domain.statistics import facts_of
+    from ebox.domain.statistics_backfill import StoredMessage, message_facts
+
+    message_id = "01a22ae0-f8d3-71e8-b08c-7048fb37f145"
+    common = {"messageId": message_id, "senderOrganizationId": "0406798006", "receiptDate": "2025-12-31T23:30:00Z",
+              "recipient": {"eboxType": "enterprise", "eboxIdValue": "0852093431"}}
+    events = [{"detail-type": "MessagePublished", "detail": {**common, "registeredMailType": "qualified"}},
+              {"detail-type": "MessageRead", "detail": {**common, "registeredMailType": "qualified",
+                                                          "readAt": "2026-01-02T08:00:00Z"}},
+              {"detail-type": "RegisteredMessageRefused", "detail": {**common, "outcome": "refused"}}]
+    stored = StoredMessage(message_id, "0852093431", "2025-12-31T23:30:00Z", "0406798006", "qualified",
+                           read_at="2026-01-02T08:00:00Z", delivery_state="refused")
+    assert message_facts(stored) == [fact for event in events for fact in facts_of(event)]
+    unread = StoredMessage(message_id, "0852093431", "2025-12-31T23:30:00Z", "0406798006", "simple",
+                           delivery_state="awaiting_acceptance")
+    assert message_facts(unread) == facts_of({"detail-type": "MessagePublished", "detail": {**common}})

@@ -24,6 +24,11 @@ MAIL_FROM = "EBOX_MAIL_FROM"
 TOKEN_ISSUER = "EBOX_TOKEN_ISSUER"
 TOKEN_AUDIENCE = "EBOX_TOKEN_AUDIENCE"
 JWKS_URL = "EBOX_JWKS_URL"
+# An external OIDC provider whose clients an operator may approve as senders (docs/onboarding.md).
+SENDER_IDP_ISSUER = "EBOX_SENDER_IDP_ISSUER"
+SENDER_IDP_JWKS_URL = "EBOX_SENDER_IDP_JWKS_URL"
+SENDER_IDP_AUDIENCE = "EBOX_SENDER_IDP_AUDIENCE"
+SENDER_IDP_CLIENT_ID_CLAIM = "EBOX_SENDER_IDP_CLIENT_ID_CLAIM"
 SSIN_CLAIM = "EBOX_SSIN_CLAIM"
 TOKEN_TTL_SECONDS = "EBOX_TOKEN_TTL_SECONDS"
 MAX_REQUEST_BYTES = "EBOX_MAX_REQUEST_BYTES"
@@ -37,6 +42,7 @@ DOWNLOADS_BUCKET = "EBOX_DOWNLOADS_BUCKET"
 DOWNLOADS_QUEUE_URL = "EBOX_DOWNLOADS_QUEUE_URL"
 CALLBACK_KEY_ID = "EBOX_CALLBACK_KEY_ID"
 CALLBACK_QUEUE_URL = "EBOX_CALLBACK_QUEUE_URL"
+CALLBACK_WRAPPING_KEY_ID = "EBOX_CALLBACK_WRAPPING_KEY_ID"  # encrypts the private halves of rotated callback keys
 CALLBACK_LOOPBACK = "EBOX_CALLBACK_LOOPBACK"  # "true": callbacks may go to http://127.0.0.1 (local stack only)
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
 # botocore's per-service override, e.g. AWS_ENDPOINT_URL_DYNAMODB (LocalStack beside DynamoDB Local).
@@ -82,7 +88,12 @@ class Config:
     downloads_queue_url: str = ""
     callback_key_id: str = ""
     callback_queue_url: str = ""
+    callback_wrapping_key_id: str = ""
     callback_loopback: bool = False
+    sender_idp_issuer: str = ""  # empty: no external IdP's clients are accepted as senders
+    sender_idp_jwks_url: str = ""
+    sender_idp_audience: str = ""  # empty: the IdP's tokens carry no audience of ours (Cognito's access tokens)
+    sender_idp_client_id_claim: str = "client_id"
     service_endpoints: Mapping[str, str] = field(default_factory=dict)
     """``AWS_ENDPOINT_URL_<SERVICE>`` overrides, keyed by the upper-cased client name (DYNAMODB, S3...)."""
 
@@ -131,7 +142,12 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         downloads_queue_url=env.get(DOWNLOADS_QUEUE_URL, ""),
         callback_key_id=env.get(CALLBACK_KEY_ID, ""),
         callback_queue_url=env.get(CALLBACK_QUEUE_URL, ""),
+        callback_wrapping_key_id=env.get(CALLBACK_WRAPPING_KEY_ID, ""),
         callback_loopback=env.get(CALLBACK_LOOPBACK, "false") == "true",
+        sender_idp_issuer=env.get(SENDER_IDP_ISSUER, ""),
+        sender_idp_jwks_url=env.get(SENDER_IDP_JWKS_URL, ""),
+        sender_idp_audience=env.get(SENDER_IDP_AUDIENCE, ""),
+        sender_idp_client_id_claim=env.get(SENDER_IDP_CLIENT_ID_CLAIM) or "client_id",
         service_endpoints={name.removeprefix(AWS_ENDPOINT_URL_PREFIX): value for name, value in env.items()
                            if name.startswith(AWS_ENDPOINT_URL_PREFIX) and value},
     )

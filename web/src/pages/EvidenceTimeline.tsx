@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { getJson } from "../api";
 import { ErrorNote, useLoad } from "../components";
-import { EvidenceProblem, verifyEvidence } from "../evidence";
+import { EvidenceProblem, verifyEvidence } from "../evidenceCheck";
 import { formatDate, t } from "../i18n";
 import type { EvidencePage } from "../model";
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ebox.adapters.aws_errors import put_if_absent
-from ebox.adapters.tables.message_records import AuditEventItem
+from ebox.adapters.tables.message_items import AuditEventItem
 
 
 class DynamoAuditTrail:

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PutError, PynamoDBException
 from pynamodb.models import Model
@@ -74,6 +76,14 @@ def classify(error: Exception) -> Exception:
     transient = TransientError("a service the e-Box depends on is busy or unreachable; try again shortly")
     transient.__cause__ = error
     return transient
+
+
+def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
+    """The answer of ``client.<operation>(**params)`` (a boto3 client); a failure comes out classified."""
+    try:
+        return dict(getattr(client, operation)(**params))
+    except (ClientError, BotoCoreError) as error:
+        raise classify(error) from error
 
 
 def put_if_absent(item: Model, *, failure: str) -> bool:

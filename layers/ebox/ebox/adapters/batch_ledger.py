@@ -5,8 +5,9 @@
 | batch        | SENDER#<org>                       | BATCH#<id>    | GetItem: progress; conditional updates |
 | chunk count  | RUN#<org>#<id>#<run>               | CHUNK#<n:06d> | conditional Put, in the transaction    |
 |              |                                    |               | that adds the chunk's counts: once     |
-| evidence key | EVIDENCE_KEYS                      | <kid>         | Query: the endorsed keys of bulk       |
-|              |                                    |               | evidence, for /evidence/keys           |
+| evidence key | EVIDENCE_KEYS                      | <kid>         | Query: the endorsed keys that signed   |
+|              |                                    |               | bulk evidence before decision 0010,    |
+|              |                                    |               | still served at /evidence/keys         |
 
 A run is one drop of the batch (one S3 event): a duplicate delivery of the same event finds its run
 already there; a new drop of a finished batch starts a new run (its lines then find their messages
@@ -146,14 +147,6 @@ class DynamoBatchLedger:
         except BotoCoreError as error:
             raise TransientError(f"could not count a chunk of batch {ref.batch_id}: {error}") from error
         return self.get(ref)
-
-    def publish_key(self, jwk: dict[str, str]) -> None:
-        """Keeps an endorsed evidence key (see ebox.adapters.endorsed_signer) for /evidence/keys."""
-        try:
-            self._db.put_item(TableName=self._table, Item={"pk": {"S": EVIDENCE_KEYS}, "sk": {"S": jwk["kid"]},
-                                                           "jwk": {"S": json.dumps(jwk)}})
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not publish evidence key {jwk['kid']}: {error}") from error
 
     def evidence_keys(self) -> list[dict[str, str]]:
         keys: list[dict[str, str]] = []

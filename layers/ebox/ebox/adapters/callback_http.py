@@ -1,7 +1,8 @@
 """Callback requests over HTTP(S): a CloudEvent in the structured JSON mode, signed with HTTP Message
-Signatures (RFC 9421, ``ecdsa-p256-sha256``) by a KMS key whose public half senders fetch at
-``/.well-known/ebox-callback-keys`` (decision 0009). The signature covers the method, the target URI,
-the content type and the ``Content-Digest`` (RFC 9530) of the body."""
+Signatures (RFC 9421, ``ecdsa-p256-sha256``) by the current callback key (decision 0011; rotated, decision
+0014), whose public half senders fetch at ``/.well-known/ebox-callback-keys`` with the keys it replaced. The
+signature covers the method, the target URI, the content type and the ``Content-Digest`` (RFC 9530) of the
+body."""
 
 from __future__ import annotations
 
@@ -32,6 +33,27 @@ class RawSigner(Protocol):
     def sign_bytes(self, data: bytes) -> bytes: ...
 
 
+class SigningKeys(Protocol):
+    """The key that signs now and the key set senders verify with (ebox.adapters.callback_keys)."""
+
+    def active(self) -> RawSigner: ...
+
+    def published(self) -> list[dict[str, str]]: ...
+
+
+class OneKey:
+    """A key ring of one key that never rotates (tests, tools)."""
+
+    def __init__(self, key: RawSigner) -> None:
+        self._key = key
+
+    def active(self) -> RawSigner:
+        return self._key
+
+    def published(self) -> list[dict[str, str]]:
+        return [self._key.jwk()]
+
+
 @dataclass
 class OutgoingRequest:
     """What the signature library reads and writes: the method, the URL, the (mutable) header fields."""
@@ -42,21 +64,23 @@ class OutgoingRequest:
 
 
 class CallbackRequestSigner:
-    def __init__(self, key: RawSigner) -> None:
-        self._key = key
+    def __init__(self, keys: SigningKeys) -> None:
+        self._keys = keys
 
     def key_set(self) -> dict[str, Any]:
-        """The JWKS (RFC 7517) senders verify callbacks with; ``kid`` is the signature's ``keyid``."""
-        return {"keys": [{**self._key.jwk(), "alg": "ES256", "use": "sig"}]}
+        """The JWKS (RFC 7517) senders verify callbacks with: the signing key first, then those a rotation
+        replaced, until their grace period ends; ``kid`` is the signature's ``keyid``."""
+        return {"keys": [{**jwk, "alg": "ES256", "use": "sig"} for jwk in self._keys.published()]}
 
     def sign(self, request: Any, body: bytes, *, now: datetime | None = None) -> None:
         """Adds Content-Digest, Signature-Input and Signature to ``request`` (method, url, headers)."""
         created = now or datetime.now(UTC)
+        key = self._keys.active()
         signer = HTTPMessageSigner(signature_algorithm=algorithms.ECDSA_P256_SHA256)
-        prepared = signer.prepare(request, key_id=self._key.jwk()["kid"], created=created,
+        prepared = signer.prepare(request, key_id=key.jwk()["kid"], created=created,
                                   expires=created + timedelta(seconds=SIGNATURE_SECONDS), label=SIGNATURE_LABEL,
                                   tag=SIGNATURE_TAG, covered_component_ids=COVERED, body=body)
-        signer.apply(request, prepared, self._key.sign_bytes(prepared.signature_base))
+        signer.apply(request, prepared, key.sign_bytes(prepared.signature_base))
 
 
 class HttpCallbackTransport:

@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.adapters.aws_errors import classify, is_conditional_failure
+from ebox.adapters.aws_errors import call, classify, is_conditional_failure
 from ebox.domain.callbacks import CallbackEndpoint, Delivery
 
 DELIVERY_TTL_SECONDS = 30 * 24 * 3600
@@ -82,11 +82,8 @@ class DynamoCallbackStore:
             raise classify(error) from error
         return items
 
-    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            return dict(getattr(self._db, operation)(**kwargs))
-        except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        return call(self._db, operation, **params)
 
 
 def _key(organization_id: str, sk: str) -> dict[str, Any]:

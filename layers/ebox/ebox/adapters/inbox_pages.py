@@ -18,8 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ebox.adapters.item_keys import day_key, ebox_partition_key, facet_keys, read_key, visibility_key
-from ebox.adapters.tables.message_items import MessageItem
-from ebox.adapters.tables.message_records import ReplyLinkItem
+from ebox.adapters.tables.message_items import MessageItem, ReplyLinkItem
 from ebox.domain.message import Message
 from ebox.domain.message_action import TODO
 from ebox.domain.message_filter import MessageFilter

@@ -26,12 +26,12 @@ from ebox.adapters.inbox_pages import (
     to_message,
     visibility_key,
 )
-from ebox.adapters.tables.message_items import MessageItem
-from ebox.adapters.tables.message_records import (
+from ebox.adapters.tables.message_items import (
     EboxSummaryItem,
     EvidenceHeadItem,
     EvidenceItem,
     IdempotencyItem,
+    MessageItem,
     ReplyLinkItem,
 )
 from ebox.domain.consultation import MAX_PAGE_DEPTH

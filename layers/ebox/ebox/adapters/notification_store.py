@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pynamodb.exceptions import DeleteError, DoesNotExist, PynamoDBException
 
 from ebox.adapters.aws_errors import put_if_absent
-from ebox.adapters.tables.message_records import NotificationSentItem
+from ebox.adapters.tables.message_items import NotificationSentItem
 from ebox.adapters.tables.registry_items import NotificationPreferenceItem
 from ebox.domain.errors import TransientError
 from ebox.domain.notification_preferences import CONTACT, Kind, Mode, NotificationPreference

@@ -13,6 +13,7 @@ from ebox.adapters.tables.registry_items import (
     ConsentItem,
     EboxUserItem,
     EnterpriseItem,
+    ExternalClientItem,
     MessageProviderItem,
     MessageTypeItem,
     OAuthClientItem,
@@ -27,6 +28,7 @@ from ebox.domain.recipients import CITIZEN, ebox_type_of
 from ebox.domain.registry import (
     Citizen,
     Enterprise,
+    ExternalClient,
     MessageType,
     OAuthClient,
     SenderApplication,
@@ -52,6 +54,9 @@ class _ReferenceCache:
         value = load()
         self._entries[key] = (now + self._ttl, value)
         return value
+
+    def forget(self, key: tuple[Any, ...]) -> None:
+        self._entries.pop(key, None)
 
 
 class DynamoRegistry:
@@ -184,6 +189,31 @@ class DynamoRegistry:
             return None
         return OAuthClient(client_id, item.secret_hash, item.enterprise_number, frozenset(item.scopes or ()),
                            item.ssin, item.message_provider_id)
+
+    def external_client(self, client_id: str) -> ExternalClient | None:
+        """A sender's client at the external IdP; found ones are cached like trios (read on every request)."""
+        found = self._cache.get(("idp-client", client_id), lambda: self._read_external_client(client_id))
+        if found is None:
+            self._cache.forget(("idp-client", client_id))  # approved a moment later: accepted at once
+        return found
+
+    def _read_external_client(self, client_id: str) -> ExternalClient | None:
+        try:
+            item = ExternalClientItem.get(f"IDP_CLIENT#{client_id}", "SENDER")
+        except DoesNotExist:
+            return None
+        return ExternalClient(client_id, item.issuer, item.enterprise_number, frozenset(item.scopes or ()))
+
+    def add_external_client(self, client: ExternalClient) -> bool:
+        try:
+            ExternalClientItem(f"IDP_CLIENT#{client.client_id}", "SENDER", issuer=client.issuer,
+                               enterprise_number=client.enterprise_number, scopes=set(client.allowed_scopes),
+                               ).save(condition=ExternalClientItem.pk.does_not_exist())
+        except PutError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
 
     # ---- reference data, listed through the sparse ByKind index (one Query per kind, cached)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.adapters.aws_errors import CONDITIONAL_FAILURES, cancellation_reasons, classify, error_code
+from ebox.adapters.aws_errors import CONDITIONAL_FAILURES, call, cancellation_reasons, classify, error_code
 from ebox.domain.errors import TransientError
 from ebox.domain.statistics import (
     EBOXES,
@@ -167,10 +167,7 @@ class DynamoStatistics:
         return None
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        try:
-            return dict(getattr(self._db, operation)(**params))
-        except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+        return call(self._db, operation, **params)
 
 
 def _as_seen(attribute: str, seen: str | None) -> tuple[str, dict[str, Any]]:

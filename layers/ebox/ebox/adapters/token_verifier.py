@@ -1,5 +1,5 @@
 """Access-token verification with PyJWT against a JWKS: a remote one (Cognito, the federal
-authorisation server) by URL, or the built-in issuer's KMS public key."""
+authorisation server, the external IdP of senders) by URL, or the built-in issuer's KMS public key."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class JwtVerifier:
         self,
         *,
         issuer: str,
-        audience: str,
+        audience: str | None,
         jwks_url: str | None = None,
         local_jwks: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
@@ -30,12 +30,26 @@ class JwtVerifier:
         self._remote = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=600) if jwks_url else None
         self._local_jwks = local_jwks
 
+    @property
+    def issuer(self) -> str:
+        return self._issuer
+
+    def issued(self, token: str) -> bool:
+        """Whether ``token`` names this verifier's issuer (read unverified: only to choose the verifier)."""
+        if len(token) > MAX_TOKEN_CHARS:
+            return False
+        try:
+            claims = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            return False
+        return isinstance(claims, dict) and claims.get("iss") == self._issuer
+
     def _signing_key(self, token: str) -> Any:
+        if len(token) > MAX_TOKEN_CHARS:
+            raise Unauthenticated(f"the access token is longer than {MAX_TOKEN_CHARS} characters")
         if self._remote is not None:
             return self._remote.get_signing_key_from_jwt(token).key
         assert self._local_jwks is not None
-        if len(token) > MAX_TOKEN_CHARS:
-            raise Unauthenticated(f"the access token is longer than {MAX_TOKEN_CHARS} characters")
         kid = jwt.get_unverified_header(token).get("kid")
         for jwk in self._local_jwks()["keys"]:
             if jwk.get("kid") == kid:
@@ -51,7 +65,8 @@ class JwtVerifier:
                 algorithms=ALGORITHMS,
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": ["exp", "iss", "aud"]},
+                options={"require": ["exp", "iss", "aud"] if self._audience else ["exp", "iss"],
+                         "verify_aud": bool(self._audience)},
                 leeway=30,
             )
         except jwt.ExpiredSignatureError:

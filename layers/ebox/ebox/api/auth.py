@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, unquote_plus
 from ebox.domain.access import (
     Principal,
     authenticate_client,
+    external_client_id,
+    external_sender_principal,
     grant_scopes,
     principal_from_claims,
     token_claims,
@@ -28,7 +30,20 @@ def any_principal(headers: Mapping[str, str], services: Services) -> Principal:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("an 'Authorization: Bearer <access token>' header is required")
+    idp = services.sender_idp_verifier
+    if idp is not None and idp.issued(token.strip()):
+        return _external_sender(token.strip(), services)
     return principal_from_claims(services.token_verifier.verify(token.strip()), ssin_claim=services.config.ssin_claim)
+
+
+def _external_sender(token: str, services: Services) -> Principal:
+    """A token of the senders' external IdP: its signature checked against the IdP's JWKS, its client one an
+    operator approved (docs/onboarding.md)."""
+    idp = services.sender_idp_verifier
+    assert idp is not None
+    claims = idp.verify(token)
+    client_id = external_client_id(claims, client_id_claim=services.config.sender_idp_client_id_claim)
+    return external_sender_principal(services.registry.external_client(client_id), client_id, idp.issuer)
 
 
 def bearer_principal(headers: Mapping[str, str], services: Services, scope: str) -> Principal:

@@ -11,14 +11,17 @@ from ebox.api import auth
 from ebox.api.requests import CurrentRequest
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
+from ebox.domain.callback_keys import parse_rotation
 from ebox.domain.callbacks import FAILED, PENDING
 from ebox.domain.clock import now
 from ebox.domain.errors import InvalidInput, NotFound
 from ebox.pipeline import callbacks
+from ebox.pipeline.callback_keys import key_listing, rotate_callback_key
 from ebox.wiring import Services, services
 
 CALLBACKS = "/messageRegistry/v3/callbacks"
 KEYS = "/.well-known/ebox-callback-keys"
+OPERATOR_KEYS = "/admin/v1/callback-keys"
 STATUSES = (PENDING, "DELIVERED", FAILED)
 
 
@@ -35,8 +38,23 @@ def register(app: Chalice) -> None:
 
     @route(KEYS, methods=["GET"])
     def callback_keys() -> Response:
-        """The JWKS whose key (``kid`` = the signature's ``keyid``) verifies every callback."""
-        return json_response(services().senders.callback_signer.key_set(), headers={"Cache-Control": "max-age=3600"})
+        """The JWKS whose keys (``kid`` = the signature's ``keyid``) verify callbacks: the signing key, and those
+        a rotation replaced until their grace period ends."""
+        return json_response(services().senders.callback_signer.key_set(), headers={"Cache-Control": "max-age=300"})
+
+    @route(OPERATOR_KEYS, methods=["GET"])
+    def list_callback_keys() -> Response:
+        """Every callback key with its status (ACTIVE, RETIRING until retiresAt, RETIRED). Operator only."""
+        auth.bearer_principal(current.headers(), services(), access.OPERATOR)
+        return json_response(key_listing(services().senders.callback_keys, now=now()))
+
+    @route(OPERATOR_KEYS + "/rotate", methods=["POST"])
+    def rotate_callback_keys() -> Response:
+        """A new key signs from now on; the one it replaces stays published ``graceDays`` (7) more."""
+        auth.bearer_principal(current.headers(), services(), access.OPERATOR)
+        grace_days = parse_rotation(current.json())
+        return json_response(rotate_callback_key(services().senders.callback_keys, grace_days=grace_days,
+                                                 now=now()))
 
     @route(CALLBACKS, methods=["GET"])
     def list_endpoints() -> Response:

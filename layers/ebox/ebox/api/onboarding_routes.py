@@ -15,7 +15,7 @@ from ebox.domain import access
 from ebox.domain.clock import now_timestamp
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidInput
-from ebox.domain.onboarding import STATUSES, parse_reason
+from ebox.domain.onboarding import STATUSES, parse_approval, parse_reason
 from ebox.domain.terms_of_use import current_terms
 from ebox.pipeline import onboarding
 from ebox.registry_import import import_registry
@@ -61,10 +61,13 @@ def register(app: Chalice) -> None:
 
     @route(REQUESTS + "/{requestId}/approve", methods=["POST"])
     def approve(requestId: str) -> Response:  # noqa: N803
-        """Creates the trio(s), the message types and an OAuth client whose secret is shown only here."""
+        """Creates the trio(s), the message types and an OAuth client whose secret is shown only here, or, with
+        ``{"externalClientId": …}``, accepts the tokens the senders' external IdP issues to that client."""
         operator = _operator()
-        approval = onboarding.approve_request(requestId, services().senders.onboarding_ports(), operator=operator,
-                                              now=now_timestamp())
+        svc = services()
+        approval = onboarding.approve_request(requestId, svc.senders.onboarding_ports(), operator=operator,
+                                              now=now_timestamp(), external_client_id=parse_approval(current.json()),
+                                              external_issuer=svc.config.sender_idp_issuer or None)
         return json_response(approval.view(), headers={"Cache-Control": "no-store"})
 
     @route(REQUESTS + "/{requestId}/refuse", methods=["POST"], content_types=["application/json"])

@@ -28,6 +28,7 @@ class Operation:
     request: str | None = None  # the request body's schema (openapi_schemas.SCHEMAS), if described
     answer: str | None = None  # the success answer's schema, if described
     query: tuple[str, ...] = ()  # the query parameters it reads
+    body_required: bool = True  # False: the body may be left out
 
 
 _SUMMARY, _FULL, _REF, _PUB = access.SUMMARY_OWN_EBOX, access.MESSAGES_FULL, access.REFERENCE_DATA, access.PUBLISH
@@ -128,7 +129,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", SENDER_REQUESTS): Operation("Requests to become a sender", _OPS, errors=(400,), query=("status",)),
     ("GET", SENDER_REQUESTS + "/{requestId}"): Operation("One request to become a sender", _OPS, errors=_READ),
     ("POST", SENDER_REQUESTS + "/{requestId}/approve"): Operation("Approve a request: the sender's registry "
-                                                                  "entries and client", _OPS, errors=(404, 409)),
+                                                                  "entries and client (ours, or an external "
+                                                                  "IdP's client id)", _OPS, body=JSON,
+                                                                  errors=(400, 404, 409, 413), request="Approval",
+                                                                  body_required=False),
     ("POST", SENDER_REQUESTS + "/{requestId}/refuse"): Operation("Refuse a request, with a reason", _OPS, body=JSON,
                                                                  errors=(400, 404, 409, 413)),
     ("POST", SENDER + "/suspend"): Operation("Suspend a sender's publications", _OPS, body=JSON,
@@ -138,9 +142,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                                                     errors=(400, 413)),
     ("GET", ADMIN + "/statistics"): Operation("The platform's statistics, one object per table of the report",
                                               _OPS),
+    ("POST", ADMIN + "/statistics/backfill"): Operation("Rebuild the message counters from the messages table "
+                                                        "(a few pages per call)", _OPS, body=JSON,
+                                                        errors=(400, 409, 413), request="Backfill",
+                                                        answer="BackfillProgress",
+                                                        body_required=False),
     ("GET", ADMIN + "/statistics/sender"): Operation("A sender's own figures (an operator: any sender's)", _PUB,
                                                      errors=(400, 403, 404), query=("organizationId",)),
     ("GET", "/.well-known/ebox-callback-keys"): Operation("The keys that verify callbacks' signatures", None),
+    ("GET", ADMIN + "/callback-keys"): Operation("The keys that sign callbacks, with their status", _OPS),
+    ("POST", ADMIN + "/callback-keys/rotate"): Operation("Rotate the key that signs callbacks", _OPS, body=JSON,
+                                                         errors=(400, 413), request="Rotation", body_required=False),
     ("GET", CALLBACKS): Operation("The sender's callback endpoints", _PUB),
     ("PUT", CALLBACKS + "/{applicationId}"): Operation("Register an application's callback endpoint", _PUB,
                                                        body=JSON, errors=(400, 404, 413)),
@@ -173,14 +185,14 @@ def _path_parameters(path: str) -> list[dict[str, Any]]:
     return [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names]
 
 
-def _request_body(media_type: str, described: str | None) -> dict[str, Any]:
+def _request_body(media_type: str, described: str | None, required: bool = True) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "object"} if described is None else ref(described)
     if media_type == MULTIPART:
         return {"required": True, "content": {MULTIPART: multipart_publication()}}
     if media_type == FORM:
         schema = {"type": "object", "properties": {"grant_type": {"type": "string"}, "client_id": {"type": "string"},
                                                    "client_secret": {"type": "string"}, "scope": {"type": "string"}}}
-    return {"required": True, "content": {media_type: {"schema": schema}}}
+    return {"required": required, "content": {media_type: {"schema": schema}}}
 
 
 def _operation(method: str, path: str, op: Operation) -> dict[str, Any]:
@@ -211,7 +223,7 @@ def _operation(method: str, path: str, op: Operation) -> dict[str, Any]:
     if parameters:
         operation["parameters"] = parameters
     if op.body is not None:
-        operation["requestBody"] = _request_body(op.body, op.request)
+        operation["requestBody"] = _request_body(op.body, op.request, op.body_required)
     return operation
 
 

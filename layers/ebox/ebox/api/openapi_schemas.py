@@ -99,6 +99,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "items": {"type": "array", "items": {"type": "object", "description": "a signed evidence record"}},
         "totalItems": _INT, "head": {**_STRING, "description": "the chain head, a compact JWS"},
         "contentWithheld": _BOOL}),
+    "Backfill": {"type": "object", "additionalProperties": False, "properties": {
+        "restart": {**_BOOL, "description": "true: a new run (the wipe first); false: go on with the saved one"},
+        "pages": {"type": "integer", "minimum": 1, "maximum": 20, "description": "pages this call (default 3)"}}},
+    "BackfillProgress": _object(["phase", "done"], {
+        "phase": {"type": "string", "enum": ["wipe", "replay", "done"]}, "startedAt": _STRING, "removed": _INT,
+        "messages": _INT, "pages": _INT, "done": _BOOL}),
+    "Rotation": {"type": "object", "additionalProperties": False, "properties": {"graceDays": {
+        "type": "integer", "minimum": 0, "maximum": 90,
+        "description": "how long the replaced key stays published (default 7; 0: withdrawn at once)"}}},
+    "Approval": {"type": "object", "additionalProperties": False, "properties": {"externalClientId": {
+        **_STRING, "pattern": "^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$",
+        "description": "the client id the senders' external IdP issued; absent: a client of ours, its secret "
+                       "answered once"}}},
 }
 
 

@@ -14,7 +14,7 @@ from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidClient, InvalidScope, MissingScope, Unauthenticated
 from ebox.domain.partitions import EboxUser
 from ebox.domain.recipients import CITIZEN, ENTERPRISE
-from ebox.domain.registry import OAuthClient
+from ebox.domain.registry import ExternalClient, OAuthClient
 from ebox.domain.ssin import is_valid_ssin
 
 SCOPE_PREFIX = "scope:document:management:consult:ws-eboxrestentreprise:"
@@ -95,6 +95,25 @@ def principal_from_claims(claims: dict[str, object], *, ssin_claim: str = DEFAUL
         ssin=ssin,
         provider_id=provider,
     )
+
+
+def external_client_id(claims: dict[str, object], *, client_id_claim: str) -> str:
+    """The client an external provider's access token was issued to (its ``client_id``, Keycloak's ``azp``…)."""
+    if claims.get("token_use") == "id":  # Cognito's ID tokens name a person, not a client: never a sender's
+        raise Unauthenticated("an ID token is not an access token")
+    client_id = claims.get(client_id_claim)
+    if not isinstance(client_id, str) or not client_id:
+        raise Unauthenticated(f"the external provider's token carries no {client_id_claim} claim")
+    return client_id
+
+
+def external_sender_principal(client: ExternalClient | None, client_id: str, issuer: str) -> Principal:
+    """A sender authenticated by its external provider: who it is and what it may do come from the approval
+    recorded here (never from the provider's claims), and only for the provider it was approved with."""
+    if client is None or client.issuer != issuer:
+        raise Unauthenticated(f"client {client_id} of {issuer} is not an approved sender")
+    return Principal(client_id=client.client_id, enterprise_number=client.enterprise_number,
+                     scopes=client.allowed_scopes)
 
 
 @dataclass(frozen=True)

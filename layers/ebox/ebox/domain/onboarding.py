@@ -26,6 +26,8 @@ VALIDITY_UNITS = ("day", "month", "year")
 _IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _BUSINESS_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+# A client id at an external IdP: Cognito's 26 alphanumerics, Keycloak's names, FAS's URNs or UUIDs.
+_EXTERNAL_CLIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$")
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,20 @@ def acceptance_payload(request_id: str, organization_id: str, contact: dict[str,
     return {"type": "TermsOfUseAccepted", "requestId": request_id, "organizationId": organization_id,
             "acceptedBy": {"name": contact["name"], "email": contact["email"]}, "acceptedAt": at,
             "termsVersion": terms.version, "termsSha256": terms.sha256}
+
+
+def parse_approval(data: Any) -> str | None:
+    """An approval's body: none (a client of ours, its secret shown once) or ``{"externalClientId": "…"}``,
+    the client id the senders' external IdP issued to this sender."""
+    if data is None or data == {}:
+        return None
+    client_id = data.get("externalClientId") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or set(data) != {"externalClientId"}:
+        raise InvalidInput('an approval\'s body is empty or {"externalClientId": "<the IdP\'s client id>"}')
+    if not isinstance(client_id, str) or not _EXTERNAL_CLIENT_ID.match(client_id):
+        raise InvalidInput("externalClientId is 1 to 128 letters, digits and . _ : @ / - (starting with a letter "
+                           "or digit)")
+    return client_id
 
 
 def parse_reason(data: Any) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Any, Protocol
 
 from ebox.domain.batch_plan import BatchRef
 from ebox.domain.batch_report import ChunkCounts
+from ebox.domain.callback_keys import CallbackKey
 from ebox.domain.callbacks import CallbackEndpoint, Delivery
 from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
@@ -17,7 +18,16 @@ from ebox.domain.notification_preferences import Kind, NotificationPreference
 from ebox.domain.notification_schedule import BackfillPage, DueMessage
 from ebox.domain.onboarding import SenderRequest
 from ebox.domain.partitions import EboxUser
-from ebox.domain.registry import Citizen, Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
+from ebox.domain.registry import (
+    Citizen,
+    Enterprise,
+    ExternalClient,
+    MessageType,
+    OAuthClient,
+    SenderApplication,
+    SenderOrganization,
+)
+from ebox.domain.statistics_backfill import BackfillProgress, StoredMessage
 
 
 @dataclass(frozen=True)
@@ -346,11 +356,52 @@ class SenderRegistry(Protocol):
         """Creates the client only if its id is free; False when it exists (nothing is changed)."""
         ...
 
+    def add_external_client(self, client: ExternalClient) -> bool:
+        """Records an external IdP's client as a sender only if its id is free; False when it exists."""
+        ...
+
     def sender_suspended(self, organization_id: str) -> bool: ...
 
     def suspend_sender(self, organization_id: str, *, reason: str, since: str, by: str) -> None: ...
 
     def reinstate_sender(self, organization_id: str) -> None: ...
+
+
+class StoredMessages(Protocol):
+    """The messages table read a page at a time, for the statistics' backfill."""
+
+    def page(self, cursor: str | None, limit: int) -> tuple[list[StoredMessage], str | None]:
+        """Up to ``limit`` items read from ``cursor`` (None: the start): their messages and the next cursor
+        (None: the end)."""
+        ...
+
+
+class StatisticsRebuild(Protocol):
+    """The statistics table as a backfill changes it: its progress, and a page of the wipe."""
+
+    def progress(self) -> BackfillProgress | None: ...
+
+    def save_progress(self, progress: BackfillProgress, *, seen_version: int | None) -> bool:
+        """Saves it if the saved one is still ``seen_version`` (None: none saved); False otherwise."""
+        ...
+
+    def wipe_page(self, cursor: str | None, limit: int) -> tuple[int, str | None]:
+        """Removes a page's rebuildable items (ebox.domain.statistics_backfill); how many, and the next cursor."""
+        ...
+
+
+class CallbackKeyStore(Protocol):
+    """The keys that sign callbacks (ebox.domain.callback_keys), published and rotated."""
+
+    def keys(self) -> list[CallbackKey]:
+        """Every key, the template's KMS key included, retired ones too."""
+        ...
+
+    def new_key(self, now: datetime) -> CallbackKey:
+        """A fresh P-256 key whose private half is encrypted by KMS; not saved yet."""
+        ...
+
+    def save(self, key: CallbackKey) -> None: ...
 
 
 class CallbackEndpoints(Protocol):

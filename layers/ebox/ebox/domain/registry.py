@@ -86,3 +86,15 @@ class OAuthClient:
     allowed_scopes: frozenset[str] = field(default_factory=frozenset)
     ssin: str | None = None  # a user's own client: its tokens carry the user's SSIN
     message_provider_id: str | None = None  # a provider's application: acts for citizens who consented
+
+
+@dataclass(frozen=True)
+class ExternalClient:
+    """A sender's client at an external OIDC provider (FAS, Cognito, Keycloak), approved by an operator: a
+    token that provider issued to ``client_id`` acts for ``enterprise_number`` with ``allowed_scopes``.
+    The e-Box keeps no secret of it; the provider's signature proves the client."""
+
+    client_id: str
+    issuer: str
+    enterprise_number: str
+    allowed_scopes: frozenset[str] = field(default_factory=frozenset)

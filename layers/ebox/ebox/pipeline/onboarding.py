@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ebox.domain.access import PUBLISH, REFERENCE_DATA, hash_secret
-from ebox.domain.errors import NotFound, RequestStateConflict
+from ebox.domain.errors import InvalidInput, NotFound, RequestStateConflict
 from ebox.domain.onboarding import (
     APPROVED,
     REFUSED,
@@ -22,7 +22,7 @@ from ebox.domain.onboarding import (
     registry_entries,
 )
 from ebox.domain.ports import EvidenceSigner, SenderRegistry, SenderRequests
-from ebox.domain.registry import OAuthClient
+from ebox.domain.registry import ExternalClient, OAuthClient
 
 SENDER_CLIENT_SCOPES = frozenset({PUBLISH, REFERENCE_DATA})
 
@@ -37,11 +37,13 @@ class OnboardingPorts:
 @dataclass(frozen=True)
 class Approval:
     request: SenderRequest
-    client_secret: str  # shown once: only its hash is stored
+    client_secret: str | None  # shown once: only its hash is stored; None: the client is an external IdP's
+    external_issuer: str | None = None
 
     def view(self) -> dict[str, Any]:
-        return {**self.request.to_dict(), "clientSecret": self.client_secret,
-                "bulkDropPrefix": bulk_drop_prefix(self.request.organization_id)}
+        client = {"clientSecret": self.client_secret} if self.client_secret is not None else {
+            "externalIssuer": self.external_issuer}
+        return {**self.request.to_dict(), **client, "bulkDropPrefix": bulk_drop_prefix(self.request.organization_id)}
 
 
 def bulk_drop_prefix(organization_id: str) -> str:
@@ -68,9 +70,15 @@ def found_request(request_id: str, requests: SenderRequests) -> SenderRequest:
 
 
 def approve_request(request_id: str, ports: OnboardingPorts, *, operator: str, now: str,
-                    secret_iterations: int | None = None) -> Approval:
+                    secret_iterations: int | None = None, external_client_id: str | None = None,
+                    external_issuer: str | None = None) -> Approval:
+    """Approves with a client of ours (its secret answered once), or, given ``external_client_id``, with the
+    client the senders' external IdP (``external_issuer``) issued: its tokens then act for this sender."""
+    if external_client_id is not None and not external_issuer:
+        raise InvalidInput("this platform trusts no external IdP for senders (template parameter SenderIdpIssuer): "
+                           "approve without externalClientId")
     request = found_request(request_id, ports.requests)
-    client_id = f"sender-{request.organization_id}-{request.request_id[:8]}"
+    client_id = external_client_id or f"sender-{request.organization_id}-{request.request_id[:8]}"
     decided = request.decide(APPROVED, by=operator, at=now, client_id=client_id)
     organization, applications, types = registry_entries(request)
     for message_type in types:
@@ -82,6 +90,13 @@ def approve_request(request_id: str, ports: OnboardingPorts, *, operator: str, n
     ports.registry.save_sender_organization(organization)
     for application in applications:
         ports.registry.save_sender_application(application)
+    if external_client_id is not None and external_issuer:
+        external = ExternalClient(client_id, external_issuer, request.organization_id, SENDER_CLIENT_SCOPES)
+        if not ports.registry.add_external_client(external):
+            raise RequestStateConflict(f"the IdP's client {client_id} is already a sender's")
+        if not ports.requests.decide(decided):
+            raise RequestStateConflict(f"request {request_id} was decided meanwhile")
+        return Approval(decided, None, external_issuer)
     secret = secrets.token_urlsafe(32)
     hashed = hash_secret(secret, iterations=secret_iterations) if secret_iterations else hash_secret(secret)
     client = OAuthClient(client_id, hashed, request.organization_id, SENDER_CLIENT_SCOPES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ebox.config import Config
 from ebox.domain.publication import PublicationPorts
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ebox.pipeline.delivery_steps import DeliveryPorts
     from ebox.pipeline.notification_steps import NotificationPorts
     from ebox.pipeline.outbox import OutboxPorts
+    from ebox.pipeline.statistics_backfill import BackfillPorts
 
 
 @dataclass
@@ -47,8 +48,9 @@ class MessageServices:
 
     config: Config
 
-    def client(self, service: str) -> Any:
-        """The boto3 client of ``service`` (boto3 clients are untyped), for the adapters built here."""
+    def client(self, service: str) -> object:
+        """The boto3 client of ``service``, handed as it is to an adapter built here (boto3 clients are
+        untyped: each adapter's own ``Any`` parameter takes it; the root never calls it)."""
         from ebox.adapters.aws_clients import aws_client
 
         if self.config.tracing:
@@ -219,6 +221,17 @@ class MessageServices:
             local_jwks=local,
         )
 
+    @cached_property
+    def sender_idp_verifier(self) -> JwtVerifier | None:
+        """The external IdP whose approved clients are senders (EBOX_SENDER_IDP_*); None when there is none."""
+        config = self.config
+        if not (config.sender_idp_issuer and config.sender_idp_jwks_url):
+            return None
+        from ebox.adapters.token_verifier import JwtVerifier
+
+        return JwtVerifier(issuer=config.sender_idp_issuer, audience=config.sender_idp_audience or None,
+                           jwks_url=config.sender_idp_jwks_url)
+
     def publication_ports(self) -> PublicationPorts:
         """What publishing a message through the API needs (a publication or a reply)."""
         return PublicationPorts(self.registry, self.content, self.index, self.events, self.record_signer)
@@ -262,6 +275,16 @@ class MessageServices:
         from ebox.adapters.statistics_store import DynamoStatistics
 
         return DynamoStatistics(self.client("dynamodb"), table=self.config.statistics_table)
+
+    def backfill_ports(self) -> BackfillPorts:
+        """The statistics' backfill: the messages table's pages, the statistics table rebuilt."""
+        from ebox.adapters.statistics_rebuild import DynamoStatisticsRebuild, DynamoStoredMessages
+        from ebox.pipeline.statistics_backfill import BackfillPorts
+
+        db = self.client("dynamodb")
+        return BackfillPorts(messages=DynamoStoredMessages(db, table=self.config.messages_table),
+                             rebuild=DynamoStatisticsRebuild(db, table=self.config.statistics_table),
+                             counters=self.statistics)
 
 
 @functools.cache

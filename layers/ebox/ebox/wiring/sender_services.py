@@ -10,6 +10,7 @@ from ebox.wiring.message_services import MessageServices
 
 if TYPE_CHECKING:
     from ebox.adapters.callback_http import CallbackRequestSigner, HttpCallbackTransport
+    from ebox.adapters.callback_keys import DynamoCallbackKeys
     from ebox.adapters.callback_queue import SqsCallbackRetries
     from ebox.adapters.callback_store import DynamoCallbackStore
     from ebox.adapters.onboarding_store import DynamoSenderRequests
@@ -35,12 +36,23 @@ class SenderServices:
         return OnboardingPorts(requests=self.requests, registry=self.base.registry, signer=self.base.evidence_signer)
 
     @cached_property
-    def callback_signer(self) -> CallbackRequestSigner:
-        """RFC 9421 signatures of callbacks, by their own KMS key (EBOX_CALLBACK_KEY_ID)."""
-        from ebox.adapters.callback_http import CallbackRequestSigner
+    def callback_keys(self) -> DynamoCallbackKeys:
+        """The keys that sign callbacks: the template's KMS key (EBOX_CALLBACK_KEY_ID) until a rotation, then
+        keys whose private halves EBOX_CALLBACK_WRAPPING_KEY_ID encrypts (decision 0014)."""
+        from ebox.adapters.callback_keys import DynamoCallbackKeys
         from ebox.adapters.kms_signer import KmsEs256Signer
 
-        return CallbackRequestSigner(KmsEs256Signer(self.base.client("kms"), key_id=self.base.config.callback_key_id))
+        config, kms = self.base.config, self.base.client("kms")
+        return DynamoCallbackKeys(self.base.client("dynamodb"), kms, table=config.registry_table,
+                                  wrapping_key_id=config.callback_wrapping_key_id,
+                                  template_key=KmsEs256Signer(kms, key_id=config.callback_key_id))
+
+    @cached_property
+    def callback_signer(self) -> CallbackRequestSigner:
+        """RFC 9421 signatures of callbacks, by the current callback key."""
+        from ebox.adapters.callback_http import CallbackRequestSigner
+
+        return CallbackRequestSigner(self.callback_keys)
 
     @cached_property
     def callbacks(self) -> DynamoCallbackStore:

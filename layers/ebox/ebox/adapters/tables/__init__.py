@@ -1,10 +1,9 @@
 """DynamoDB items, as pynamodb models, and the access patterns they serve.
 
 Two tables, both keyed on ``pk`` (partition) and ``sk`` (sort). Their items are declared in
-:mod:`.registry_items` (with the ``ByKind`` index), :mod:`.message_items` (the message item and
-the indexes that serve the inbox's filters, the scheduled notifications and a sender's list) and
-:mod:`.message_records` (the messages table's other items); :mod:`.binding` points them at the
-deployed tables. Import a model from the module that declares it.
+:mod:`.registry_items` (with the ``ByKind`` index) and :mod:`.message_items` (with the indexes that
+serve the inbox's filters, the scheduled notifications and a sender's list); :mod:`.binding` points them
+at the deployed tables. Import a model from the module that declares it.
 
 Registry table (reference data, read on every publication, written by administrators):
 | item                 | pk                | sk              | served access pattern                        |
@@ -19,6 +18,8 @@ Registry table (reference data, read on every publication, written by administra
 | sender application   | ORG#<number>      | APP#<appId>     | GetItem: the registered trio                 |
 | message type         | MSGTYPE#<typeId>  | MESSAGE_TYPE    | GetItem: validity period                     |
 | OAuth client         | CLIENT#<clientId> | OAUTH_CLIENT    | GetItem: token endpoint                      |
+| external IdP client  | IDP_CLIENT#<id>   | SENDER          | GetItem: a token of the senders' external    |
+|                      |                   |                 | IdP names this client (cached 5 min if found)|
 | sender suspension    | ORG#<number>      | SUSPENSION      | GetItem (uncached) on every publication      |
 | sender request       | SENDER_REQUEST    | <requestId>     | Query: the operator's list (onboarding_store)|
 | callback endpoint    | CALLBACK#<org>    | APP#<appId>     | Query per event: the sender's endpoints      |

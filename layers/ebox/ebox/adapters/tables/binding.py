@@ -7,13 +7,14 @@ from typing import Any
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
-from ebox.adapters.tables import message_items, message_records, registry_items
+from ebox.adapters.tables import message_items, registry_items
 
 # The first model of each table describes the table to pynamodb (keys and indexes): it must declare
 # the table's indexes.
 REGISTRY_MODELS: tuple[type[Model], ...] = (
     registry_items.SenderOrganizationItem,
     registry_items.SenderSuspensionItem,
+    registry_items.ExternalClientItem,
     registry_items.EnterpriseItem,
     registry_items.CitizenItem,
     registry_items.MessageProviderItem,
@@ -27,13 +28,13 @@ REGISTRY_MODELS: tuple[type[Model], ...] = (
 )
 MESSAGE_MODELS: tuple[type[Model], ...] = (
     message_items.MessageItem,
-    message_records.EboxSummaryItem,
-    message_records.IdempotencyItem,
-    message_records.AuditEventItem,
-    message_records.NotificationSentItem,
-    message_records.EvidenceItem,
-    message_records.EvidenceHeadItem,
-    message_records.ReplyLinkItem,
+    message_items.EboxSummaryItem,
+    message_items.IdempotencyItem,
+    message_items.AuditEventItem,
+    message_items.NotificationSentItem,
+    message_items.EvidenceItem,
+    message_items.EvidenceHeadItem,
+    message_items.ReplyLinkItem,
 )
 
 

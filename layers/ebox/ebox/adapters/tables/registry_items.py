@@ -106,6 +106,14 @@ class OAuthClientItem(RegistryItem):
     message_provider_id = UnicodeAttribute(null=True)
 
 
+class ExternalClientItem(RegistryItem):
+    """A sender's client at the external IdP (pk IDP_CLIENT#<clientId>, sk SENDER): no secret, only who it is."""
+
+    issuer = UnicodeAttribute()
+    enterprise_number = UnicodeAttribute()
+    scopes = UnicodeSetAttribute()
+
+
 class SenderSuspensionItem(RegistryItem):
     """A suspended sender organisation (pk ORG#<number>, sk SUSPENSION): read on every publication, never
     cached, so that a suspension stops publications at once; deleted when the sender is reinstated."""
