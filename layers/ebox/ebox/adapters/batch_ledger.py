@@ -32,8 +32,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ebox.adapters.aws_errors import cancellation_reasons, is_conditional_failure
 from ebox.domain.batch_plan import BatchRef
 from ebox.domain.batch_report import FINISHED, ChunkCounts
+from ebox.domain.bulk_ports import ChunkLease
 from ebox.domain.errors import BatchInProgress, TransientError
-from ebox.domain.ports import ChunkLease
 
 EVIDENCE_KEYS = "EVIDENCE_KEYS"
 CHUNK_TTL_SECONDS = 30 * 24 * 3600

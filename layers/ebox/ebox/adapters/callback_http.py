@@ -15,7 +15,7 @@ import urllib3
 from http_message_signatures import HTTPMessageSigner, algorithms
 
 from ebox.domain.errors import CallbackUnreachable
-from ebox.domain.ports import CallbackAnswer
+from ebox.domain.sender_ports import CallbackAnswer
 
 CONTENT_TYPE = "application/cloudevents+json"
 SIGNATURE_LABEL = "ebox"

@@ -33,9 +33,10 @@ from ebox.adapters.message_index import (
     message_key,
 )
 from ebox.adapters.tables.message_items import IdempotencyItem, MessageItem
+from ebox.domain.bulk_ports import EarlierWrites, Publication
 from ebox.domain.errors import TransientError
 from ebox.domain.evidence import SignedEvidence
-from ebox.domain.ports import EarlierWrites, IdempotencyClaim, IdempotencyRecord, Publication
+from ebox.domain.ports import IdempotencyClaim, IdempotencyRecord
 
 BATCH = 25  # BatchWriteItem's limit
 ATTEMPTS = 8  # unprocessed items sent again up to this many times (pauses 50 ms doubling to ~6 s, jittered)

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import IO, Any, Protocol
+from datetime import date
+from typing import Any, Protocol
 
-from ebox.domain.batch_plan import BatchRef
-from ebox.domain.batch_report import ChunkCounts
-from ebox.domain.callback_keys import CallbackKey
-from ebox.domain.callbacks import CallbackEndpoint, Delivery
 from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
 from ebox.domain.message_filter import MessageFilter
 from ebox.domain.notification_preferences import Kind, NotificationPreference
 from ebox.domain.notification_schedule import BackfillPage, DueMessage
-from ebox.domain.onboarding import SenderRequest
 from ebox.domain.partitions import EboxUser
 from ebox.domain.registry import (
     Citizen,
     Enterprise,
-    ExternalClient,
     MessageType,
     OAuthClient,
     SenderApplication,
     SenderOrganization,
 )
-from ebox.domain.statistics_backfill import BackfillProgress, StoredMessage
 
 
 @dataclass(frozen=True)
@@ -263,249 +255,3 @@ class DueMessages(Protocol):
     def expiring_on(self, day: date) -> list[DueMessage]: ...
 
     def backfill_index_keys(self, max_items: int) -> BackfillPage: ...
-
-
-class BatchLedger(Protocol):
-    """The runs of dropped batches and their state changes (conditional on the state they expect)."""
-
-    def begin(self, ref: BatchRef, run: str, fields: Mapping[str, Any]) -> bool: ...
-
-    def get(self, ref: BatchRef) -> dict[str, Any] | None: ...
-
-    def move(self, ref: BatchRef, run: str, *, expected: tuple[str, ...], status: str,
-             fields: Mapping[str, Any] | None = None) -> bool: ...
-
-    def count_chunk(self, ref: BatchRef, run: str, chunk: int, counts: ChunkCounts) -> dict[str, Any] | None: ...
-
-    def lease_chunk(self, ref: BatchRef, run: str, chunk: int, *, seconds: int) -> ChunkLease | None:
-        """Takes the chunk for ``seconds``: None if it was counted already; raises TransientError while another
-        delivery of it holds it (SQS delivers it again later)."""
-        ...
-
-    def release_chunk(self, ref: BatchRef, run: str, chunk: int, lease: ChunkLease) -> None: ...
-
-    def evidence_keys(self) -> list[dict[str, str]]: ...
-
-
-@dataclass(frozen=True)
-class ChunkLease:
-    """A chunk taken by one delivery: when it was first taken (its lines' receipt time, the same for every
-    delivery) and which delivery this is (1 for the first)."""
-
-    received: datetime
-    attempt: int
-    token: str  # whose lease it is: only its holder gives it back
-
-
-@dataclass(frozen=True)
-class Publication:
-    """What one line's publication writes: the message, its signed records (the head on the last), its claim."""
-
-    message: Message
-    claim: IdempotencyClaim | None
-    evidence: list[SignedEvidence]
-
-
-@dataclass(frozen=True)
-class EarlierWrites:
-    """What an earlier delivery of a chunk wrote for message ids no claim covers yet."""
-
-    messages: dict[str, Message]  # visible messages, by id
-    chains: dict[str, list[SignedEvidence]]  # their evidence records, by message id (the head on the last)
-
-
-class ChunkWrites(Protocol):
-    """A bulk chunk's reads and writes in the messages table, many lines per call (issue 14)."""
-
-    def claimed(self, claims: list[IdempotencyClaim]) -> dict[str, IdempotencyRecord]:
-        """The claims already recorded (consistent reads), by key."""
-        ...
-
-    def earlier(self, messages: list[tuple[str, str]]) -> EarlierWrites:
-        """What is already written for these (e-Box, message id): only asked on a chunk's later deliveries."""
-        ...
-
-    def write(self, publications: list[Publication], rejections: list[SignedEvidence], *,
-              claims_only: list[Publication], replaced: Mapping[str, int]) -> None:
-        """Evidence first, then the messages (which make them visible), then the claims; ``claims_only``
-        are messages an earlier delivery made visible; ``replaced``: message id → records an earlier
-        delivery left there, deleted beyond what is written now. Raises TransientError if a write failed."""
-        ...
-
-
-class RegisterReads(Protocol):
-    def enterprises(self, enterprise_numbers: list[str]) -> dict[str, Enterprise | None]:
-        """Many enterprises in one read (BatchGetItem): a bulk chunk's recipients."""
-        ...
-
-
-class BatchFiles(Protocol):
-    """A batch's plan, chunk results, report and summary."""
-
-    def save_plan(self, ref: BatchRef, run: str, chunks: Iterable[dict[str, Any]]) -> tuple[int, int]: ...
-
-    def plan(self, ref: BatchRef, run: str) -> Iterator[str]: ...
-
-    def save_chunk_results(self, ref: BatchRef, run: str, chunk: int, results: list[dict[str, Any]]) -> None: ...
-
-    def write_report(self, ref: BatchRef, run: str, chunks: int) -> None: ...
-
-    def save_summary(self, summary_key: str, summary: dict[str, Any]) -> None: ...
-
-    def keep_archive(self, bucket: str, key: str, *, version: str | None, kept_key: str) -> None:
-        """Copies the dropped archive into the content bucket, once per run: its documents are served from it."""
-        ...
-
-
-class BatchQueue(Protocol):
-    def send(self, bodies: Iterable[str]) -> int:
-        """Queues the chunks; answers how many."""
-        ...
-
-
-class ArchiveReader(Protocol):
-    """A dropped archive, read by byte ranges (never loaded whole)."""
-
-    def open(self, bucket: str, key: str, *, version: str | None = None) -> tuple[IO[bytes], str]:
-        """A seekable file of the object and its ETag; raises InvalidInput when it is gone."""
-        ...
-
-    def fetch(self, bucket: str, key: str, start: int, end: int, *, version: str | None = None,
-              etag: str | None = None) -> bytes: ...
-
-
-class Executions(Protocol):
-    def stop(self, execution_arn: str, *, cause: str) -> bool:
-        """Stops a waiting execution; False when the workflow service could not be told."""
-        ...
-
-
-class PresignedUrls(Protocol):
-    expires_in: int
-
-    def download_url(self, key: str) -> str: ...
-
-    def upload_url(self, key: str) -> str: ...
-
-
-class SenderRequests(Protocol):
-    """Sender onboarding requests (ebox.domain.onboarding), kept for the operator's review."""
-
-    def add(self, request: SenderRequest) -> None: ...
-
-    def get(self, request_id: str) -> SenderRequest | None: ...
-
-    def listed(self, status: str | None = None) -> list[SenderRequest]: ...
-
-    def decide(self, request: SenderRequest) -> bool:
-        """Writes a decided request only while the stored one is still PENDING; False otherwise."""
-        ...
-
-
-class SenderRegistry(Protocol):
-    """The registry as onboarding writes it: trios, message types, OAuth clients, suspensions."""
-
-    def stored_message_type(self, message_type_id: str) -> MessageType | None:
-        """The message type as stored now (never from a cache)."""
-        ...
-
-    def save_sender_organization(self, organization: SenderOrganization) -> None: ...
-
-    def save_sender_application(self, application: SenderApplication) -> None: ...
-
-    def save_message_type(self, message_type: MessageType) -> None: ...
-
-    def add_oauth_client(self, client: OAuthClient) -> bool:
-        """Creates the client only if its id is free; False when it exists (nothing is changed)."""
-        ...
-
-    def add_external_client(self, client: ExternalClient) -> bool:
-        """Records an external IdP's client as a sender only if its id is free; False when it exists."""
-        ...
-
-    def sender_suspended(self, organization_id: str) -> bool: ...
-
-    def suspend_sender(self, organization_id: str, *, reason: str, since: str, by: str) -> None: ...
-
-    def reinstate_sender(self, organization_id: str) -> None: ...
-
-
-class StoredMessages(Protocol):
-    """The messages table read a page at a time, for the statistics' backfill."""
-
-    def page(self, cursor: str | None, limit: int) -> tuple[list[StoredMessage], str | None]:
-        """Up to ``limit`` items read from ``cursor`` (None: the start): their messages and the next cursor
-        (None: the end)."""
-        ...
-
-
-class StatisticsRebuild(Protocol):
-    """The statistics table as a backfill changes it: its progress, and a page of the wipe."""
-
-    def progress(self) -> BackfillProgress | None: ...
-
-    def save_progress(self, progress: BackfillProgress, *, seen_version: int | None) -> bool:
-        """Saves it if the saved one is still ``seen_version`` (None: none saved); False otherwise."""
-        ...
-
-    def wipe_page(self, cursor: str | None, limit: int) -> tuple[int, str | None]:
-        """Removes a page's rebuildable items (ebox.domain.statistics_backfill); how many, and the next cursor."""
-        ...
-
-
-class CallbackKeyStore(Protocol):
-    """The keys that sign callbacks (ebox.domain.callback_keys), published and rotated."""
-
-    def keys(self) -> list[CallbackKey]:
-        """Every key, the template's KMS key included, retired ones too."""
-        ...
-
-    def new_key(self, now: datetime) -> CallbackKey:
-        """A fresh P-256 key whose private half is encrypted by KMS; not saved yet."""
-        ...
-
-    def save(self, key: CallbackKey) -> None: ...
-
-
-class CallbackEndpoints(Protocol):
-    """The endpoints senders registered, one per (organisation, application)."""
-
-    def endpoint(self, organization_id: str, application_id: str) -> CallbackEndpoint | None: ...
-
-    def endpoints(self, organization_id: str) -> list[CallbackEndpoint]: ...
-
-    def save_endpoint(self, endpoint: CallbackEndpoint) -> None: ...
-
-    def delete_endpoint(self, organization_id: str, application_id: str) -> None: ...
-
-
-class CallbackDeliveries(Protocol):
-    def add(self, delivery: Delivery) -> bool:
-        """Records a new delivery; False when one of that id exists (a duplicate bus delivery)."""
-        ...
-
-    def get(self, organization_id: str, delivery_id: str) -> Delivery | None: ...
-
-    def save(self, delivery: Delivery) -> None: ...
-
-    def listed(self, organization_id: str, status: str | None = None) -> list[Delivery]: ...
-
-
-@dataclass(frozen=True)
-class CallbackAnswer:
-    status: int
-    body: bytes
-
-
-class CallbackTransport(Protocol):
-    def deliver(self, url: str, event: dict[str, Any]) -> CallbackAnswer:
-        """POSTs the CloudEvent, signed; raises CallbackUnreachable when no HTTP answer came back."""
-        ...
-
-
-class CallbackRetries(Protocol):
-    def retry(self, organization_id: str, delivery_id: str, *, delay_seconds: int, due_at: str,
-              after_attempts: int) -> None:
-        """Asks for another attempt of the delivery at ``due_at`` (queued, delayed), valid only while the
-        delivery has made ``after_attempts`` attempts (a duplicate queue message then changes nothing)."""
-        ...

@@ -21,14 +21,7 @@ from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence, sign_
 from ebox.domain.ids import attachment_id_of, new_attachment_id
 from ebox.domain.message import Message, MessageToPublish, ReceivedDocument, Recipient, StoredAttachment
 from ebox.domain.partitions import place_message
-from ebox.domain.ports import (
-    ContentStore,
-    EvidenceSigner,
-    IdempotencyClaim,
-    MessageEvents,
-    MessageIndex,
-    Registry,
-)
+from ebox.domain.ports import ContentStore, EvidenceSigner, IdempotencyClaim, MessageEvents, MessageIndex, Registry
 from ebox.domain.recipients import AUDIENCES, CITIZEN
 from ebox.domain.registry import EboxHolder, MessageType
 from ebox.domain.search import search_texts

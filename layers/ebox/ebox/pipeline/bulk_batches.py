@@ -8,8 +8,8 @@ from typing import Any
 
 from ebox.domain.batch_plan import BatchRef
 from ebox.domain.batch_report import UNFINISHED, BatchStatus, summary_view
+from ebox.domain.bulk_ports import BatchLedger, PresignedUrls
 from ebox.domain.errors import BatchInProgress, NotFound
-from ebox.domain.ports import BatchLedger, PresignedUrls
 
 
 @dataclass(frozen=True)

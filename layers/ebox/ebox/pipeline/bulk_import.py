@@ -22,6 +22,16 @@ from ebox.domain.archived_documents import ChunkArchive, kept_archive_key
 from ebox.domain.batch_archive import BatchArchive, EntryLocation, extract
 from ebox.domain.batch_plan import BatchRef, PlannedLine, batch_of_key, plan_chunks, settings_from
 from ebox.domain.batch_report import BatchStatus, ChunkCounts, summary_view
+from ebox.domain.bulk_ports import (
+    ArchiveReader,
+    BatchFiles,
+    BatchLedger,
+    BatchQueue,
+    ChunkLease,
+    ChunkWrites,
+    Executions,
+    RegisterReads,
+)
 from ebox.domain.clock import now
 from ebox.domain.errors import (
     BatchClosed,
@@ -32,17 +42,7 @@ from ebox.domain.errors import (
     NotFound,
     TransientError,
 )
-from ebox.domain.ports import (
-    ArchiveReader,
-    BatchFiles,
-    BatchLedger,
-    BatchQueue,
-    BufferedEvents,
-    ChunkLease,
-    ChunkWrites,
-    Executions,
-    RegisterReads,
-)
+from ebox.domain.ports import BufferedEvents
 from ebox.domain.publication import PublicationPorts
 from ebox.domain.validity import format_timestamp, parse_timestamp
 from ebox.pipeline.bulk_lines import (

@@ -15,6 +15,7 @@ from typing import Any
 from ebox.domain.batch_archive import media_type_of
 from ebox.domain.batch_plan import BatchRef, PlannedLine
 from ebox.domain.batch_report import REJECTED, published, rejected, valid
+from ebox.domain.bulk_ports import EarlierWrites, Publication
 from ebox.domain.documents import HEAD_BYTES, match_documents, sha256_b64url
 from ebox.domain.errors import (
     DuplicateInBatch,
@@ -28,7 +29,7 @@ from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence, sign_
 from ebox.domain.evidence_access import unverified_claims
 from ebox.domain.ids import line_message_id
 from ebox.domain.message import MessageToPublish, ReceivedDocument
-from ebox.domain.ports import EarlierWrites, IdempotencyClaim, IdempotencyRecord, Publication
+from ebox.domain.ports import IdempotencyClaim, IdempotencyRecord
 from ebox.domain.publication import (
     PUBLICATION_EVIDENCE,
     REJECTED_SUBMISSIONS,

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from ebox.domain.callback_keys import published, retired_by_rotation, signing_key
-from ebox.domain.ports import CallbackKeyStore
+from ebox.domain.sender_ports import CallbackKeyStore
 
 
 def rotate_callback_key(store: CallbackKeyStore, *, grace_days: int, now: datetime) -> dict[str, Any]:

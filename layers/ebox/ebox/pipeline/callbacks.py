@@ -29,7 +29,7 @@ from ebox.domain.callbacks import (
     verification_event,
 )
 from ebox.domain.errors import CallbackUnreachable, NotFound
-from ebox.domain.ports import CallbackDeliveries, CallbackEndpoints, CallbackRetries, CallbackTransport
+from ebox.domain.sender_ports import CallbackDeliveries, CallbackEndpoints, CallbackRetries, CallbackTransport
 from ebox.domain.validity import format_timestamp
 
 logger = logging.getLogger(__name__)

@@ -4,7 +4,8 @@ requests, is read once per chunk: a suspension stops the next chunk, not the lin
 
 from __future__ import annotations
 
-from ebox.domain.ports import RegisterReads, Registry
+from ebox.domain.bulk_ports import RegisterReads
+from ebox.domain.ports import Registry
 from ebox.domain.recipients import CITIZEN, ebox_type_of
 from ebox.domain.registry import Citizen, Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ebox.domain.access import EboxReader
+from ebox.domain.bulk_ports import PresignedUrls
 from ebox.domain.clock import now_timestamp
 from ebox.domain.consultation import Consultation
 from ebox.domain.downloads import (
@@ -20,7 +21,6 @@ from ebox.domain.downloads import (
 )
 from ebox.domain.errors import NotFound, TransientError
 from ebox.domain.ids import new_message_id
-from ebox.domain.ports import PresignedUrls
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from ebox.domain.onboarding import (
     parse_sender_request,
     registry_entries,
 )
-from ebox.domain.ports import EvidenceSigner, SenderRegistry, SenderRequests
+from ebox.domain.ports import EvidenceSigner
 from ebox.domain.registry import ExternalClient, OAuthClient
+from ebox.domain.sender_ports import SenderRegistry, SenderRequests
 
 SENDER_CLIENT_SCOPES = frozenset({PUBLISH, REFERENCE_DATA})
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ebox.domain.errors import RequestStateConflict
-from ebox.domain.ports import StatisticsRebuild, StoredMessages
+from ebox.domain.sender_ports import StatisticsRebuild, StoredMessages
 from ebox.domain.statistics import StatisticsStore, record_facts
 from ebox.domain.statistics_backfill import DONE, REPLAY, WIPE, BackfillProgress, message_facts
 
