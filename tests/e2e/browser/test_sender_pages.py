@@ -5,10 +5,7 @@ at 1440 px and Dutch at 375 px."""
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 import requests
@@ -16,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.bulk_batches import archive, line_for
 from tests.e2e.browser.conftest import WebPage
+from tests.e2e.conftest import eventually
 
 TEXT = {
     "fr": {"sent": "Envoyés", "sent_title": "Messages envoyés", "read": "Lu", "unread": "Pas encore lu",
@@ -34,15 +32,6 @@ TEXT = {
            "cancelled": "Geannuleerd"},
 }
 DISSOLVED = "0428759497"  # inactive in the register: its line is refused
-
-
-def eventually(check: Callable[[], Any], timeout: float = 60.0) -> Any:
-    """Polls a condition of the API (the pipeline runs asynchronously) until it holds."""
-    deadline = time.monotonic() + timeout
-    while not (found := check()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert found, "the condition did not hold in time"
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +54,7 @@ def test_a_clerk_sees_what_became_of_each_message_sent(web: WebPage, publish, ta
     href = requests.get(f"{base_url}/messageRegistry/v2/ebox/messages/{read}", headers=bakery, timeout=30).json()[
         "attachments"]["items"][0]["contentHref"]
     requests.get(base_url + href, headers=bakery, timeout=30).raise_for_status()
-    eventually(lambda: requests.post(  # once its delivery workflow awaits the answer (409 until then)
+    assert eventually(lambda: requests.post(  # once its delivery workflow awaits the answer (409 until then)
         f"{base_url}/messageRegistry/v3/ebox/messages/{refused}/acceptance", json={"accept": False}, headers=bakery,
         timeout=30).status_code == 202)
     requests.put(f"{base_url}/messageRegistry/v3/ebox/messages/{done}/action", json={"status": "DONE"},
@@ -76,7 +65,7 @@ def test_a_clerk_sees_what_became_of_each_message_sent(web: WebPage, publish, ta
                               headers={"Authorization": f"Bearer {sender_token}"}).json()
         return any(m["messageId"] == refused and m.get("deliveryState") == "refused" for m in answer["items"])
 
-    eventually(refusal_known)
+    assert eventually(refusal_known)
     for n in range(20):  # a page of newer ones: the four above are on the second page
         publish(f"Relance {tag} {n:02d}", document=None, body="Relance")
 
@@ -163,7 +152,7 @@ def test_a_clerk_filters_what_was_sent_and_opens_one_message_with_its_evidence(w
     bakery = {"Authorization": f"Bearer {bakery_token}"}
     refused = publish(f"Sommation {tag}", registeredMailType="qualified", isRegisteredMail=True)
     publish(f"Rappel non lu {tag}")
-    eventually(lambda: requests.post(  # once its delivery workflow awaits the answer (409 until then)
+    assert eventually(lambda: requests.post(  # once its delivery workflow awaits the answer (409 until then)
         f"{base_url}/messageRegistry/v3/ebox/messages/{refused}/acceptance", json={"accept": False}, headers=bakery,
         timeout=30).status_code == 202)
 
@@ -172,7 +161,7 @@ def test_a_clerk_filters_what_was_sent_and_opens_one_message_with_its_evidence(w
                               headers={"Authorization": f"Bearer {sender_token}"})
         return answer.ok and answer.json().get("deliveryState") == "refused"
 
-    eventually(refusal_known)
+    assert eventually(refusal_known)
     web.log_in("Chloé")
     page = web.page
     page.get_by_role("link", name=TEXT[web.language]["sent"], exact=True).click()

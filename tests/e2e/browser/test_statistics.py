@@ -4,8 +4,6 @@ a clerk of ONSS, reads her organisation's own. In French at 1440 px and Dutch at
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +12,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.e2e.browser.conftest import WebPage
+from tests.e2e.conftest import eventually
 
 TEXT = {
     "fr": {"title": "Les statistiques de l'e-Box", "own": "Les statistiques de votre organisation",
@@ -27,14 +26,6 @@ TEXT = {
            "outcomes": "Lezen en aangetekende zendingen"},
 }
 ONSS = "0406798006"
-
-
-def eventually(check: Callable[[], Any], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (found := check()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert found, "the condition did not hold in time"
-    return found
 
 
 def digits(text: str) -> int:
@@ -62,6 +53,7 @@ def test_the_operator_reads_the_tables_and_charts_and_a_clerk_her_own(web: WebPa
         return tables if mine and mine[0]["documents"] >= 1 else None
 
     before = eventually(counted)
+    assert before, "the statistics did not count the publications in time"
     this_year = next(y["documents"] for y in before["documentsPerYear"] if y["year"] == year)
 
     web.log_in("Olivier")
