@@ -12,7 +12,7 @@ from ebox.api.requests import CurrentRequest
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
 from ebox.domain.callback_keys import parse_rotation
-from ebox.domain.callbacks import FAILED, PENDING
+from ebox.domain.callbacks import DELIVERED, FAILED, PENDING
 from ebox.domain.clock import now
 from ebox.domain.errors import InvalidInput, NotFound
 from ebox.pipeline import callbacks
@@ -22,7 +22,7 @@ from ebox.wiring import Services, services
 CALLBACKS = "/messageRegistry/v3/callbacks"
 KEYS = "/.well-known/ebox-callback-keys"
 OPERATOR_KEYS = "/admin/v1/callback-keys"
-STATUSES = (PENDING, "DELIVERED", FAILED)
+STATUSES = (PENDING, DELIVERED, FAILED)
 
 
 def register(app: Chalice) -> None:
