@@ -10,10 +10,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.adapters.aws_errors import classify
 from ebox.domain import errors
-
-
-class SenderRegistryFailed(RuntimeError):
-    """The sender registry function failed on a fault of ours (not a domain error): a 500, logged."""
+from ebox.domain.errors import SenderRegistryFailed
 
 
 class LambdaSenderRegistry:

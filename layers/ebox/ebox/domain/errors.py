@@ -203,3 +203,7 @@ class NotificationIncomplete(Exception):
 
 class ContentIntegrityError(Exception):
     """A stored document no longer has the digest recorded at publication (server-side fault)."""
+
+
+class SenderRegistryFailed(RuntimeError):
+    """The sender registry function failed on a fault of ours (not a domain error): a 500, logged."""
