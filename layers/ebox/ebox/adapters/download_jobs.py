@@ -125,9 +125,8 @@ class DynamoDownloadJobs:
         wanted = {f":s{i}": status for i, status in enumerate(statuses)}
         try:
             self._update(job, values, condition=f"#status IN ({', '.join(wanted)})", condition_values=wanted)
-        except TransientError as error:
-            cause = error.__cause__
-            if cause is not None and is_conditional_failure(cause):
+        except ClientError as error:
+            if is_conditional_failure(error):
                 return False
             raise
         return True
@@ -148,7 +147,10 @@ class DynamoDownloadJobs:
             ExpressionAttributeValues={k: _serializer.serialize(v) for k, v in updates.items()}, **extra)
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
+        """A failed condition is the caller's to explain; any other failure is a TransientError."""
         try:
             return getattr(self._db, operation)(**kwargs)
         except (ClientError, BotoCoreError) as error:
+            if is_conditional_failure(error):
+                raise
             raise TransientError(f"the downloads table failed ({operation}): {error}") from error
