@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ebox.adapters.audit_trail import DynamoAuditTrail
     from ebox.adapters.buffered_events import BufferedMessageEvents, OutboxEvents
     from ebox.adapters.content_store import S3ContentStore
+    from ebox.adapters.delivery_states import DynamoDeliveryStates
     from ebox.adapters.document_uploads import S3DocumentUploads
     from ebox.adapters.due_messages import DynamoDueMessages
     from ebox.adapters.endorsed_signer import EndorsedKeySigner
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from ebox.adapters.kms_signer import KmsEs256Signer
     from ebox.adapters.mailer import SesMailer
     from ebox.adapters.message_events import EventBridgeMessageEvents
-    from ebox.adapters.message_index import DynamoDeliveryStates, DynamoMessageIndex
+    from ebox.adapters.message_index import DynamoMessageIndex
     from ebox.adapters.notification_store import DynamoNotificationClaims, DynamoNotificationPreferences
     from ebox.adapters.rate_counters import DynamoRateCounters
     from ebox.adapters.registry import DynamoRegistry
@@ -185,7 +186,7 @@ class MessageServices:
 
     @cached_property
     def delivery_states(self) -> DynamoDeliveryStates:
-        from ebox.adapters.message_index import DynamoDeliveryStates
+        from ebox.adapters.delivery_states import DynamoDeliveryStates
 
         return DynamoDeliveryStates(self._tables)
 
