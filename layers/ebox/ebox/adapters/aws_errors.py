@@ -103,7 +103,7 @@ def classified(failure: str | None = None) -> Iterator[None]:
     try:
         yield
     except (ClientError, BotoCoreError, PynamoDBException) as error:
-        _raise_classified(error, failure)
+        raise_classified(error, failure)
 
 
 def call(client: Any, operation: str, *, failure: str | None = None, **params: Any) -> dict[str, Any]:
@@ -111,10 +111,11 @@ def call(client: Any, operation: str, *, failure: str | None = None, **params: A
     try:
         return dict(getattr(client, operation)(**params))
     except (ClientError, BotoCoreError) as error:
-        _raise_classified(error, failure)
+        raise_classified(error, failure)
 
 
-def _raise_classified(error: Exception, failure: str | None) -> NoReturn:
+def raise_classified(error: Exception, failure: str | None = None) -> NoReturn:
+    """Raises ``error`` classified (inside an ``except`` that first picked out the failures it explains)."""
     found = classify(error, failure)
     if found is error:
         raise error
