@@ -4,9 +4,10 @@ its evidence chain holds. docs/reliability.md is the table these cases produce (
 
 The path, one publication per case, its steps driven as their triggers drive them:
 - ``publish``: the API function; the client retries with the same Idempotency-Key on a 5xx or no answer;
-- ``outbox``: the messages table's stream → publish_outbox; a failed batch is delivered again;
-- ``notify`` / ``evidence``: the notification and evidence queues → notify / record_evidence; a record
-  that failed (reported, or its invocation died) is received again."""
+- ``outbox`` / ``archive``: the messages table's stream → publish_outbox / archive_evidence; a failed batch
+  is delivered again;
+- ``notify`` / ``evidence``: the notification and evidence queues → notify / record_evidence (the audit
+  trail); a record that failed (reported, or its invocation died) is received again."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ pytestmark = pytest.mark.skipif(on_localstack(), reason="faults are injected int
 
 DOC = ROOT / "docs" / "reliability.md"
 REGENERATE = "EBOX_WRITE_RELIABILITY"
+STREAM_STEPS = {"PublishOutboxFunction": "outbox", "ArchiveEvidenceFunction": "archive"}
+"""The consumers of the messages table's stream, by the step name the matrix gives their calls."""
 ATTEMPTS = 4
 """Tries per step: the first, the one the fault spoils, and room for one more (a bug loops no further)."""
 _rows: dict[tuple[Call, str], str] = {}
@@ -102,8 +105,8 @@ class PublicationPath:
             for mapping in provisioned.stream_mappings:
                 if mapping.table_name == table:
                     function = provisioned.functions[mapping.function]
-                    self._retried(run, "outbox", lambda m=mapping, f=function, r=records: deliver_inline(
-                        m, f, r, "eu-west-1"))
+                    self._retried(run, STREAM_STEPS[mapping.function], lambda m=mapping, f=function, r=records:
+                                  deliver_inline(m, f, r, "eu-west-1"))
 
     def _queue(self, run: Run, step: str, url: str) -> None:
         """Every message on the queue handled; a record that failed is received again."""
@@ -247,16 +250,18 @@ def _outcome(setting: Any, run: Run) -> list[str]:
     if len(mails) != 1:
         problems.append(f"{len(mails)} e-mails")
     answer = api.get(token, f"/messageRegistry/v3/ebox/messages/{mid}/evidences").json()
-    records = [i["jws"] for i in answer["items"]]
-    verdict = verify_records(records, _keys(api), [], head=answer["head"])
+    records, archives = [i["jws"] for i in answer["items"]], [i.get("archive") for i in answer["items"]]
+    verdict = verify_records(records, _keys(api), [], head=answer["head"], archives=archives)
     if not verdict.ok:  # a function started cold signs with a key of its own: the published keys again
-        verdict = verify_records(records, _keys(api, fresh=True), [], head=answer["head"])
+        verdict = verify_records(records, _keys(api, fresh=True), [], head=answer["head"], archives=archives)
     if not verdict.ok:
-        problems.append(f"evidence chain broken: {verdict.problems}")
-    archived = [v["Key"] for v in stack.services.client("s3").list_object_versions(
-        Bucket=stack.services.config.evidence_bucket, Prefix=f"evidence/{mid}/").get("Versions", [])]
-    if len(archived) != len(set(archived)) or len(archived) < len(answer["items"]):
-        problems.append(f"evidence archived {sorted(archived)}, records {len(answer['items'])}")
+        problems.append(f"evidence chain or archive broken: {verdict.problems} {verdict.rows}")
+    pages = stack.services.client("s3").get_paginator("list_object_versions").paginate(
+        Bucket=stack.services.config.evidence_bucket, Prefix="evidence/")
+    archived = [v["Key"] for page in pages for v in page.get("Versions", []) if mid in v["Key"]]
+    if len(archived) != len(set(archived)) or not all(archives):
+        problems.append(f"evidence archived {sorted(archived)}, records {len(answer['items'])}, "
+                        f"{sum(map(bool, archives))} of them archived")
     trail = [e["event"] for e in stack.services.audit.events(mid)]
     if trail.count("MessagePublished") != 1:
         problems.append(f"audit trail has MessagePublished {trail.count('MessagePublished')}×")
