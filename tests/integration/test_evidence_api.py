@@ -110,6 +110,8 @@ def test_the_docs_verifier_checks_a_chain_with_joserfc_and_openssl_alone(api, se
     checked = run(answer, "avis.pdf")
     assert checked.returncode == 0, checked.stderr
     assert "OK: 3 records" in checked.stdout
+    if not on_localstack():  # moto's stream reaches the evidence archive within the write
+        assert "3 archived" in checked.stdout
     dropped = run(dict(answer, items=answer["items"][:-1]))
     assert dropped.returncode != 0 and "dropped" in dropped.stderr
     (tmp_path / "other.pdf").write_bytes(b"%PDF-1.7 other")
@@ -210,3 +212,27 @@ def test_archived_evidence_verifies_with_openssl_in_batches_and_as_archived_befo
     forged = json.loads(json.dumps(answer))
     forged["items"][0]["archive"]["digests"][3] = forged["items"][0]["archive"]["digests"][2]  # another batch
     assert "does not hold" in run(forged).stderr
+
+
+def test_a_publication_writes_its_evidence_as_one_item_and_chains_written_before_still_verify(api, stack, sender_token,
+                                                                                             enterprise_token):
+    from ebox.adapters.tables.message_items import EvidenceBundleItem, EvidenceHeadItem, EvidenceItem
+    from ebox_cli.evidence_check import verify_records
+
+    bundled = _opened(api, sender_token, enterprise_token)
+    items = [(i.sk, i.records is not None) for i in EvidenceBundleItem.query(
+        f"MSG#{bundled}", EvidenceBundleItem.sk.startswith("EVIDENCE"))]
+    assert items == [("EVIDENCE#0001", True), ("EVIDENCE#0003", False), ("EVIDENCE_HEAD", False)]
+
+    before = api.publish(sender_token, publication()).json()["messageId"]  # rewritten as chains were before
+    records = stack.services.index.evidence(before)
+    EvidenceBundleItem(f"MSG#{before}", "EVIDENCE#0001").delete()
+    for record in records:
+        EvidenceItem(f"MSG#{before}", f"EVIDENCE#{record.sequence:04d}", evidence_id=record.evidence_id,
+                     sequence=record.sequence, event=record.event.value, jws=record.jws, archived=True).save()
+    assert EvidenceHeadItem.get(f"MSG#{before}", "EVIDENCE_HEAD").sequence == 2
+    keys = api.call("GET", "/evidence/keys").json()
+    for message_id, count in ((bundled, 3), (before, 2)):
+        answer = evidences(api, enterprise_token, message_id).json()
+        assert [i["sequence"] for i in answer["items"]] == list(range(1, count + 1))
+        assert verify_records([i["jws"] for i in answer["items"]], keys, [], head=answer["head"]).ok

@@ -14,9 +14,10 @@ from ebox.pipeline.evidence_archiving import ArchivingPorts, archive_batch, arch
 
 
 def record(message: str, sequence: int) -> SignedEvidence:
-    payload = b64url_encode(json.dumps({"eventTime": "2026-11-30T08:00:00Z", "sequence": sequence,
-                                        "messageId": message}).encode())
     event = EvidenceEvent.SUBMISSION_ACCEPTANCE if sequence == 1 else EvidenceEvent.CONTENT_CONSIGNMENT
+    payload = b64url_encode(json.dumps({"evidenceId": f"ev-{message}-{sequence}", "sequence": sequence,
+                                        "event": event.value, "eventTime": "2026-11-30T08:00:00Z",
+                                        "messageId": message}).encode())
     return SignedEvidence(f"ev-{message}-{sequence}", message, sequence, event, f"eyJhbGciOiJFUzI1NiJ9.{payload}.sig")
 
 
@@ -162,3 +163,13 @@ def test_the_proof_carries_digests_only():
     proof = archive_proofs([record("m3", 1)], archiving.archive, archiving.entries)[1]
     assert proof.line == 5 and proof.digests == [record_hash(r.jws) for r in BATCH]
     assert not any(r.jws in json.dumps(proof.view()) for r in BATCH)
+
+
+def test_a_bundle_gives_back_the_very_jws_it_was_given():
+    from ebox.adapters.evidence_chain import pack_records, records_of_bundle, unpack_records
+
+    signed = [record("m1", 1).jws, record("m1", 2).jws]
+    padded = signed[0].replace(".sig", ".sig=")  # not canonical base64url: kept as it is
+    assert unpack_records(pack_records([*signed, padded])) == [*signed, padded]
+    assert [(r.sequence, r.event.value) for r in records_of_bundle("m1", pack_records(signed))] == [
+        (1, "SubmissionAcceptance"), (2, "ContentConsignment")]
