@@ -96,7 +96,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "uploadId": _STRING, "fileName": _STRING, "size": _INT, "uploadUrl": _STRING,
             "method": {"type": "string", "enum": ["PUT"]}, "headers": {"type": "object"}, "expiresIn": _INT})}}),
     "Evidences": _object(["items", "totalItems"], {
-        "items": {"type": "array", "items": {"type": "object", "description": "a signed evidence record"}},
+        "items": {"type": "array", "items": {"type": "object", "description": (
+            "a signed evidence record; once archived, its `archive`: the Object Lock object, the record's line and "
+            "the batch's digest list (what `timeStampToken`, base64 DER RFC 3161, covers; docs/evidence.md)")}},
         "totalItems": _INT, "head": {**_STRING, "description": "the chain head, a compact JWS"},
         "contentWithheld": _BOOL}),
     "Backfill": {"type": "object", "additionalProperties": False, "properties": {

@@ -14,6 +14,7 @@ from ebox.domain.publication import PublicationPorts
 if TYPE_CHECKING:
     from pynamodb.connection import Connection
 
+    from ebox.adapters.archive_entries import DynamoArchiveEntries
     from ebox.adapters.audit_trail import DynamoAuditTrail
     from ebox.adapters.buffered_events import BufferedMessageEvents, OutboxEvents
     from ebox.adapters.content_store import S3ContentStore
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from ebox.domain.consultation import Consultation
     from ebox.pipeline.audit_steps import AuditPorts
     from ebox.pipeline.delivery_steps import DeliveryPorts
+    from ebox.pipeline.evidence_archiving import ArchivingPorts
     from ebox.pipeline.notification_steps import NotificationPorts
     from ebox.pipeline.outbox import OutboxPorts
     from ebox.pipeline.statistics_backfill import BackfillPorts
@@ -248,8 +250,19 @@ class MessageServices:
     def audit_ports(self) -> AuditPorts:
         from ebox.pipeline.audit_steps import AuditPorts
 
-        return AuditPorts(index=self.index, evidence_archive=self.evidence_archive, timestamper=self.timestamper,
-                          audit=self.audit)
+        return AuditPorts(audit=self.audit)
+
+    @cached_property
+    def archive_entries(self) -> DynamoArchiveEntries:
+        from ebox.adapters.archive_entries import DynamoArchiveEntries
+
+        return DynamoArchiveEntries(self.client("dynamodb"), table=self.config.messages_table)
+
+    def archiving_ports(self) -> ArchivingPorts:
+        from ebox.pipeline.evidence_archiving import ArchivingPorts
+
+        return ArchivingPorts(archive=self.evidence_archive, entries=self.archive_entries,
+                              timestamper=self.timestamper)
 
     def delivery_ports(self) -> DeliveryPorts:
         from ebox.pipeline.delivery_steps import DeliveryPorts

@@ -67,7 +67,7 @@ A sender's published messages (``GET /messageRegistry/v3/sentMessages``):
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BinaryAttribute, BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 
 from ebox.adapters.tables.base_items import MessagesTableItem
@@ -308,3 +308,16 @@ class EvidenceHeadItem(MessagesTableItem):
     sequence = NumberAttribute()
     record_hash = UnicodeAttribute()
     head_jws = UnicodeAttribute(null=True)  # the signed head (policy v2); absent on older chains
+
+
+class EvidenceBundleItem(MessagesTableItem):
+    """A chain's first records (a publication's, a rejection's) in one item, ``EVIDENCE#<first sequence>``: their
+    compact JWS packed and compressed (ebox.adapters.evidence_chain); later records are EvidenceItems beside it.
+    Its attributes are EvidenceItem's too, all optional, so that one Query reads either kind."""
+
+    records = BinaryAttribute(null=True, legacy_encoding=False)
+    evidence_id = UnicodeAttribute(null=True)
+    sequence = NumberAttribute(null=True)
+    event = UnicodeAttribute(null=True)
+    jws = UnicodeAttribute(null=True)
+    archived = BooleanAttribute(null=True)
