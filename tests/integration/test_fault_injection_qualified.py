@@ -44,12 +44,13 @@ OUTCOME_EVENTS = {"AcceptanceByRecipient", "RejectionByRecipient", "AcceptanceRe
 _rows: dict[tuple[str, Call, str], str] = {}
 faulty = publication_cases.faulty
 setting = publication_cases.setting
+tsa_certificate = publication_cases.tsa_certificate
 """The publication cases' fixtures: one stack for the module, its stream records held for the test."""
 
 
 class QualifiedPath:
     def __init__(self, setting: Any, faulty: Any, functions: dict[str, Any], injector: Injector) -> None:
-        self.stack, self.api, self.token, self.handlers = setting
+        self.stack, self.api, self.token, self.handlers, _ = setting
         self.faulty, self.functions, self.injector = faulty, functions, injector
 
     def run(self, scenario: str, *, cold: bool = False) -> Case:
@@ -181,7 +182,7 @@ def _outcome(setting: Any, case: Case) -> list[str]:
     the chain verifying, the content shown once accepted only, the sender told."""
     from ebox_cli.evidence_check import verify_records
 
-    _, api, sender, _ = setting
+    _, api, sender, _, _ = setting
     state, event, detail_type = EXPECTED[case.scenario]
     problems = list(case.problems)
     recipient = _recipient_token(api)
