@@ -48,9 +48,9 @@ class World:
                 raise RuntimeError("the registry table is unreachable")
             resource = event["methodArn"].rsplit("/", 2)[0] + "/*"
             if event["authorizationToken"] == "Bearer good":
-                return {"principalId": "sender-1", "usageIdentifierKey": self.key_value, "context": {"clientId": "sender-1"},
-                        "policyDocument": {"Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke",
-                                                          "Resource": resource}]}}
+                allow = {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": resource}
+                return {"principalId": "sender-1", "usageIdentifierKey": self.key_value,
+                        "context": {"clientId": "sender-1"}, "policyDocument": {"Statement": [allow]}}
             return {"principalId": "anonymous", "context": {"message": "the access token has expired"},
                     "policyDocument": {"Statement": [{"Effect": "Deny", "Action": "execute-api:Invoke",
                                                       "Resource": resource}]}}
@@ -114,7 +114,8 @@ def test_an_allowed_caller_reaches_the_api_with_its_client_and_key_and_is_author
 
 def test_a_client_beyond_its_burst_or_its_quota_gets_429(apigateway):
     world = World("key-of-good-client-0001")
-    _plan(apigateway, world.key_value, throttle={"rateLimit": 1.0, "burstLimit": 2}, quota={"limit": 3, "period": "DAY"})
+    _plan(apigateway, world.key_value, throttle={"rateLimit": 1.0, "burstLimit": 2},
+          quota={"limit": 3, "period": "DAY"})
     stopped_clock = lambda: 1000.0  # noqa: E731 - no refill: the bucket holds its burst only
     client, _ = _client(world, apigateway, clock=stopped_clock)
     statuses = [client.get("/m", headers={"Authorization": "Bearer good"}).status_code for _ in range(3)]
@@ -138,9 +139,11 @@ def test_a_key_in_no_plan_is_refused_and_a_failing_authorizer_is_the_api_s_503(a
 
 @pytest.mark.parametrize(("statements", "allowed"), [
     ([{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:r:1:api/stage/*"}], True),
-    ([{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:r:1:api/stage/GET/x"}], False),
+    ([{"Effect": "Allow", "Action": "execute-api:Invoke",
+       "Resource": "arn:aws:execute-api:r:1:api/stage/GET/x"}], False),
     ([{"Effect": "Allow", "Action": "execute-api:*", "Resource": ["arn:aws:execute-api:r:1:api/stage/*"]},
-      {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:r:1:api/stage/POST/*"}], False),
+      {"Effect": "Deny", "Action": "execute-api:Invoke",
+       "Resource": "arn:aws:execute-api:r:1:api/stage/POST/*"}], False),
     ([], False),
 ])
 def test_policies_as_iam_reads_them(statements, allowed):

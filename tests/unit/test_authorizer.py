@@ -54,8 +54,9 @@ def test_a_verified_caller_is_allowed_on_the_whole_stage_with_its_key(token, cli
     answer = _answer(token)
     assert answer["principalId"] == client and answer["usageIdentifierKey"] == key
     assert answer["context"] == {"clientId": client, "usagePlan": plan}
-    assert answer["policyDocument"]["Statement"] == [{"Action": "execute-api:Invoke", "Effect": "Allow",
-                                                      "Resource": "arn:aws:execute-api:eu-west-1:123456789012:api1/Prod/*"}]
+    [statement] = answer["policyDocument"]["Statement"]
+    assert statement == {"Action": "execute-api:Invoke", "Effect": "Allow",
+                         "Resource": "arn:aws:execute-api:eu-west-1:123456789012:api1/Prod/*"}
 
 
 @pytest.mark.parametrize(("token", "said"), [
