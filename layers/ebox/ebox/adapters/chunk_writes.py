@@ -22,16 +22,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
 
+from ebox.adapters.evidence_chain import evidence_items
 from ebox.adapters.inbox_pages import to_message
-from ebox.adapters.message_index import (
-    IDEMPOTENCY_TTL_SECONDS,
-    DynamoMessageIndex,
-    ebox_key,
-    evidence_items,
-    idempotency_key,
-    message_item,
-    message_key,
-)
+from ebox.adapters.item_keys import ebox_key, idempotency_key, message_key
+from ebox.adapters.message_index import IDEMPOTENCY_TTL_SECONDS, DynamoMessageIndex, message_item
 from ebox.adapters.tables.message_items import IdempotencyItem, MessageItem
 from ebox.domain.bulk_ports import EarlierWrites, Publication
 from ebox.domain.errors import TransientError

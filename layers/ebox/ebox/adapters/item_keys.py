@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from ebox.domain.message import Message
+from ebox.domain.ports import IdempotencyClaim
 
 DAY_SHARDS = 8
 
@@ -45,3 +46,17 @@ def facet_keys(message: Message) -> dict[str, Any]:
     if message.is_registered_mail:
         keys["registered_ebox"] = ebox
     return keys
+
+
+def ebox_key(enterprise_number: str) -> str:
+    """An e-Box's partition in the messages table (its messages, counters and downloads)."""
+    return f"EBOX#{enterprise_number}"
+
+
+def message_key(message_id: str) -> str:
+    """A message's sort key under its e-Box, and the partition of its evidence, replies and audit lines."""
+    return f"MSG#{message_id}"
+
+
+def idempotency_key(claim: IdempotencyClaim) -> str:
+    return f"IDEMPOTENCY#{claim.organization_id}#{claim.application_id}#{claim.key}"

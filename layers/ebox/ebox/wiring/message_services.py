@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ebox.adapters.audit_trail import DynamoAuditTrail
     from ebox.adapters.buffered_events import BufferedMessageEvents, OutboxEvents
     from ebox.adapters.content_store import S3ContentStore
+    from ebox.adapters.delivery_states import DynamoDeliveryStates
     from ebox.adapters.document_uploads import S3DocumentUploads
     from ebox.adapters.due_messages import DynamoDueMessages
     from ebox.adapters.endorsed_signer import EndorsedKeySigner
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from ebox.adapters.kms_signer import KmsEs256Signer
     from ebox.adapters.mailer import SesMailer
     from ebox.adapters.message_events import EventBridgeMessageEvents
-    from ebox.adapters.message_index import DynamoDeliveryStates, DynamoMessageIndex
+    from ebox.adapters.message_index import DynamoMessageIndex
     from ebox.adapters.notification_store import DynamoNotificationClaims, DynamoNotificationPreferences
     from ebox.adapters.rate_counters import DynamoRateCounters
     from ebox.adapters.registry import DynamoRegistry
@@ -185,7 +186,7 @@ class MessageServices:
 
     @cached_property
     def delivery_states(self) -> DynamoDeliveryStates:
-        from ebox.adapters.message_index import DynamoDeliveryStates
+        from ebox.adapters.delivery_states import DynamoDeliveryStates
 
         return DynamoDeliveryStates(self._tables)
 
@@ -293,6 +294,23 @@ class MessageServices:
         return BackfillPorts(messages=DynamoStoredMessages(db, table=self.config.messages_table),
                              rebuild=DynamoStatisticsRebuild(db, table=self.config.statistics_table),
                              counters=self.statistics)
+
+
+
+@dataclass
+class AreaServices:
+    """An area's adapters (bulk imports, downloads, senders), built on the message registry's: the same
+    configuration and clients, and the adapters the areas share (``base``)."""
+
+    base: MessageServices
+
+    @property
+    def config(self) -> Config:
+        return self.base.config
+
+    def client(self, service: str) -> object:
+        """The boto3 client of ``service`` (see :meth:`MessageServices.client`)."""
+        return self.base.client(service)
 
 
 @functools.cache
