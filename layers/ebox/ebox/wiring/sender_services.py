@@ -47,19 +47,19 @@ class SenderServices(AreaServices):
         """Clients' API keys in the clients' usage plan (decision 0024): the sender registry function's alone."""
         from ebox.adapters.usage_keys import ApiGatewayUsageKeys
 
-        return ApiGatewayUsageKeys(self.base.client("apigateway"), self.base.client("dynamodb"),
-                                   usage_plan_id=self.base.config.usage_plan_id, table=self.base.config.registry_table)
+        return ApiGatewayUsageKeys(self.client("apigateway"), self.client("dynamodb"),
+                                   usage_plan_id=self.config.usage_plan_id, table=self.config.registry_table)
 
     def authorizer_ports(self) -> AuthorizerPorts:
         """The API's Lambda authorizer's: the API's token checks and a read of the clients' usage keys."""
         from ebox.adapters.usage_keys import RegistryUsageKeys
         from ebox.pipeline.authorizer import AuthorizerPorts
 
-        config = self.base.config
+        config = self.config
         return AuthorizerPorts(
             tokens=self.base.token_verifier, sender_idp=self.base.sender_idp_verifier,
             client_id_claim=config.sender_idp_client_id_claim, shared_key=config.shared_usage_key,
-            keys=RegistryUsageKeys(self.base.client("dynamodb"), table=config.registry_table))
+            keys=RegistryUsageKeys(self.client("dynamodb"), table=config.registry_table))
 
     @cached_property
     def commands(self) -> LambdaSenderRegistry:
