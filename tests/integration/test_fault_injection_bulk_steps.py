@@ -23,6 +23,7 @@ from tests.fakes import INACTIVE, SENDER
 from tests.faults import FAULTS, Call, Fault, InjectedCrash, Injector, injected
 from tests.integration.test_bulk_import import batch_state, drain
 from tests.integration.test_fault_injection_bulk import _problems, bulk, inserted, no_lease
+from tests.qualified_walk import crash_error, matches
 from tests.reliability_tables import replace_section
 
 __all__ = ["bulk", "inserted", "no_lease"]  # fixtures of the bulk worker's cases, used here too
@@ -88,7 +89,7 @@ def _walk(steps: dict[str, Any], event: dict[str, Any], injector: Injector) -> t
         if error is None:
             data, name = result, state["Next"]
             continue
-        catcher = next((c for c in state.get("Catch", []) if _matches(c["ErrorEquals"], error)), None)
+        catcher = next((c for c in state.get("Catch", []) if matches(c["ErrorEquals"], error)), None)
         if catcher is None:
             return f"failed with {error}", retries
         name = catcher["Next"]
@@ -106,18 +107,14 @@ def _task(name: str, state: dict[str, Any], handler: Any, payload: Any, injector
                 return handler(payload, None), None
             except InjectedCrash:
                 reset_services()  # the next attempt starts cold
-                failed = "Sandbox.Timedout"  # how Step Functions names a Lambda task whose invocation died
+                failed = crash_error()
             except Exception as error:  # noqa: BLE001 - a function error: its errorType is the class's name
                 failed = type(error).__name__
-        retrier = next((i for i, r in enumerate(state.get("Retry", [])) if _matches(r["ErrorEquals"], failed)), None)
+        retrier = next((i for i, r in enumerate(state.get("Retry", [])) if matches(r["ErrorEquals"], failed)), None)
         if retrier is None or tried.get(retrier, 0) >= state["Retry"][retrier]["MaxAttempts"]:
             return None, failed
         tried[retrier] = tried.get(retrier, 0) + 1
         retries[name] = retries.get(name, 0) + 1
-
-
-def _matches(names: list[str], error: str) -> bool:
-    return error in names or "States.ALL" in names or ("States.TaskFailed" in names and error != "States.Timeout")
 
 
 def _case(stack: Any, bulk: Any, steps: dict[str, Any], injector: Injector) -> dict[str, Any]:
