@@ -145,7 +145,7 @@ def test_event_sources_and_api_routes(provisioned):
     routes = {(r.path, r.method): (r.function, r.api, r.authorizer, r.api_key_required) for r in provisioned.api_routes}
     guarded = {route for route, auth in routes.items() if auth == ("ApiFunction", "EboxApi", "BearerToken", True)}
     public = {route for route, auth in routes.items() if auth == ("ApiFunction", "EboxApi", None, False)}
-    assert guarded == {("/", "ANY"), ("/{proxy+}", "ANY")}
+    assert guarded == {("/", "ANY"), ("/{proxy+}", "ANY"), ("/admin/v1/sender-requests", "GET")}
     assert {("/oauth/token", "POST"), ("/admin/v1/sender-requests", "POST"), ("/evidence/keys/{kid}", "GET")} <= public
     assert len(guarded) + len(public) == len(provisioned.api_routes)
     assert provisioned.binary_media_types == ["multipart/form-data", "application/octet-stream", "*/*"]

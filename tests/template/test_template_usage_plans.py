@@ -106,3 +106,18 @@ def test_the_gateway_s_refusals_are_status_messages(transformed):
         assert set(message) == {"id", "code", "message", "environment"}, kind
     assert "$context.authorizer.message" in responses["ACCESS_DENIED"]["responseTemplates"]["application/json"][
         "Fn::Sub"], "a refused token is told why, in the API's own words"
+
+
+def test_each_resource_of_its_own_has_every_method_the_api_serves_there(transformed):
+    """API Gateway routes to the most specific resource, then its method: a method missing there is a 404 (its
+    MISSING_AUTHENTICATION_TOKEN), never the /{proxy+}'s. So each path the template declares apart must declare
+    every method the API serves on it."""
+    served = openapi_document()["paths"]
+    declared: dict[str, set[str]] = {}
+    for (path, method), _ in _operations(transformed).items():
+        declared.setdefault(path, set()).add(method)
+    for path, methods in declared.items():
+        if path in {"/", "/{proxy+}"}:
+            continue
+        assert "x-amazon-apigateway-any-method" in methods or set(served[path]) <= methods, \
+            f"{path}: the API serves {sorted(served[path])}, the resource declares {sorted(methods)}"
