@@ -138,7 +138,7 @@ def test_a_busy_port_is_reported_and_nothing_is_left_running(clean_env):
 def test_the_real_template_with_its_demo_data(clean_env):
     with LocalStack(ROOT_TEMPLATE, port=0, moto_port=0) as stack:
         health = requests.get(f"{stack.api_url}/health", timeout=5).json()
-        assert health["status"] == "ok" and len(health["functions"]) == 15 and len(health["sqsPollers"]) == 9
+        assert health["status"] == "ok" and len(health["functions"]) == 16 and len(health["sqsPollers"]) == 9
         # the outbox and the evidence archive
         assert sorted(health["streamPollers"]) == ["ArchiveEvidenceFunction", "PublishOutboxFunction"]
         schedules = requests.get(f"{stack.api_url}/local/schedules", timeout=5).json()

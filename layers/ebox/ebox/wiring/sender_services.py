@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from ebox.adapters.callback_store import DynamoCallbackStore
     from ebox.adapters.onboarding_store import DynamoSenderRequests
     from ebox.adapters.sender_registry_function import LambdaSenderRegistry
+    from ebox.adapters.usage_keys import ApiGatewayUsageKeys
+    from ebox.pipeline.authorizer import AuthorizerPorts
     from ebox.pipeline.callbacks import CallbackPorts
     from ebox.pipeline.onboarding import OnboardingPorts
     from ebox.pipeline.sender_registry import SenderRegistryPorts
@@ -37,7 +39,27 @@ class SenderServices(AreaServices):
         """The sender registry function's (decision 0015): the only role that may write these items."""
         from ebox.pipeline.sender_registry import SenderRegistryPorts
 
-        return SenderRegistryPorts(onboarding=self.onboarding_ports(), registry=self.base.registry)
+        return SenderRegistryPorts(onboarding=self.onboarding_ports(), registry=self.base.registry,
+                                   usage_keys=self.usage_keys)
+
+    @cached_property
+    def usage_keys(self) -> ApiGatewayUsageKeys:
+        """Clients' API keys in the clients' usage plan (decision 0024): the sender registry function's alone."""
+        from ebox.adapters.usage_keys import ApiGatewayUsageKeys
+
+        return ApiGatewayUsageKeys(self.client("apigateway"), self.client("dynamodb"),
+                                   usage_plan_id=self.config.usage_plan_id, table=self.config.registry_table)
+
+    def authorizer_ports(self) -> AuthorizerPorts:
+        """The API's Lambda authorizer's: the API's token checks and a read of the clients' usage keys."""
+        from ebox.adapters.usage_keys import RegistryUsageKeys
+        from ebox.pipeline.authorizer import AuthorizerPorts
+
+        config = self.config
+        return AuthorizerPorts(
+            tokens=self.base.token_verifier, sender_idp=self.base.sender_idp_verifier,
+            client_id_claim=config.sender_idp_client_id_claim, shared_key=config.shared_usage_key,
+            keys=RegistryUsageKeys(self.client("dynamodb"), table=config.registry_table))
 
     @cached_property
     def commands(self) -> LambdaSenderRegistry:
