@@ -196,12 +196,12 @@ def plan_page(enterprise_number: str, scope: frozenset[str] | None, wanted: Mess
     if scope is not None and len(scope) == 1:
         return Plan(MessageItem.by_partition, (ebox_partition_key(enterprise_number, next(iter(scope))),), received,
                     rest(partition_answered=True), counted=counted)
-    if "text" in conditions:  # the search texts are projected in ByEbox (and ByPartition, ByAction) only
-        return Plan(MessageItem.by_ebox, (ebox,), received, rest(), counted=counted)
-    if not conditions and first_page:  # the whole e-Box, or a person's partitions (read from ByEbox, filtered)
+    if "text" in conditions:  # the search texts are projected in ByInbox (and ByPartition, ByAction) only
+        return Plan(MessageItem.by_inbox, (ebox,), received, rest(), counted=counted)
+    if not conditions and first_page:  # the whole e-Box, or a person's partitions (read from ByInbox, filtered)
         if scope is None:
             return Plan(MessageItem, (ebox,), MessageItem.sk.startswith("MSG#"), counted=counted)
-        return Plan(MessageItem.by_ebox, (ebox,), None, rest(), counted=counted)
+        return Plan(MessageItem.by_inbox, (ebox,), None, rest(), counted=counted)
     # The whole e-Box (or several partitions) deeper than the first page, or over receipt dates: the slim
     # entries of ByReadState, both halves.
     return Plan(MessageItem.by_read_state, (read_key(enterprise_number, False), read_key(enterprise_number, True)),

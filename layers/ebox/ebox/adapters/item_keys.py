@@ -33,9 +33,11 @@ def visibility_key(enterprise_number: str, visible: bool) -> str:
 
 
 def facet_keys(message: Message) -> dict[str, Any]:
-    """The facet indexes' keys (tables/message_items.py): one per v2.1 filter, each beginning with the e-Box."""
+    """ByInbox's key (the e-Box, on message items only) and the facet indexes' keys (tables/message_items.py):
+    one per v2.1 filter, each beginning with the e-Box."""
     ebox = f"EBOX#{message.recipient}"
     keys = {
+        "inbox": ebox,
         "read_key": read_key(message.recipient, message.read_status),
         "visibility_key": visibility_key(message.recipient, message.visible),
         "type_key": f"{ebox}#{message.message_type_id}",

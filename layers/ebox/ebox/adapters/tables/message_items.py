@@ -12,9 +12,9 @@ project only those (never the document), so a filtered page reads small items:
 |------------------|-------------------|--------------|------------------------------------------------|
 | (table)          | pk = EBOX#<n>     | sk           | inbox page, whole e-Box, no filter: one Query  |
 |                  |                   |              | of page x pageSize keys, newest first          |
-| ByEbox           | pk = EBOX#<n>     | sk           | whole e-Box with filters: one Query, receipt   |
-|                  |                   |              | dates narrowed on sk (UUIDv7), the rest in a   |
-|                  |                   |              | FilterExpression, read to its end (totalItems) |
+| ByInbox          | inbox = EBOX#<n>  | sk           | whole e-Box with filters: one Query, receipt   |
+|                  | (message items    |              | dates narrowed on sk (UUIDv7), the rest in a   |
+|                  | only: sparse)     |              | FilterExpression, read to its end (totalItems) |
 | ByPartition      | ebox_partition    | sk           | a person's inbox: one Query per partition they |
 |                  |                   |              | hold rights on (a bounded few), merged by sk   |
 | ByAction         | action_ebox       | action_due   | messages "for action" still TODO (sparse: the  |
@@ -77,12 +77,16 @@ FILTERED_ATTRIBUTES = ["partition", "read_status", "visible", "receipt_date", "e
                        "search_fr", "search_de"]
 
 
-class ByEboxIndex(GlobalSecondaryIndex["MessageItem"]):
+class ByInboxIndex(GlobalSecondaryIndex["MessageItem"]):
+    """Every message of an e-Box, newest first. Keyed on ``inbox``, which only message items carry, so that
+    the table's other items (evidence, claims, counters, audit lines) are not copied into it
+    (docs/decisions/0023-message-item-cost.md)."""
+
     class Meta:
-        index_name = "ByEbox"
+        index_name = "ByInbox"
         projection = IncludeProjection(FILTERED_ATTRIBUTES)
 
-    pk = UnicodeAttribute(hash_key=True)
+    inbox = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
 
 
@@ -216,6 +220,7 @@ class MessageItem(MessagesTableItem):
     delivery_answer = UnicodeAttribute(null=True)  # qualified mail: the recipient's answer, once given
     delivery_execution = UnicodeAttribute(null=True)  # qualified mail: the execution that waits for it
     # What the inbox filters on, beside the document (see the indexes above).
+    inbox = UnicodeAttribute(null=True)  # EBOX#<n>: ByInbox's key (older items: backfill_index_keys)
     partition = UnicodeAttribute(null=True)
     ebox_partition = UnicodeAttribute(null=True)
     receipt_date = UnicodeAttribute(null=True)
@@ -245,7 +250,7 @@ class MessageItem(MessagesTableItem):
     application_key = UnicodeAttribute(null=True)
     registered_ebox = UnicodeAttribute(null=True)
     expiration_key = UnicodeAttribute(null=True)
-    by_ebox = ByEboxIndex()
+    by_inbox = ByInboxIndex()
     by_partition = ByPartitionIndex()
     by_action = ByActionIndex()
     by_receipt_day = ByReceiptDayIndex()
