@@ -13,6 +13,7 @@ from pynamodb.exceptions import PynamoDBException
 
 from ebox.adapters.inbox_pages import to_message
 from ebox.adapters.item_keys import DAY_SHARDS, day_key, facet_keys
+from ebox.adapters.stored_document import message_record
 from ebox.adapters.tables.message_items import MessageItem
 from ebox.domain.encoding import b64url_decode, b64url_encode
 from ebox.domain.errors import InvalidInput, TransientError
@@ -86,7 +87,7 @@ def _missing_keys() -> Any:
 
 def _backfilled(item: MessageItem) -> int:
     """Gives ``item`` the index keys derived from its message (1), or leaves an item without dates (0)."""
-    record = item.document or {}
+    record = message_record(item)
     received, expires = record.get("receiptDate"), record.get("expirationDate")
     if not (isinstance(received, str) and isinstance(expires, str)):
         return 0

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ebox.adapters.item_keys import day_key, ebox_partition_key, facet_keys, read_key, visibility_key
+from ebox.adapters.stored_document import message_record
 from ebox.adapters.tables.message_items import MessageItem, ReplyLinkItem
 from ebox.domain.message import Message
 from ebox.domain.message_action import TODO
@@ -78,7 +79,7 @@ def _action_attributes(message: Message) -> dict[str, Any]:
 
 
 def to_message(item: MessageItem) -> Message:
-    return message_from_record(item.document, read_status=bool(item.read_status), visible=bool(item.visible),
+    return message_from_record(message_record(item), read_status=bool(item.read_status), visible=bool(item.visible),
                                delivery_state=item.delivery_state,
                                action_status={"status": item.action_status, "done_at": item.action_done_at,
                                               "done_by": item.action_done_by})

@@ -27,6 +27,7 @@ from ebox.adapters.inbox_pages import (
     visibility_key,
 )
 from ebox.adapters.item_keys import ebox_key, idempotency_key, message_key
+from ebox.adapters.stored_document import stored_document
 from ebox.adapters.tables.message_items import (
     EboxSummaryItem,
     EvidenceHeadItem,
@@ -43,7 +44,6 @@ from ebox.domain.message_action import DONE, TODO
 from ebox.domain.message_filter import MessageFilter
 from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord, ReplyLink
 from ebox.domain.publication import check_idempotency
-from ebox.domain.records import message_to_record
 from ebox.domain.validity import parse_timestamp
 
 IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600
@@ -349,7 +349,7 @@ def message_item(message: Message) -> MessageItem:
         ebox_key(message.recipient),
         message_key(message.message_id),
         message_id=message.message_id,
-        document=message_to_record(message),
+        document=stored_document(message),
         read_status=False,
         visible=True,
         delivery_state=message.delivery_state,

@@ -210,7 +210,7 @@ class SentByIndex(GlobalSecondaryIndex["MessageItem"]):
 
 class MessageItem(MessagesTableItem):
     message_id = UnicodeAttribute()
-    document = JSONAttribute()  # the Message, as ebox.adapters.message_codec writes it
+    document = JSONAttribute()  # the Message less what the other attributes hold (ebox.adapters.stored_document)
     read_status = BooleanAttribute(default=False)
     visible = BooleanAttribute(default=True)
     read_at = UnicodeAttribute(null=True)
