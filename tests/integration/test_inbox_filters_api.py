@@ -92,8 +92,19 @@ def test_hiding_and_showing_messages(api, enterprise_token, inbox):
     assert answer.status == 200
     assert api.get(enterprise_token, f"{MESSAGES}/{inbox['societe']}").json()["visible"] is False
     assert ids(api.get(enterprise_token, MESSAGES, {"visible": "false"})) == {inbox["societe"]}
+    assert ids(api.get(enterprise_token, MESSAGES, {"visible": "true"})) == {inbox["tax"], inbox["staff"]}
+    assert ids(api.get(enterprise_token, MESSAGES, {"visible": "false", "q": "societe"})) == {inbox["societe"]}
     patch(api, enterprise_token, {"items": [{"messageId": inbox["societe"], "visible": True}]})
     assert ids(api.get(enterprise_token, MESSAGES, {"visible": "false"})) == set()
+    assert ids(api.get(enterprise_token, MESSAGES, {"visible": "true"})) == set(inbox.values())
+
+
+def test_a_person_sees_the_hidden_and_visible_messages_of_their_partition_only(api, enterprise_token, inbox):
+    patch(api, enterprise_token, {"items": [{"messageId": inbox["tax"], "visible": False},
+                                            {"messageId": inbox["staff"], "visible": False}]})
+    bruno = api.token("user-bruno", "demo-secret")  # ACCOUNTING only: the tax notice
+    assert ids(api.get(bruno, MESSAGES, {"visible": "false"})) == {inbox["tax"]}
+    assert ids(api.get(bruno, MESSAGES, {"visible": "true"})) == set()
 
 
 def test_nobody_hides_a_message_they_cannot_see_and_nothing_changes(api, inbox):

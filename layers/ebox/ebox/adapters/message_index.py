@@ -24,9 +24,8 @@ from ebox.adapters.inbox_pages import (
     replies_page,
     summary_keys,
     to_message,
-    visibility_key,
 )
-from ebox.adapters.item_keys import ebox_key, idempotency_key, message_key
+from ebox.adapters.item_keys import ebox_key, hidden_key, idempotency_key, message_key
 from ebox.adapters.stored_document import stored_document
 from ebox.adapters.tables.message_items import (
     EboxSummaryItem,
@@ -236,9 +235,9 @@ class DynamoMessageIndex:
             with TransactWrite(connection=self._connection) as transaction:
                 for message_id, visible in changes.items():
                     transaction.update(MessageItem(ebox_key(enterprise_number), message_key(message_id)),
-                                       actions=[MessageItem.visible.set(visible),
-                                                MessageItem.visibility_key.set(visibility_key(enterprise_number,
-                                                                                              visible))],
+                                       actions=[MessageItem.visible.set(visible),  # ByVisibility: hidden ones
+                                                MessageItem.visibility_key.remove() if visible
+                                                else MessageItem.visibility_key.set(hidden_key(enterprise_number))],
                                        condition=MessageItem.pk.exists())
         except TransactWriteError as error:
             raise TransientError("the e-Box index could not change the messages' visibility; try again") from error

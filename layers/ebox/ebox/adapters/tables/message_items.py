@@ -29,7 +29,8 @@ never changes (FACET_ATTRIBUTES; ByReadState also ``visible``):
 |------------------|----------------------------------------|------------------------------------------|
 | ByReadState      | read_key = EBOX#<n>#READ or #UNREAD    | readStatus (mark_read moves it); both    |
 |                  |                                        | halves merged: the whole e-Box, slim     |
-| ByVisibility     | visibility_key = EBOX#<n>#VISIBLE|HIDDEN | visible (set_visibility moves it)      |
+| ByVisibility     | visibility_key = EBOX#<n>#HIDDEN       | visible=false (sparse: hidden messages   |
+|                  |                                        | only; visible=true reads ByInbox)        |
 | ByRegistered     | registered_ebox = EBOX#<n> (sparse)    | registeredMail=true                      |
 | ByApplication    | application_key = EBOX#<n>#<appId>     | senderApplicationId                      |
 | ByType           | type_key = EBOX#<n>#<typeId>           | messageTypeId                            |
@@ -240,7 +241,7 @@ class MessageItem(MessagesTableItem):
     action_due = UnicodeAttribute(null=True)
     receipt_day = UnicodeAttribute(null=True)  # <YYYY-MM-DD>#<shard>: the scheduled notifications' indexes
     expiration_day = UnicodeAttribute(null=True)
-    # The facet indexes' keys (see FACET_ATTRIBUTES): EBOX#<n>#READ|UNREAD, EBOX#<n>#VISIBLE|HIDDEN,
+    # The facet indexes' keys (see FACET_ATTRIBUTES): EBOX#<n>#READ|UNREAD, EBOX#<n>#HIDDEN on hidden ones only,
     # EBOX#<n>#<messageTypeId>, EBOX#<n>#<senderOrganizationId>, EBOX#<n>#<senderApplicationId>, EBOX#<n> on
     # registered mail only (sparse), <expirationDate>#<messageId>.
     read_key = UnicodeAttribute(null=True)
