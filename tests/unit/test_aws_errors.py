@@ -5,10 +5,11 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
-from ebox.adapters.aws_errors import classify, is_conditional_failure
+from ebox.adapters.aws_errors import classify, is_conditional_failure, put_if_absent
 from ebox.api.errors import error_response
 from ebox.domain.errors import TransientError
 from ebox.wiring import classify_error
+from pynamodb.exceptions import PutError
 
 
 def client_error(code: str, status: int = 400, **extra) -> ClientError:
@@ -46,3 +47,28 @@ def test_a_failed_condition_is_recognised_alone_or_in_a_transaction():
 def test_errors_that_are_not_aws_ones_pass_through():
     error = ValueError("ours")
     assert classify_error(error) is error
+
+
+class _Item:
+    """Stands for a pynamodb item whose conditional PutItem fails with ``code`` (None: it is written)."""
+
+    class pk:  # noqa: N801 - the attribute pynamodb's models have
+        @staticmethod
+        def does_not_exist() -> str:
+            return "attribute_not_exists(pk)"
+
+    def __init__(self, code: str | None, status: int = 400) -> None:
+        self.code, self.status = code, status
+
+    def save(self, condition: str) -> None:
+        if self.code:
+            raise PutError("put failed", cause=client_error(self.code, self.status))
+
+
+def test_a_write_if_absent_tells_taken_keys_and_classifies_the_rest_once():
+    assert put_if_absent(_Item(None), failure="could not add") is True
+    assert put_if_absent(_Item("ConditionalCheckFailedException"), failure="could not add") is False
+    with pytest.raises(TransientError, match="could not add"):
+        put_if_absent(_Item("ProvisionedThroughputExceededException"), failure="could not add")
+    with pytest.raises(PutError):  # a mistake of ours: a 500, not retried
+        put_if_absent(_Item("ValidationException"), failure="could not add")

@@ -89,11 +89,14 @@ def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
 
 
 def put_if_absent(item: Model, *, failure: str) -> bool:
-    """Writes ``item`` unless its key is taken; False when it was (written before: the retry's answer)."""
+    """Writes ``item`` unless its key is taken; False when it was (written before: the retry's answer).
+    A transient failure is a TransientError saying ``failure``; any other stays what it is."""
     try:
         item.save(condition=type(item).pk.does_not_exist())  # type: ignore[attr-defined]
     except PutError as error:
         if is_conditional_failure(error):
             return False
-        raise TransientError(failure) from error
+        if is_transient(error):
+            raise TransientError(failure) from error
+        raise
     return True

@@ -18,7 +18,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.adapters.aws_errors import call, classify, is_conditional_failure
-from ebox.domain.callbacks import CallbackEndpoint, Delivery
+from ebox.domain.callbacks import CallbackEndpoint, Delivery, DeliveryStatus, EndpointStatus
 
 DELIVERY_TTL_SECONDS = 30 * 24 * 3600
 
@@ -93,7 +93,8 @@ def _key(organization_id: str, sk: str) -> dict[str, Any]:
 def _endpoint(item: dict[str, Any]) -> CallbackEndpoint:
     doc = json.loads(item["doc"]["S"])
     return CallbackEndpoint(doc["organizationId"], doc["applicationId"], doc["url"], frozenset(doc["events"]),
-                            doc["status"], doc.get("registeredAt", ""), doc.get("verifiedAt"), doc.get("lastError"))
+                            EndpointStatus(doc["status"]), doc.get("registeredAt", ""), doc.get("verifiedAt"),
+                            doc.get("lastError"))
 
 
 def _delivery_item(delivery: Delivery) -> dict[str, Any]:
@@ -108,6 +109,6 @@ def _delivery_item(delivery: Delivery) -> dict[str, Any]:
 
 def _delivery(item: dict[str, Any]) -> Delivery:
     doc = json.loads(item["doc"]["S"])
-    return Delivery(doc["deliveryId"], doc["organizationId"], doc["applicationId"], doc["cloudevent"], doc["status"],
-                    int(doc["attempts"]), doc["windowStart"], doc.get("lastAttemptAt"), doc.get("lastError"),
-                    doc.get("deliveredAt"))
+    return Delivery(doc["deliveryId"], doc["organizationId"], doc["applicationId"], doc["cloudevent"],
+                    DeliveryStatus(doc["status"]), int(doc["attempts"]), doc["windowStart"], doc.get("lastAttemptAt"),
+                    doc.get("lastError"), doc.get("deliveredAt"))

@@ -22,11 +22,8 @@ CLAIM_TTL_SECONDS = 400 * 24 * 3600
 
 class DynamoNotificationPreferences:
     def preference(self, enterprise_number: str, person: str) -> NotificationPreference | None:
-        try:
-            item = NotificationPreferenceItem.get(f"ENT#{enterprise_number}", f"NOTIFY#{person}")
-        except DoesNotExist:
-            return None
-        return _preference(item)
+        item = NotificationPreferenceItem.find(f"ENT#{enterprise_number}", f"NOTIFY#{person}")
+        return None if item is None else _preference(item)
 
     def preferences(self, enterprise_number: str) -> list[NotificationPreference]:
         items = NotificationPreferenceItem.query(f"ENT#{enterprise_number}",

@@ -12,7 +12,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.adapters.aws_errors import classify, is_conditional_failure
-from ebox.domain.onboarding import PENDING, SenderRequest
+from ebox.domain.onboarding import RequestStatus, SenderRequest
 
 PARTITION = "SENDER_REQUEST"
 
@@ -56,7 +56,7 @@ class DynamoSenderRequests:
         try:
             self._db.put_item(TableName=self._table, Item=_item(request), ConditionExpression="#s = :pending",
                               ExpressionAttributeNames={"#s": "status"},
-                              ExpressionAttributeValues={":pending": {"S": PENDING}})
+                              ExpressionAttributeValues={":pending": {"S": RequestStatus.PENDING}})
         except (ClientError, BotoCoreError) as error:
             if is_conditional_failure(error):
                 return False

@@ -76,10 +76,6 @@ class S3ObjectReader(io.RawIOBase):
         return len(data)
 
 
-def open_object(s3: Any, bucket: str, key: str, *, version: str | None = None) -> io.BufferedReader:
-    return io.BufferedReader(S3ObjectReader(s3, bucket, key, version=version), buffer_size=READ_AHEAD)
-
-
 class S3ArchiveReader:
     """The dropped archives of the import bucket, read by ranges (the bulk import's view of S3)."""
 

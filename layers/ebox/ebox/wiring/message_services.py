@@ -296,6 +296,23 @@ class MessageServices:
                              counters=self.statistics)
 
 
+
+@dataclass
+class AreaServices:
+    """An area's adapters (bulk imports, downloads, senders), built on the message registry's: the same
+    configuration and clients, and the adapters the areas share (``base``)."""
+
+    base: MessageServices
+
+    @property
+    def config(self) -> Config:
+        return self.base.config
+
+    def client(self, service: str) -> object:
+        """The boto3 client of ``service`` (see :meth:`MessageServices.client`)."""
+        return self.base.client(service)
+
+
 @functools.cache
 def _trace_aws_calls() -> None:
     """X-Ray subsegments for every AWS call; loaded only when Lambda traces (it costs ~0.4 s to import)."""
