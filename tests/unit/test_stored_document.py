@@ -1,6 +1,6 @@
 """The message item keeps a compact document (ebox.adapters.stored_document, decision 0023): what is read back
-is the message that was published, whatever it holds, and items written before in the whole-record format
-read as they did."""
+is the message that was published, whatever it holds; items written before in the whole-record format read
+as they did, and the release before this one reads the new documents (a rollback loses nothing)."""
 
 from dataclasses import replace
 
@@ -10,7 +10,7 @@ from ebox.adapters.message_index import message_item
 from ebox.adapters.tables.message_items import MessageItem
 from ebox.domain.message import Message, StoredAttachment
 from ebox.domain.message_action import MessageAction
-from ebox.domain.records import message_to_record
+from ebox.domain.records import message_from_record, message_to_record
 from ebox.domain.search import search_texts
 
 from bench.cost import item_size
@@ -45,10 +45,16 @@ def raw(item: MessageItem) -> dict:
     return item.serialize()
 
 
-def test_a_simple_message_is_read_back_as_published_from_an_item_under_1_5_kb():
+def test_a_simple_message_is_read_back_as_published_from_an_item_of_2_kb():
     message = searchable(SIMPLE)
     assert stored_and_read(message) == message
-    assert item_size(raw(message_item(message))) < 1500  # 2,572 bytes with the whole record
+    assert item_size(raw(message_item(message))) <= 2048  # 2,572 bytes with the whole record: 3 KB
+
+
+def test_the_release_before_reads_the_new_documents_as_they_are():
+    message = searchable(replace(SIMPLE, body={"fr": "Contenu"}, partition="HR"))
+    item = MessageItem.from_raw_data(raw(message_item(message)))
+    assert message_from_record(item.document) == replace(message, search_text={})  # its to_message did this
 
 
 @pytest.mark.parametrize("changes", [
