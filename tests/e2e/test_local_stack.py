@@ -11,6 +11,7 @@ from ebox_local.template import ACCOUNT_ID  # moto's default account; LocalStack
 from typer.testing import CliRunner
 
 from tests.apigw import PDF, publication
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 EBOX = "/messageRegistry/v2/ebox"
@@ -22,15 +23,6 @@ def token(base_url: str, client_id: str, secret: str) -> str:
                            timeout=30)
     answer.raise_for_status()
     return str(answer.json()["access_token"])
-
-
-def eventually(check, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.2)
 
 
 def test_health_is_ready(base_url):

@@ -3,6 +3,8 @@
 - `api-gateway-rest-proxy.json`: API Gateway's REST proxy event (tests.apigw sets method, path,
   headers, query and body);
 - `sqs-record.json`: one record of Lambda's SQS event (`sqs_event` wraps received messages in them);
+- `eventbridge-event.json`: an event of the e-Box's bus as EventBridge delivers it (the tests set its
+  `detail-type`, `id`, `time` and `detail`; `bus_event` does);
 - `scheduled-notifications.json`: what the notification jobs' schedule rules give their function (the
   tests add `today`, to run a job as on another day)."""
 
@@ -25,6 +27,11 @@ def sample(name: str, **changes: Any) -> dict[str, Any]:
 @functools.cache
 def _read(name: str) -> dict[str, Any]:
     return dict(json.loads((HERE / f"{name}.json").read_text()))
+
+
+def bus_event(detail_type: str, detail: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """An event of the bus (EventBridge's envelope) with this detail type and detail."""
+    return sample("eventbridge-event", **{"detail-type": detail_type, "detail": detail, **changes})
 
 
 def sqs_event(messages: list[dict[str, Any]]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from ebox.domain.callbacks import DeliveryStatus, EndpointStatus
 from ebox.pipeline.callbacks import CallbackPorts, handle_message, redeliver, register_endpoint
 from http_message_signatures import InvalidSignature
 
+from tests import events as sample_events
 from tests.callback_fakes import LocalP256Key, MemoryCallbacks, QueuedRetries
 from tests.callback_receiver import running_receiver, verify_callback
 
@@ -34,10 +35,9 @@ def world():
 
 def bus_event(detail_type: str = "MessageRead", *, sender: str = SENDER, app: str = APP,
               event_id: str = "e-1") -> dict[str, Any]:
-    return {"id": event_id, "detail-type": detail_type, "source": "ebox.message-registry",
-            "time": "2026-11-30T08:00:00Z",
-            "detail": {"messageId": "m-1", "recipient": {"eboxType": "enterprise", "enterpriseNumber": "0852093431"},
-                       "senderOrganizationId": sender, "senderApplicationId": app, "readAt": "2026-11-30T08:00:00Z"}}
+    return sample_events.bus_event(detail_type, {
+        "messageId": "m-1", "recipient": {"eboxType": "enterprise", "enterpriseNumber": "0852093431"},
+        "senderOrganizationId": sender, "senderApplicationId": app, "readAt": "2026-11-30T08:00:00Z"}, id=event_id)
 
 
 def registered(ports, receiver, *, organization=SENDER, events=("message.read",), now=START):

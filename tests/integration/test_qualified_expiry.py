@@ -3,7 +3,8 @@ template) runs out, the expiry is recorded and a late answer changes nothing."""
 
 import pytest
 
-from tests.integration.test_qualified_delivery import answer, awaiting, events_of, eventually, qualified
+from tests.integration.test_qualified_delivery import answer, awaiting, events_of, qualified
+from tests.waiting import eventually
 
 
 @pytest.fixture(scope="module")

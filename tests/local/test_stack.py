@@ -14,7 +14,8 @@ import requests
 from ebox_local.errors import PortUnavailable, StackAlreadyRunning
 from ebox_local.stack import LocalStack
 
-from tests.local.conftest import ROOT_TEMPLATE, TEMPLATE, eventually
+from tests.local.conftest import ROOT_TEMPLATE, TEMPLATE
+from tests.waiting import eventually
 
 
 @pytest.fixture

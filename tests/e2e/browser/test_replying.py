@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.apigw import PDF
 from tests.e2e.browser.conftest import WebPage
-from tests.e2e.conftest import eventually
+from tests.waiting import eventually
 
 TEXT = {
     "fr": {"send": "Envoyer", "reply_text": "Votre réponse", "attach": "Joindre des documents",

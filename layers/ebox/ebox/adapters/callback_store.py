@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.adapters.aws_errors import call, classify, is_conditional_failure
+from ebox.adapters.aws_errors import call, is_conditional_failure, raise_classified
 from ebox.domain.callbacks import CallbackEndpoint, Delivery, DeliveryStatus, EndpointStatus
 
 DELIVERY_TTL_SECONDS = 30 * 24 * 3600
@@ -56,7 +56,7 @@ class DynamoCallbackStore:
         except (ClientError, BotoCoreError) as error:
             if is_conditional_failure(error):
                 return False
-            raise classify(error) from error
+            raise_classified(error)
         return True
 
     def get(self, organization_id: str, delivery_id: str) -> Delivery | None:
@@ -79,7 +79,7 @@ class DynamoCallbackStore:
                     ExpressionAttributeValues={":p": {"S": f"CALLBACK#{organization_id}"}, ":s": {"S": prefix}}):
                 items.extend(page.get("Items", []))
         except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+            raise_classified(error)
         return items
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:

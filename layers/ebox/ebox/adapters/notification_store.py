@@ -8,9 +8,9 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PynamoDBException
+from pynamodb.exceptions import DoesNotExist, PynamoDBException
 
-from ebox.adapters.aws_errors import put_if_absent
+from ebox.adapters.aws_errors import classified, put_if_absent
 from ebox.adapters.tables.message_items import NotificationSentItem
 from ebox.adapters.tables.registry_items import NotificationPreferenceItem
 from ebox.domain.errors import TransientError
@@ -80,10 +80,8 @@ class DynamoNotificationClaims:
             raise
 
     def release(self, kind: Kind, subject: str, recipient: str) -> None:
-        try:
+        with classified(f"could not release the {kind.value} claim of {subject}"):
             NotificationSentItem(*claim_key(kind, subject, recipient)).delete()
-        except DeleteError as error:
-            raise TransientError(f"could not release the {kind.value} claim of {subject}") from error
 
     def sent(self, kind: Kind, subject: str, recipient: str, mail_id: str) -> None:
         with contextlib.suppress(PynamoDBException):  # the e-mail went; its id is only for the record

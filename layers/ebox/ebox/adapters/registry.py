@@ -6,10 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import PynamoDBException
-
-from ebox.adapters.aws_errors import put_if_absent
+from ebox.adapters.aws_errors import classified, put_if_absent
 from ebox.adapters.tables.registry_items import (
     CitizenItem,
     ConsentItem,
@@ -24,7 +21,6 @@ from ebox.adapters.tables.registry_items import (
     SenderOrganizationItem,
     SenderSuspensionItem,
 )
-from ebox.domain.errors import TransientError
 from ebox.domain.partitions import GENERAL, EboxUser, Partition, RoutingRule, rules_from_dicts
 from ebox.domain.providers import Consent, MessageProvider
 from ebox.domain.recipients import CITIZEN, ebox_type_of
@@ -78,12 +74,10 @@ class DynamoRegistry:
     def enterprises(self, enterprise_numbers: list[str]) -> dict[str, Enterprise | None]:
         """Many enterprises in one BatchGetItem per hundred (a bulk chunk's recipients); absent ones None."""
         found: dict[str, Enterprise | None] = dict.fromkeys(enterprise_numbers)
-        try:
+        with classified(f"could not read {len(enterprise_numbers)} enterprises"):
             for item in EnterpriseItem.batch_get([(f"ENT#{n}", "ENTERPRISE") for n in enterprise_numbers]):
                 number = item.pk.removeprefix("ENT#")
                 found[number] = _enterprise(number, item)
-        except (PynamoDBException, ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read {len(enterprise_numbers)} enterprises: {error}") from error
         return found
 
     def citizen(self, ssin: str) -> Citizen | None:

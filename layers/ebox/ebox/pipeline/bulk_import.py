@@ -162,7 +162,7 @@ def publish_chunk(body: str, bulk: BulkImportPorts) -> None:
         return
     try:
         _publish_leased(chunk, lease, bulk)
-    except TransientError:
+    except Exception:  # whatever failed, the next delivery may take the chunk at once
         bulk.ledger.release_chunk(ref, run, number, lease)
         raise
 

@@ -296,7 +296,6 @@ class MessageServices:
                              counters=self.statistics)
 
 
-
 @dataclass
 class AreaServices:
     """An area's adapters (bulk imports, downloads, senders), built on the message registry's: the same
