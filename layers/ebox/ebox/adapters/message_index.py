@@ -24,9 +24,9 @@ from ebox.adapters.inbox_pages import (
     replies_page,
     summary_keys,
     to_message,
-    visibility_key,
 )
-from ebox.adapters.item_keys import ebox_key, idempotency_key, message_key
+from ebox.adapters.item_keys import ebox_key, hidden_key, idempotency_key, message_key
+from ebox.adapters.stored_document import stored_document
 from ebox.adapters.tables.message_items import (
     EboxSummaryItem,
     EvidenceHeadItem,
@@ -43,7 +43,6 @@ from ebox.domain.message_action import DONE, TODO
 from ebox.domain.message_filter import MessageFilter
 from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord, ReplyLink
 from ebox.domain.publication import check_idempotency
-from ebox.domain.records import message_to_record
 from ebox.domain.validity import parse_timestamp
 
 IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600
@@ -236,9 +235,9 @@ class DynamoMessageIndex:
             with TransactWrite(connection=self._connection) as transaction:
                 for message_id, visible in changes.items():
                     transaction.update(MessageItem(ebox_key(enterprise_number), message_key(message_id)),
-                                       actions=[MessageItem.visible.set(visible),
-                                                MessageItem.visibility_key.set(visibility_key(enterprise_number,
-                                                                                              visible))],
+                                       actions=[MessageItem.visible.set(visible),  # ByVisibility: hidden ones
+                                                MessageItem.visibility_key.remove() if visible
+                                                else MessageItem.visibility_key.set(hidden_key(enterprise_number))],
                                        condition=MessageItem.pk.exists())
         except TransactWriteError as error:
             raise TransientError("the e-Box index could not change the messages' visibility; try again") from error
@@ -349,7 +348,7 @@ def message_item(message: Message) -> MessageItem:
         ebox_key(message.recipient),
         message_key(message.message_id),
         message_id=message.message_id,
-        document=message_to_record(message),
+        document=stored_document(message),
         read_status=False,
         visible=True,
         delivery_state=message.delivery_state,

@@ -107,6 +107,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "BackfillProgress": _object(["phase", "done"], {
         "phase": {"type": "string", "enum": ["wipe", "replay", "done"]}, "startedAt": _STRING, "removed": _INT,
         "messages": _INT, "pages": _INT, "done": _BOOL}),
+    "IndexBackfill": {"type": "object", "additionalProperties": False, "properties": {
+        "resume": {**_STRING, "description": "where the last step stopped (its answer's resume); absent: the start"},
+        "items": {"type": "integer", "minimum": 1, "maximum": 5000, "description": "items read this step "
+                                                                                   "(default 1000)"}}},
+    "IndexBackfillProgress": _object(["updated", "done"], {
+        "updated": _INT, "done": _BOOL,
+        "resume": {"type": ["string", "null"], "description": "pass it to the next step; null when done"}}),
     "Rotation": {"type": "object", "additionalProperties": False, "properties": {"graceDays": {
         "type": "integer", "minimum": 0, "maximum": 90,
         "description": "how long the replaced key stays published (default 7; 0: withdrawn at once)"}}},
