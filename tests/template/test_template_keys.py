@@ -25,7 +25,8 @@ KEY_USERS: dict[str, dict[str, frozenset[str]]] = {
     "ContentKey": {"ApiFunctionRole": ENVELOPE, "BulkPrepareFunctionRole": ENVELOPE,
                    "BulkReleaseFunctionRole": ENVELOPE, "BulkPublishFunctionRole": ENVELOPE,
                    "BuildDownloadFunctionRole": ENVELOPE,
-                   "RecordEvidenceFunctionRole": frozenset({"kms:GenerateDataKey"})},
+                   # the evidence archive writes a batch's object, and reads it back on a retried batch
+                   "ArchiveEvidenceFunctionRole": ENVELOPE},
 }
 
 
