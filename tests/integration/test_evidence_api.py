@@ -229,7 +229,11 @@ def test_a_publication_writes_its_evidence_as_one_item_and_chains_written_before
     EvidenceBundleItem(f"MSG#{before}", "EVIDENCE#0001").delete()
     for record in records:
         EvidenceItem(f"MSG#{before}", f"EVIDENCE#{record.sequence:04d}", evidence_id=record.evidence_id,
-                     sequence=record.sequence, event=record.event.value, jws=record.jws, archived=True).save()
+                     sequence=record.sequence, event=record.event.value, jws=record.jws).save()
+        stack.services.client("dynamodb").update_item(  # the mark older items carry, which nothing reads now
+            TableName=EvidenceItem.Meta.table_name, UpdateExpression="SET archived = :t",
+            Key={"pk": {"S": f"MSG#{before}"}, "sk": {"S": f"EVIDENCE#{record.sequence:04d}"}},
+            ExpressionAttributeValues={":t": {"BOOL": True}})
     assert EvidenceHeadItem.get(f"MSG#{before}", "EVIDENCE_HEAD").sequence == 2
     keys = api.call("GET", "/evidence/keys").json()
     for message_id, count in ((bundled, 3), (before, 2)):

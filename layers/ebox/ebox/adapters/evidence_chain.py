@@ -106,7 +106,7 @@ def evidence_query(message_id: str) -> list[EvidenceItem]:
             found += [_record_item(message_id, record) for record in records_of_bundle(message_id, item.records)]
         else:
             found.append(EvidenceItem(item.pk, item.sk, evidence_id=item.evidence_id, sequence=item.sequence,
-                                      event=item.event, jws=item.jws, archived=bool(item.archived)))
+                                      event=item.event, jws=item.jws))
     return sorted(found, key=lambda i: int(i.sequence))
 
 

@@ -30,7 +30,6 @@ from ebox.adapters.stored_document import stored_document
 from ebox.adapters.tables.message_items import (
     EboxSummaryItem,
     EvidenceHeadItem,
-    EvidenceItem,
     IdempotencyItem,
     MessageItem,
     ReplyLinkItem,
@@ -302,13 +301,6 @@ class DynamoMessageIndex:
         except PynamoDBException as error:
             raise classify(error) from error
         return ChainHead(int(item.sequence), item.record_hash)
-
-    def unarchived_evidence(self, message_id: str) -> list[SignedEvidence]:
-        return [signed_record(message_id, item) for item in evidence_query(message_id) if not item.archived]
-
-    def mark_archived(self, record: SignedEvidence) -> None:
-        EvidenceItem(message_key(record.message_id), f"EVIDENCE#{record.sequence:04d}").update(
-            actions=[EvidenceItem.archived.set(True)])
 
     def evidence(self, message_id: str) -> list[SignedEvidence]:
         """The chain in order, the last record carrying the chain's signed head (when it has one)."""

@@ -313,7 +313,6 @@ class EvidenceItem(MessagesTableItem):
     sequence = NumberAttribute()
     event = UnicodeAttribute()
     jws = UnicodeAttribute()
-    archived = BooleanAttribute(default=False)
 
 
 class ReplyLinkItem(MessagesTableItem):
@@ -337,4 +336,3 @@ class EvidenceBundleItem(MessagesTableItem):
     sequence = NumberAttribute(null=True)
     event = UnicodeAttribute(null=True)
     jws = UnicodeAttribute(null=True)
-    archived = BooleanAttribute(null=True)
