@@ -2,7 +2,7 @@
 operator (scope ``scope:ebox:platform:operator``; demo: `ops-admin` / `demo-secret`): review requests,
 approve or refuse them, suspend or reinstate a sender, import a registry file (JSON or CSV), see and rotate
 the key that signs callbacks, rebuild the statistics' message counters, give older messages a new index's
-keys."""
+keys, give clients made before usage plans an API key of their own."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def _show(item: dict[str, Any], as_json: bool) -> None:
         return
     table = Table(box=box.SIMPLE_HEAD, show_header=False, show_edge=False, pad_edge=False)
     for key in ("requestId", "organizationId", "status", "submittedAt", "decidedAt", "decidedBy", "reason",
-                "clientId", "clientSecret", "externalIssuer", "bulkDropPrefix", "suspended", "since"):
+                "clientId", "clientSecret", "externalIssuer", "bulkDropPrefix", "suspended", "since", "usagePlan",
+                "usageKeysDisabled", "usageKeysEnabled"):
         if key in item:
             table.add_row(key, str(item[key]))
     output.console().print(table)
@@ -249,3 +250,29 @@ def index_backfill(
                 break
     if as_json:
         options.print_json({"updated": updated, "done": True})
+
+
+@admin_app.command("issue-usage-keys")
+def issue_usage_keys(
+    items: Annotated[int, typer.Option("--items", min=1, max=200, help="Registry items read per call.")] = 50,
+    resume: Annotated[str | None, typer.Option("--resume", help="Go on from a step an interrupted run printed.")]
+    = None,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
+) -> None:
+    """Give each client made before usage plans (decision 0024) an API key of its own in the clients' usage plan
+    (docs/operations.md): calls until the registry is read to its end. Run it again to check: it then issues
+    nothing, or only the keys that failed. Operator only."""
+    client = _operator(api, client_id, client_secret)
+    issued = failed = 0
+    with options.reported():
+        while True:
+            step = client.call("POST", f"{ADMIN}/usage-keys/issue",
+                               {"items": items, **({"resume": resume} if resume else {})})
+            issued, failed, resume = issued + step["issued"], failed + step["failed"], step.get("resume")
+            if not as_json:
+                output.console().print(f"{issued} keys issued, {failed} failed"
+                                       + ("" if step["done"] else f" (resume {resume})"))
+            if step["done"]:
+                break
+    if as_json:
+        options.print_json({"issued": issued, "failed": failed, "done": True})

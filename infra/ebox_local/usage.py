@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 REFRESH_SECONDS = 1.0  # an unknown key is looked up again at most this often (a key made a moment ago)
+KNOWN_KEYS_SECONDS = 5.0  # known keys are read again this often: an operator disables (a suspension) or enables them
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ class UsagePlans:
             return self._count(key_id, plan), key_id
 
     def _find(self, value: str) -> tuple[str | None, Plan | None]:
-        if value not in self._keys and self._clock() - self._looked_up >= REFRESH_SECONDS:
+        since = self._clock() - self._looked_up
+        if since >= KNOWN_KEYS_SECONDS or (value not in self._keys and since >= REFRESH_SECONDS):
             self._looked_up = self._clock()
             client = self._client()
             for page in client.get_paginator("get_api_keys").paginate(includeValues=True):

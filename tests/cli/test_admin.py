@@ -48,6 +48,10 @@ def server() -> Iterator[tuple[str, list[tuple[str, str, Any]]]]:
                 "/admin/v1/messages/index-backfill": (
                     {"updated": 3, "done": False, "resume": "k1"} if isinstance(body, dict) and "resume" not in body
                     else {"updated": 2, "done": True, "resume": None}),
+                "/admin/v1/usage-keys/issue": (
+                    {"issued": 4, "failed": 1, "done": False, "resume": "k1"}
+                    if isinstance(body, dict) and "resume" not in body
+                    else {"issued": 2, "failed": 0, "done": True, "resume": None}),
                 "/admin/v1/callback-keys/rotate": {"items": [
                     {"kid": "cb-20261130-new", "status": "ACTIVE", "signing": True, "createdAt": "2026-11-30"},
                     {"kid": "kms-old", "status": "RETIRING", "signing": False, "retiresAt": "2026-12-07"}],
@@ -134,6 +138,15 @@ def test_the_operator_backfills_the_index_keys_step_by_step_until_done(server):
     assert "5 messages updated" in result.output
     steps = [body for method, path, body in seen if path == "/admin/v1/messages/index-backfill"]
     assert steps == [{"items": 500}, {"items": 500, "resume": "k1"}]
+
+
+def test_the_operator_issues_usage_keys_step_by_step_until_done(server):
+    url, seen = server
+    result = run(url, "issue-usage-keys", "--items", "100", *OPERATOR)
+    assert result.exit_code == 0, result.output
+    assert "6 keys issued, 1 failed" in result.output
+    steps = [body for method, path, body in seen if path == "/admin/v1/usage-keys/issue"]
+    assert steps == [{"items": 100}, {"items": 100, "resume": "k1"}]
 
 
 def test_a_csv_registry_file_is_imported_as_json(server, tmp_path: Path):

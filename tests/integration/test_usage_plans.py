@@ -82,3 +82,53 @@ def test_imported_clients_get_keys_of_their_own(api, plans):
     assert answer.status == 200, answer.body
     assert answer.json()["usageKeys"] == 1
     assert any(name.endswith("-imported-client") for name in _plan_keys(plans["clients"]))
+
+
+def _key_enabled(plan_id: str, client_id: str) -> bool:
+    apigateway = boto3.client("apigateway")
+    [key_id] = [k["id"] for page in apigateway.get_paginator("get_usage_plan_keys").paginate(usagePlanId=plan_id)
+                for k in page["items"] if k["name"].endswith(f"-{client_id}")]
+    return bool(apigateway.get_api_key(apiKey=key_id)["enabled"])
+
+
+def test_a_suspended_sender_s_key_is_disabled_until_it_is_reinstated(api, plans):
+    operator = api.token("ops-admin", "demo-secret")
+    request = submit(api).json()
+    granted = json_call(api, "POST", f"{ADMIN}/sender-requests/{request['requestId']}/approve", token=operator).json()
+    senders = f"{ADMIN}/senders/{request['organizationId']}"
+    for _ in range(2):  # safe to repeat
+        suspended = json_call(api, "POST", f"{senders}/suspend", {"reason": "terms broken"}, token=operator)
+        assert suspended.status == 200, suspended.body
+        assert suspended.json()["usageKeysDisabled"] == 1
+        assert not _key_enabled(plans["clients"], granted["clientId"]), "the gateway refuses its traffic"
+    reinstated = json_call(api, "POST", f"{senders}/reinstate", token=operator)
+    assert reinstated.status == 200, reinstated.body
+    assert reinstated.json()["usageKeysEnabled"] == 1
+    assert _key_enabled(plans["clients"], granted["clientId"])
+
+
+def test_clients_made_before_usage_plans_get_keys_step_by_step(api, authorize, enterprise_token, plans):
+    operator = api.token("ops-admin", "demo-secret")
+    issued, steps, body = 0, 0, {"items": 5}
+    while True:
+        step = json_call(api, "POST", f"{ADMIN}/usage-keys/issue", body, token=operator)
+        assert step.status == 200, step.body
+        progress = step.json()
+        issued, steps = issued + progress["issued"], steps + 1
+        assert progress["failed"] == 0
+        if progress["done"]:
+            break
+        body = {"items": 5, "resume": progress["resume"]}
+    assert issued >= 1 and steps > 1, "the demo clients were keyless; five items a step takes several steps"
+
+    answer = authorize(f"Bearer {enterprise_token}")
+    assert answer["context"] == {"clientId": "ent-0852093431", "usagePlan": "client"}
+    assert answer["usageIdentifierKey"] in _plan_keys(plans["clients"]).values()
+    again = json_call(api, "POST", f"{ADMIN}/usage-keys/issue", {"items": 200}, token=operator).json()
+    assert again["issued"] == 0, "run again, it finds no keyless client"
+
+
+def test_a_usage_keys_step_refuses_a_resume_it_did_not_answer(api):
+    operator = api.token("ops-admin", "demo-secret")
+    refused = json_call(api, "POST", f"{ADMIN}/usage-keys/issue", {"resume": "bm90LWEta2V5"}, token=operator)
+    assert refused.status == 400, refused.body

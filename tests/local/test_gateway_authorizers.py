@@ -137,6 +137,19 @@ def test_a_key_in_no_plan_is_refused_and_a_failing_authorizer_is_the_api_s_503(a
     assert world.integration_events == []
 
 
+def test_a_disabled_key_is_refused_and_an_enabled_one_admitted_again(apigateway):
+    world = World("key-of-good-client-0001")
+    _plan(apigateway, world.key_value, throttle={"rateLimit": 100.0, "burstLimit": 100})
+    times = iter(range(1000, 2000, 10))  # each request past the known keys' refresh
+    client, _ = _client(world, apigateway, clock=lambda: float(next(times)))
+    assert client.get("/m", headers={"Authorization": "Bearer good"}).status_code == 200
+    [key] = apigateway.get_api_keys()["items"]
+    for enabled, status in (("false", 403), ("true", 200)):  # a suspension, then a reinstatement
+        apigateway.update_api_key(apiKey=key["id"], patchOperations=[
+            {"op": "replace", "path": "/enabled", "value": enabled}])
+        assert client.get("/m", headers={"Authorization": "Bearer good"}).status_code == status
+
+
 @pytest.mark.parametrize(("statements", "allowed"), [
     ([{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:r:1:api/stage/*"}], True),
     ([{"Effect": "Allow", "Action": "execute-api:Invoke",

@@ -283,8 +283,10 @@ def test_each_function_reaches_only_its_own_log_group_and_queues_and_named_resou
                     # who may do it: tests/template/test_template_usage_plans.py.
                     text = str(statement["Resource"])
                     plans = {n for n in named if resources.get(n, {}).get("Type") == "AWS::ApiGateway::UsagePlan"}
-                    if not (text.endswith("::/apikeys'}") or (plans and named == plans)):
-                        problems.append(f"{where}: API Gateway only on /apikeys or a declared usage plan, not {text}")
+                    one_key = text.endswith("::/apikeys/*'}") and actions == {"apigateway:PATCH"}  # enable/disable
+                    if not (text.endswith("::/apikeys'}") or one_key or (plans and named == plans)):
+                        problems.append(f"{where}: API Gateway only on /apikeys (PATCH on /apikeys/*) or a declared "
+                                        f"usage plan, not {text}")
                 elif not named or not named <= declared_data:
                     problems.append(f"{where}: on {statement['Resource']}, not resources the template declares")
     assert not problems, "\n".join(problems)

@@ -80,6 +80,9 @@ def test_only_the_sender_registry_function_may_make_api_keys(transformed):
                     reaching.setdefault(name, []).append((sorted(found), json.dumps(statement["Resource"])))
     assert set(reaching) == {"SenderRegistryFunctionRole"}, reaching
     for actions, resource in reaching["SenderRegistryFunctionRole"]:
+        if resource.endswith('::/apikeys/*"}'):  # a suspension disables keys, a reinstatement enables them
+            assert actions == ["apigateway:PATCH"], actions
+            continue
         assert resource.endswith('::/apikeys"}') or "/usageplans/${ClientUsagePlan}/keys" in resource, resource
         assert set(actions) <= {"apigateway:POST", "apigateway:GET"}, actions
 
@@ -97,7 +100,8 @@ def test_the_authorizer_reads_clients_and_the_token_key_and_writes_nothing(templ
 def test_the_gateway_s_refusals_are_status_messages(transformed):
     responses = _api(transformed)["Body"]["x-amazon-apigateway-gateway-responses"]
     expected = {"UNAUTHORIZED": "401", "ACCESS_DENIED": "401", "THROTTLED": "429", "QUOTA_EXCEEDED": "429",
-                "AUTHORIZER_FAILURE": "503", "MISSING_AUTHENTICATION_TOKEN": "404"}
+                "AUTHORIZER_FAILURE": "503", "MISSING_AUTHENTICATION_TOKEN": "404",
+                "INVALID_API_KEY": "403"}
     for kind, status in expected.items():
         response = responses[kind]
         assert response["statusCode"] == status, kind

@@ -1,5 +1,6 @@
 """Sender onboarding (docs/onboarding.md): the terms of use, an institution's request to become a
-sender, and the platform operator's review, suspensions and registry imports. ``register(app)`` adds
+sender, and the platform operator's review, suspensions, registry imports and the clients' usage keys'
+backfill. ``register(app)`` adds
 the routes; the operator's need the scope ``scope:ebox:platform:operator``. What writes the sender registry (an
 approval, a suspension, an import) runs in the sender registry function, asked synchronously (decision
 0014): the API's role cannot write those items."""
@@ -17,7 +18,7 @@ from ebox.domain import access
 from ebox.domain.clock import now, now_timestamp
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidInput
-from ebox.domain.onboarding import RequestStatus, parse_approval, parse_reason
+from ebox.domain.onboarding import RequestStatus, parse_approval, parse_reason, parse_usage_keys_step
 from ebox.domain.rate_limits import RateLimit, check_rate
 from ebox.domain.terms_of_use import current_terms
 from ebox.pipeline import onboarding
@@ -26,6 +27,7 @@ from ebox.wiring import services
 ADMIN = "/admin/v1"
 REQUESTS = ADMIN + "/sender-requests"
 SENDERS = ADMIN + "/senders/{organizationId}"
+USAGE_KEYS = ADMIN + "/usage-keys/issue"
 
 
 def register(app: Chalice) -> None:
@@ -111,3 +113,12 @@ def register(app: Chalice) -> None:
         if not isinstance(data, dict):
             raise InvalidInput("a registry import is a JSON object (messageTypes, senderOrganizations, ...)")
         return json_response(services().senders.commands.run({"command": "import", "data": data}))
+
+    @route(USAGE_KEYS, methods=["POST"])
+    def issue_usage_keys() -> Response:
+        """One bounded step of the keys' backfill (decision 0024, ``ebox admin issue-usage-keys``): clients made
+        before usage plans get a key of their own; call again with the answer's ``resume`` until ``done``."""
+        _operator()
+        resume, items = parse_usage_keys_step(current.json())
+        return json_response(services().senders.commands.run(
+            {"command": "issue-usage-keys", "items": items, **({"resume": resume} if resume else {})}))

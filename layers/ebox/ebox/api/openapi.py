@@ -144,6 +144,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", SENDER + "/reinstate"): Operation("Lift a sender's suspension", _OPS, errors=(400, 404)),
     ("POST", ADMIN + "/registry/import"): Operation("Import registry entries (a migration)", _OPS, body=JSON,
                                                     errors=(400, 413)),
+    ("POST", ADMIN + "/usage-keys/issue"): Operation("Give clients made before usage plans an API key of their own "
+                                                     "(one bounded step per call)", _OPS, body=JSON,
+                                                     errors=(400, 413), request="UsageKeysStep",
+                                                     answer="UsageKeysProgress", body_required=False),
     ("GET", ADMIN + "/statistics"): Operation("The platform's statistics, one object per table of the report",
                                               _OPS),
     ("POST", ADMIN + "/statistics/backfill"): Operation("Rebuild the message counters from the messages table "

@@ -114,6 +114,15 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "IndexBackfillProgress": _object(["updated", "done"], {
         "updated": _INT, "done": _BOOL,
         "resume": {"type": ["string", "null"], "description": "pass it to the next step; null when done"}}),
+    "UsageKeysStep": {"type": "object", "additionalProperties": False, "properties": {
+        "resume": {**_STRING, "description": "where the last step stopped (its answer's resume); absent: the start"},
+        "items": {"type": "integer", "minimum": 1, "maximum": 200, "description": "registry items read this step "
+                                                                                  "(default 50)"}}},
+    "UsageKeysProgress": _object(["issued", "failed", "done"], {
+        "issued": _INT, "failed": {**_INT, "description": "clients whose key could not be made; the next run "
+                                                         "finds them again"},
+        "done": _BOOL, "resume": {"type": ["string", "null"], "description": "pass it to the next step; null when "
+                                                                             "done"}}),
     "Rotation": {"type": "object", "additionalProperties": False, "properties": {"graceDays": {
         "type": "integer", "minimum": 0, "maximum": 90,
         "description": "how long the replaced key stays published (default 7; 0: withdrawn at once)"}}},

@@ -158,6 +158,25 @@ def parse_reason(data: Any) -> str:
     return reason.strip()
 
 
+USAGE_KEYS_STEP_MAX = 200
+"""Registry items read per step of the clients' keys backfill at most (decision 0024): each keyless client costs a
+few API Gateway calls, and the operator's call waits for the step."""
+
+
+def parse_usage_keys_step(data: Any) -> tuple[str | None, int]:
+    """A keys backfill step's body: none, or ``{"resume": "<from the last step>", "items": 1..200}`` → (where to
+    start, registry items read this step; default 50)."""
+    if data is None or data == {}:
+        return None, 50
+    if not isinstance(data, dict) or not set(data) <= {"resume", "items"}:
+        raise InvalidInput('a usage keys step\'s body is empty or {"resume": "...", "items": 1..200}')
+    resume, items = data.get("resume"), data.get("items", 50)
+    if not (resume is None or isinstance(resume, str) and 0 < len(resume) <= 2048) \
+            or not isinstance(items, int) or isinstance(items, bool) or not 1 <= items <= USAGE_KEYS_STEP_MAX:
+        raise InvalidInput(f"resume is what the last step answered, items 1 to {USAGE_KEYS_STEP_MAX}")
+    return resume, items
+
+
 def _object(data: dict[str, Any], name: str) -> dict[str, Any]:
     value = data.get(name)
     if not isinstance(value, dict):

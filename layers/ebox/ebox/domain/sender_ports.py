@@ -20,6 +20,24 @@ from ebox.domain.registry import (
 from ebox.domain.statistics_backfill import BackfillProgress, StoredMessage
 
 
+@dataclass(frozen=True)
+class KeylessClient:
+    """A client of ours or of the senders' external IdP without an API key of its own (decision 0024)."""
+
+    client_id: str
+    external: bool
+    organization_id: str | None
+
+
+@dataclass(frozen=True)
+class KeylessPage:
+    """One step of the keys' backfill: the clients without a key among the items read, and where the next step
+    starts (None: the table is read to its end)."""
+
+    clients: list[KeylessClient]
+    resume: str | None
+
+
 class SenderRequests(Protocol):
     """Sender onboarding requests (ebox.domain.onboarding), kept for the operator's review."""
 
