@@ -30,7 +30,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from ebox_local import moto_bridges
+from ebox_local import moto_bridges, moto_instances, moto_spool
 from ebox_local.errors import PortUnavailable, StackAlreadyRunning
 from ebox_local.functions import forget_handlers
 from ebox_local.gateway import Gateway
@@ -172,6 +172,10 @@ class LocalStack:
         self._moto_config = requests.get(f"{self.aws_endpoint_url}/moto-api/config", timeout=10).json()
         requests.post(f"{self.aws_endpoint_url}/moto-api/reset", timeout=10).raise_for_status()
         requests.post(f"{self.aws_endpoint_url}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
+        # memory that grows with what is stored, not with every request: idle items and stream records on
+        # disk, no reference kept to each model object moto ever made
+        moto_instances.install()
+        moto_spool.install()
 
     def _provision_external(self, parameters: dict[str, str]) -> Provisioned:
         """An emulator that keeps its state between runs: names of this run's own, invocations sent here."""
@@ -195,6 +199,8 @@ class LocalStack:
         if self._moto is not None:
             self._stop_moto(self._moto)
             self._moto = None
+            moto_spool.uninstall()
+            moto_instances.uninstall()
         if self._invocations is not None:
             self._invocations.close()
             self._invocations = None
