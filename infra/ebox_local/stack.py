@@ -196,11 +196,10 @@ class LocalStack:
         for stream_poller in self._stream_pollers:
             stream_poller.stop()
         moto_bridges.uninstall()
+        moto_stopped = self._moto is not None
         if self._moto is not None:
             self._stop_moto(self._moto)
             self._moto = None
-            moto_spool.uninstall()
-            moto_instances.uninstall()
         if self._invocations is not None:
             self._invocations.close()
             self._invocations = None
@@ -214,6 +213,9 @@ class LocalStack:
         for stream_poller in self._stream_pollers:
             stream_poller.join(timeout=10)
         self._stream_pollers.clear()
+        if moto_stopped:  # once no poller's handler may still be in a request to moto
+            moto_spool.uninstall()
+            moto_instances.uninstall()
         self._restore_environment()
         reset_process_caches()
         with LocalStack._guard:
