@@ -13,6 +13,7 @@ from ebox.api import (
     download_routes,
     evidence_routes,
     inbox_routes,
+    index_routes,
     meta_routes,
     notification_routes,
     onboarding_routes,
@@ -37,7 +38,7 @@ app.api.binary_types.extend(["multipart/form-data", "application/pdf", "applicat
 for area in (status_routes, auth_routes, publication_routes, publication_v2_routes, upload_routes, consult_routes,
              evidence_routes, inbox_routes, reference_routes, preference_routes, provider_routes, reply_routes,
              download_routes, bulk_routes, notification_routes, recipient_routes, sent_routes,
-             onboarding_routes, callback_routes, statistics_routes, meta_routes):
+             onboarding_routes, callback_routes, statistics_routes, index_routes, meta_routes):
     area.register(app)
 
 handler = observability.observed(correlation_id=observability.api_request_id,

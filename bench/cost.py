@@ -165,7 +165,7 @@ def cost_rows(sync: Meter, derived: Meter, messages: int, *, consumer_invocation
 
     rows = [
         CostRow("API Gateway REST request", 1, PRICES["apigateway_rest_request"]),
-        CostRow("Lambda requests (API; each consumer batch: outbox, e-mail, audit and evidence)",
+        CostRow("Lambda requests (API; each consumer batch: outbox, evidence archive, e-mail, audit)",
                 1 + consumer_invocations * per, PRICES["lambda_request"]),
         CostRow(f"Lambda compute, API {API_MEMORY_GB:g} GB × ({API_FIXED_SECONDS * 1000:.0f} ms + "
                 f"{API_SECONDS_PER_CALL * 1000:.0f} ms per synchronous call), GB-s",
@@ -177,7 +177,7 @@ def cost_rows(sync: Meter, derived: Meter, messages: int, *, consumer_invocation
         CostRow("S3 GET/HEAD", count("s3") - count("s3", S3_PUT_OPERATIONS), PRICES["s3_get"]),
         CostRow("DynamoDB write units, the publication's transaction (item sizes ×2, one per index written)",
                 sync.wru * per, PRICES["dynamodb_wru"]),
-        CostRow("DynamoDB write units, derived (counters, audit, notification claim, archive marks)",
+        CostRow("DynamoDB write units, derived (counters, audit, notification claim, archive entries)",
                 derived.wru * per, PRICES["dynamodb_wru"]),
         CostRow("DynamoDB read units", (sync.rru + derived.rru) * per, PRICES["dynamodb_rru"]),
         CostRow("KMS requests (ECC)", count("kms"), PRICES["kms_request_ecc"]),

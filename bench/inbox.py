@@ -57,9 +57,9 @@ def fill_ebox(count: int, stream_pollers: Iterable[Any] = ()) -> None:
     """``count`` messages, one per second of receipt, with the e-Box's and partitions' counters: what
     publication and its outbox leave. The outbox's ``stream_pollers`` skip these writes: relaying 10,000
     publications again would count them twice and keep the process busy while the pages are timed."""
-    from ebox.adapters.inbox_pages import filtered_attributes, partition_summary_key
+    from ebox.adapters.inbox_pages import partition_summary_key
+    from ebox.adapters.message_index import message_item
     from ebox.adapters.tables.message_items import EboxSummaryItem, MessageItem
-    from ebox.domain.records import message_to_record
     from ebox_local.stream_pollers import consumed_already
 
     with consumed_already(stream_pollers):
@@ -71,9 +71,9 @@ def fill_ebox(count: int, stream_pollers: Iterable[Any] = ()) -> None:
                 message = _message(number, start + number * 1000)
                 per_partition[message.partition] += 1
                 unread[message.partition] += not message.read_status
-                batch.save(MessageItem(f"EBOX#{RECIPIENT}", f"MSG#{message.message_id}", message_id=message.message_id,
-                                       document=message_to_record(message), read_status=message.read_status,
-                                       visible=message.visible, **filtered_attributes(message)))
+                item = message_item(message)  # as publication writes it, then read or hidden as the case is
+                item.read_status, item.visible = message.read_status, message.visible
+                batch.save(item)
         for key, number, not_read in [("SUMMARY", count, sum(unread.values())),
                                       *((partition_summary_key(p), n, unread[p]) for p, n in per_partition.items())]:
             EboxSummaryItem(f"EBOX#{RECIPIENT}", key).update(actions=[

@@ -1,15 +1,19 @@
 """Checks an e-Box message's evidence with a standard JOSE library (joserfc) and openssl, nothing of e-Box's.
 
-    python verify-evidence.py evidences.json keys.json [document ...]
+    [TSA_CERT=tsa.pem] python verify-evidence.py evidences.json keys.json [document ...]
 
 evidences.json: the answer of GET …/messages/{id}/evidences; keys.json: GET /evidence/keys (add any older
 key from GET /evidence/keys/{kid}). Trust: keys.json's one key without an endorsement is the KMS evidence key;
-any other key counts only if that key endorsed it and the record was signed within the endorsed day."""
+any other key counts only if that key endorsed it and the record was signed within the endorsed day.
+A record's "archive": its line of a batch object, whose digest list the RFC 3161 token covers (or, before
+batches, an object of its own, the token over the JWS); with TSA_CERT, openssl checks each token."""
 import base64
 import hashlib
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -56,8 +60,23 @@ for n, (record, item) in enumerate(zip(records, answer["items"], strict=True), s
     previous = b64(hashlib.sha256(item["jws"].encode()).digest())
 head = verified(answer["head"], "ebox-evidence-head+jwt", "headTime")
 check(head["count"] == len(records) and head["lastRecordHash"] == previous, "records dropped after the last one")
+for item in (i for i in answer["items"] if "archive" in i):
+    archive, data = item["archive"], item["jws"].encode()
+    if "line" in archive:
+        line, digests = archive["line"], archive["digests"]
+        check(0 < line <= len(digests) and digests[line - 1] == b64(hashlib.sha256(data).digest()), "not in its batch")
+        data = "".join(f"{d}\n" for d in digests).encode()
+    if "timeStampToken" in archive and os.environ.get("TSA_CERT"):
+        with tempfile.TemporaryDirectory() as work:
+            Path(work, "data").write_bytes(data)
+            Path(work, "tsr").write_bytes(base64.b64decode(archive["timeStampToken"]))
+            openssl = ["openssl", "ts", "-verify", "-token_in", "-in", "tsr", "-data", "data", "-CAfile",
+                       os.path.abspath(os.environ["TSA_CERT"])]
+            stamped = subprocess.run(openssl, cwd=work, capture_output=True, check=False)  # noqa: S603, S607
+            check(stamped.returncode == 0, f"the time stamp of {archive['object']} does not hold")
 for path in sys.argv[3:]:
     openssl = ["openssl", "dgst", "-sha256", "-binary", path]
     digest = subprocess.run(openssl, capture_output=True, check=True).stdout  # noqa: S603, S607
     check(b64(digest) in {d["digestValue"] for r in records for d in r["documents"]}, f"{path} is not in the records")
-print(f"OK: {len(records)} records of message {head['messageId']}, signed, chained, none dropped")
+archived = sum("archive" in i for i in answer["items"])
+print(f"OK: {len(records)} records of message {head['messageId']}, signed, chained, none dropped, {archived} archived")

@@ -58,6 +58,19 @@ def on_localstack() -> bool:
     return os.environ.get(TARGET_VARIABLE) == TARGET
 
 
+@contextmanager
+def stream_held() -> Iterator[None]:
+    """On moto: the messages table's stream records are not delivered inline meanwhile (the test delivers
+    what it wants to the stream's consumers itself)."""
+    from ebox_local import moto_bridges, moto_dynamodb
+
+    moto_dynamodb.set_stream_listener(lambda table, records: None)
+    try:
+        yield
+    finally:
+        moto_dynamodb.set_stream_listener(moto_bridges._stream_records)  # noqa: SLF001 - put back as it was
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test has an id of its own. Schemathesis 4.32 builds one test per API operation, but under
     pytest 9.2 they all had the test function's bare id: pytest-xdist, which hands tests to its workers by
@@ -296,4 +309,4 @@ def handlers(stack: Stack) -> dict[str, Any]:
     from ebox_local.functions import load_handler
 
     return {step: load_handler(ROOT / "functions" / step, "app.handler")
-            for step in ("notify", "record_evidence")}
+            for step in ("notify", "record_evidence", "archive_evidence")}

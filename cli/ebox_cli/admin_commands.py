@@ -1,7 +1,8 @@
 """`ebox admin …`: become a sender (read and accept the terms of use, send a request); as the platform
 operator (scope ``scope:ebox:platform:operator``; demo: `ops-admin` / `demo-secret`): review requests,
 approve or refuse them, suspend or reinstate a sender, import a registry file (JSON or CSV), see and rotate
-the key that signs callbacks, rebuild the statistics' message counters."""
+the key that signs callbacks, rebuild the statistics' message counters, give older messages a new index's
+keys."""
 
 from __future__ import annotations
 
@@ -222,3 +223,29 @@ def stats_backfill(
             body = {"restart": False, "pages": pages}
     if as_json:
         options.print_json(progress)
+
+
+@admin_app.command("index-backfill")
+def index_backfill(
+    items: Annotated[int, typer.Option("--items", min=1, max=5000, help="Items read per call.")] = 1000,
+    resume: Annotated[str | None, typer.Option("--resume", help="Go on from a step an interrupted run printed.")]
+    = None,
+    api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None, as_json: AsJson = False,
+) -> None:
+    """Give the messages written before an index of the messages table existed its keys (docs/operations.md,
+    "Adding indexes to a deployed table"): calls until the table is read to its end. Run it again to check:
+    it then updates nothing. Operator only."""
+    client = _operator(api, client_id, client_secret)
+    updated = 0
+    with options.reported():
+        while True:
+            step = client.call("POST", f"{ADMIN}/messages/index-backfill",
+                               {"items": items, **({"resume": resume} if resume else {})})
+            updated += step["updated"]
+            resume = step.get("resume")
+            if not as_json:
+                output.console().print(f"{updated} messages updated" + ("" if step["done"] else f" (resume {resume})"))
+            if step["done"]:
+                break
+    if as_json:
+        options.print_json({"updated": updated, "done": True})

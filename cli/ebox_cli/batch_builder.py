@@ -19,14 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ebox_cli.errors import CliError
+from ebox_cli.errors import BatchInputError
 
 REQUIRED = ("enterpriseNumber", "document")
 LANGUAGES = ("fr", "nl", "de")
-
-
-class BatchInputError(CliError):
-    """The CSV or the folder cannot make a batch."""
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,13 @@ from rich.table import Table
 from ebox_cli import options, output
 from ebox_cli.api_client import EboxClient
 from ebox_cli.batch_builder import BatchIdentity, build_batch, read_rows
-from ebox_cli.errors import ApiError, ApiUnreachable, CliError
+from ebox_cli.errors import ApiError, ApiUnreachable, UploadFailed
 from ebox_cli.options import DEFAULT_API, ApiUrl, AsJson, ClientId, Secret
 
 bulk_app = typer.Typer(help="Bulk imports: a batch of messages dropped at once, reported line by line.",
                        no_args_is_help=True)
 FINISHED = ("COMPLETED", "REFUSED", "CANCELLED")
 POLL_SECONDS = 0.5
-
-
-class UploadFailed(CliError):
-    """The archive could not be put where the upload URL points."""
 
 
 @bulk_app.command("make")

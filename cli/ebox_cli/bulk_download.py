@@ -18,16 +18,12 @@ from rich.table import Table
 
 from ebox_cli import options, output
 from ebox_cli.api_client import EboxClient
-from ebox_cli.errors import ApiUnreachable, CliError
+from ebox_cli.errors import ApiUnreachable, CliError, PackageRefused
 from ebox_cli.options import DEFAULT_API, ApiUrl, AsJson, ClientId, Secret
 
 DOWNLOADS = "/messageRegistry/v3/ebox/downloads"
 POLL_SECONDS = 0.5
 CHUNK_BYTES = 1024 * 1024
-
-
-class PackageRefused(CliError):
-    """The job failed, or the package is not what its manifest (or the API) says it is."""
 
 
 def request_body(message_ids: list[str], filters: dict[str, str | None]) -> dict[str, Any]:

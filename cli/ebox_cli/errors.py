@@ -9,6 +9,18 @@ class CliError(Exception):
     """A failure to tell the person about in one line, without a traceback."""
 
 
+class BatchInputError(CliError):
+    """The CSV or the folder cannot make a batch."""
+
+
+class UploadFailed(CliError):
+    """A bulk import's archive could not be put where the upload URL points."""
+
+
+class PackageRefused(CliError):
+    """A download job failed, or the package is not what its manifest (or the API) says it is."""
+
+
 class ApiError(CliError):
     """The API answered with an error: its StatusMessage (or RFC 6749 OAuth2 error) code and message."""
 

@@ -93,9 +93,13 @@ class _Keys:
         return payload
 
 
-def verify_records(jws_list: list[str], jwks: dict[str, Any], documents: list[Path], *, head: str | None = None,
-                   lookup: KeyLookup | None = None) -> Verdict:
+def verify_records(jws_list: list[str], jwks: dict[str, Any], documents: list[Path], *, head: str | None = None,  # noqa: PLR0913
+                   lookup: KeyLookup | None = None, archives: list[dict[str, Any] | None] | None = None,
+                   tsa_certificate: bytes | None = None) -> Verdict:
     verdict = Verdict()
+    for jws, archive in zip(jws_list, archives or [], strict=False):
+        if archive:
+            verdict.rows.append(check_archive(jws, archive, tsa_certificate))
     keys = _Keys(jwks, lookup)
     payloads: list[dict[str, Any]] = []
     for position, token in enumerate(jws_list, start=1):
@@ -131,3 +135,30 @@ def verify_records(jws_list: list[str], jwks: dict[str, Any], documents: list[Pa
     if len({p.get("messageId") for p in payloads}) > 1:
         verdict.problems.append("the records are of more than one message")
     return verdict
+
+
+def check_archive(jws: str, archive: dict[str, Any], tsa_certificate: bytes | None) -> tuple[str, str, bool, str]:
+    """A record's place in the Object Lock archive: its line of a batch object, whose digest list the batch's
+    time-stamp token covers, or (archived before batches) an object of its own, the token over the JWS."""
+    from ebox.adapters.timestamping import TimestampNotTrusted, token_info, verify_token
+    from ebox.domain.evidence import record_hash
+
+    name, where = _unverified(jws).get("evidenceId", "?"), str(archive.get("object"))
+    data = jws.encode("ascii")
+    if "line" in archive:
+        digests, line = list(archive.get("digests") or []), int(archive["line"])
+        if not 0 < line <= len(digests) or digests[line - 1] != record_hash(jws):
+            return name, "archive", False, f"not at line {line} of {where}"
+        data, where = "".join(f"{d}\n" for d in digests).encode("ascii"), f"line {line} of {where}"
+    token = base64.b64decode(archive["timeStampToken"]) if archive.get("timeStampToken") else None
+    if token is None:
+        return name, "archive", True, f"archived as {where} (no time stamp)"
+    try:
+        if tsa_certificate is not None:
+            when = verify_token(token, data, tsa_certificate)
+            return name, "archive", True, f"{where}, time-stamped {when:%Y-%m-%d %H:%M:%S} UTC by the trusted TSA"
+        if token_info(token)["messageImprint"] != hashlib.sha256(data).hexdigest():
+            return name, "archive", False, f"the time stamp of {where} covers something else"
+    except TimestampNotTrusted as error:
+        return name, "archive", False, f"the time stamp of {where} does not hold: {error}"
+    return name, "archive", True, f"{where}, time stamp covers it (give --tsa-certificate to check its signer)"

@@ -25,9 +25,13 @@ def verify_evidence(
         "--document", exists=True, dir_okay=False, help="A document whose digest must be in the records.")] = None,
     jwks_file: Annotated[Path | None, typer.Option("--jwks", exists=True, dir_okay=False,
                                                    help="Trusted keys (default: the API's /evidence/keys).")] = None,
+    tsa_certificate: Annotated[Path | None, typer.Option(
+        "--tsa-certificate", exists=True, dir_okay=False,
+        help="The time-stamping authority's certificate (PEM): each archive time stamp is checked against it.")] = None,
     api: ApiUrl = DEFAULT_API, client_id: ClientId = None, client_secret: Secret = None,
 ) -> None:
-    """Check every signature, the chain of records and the documents' digests; say plainly what holds."""
+    """Check every signature, the chain of records, their archive and the documents' digests; say plainly what
+    holds."""
     from ebox_cli.evidence_check import verify_records
 
     path = Path(source)
@@ -42,7 +46,9 @@ def verify_evidence(
                            "accept it first (its sender holds them all along)")
         jwks = _saved_json(jwks_file, "keys") if jwks_file else EboxClient(api).evidence_keys()
     verdict = verify_records([i["jws"] if isinstance(i, dict) else str(i) for i in items], jwks, document or [],
-                             head=answer.get("head"), lookup=None if jwks_file else EboxClient(api).evidence_key)
+                             head=answer.get("head"), lookup=None if jwks_file else EboxClient(api).evidence_key,
+                             archives=[i.get("archive") if isinstance(i, dict) else None for i in items],
+                             tsa_certificate=tsa_certificate.read_bytes() if tsa_certificate else None)
     out = output.console()
     out.print(output.evidence_table(verdict.rows))
     for problem in verdict.problems:

@@ -3,16 +3,18 @@
 A batch that fails is raised: Lambda delivers the same records again (bisecting the batch), so that
 nothing a publication promised is lost between its write and its announcement."""
 
+import logging
 from typing import Any
 
-from aws_lambda_powertools import Logger
-from ebox.pipeline.outbox import relay
+from ebox import observability
+from ebox.pipeline.outbox import OutboxPorts, relay
 from ebox.wiring import services
 
-logger = Logger(service="ebox-publish-outbox")
+logger = logging.getLogger("ebox.functions.publish_outbox")
 
 
-def handler(event: dict[str, Any], context: Any) -> Any:
-    result = relay(event.get("Records", []), services().outbox_ports())
+@observability.observed()
+def handler(event: dict[str, Any], context: Any, deps: OutboxPorts | None = None) -> Any:
+    result = relay(event.get("Records", []), deps or services().outbox_ports())
     logger.info("outbox relayed", extra=result)
     return result

@@ -9,20 +9,21 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from ebox import observability
 from ebox.pipeline.callbacks import CallbackPorts, handle_message
 from ebox.wiring import services
 
-logger = Logger(service="ebox-send-callbacks")
 
-
+@observability.observed()
 def handler(event: dict[str, Any], context: Any, deps: CallbackPorts | None = None) -> Any:
     ports = deps or services().senders.callback_ports()
 
     def record_handler(record: SQSRecord) -> None:
-        handle_message(json.loads(record.body), ports, now=datetime.now(UTC))
+        body = json.loads(record.body)
+        with observability.about(**observability.callback_keys(body)):
+            handle_message(body, ports, now=datetime.now(UTC))
 
     return process_partial_response(
         event=event, record_handler=record_handler, processor=BatchProcessor(EventType.SQS), context=context

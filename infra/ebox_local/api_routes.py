@@ -44,15 +44,21 @@ def _match_path(template: str, path: str) -> tuple[tuple[int, ...], dict[str, st
 
 
 def match_route(routes: Iterable[ApiRoute], method: str, path: str) -> Match | None:
+    """As API Gateway routes: the most specific resource first, then its method (a method before ANY). A
+    resource that lacks the method does not hand the request to a less specific one (`POST /oauth/jwks` is not
+    `/{proxy+}`'s): None, API Gateway's MISSING_AUTHENTICATION_TOKEN."""
     candidates = []
     for route in routes:
-        if route.method not in ("ANY", method.upper()):
-            continue
         found = _match_path(route.path, path)
         if found is not None:
             key, parameters = found
-            candidates.append((key, route.method == "ANY", route, parameters))
+            candidates.append((key, route, parameters))
     if not candidates:
         return None
-    _, _, route, parameters = min(candidates, key=lambda c: (c[0], c[1]))
+    best = min(key for key, _, _ in candidates)
+    resource = [(route, parameters) for key, route, parameters in candidates if key == best
+                and route.method in ("ANY", method.upper())]
+    if not resource:
+        return None
+    route, parameters = min(resource, key=lambda c: c[0].method == "ANY")
     return Match(route, parameters or None)

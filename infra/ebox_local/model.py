@@ -54,11 +54,52 @@ class StreamMapping:
 
 @dataclass(frozen=True)
 class ApiRoute:
-    """A function's `Type: Api` event (`Path` may hold `{name}` and `{proxy+}`; `Method` may be ANY)."""
+    """A function's `Type: Api` event (`Path` may hold `{name}` and `{proxy+}`; `Method` may be ANY), with the
+    authorizer it goes through (its API's default unless the event says `Authorizer: NONE` or another) and
+    whether it needs an API key (usage plans)."""
 
     path: str
     method: str
     function: str
+    api: str | None = None
+    """The logical id of its `AWS::Serverless::Api` (None: SAM's implicit API)."""
+    authorizer: str | None = None
+    api_key_required: bool = False
+
+
+@dataclass(frozen=True)
+class LambdaAuthorizer:
+    """A `TOKEN` Lambda authorizer of an API (SAM's `Auth.Authorizers.<name>` with a `FunctionArn`)."""
+
+    name: str
+    function: str
+    """The logical id of the authorizer's function."""
+    header: str = "Authorization"
+    validation: str | None = None
+    """`Identity.ValidationExpression`: a header that does not match is refused without an invocation."""
+    ttl_seconds: int = 300
+    """`Identity.ReauthorizeEvery`: how long an answer is cached per header value (0: never)."""
+
+
+@dataclass(frozen=True)
+class GatewayResponse:
+    """One of the API's `GatewayResponses` (UNAUTHORIZED, ACCESS_DENIED, THROTTLED...), resolved."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    template: str | None = None
+    """The `application/json` body template (`$context.requestId`, `$context.authorizer.<key>`)."""
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """What API Gateway does before the integration: authorizers, API keys, its own answers."""
+
+    authorizers: dict[str, LambdaAuthorizer] = field(default_factory=dict)
+    default_authorizer: str | None = None
+    api_key_required: bool = False
+    api_key_source: str = "HEADER"
+    responses: dict[str, GatewayResponse] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,6 +119,8 @@ class Provisioned:
     sqs_mappings: list[SqsMapping] = field(default_factory=list)
     stream_mappings: list[StreamMapping] = field(default_factory=list)
     api_routes: list[ApiRoute] = field(default_factory=list)
+    apis: dict[str | None, ApiSettings] = field(default_factory=dict)
+    """Each API's settings, by logical id (None: SAM's implicit API, from Globals.Api)."""
     binary_media_types: list[str] = field(default_factory=list)
     schedules: list[Any] = field(default_factory=list)
     """The functions' `Type: Schedule` events (ebox_local.schedules.LocalSchedule), fired on demand."""

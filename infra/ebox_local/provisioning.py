@@ -11,7 +11,7 @@ from typing import Any
 
 import boto3
 
-from ebox_local import cfn_monitoring, cfn_resources, sam_resources
+from ebox_local import apigateway_resources, cfn_monitoring, cfn_resources, sam_api, sam_resources
 from ebox_local.errors import LocalStackError, ProvisioningError, TemplateError
 from ebox_local.model import (
     PREFIX,
@@ -29,9 +29,9 @@ from ebox_local.template import Resolver, load_template, references
 __all__ = ["ApiRoute", "LocalFunction", "Provisioned", "SqsMapping", "check_references", "creation_order",
            "provision_template"]
 logger = logging.getLogger("ebox_local")
-CREATORS: dict[str, Creator] = {**cfn_resources.CREATORS, **cfn_monitoring.CREATORS, **sam_resources.CREATORS}
+CREATORS: dict[str, Creator] = {**cfn_resources.CREATORS, **cfn_monitoring.CREATORS, **sam_resources.CREATORS,
+                                **apigateway_resources.CREATORS, "AWS::Serverless::Api": sam_api.serverless_api}
 NOT_EMULATED = {
-    "AWS::Serverless::Api": "served by the local API gateway",
     "AWS::Serverless::HttpApi": "served by the local API gateway",
     "AWS::IAM::Policy": "IAM is not enforced locally",
     "AWS::Lambda::Permission": "IAM is not enforced locally",

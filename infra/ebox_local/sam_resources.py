@@ -22,31 +22,14 @@ from ebox_local.model import (
     SqsMapping,
     StreamMapping,
 )
+from ebox_local.sam_api import implicit_api_settings, route_auth
 from ebox_local.schedules import LocalSchedule
-from ebox_local.template import substitute_definition
+from ebox_local.template import substitute_definition, with_globals
+
+__all__ = ["CREATORS", "environment_text", "local_concurrency", "serverless_function", "with_globals"]
 
 logger = logging.getLogger("ebox_local")
 RULE_EVENTS = ("EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2")
-_INTRINSIC_KEYS = ("Ref", "Condition")
-
-
-def with_globals(globals_: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
-    """SAM's Globals merge: maps merge key by key, lists are Globals' items then the resource's, and
-    any other value (or an intrinsic) of the resource replaces the global one."""
-    merged = dict(globals_)
-    for key, value in props.items():
-        known = merged.get(key)
-        if isinstance(known, dict) and isinstance(value, dict) and not (_intrinsic(known) or _intrinsic(value)):
-            merged[key] = with_globals(known, value)
-        elif isinstance(known, list) and isinstance(value, list):
-            merged[key] = known + value
-        else:
-            merged[key] = value
-    return merged
-
-
-def _intrinsic(value: dict[str, Any]) -> bool:
-    return len(value) == 1 and next(iter(value)).startswith(("Fn::", *_INTRINSIC_KEYS))
 
 
 def environment_text(value: Any) -> str:
@@ -101,7 +84,12 @@ def _function_event(ctx: ProvisioningContext, logical_id: str, arn: str, event_n
         ctx.result.stream_mappings.append(StreamMapping(
             logical_id, table_name, stream_arn, int(props.get("BatchSize", 100)), filters))
     elif kind == "Api":
-        ctx.result.api_routes.append(ApiRoute(props["Path"], str(props["Method"]).upper(), logical_id))
+        rest_api = (event.get("Properties") or {}).get("RestApiId")
+        api = rest_api.get("Ref") if isinstance(rest_api, dict) else None
+        settings = ctx.result.apis[api] if api in ctx.result.apis else implicit_api_settings(ctx)
+        authorizer, api_key_required = route_auth(settings, props)
+        ctx.result.api_routes.append(ApiRoute(props["Path"], str(props["Method"]).upper(), logical_id, api=api,
+                                              authorizer=authorizer, api_key_required=api_key_required))
     elif kind in RULE_EVENTS:
         rule = _rule_event(ctx, f"{logical_id}{event_name}", kind, props, {"Id": "function", "Arn": arn})
         if kind.startswith("Schedule"):

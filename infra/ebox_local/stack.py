@@ -43,6 +43,7 @@ from ebox_local.sqs_pollers import SqsPoller
 from ebox_local.stream_pollers import StreamPoller, start_stream_pollers
 from ebox_local.template import ACCOUNT_ID, load_template
 from ebox_local.tsa import LocalTsa
+from ebox_local.usage import UsagePlans
 from ebox_local.web_assets import web_app
 
 logger = logging.getLogger("ebox_local")
@@ -160,8 +161,11 @@ class LocalStack:
                 self._pollers.append(poller)
         self._stream_pollers = start_stream_pollers(
             provisioned, self.region, endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or self.aws_endpoint_url)
+        apigateway = boto3.session.Session(region_name=self.region).client("apigateway",
+                                                                           endpoint_url=self.aws_endpoint_url)
         self._gateway.open(provisioned.api_routes, provisioned.functions, provisioned.binary_media_types,
-                           provisioned.schedules)
+                           provisioned.schedules, apis=provisioned.apis, usage=UsagePlans(lambda: apigateway),
+                           region=self.region)
         logger.info("ready: API on %s, AWS emulation on %s (%d functions, %d SQS pollers, %d resources skipped)",
                     self.api_url, self.aws_endpoint_url, len(provisioned.functions), len(self._pollers),
                     len(provisioned.skipped))

@@ -8,6 +8,7 @@ answer does, so that what derives from a publication is there when the test look
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import threading
@@ -62,7 +63,14 @@ def _plain(dynamodb: dict[str, Any]) -> dict[str, Any]:
     when = dynamodb.get("ApproximateCreationDateTime")
     if when is not None and hasattr(when, "timestamp"):
         dynamodb = dict(dynamodb, ApproximateCreationDateTime=when.timestamp())
-    return json.loads(json.dumps(dynamodb, default=str))
+    return json.loads(json.dumps(dynamodb, default=_json_value))
+
+
+def _json_value(value: Any) -> Any:
+    """Lambda's event carries a binary attribute (``B``) as base64 text; boto3 hands GetRecords' as bytes."""
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    return str(value)
 
 
 class StreamPoller(threading.Thread):

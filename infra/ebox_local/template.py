@@ -227,3 +227,25 @@ def substitute_definition(definition: str, substitutions: Mapping[str, Any]) -> 
     except json.JSONDecodeError as error:  # a broken substitution fails here, loudly, not in an execution
         raise TemplateError(f"state machine definition is not JSON after substitution: {error}") from error
     return text
+
+
+_INTRINSIC_KEYS = ("Ref", "Condition")
+
+
+def with_globals(globals_: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+    """SAM's Globals merge: maps merge key by key, lists are Globals' items then the resource's, and
+    any other value (or an intrinsic) of the resource replaces the global one."""
+    merged = dict(globals_)
+    for key, value in props.items():
+        known = merged.get(key)
+        if isinstance(known, dict) and isinstance(value, dict) and not (_intrinsic(known) or _intrinsic(value)):
+            merged[key] = with_globals(known, value)
+        elif isinstance(known, list) and isinstance(value, list):
+            merged[key] = known + value
+        else:
+            merged[key] = value
+    return merged
+
+
+def _intrinsic(value: dict[str, Any]) -> bool:
+    return len(value) == 1 and next(iter(value)).startswith(("Fn::", *_INTRINSIC_KEYS))

@@ -45,6 +45,9 @@ def server() -> Iterator[tuple[str, list[tuple[str, str, Any]]]]:
                 "/admin/v1/registry/import": {"imported": {"messageTypes": 1}},
                 "/admin/v1/statistics/backfill": {"phase": "done", "startedAt": "t", "removed": 12, "messages": 40,
                                                   "pages": 4, "done": True},
+                "/admin/v1/messages/index-backfill": (
+                    {"updated": 3, "done": False, "resume": "k1"} if isinstance(body, dict) and "resume" not in body
+                    else {"updated": 2, "done": True, "resume": None}),
                 "/admin/v1/callback-keys/rotate": {"items": [
                     {"kid": "cb-20261130-new", "status": "ACTIVE", "signing": True, "createdAt": "2026-11-30"},
                     {"kid": "kms-old", "status": "RETIRING", "signing": False, "retiresAt": "2026-12-07"}],
@@ -122,6 +125,15 @@ def test_the_operator_rebuilds_the_statistics_until_done(server):
     assert result.exit_code == 0, result.output
     assert "40 messages replayed" in result.output
     assert seen[-1] == ("POST", "/admin/v1/statistics/backfill", {"restart": True, "pages": 5})
+
+
+def test_the_operator_backfills_the_index_keys_step_by_step_until_done(server):
+    url, seen = server
+    result = run(url, "index-backfill", "--items", "500", *OPERATOR)
+    assert result.exit_code == 0, result.output
+    assert "5 messages updated" in result.output
+    steps = [body for method, path, body in seen if path == "/admin/v1/messages/index-backfill"]
+    assert steps == [{"items": 500}, {"items": 500, "resume": "k1"}]
 
 
 def test_a_csv_registry_file_is_imported_as_json(server, tmp_path: Path):

@@ -10,10 +10,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -25,15 +24,6 @@ from tests.e2e.demo_cli import EboxCli
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 600  # a wait on /health, ended as soon as it answers: a loaded machine may need minutes
-
-
-def eventually(check: Callable[[], Any], timeout: float = 60.0) -> Any:
-    """``check()`` again until it holds: what the outbox writes (reply links, counters) follows a write a
-    moment later, as on AWS. The timeout only bounds how long a failing test takes."""
-    deadline = time.monotonic() + timeout
-    while not (found := check()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return found
 
 
 def _free_port() -> int:

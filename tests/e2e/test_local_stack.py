@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import time
 
@@ -11,6 +12,7 @@ from ebox_local.template import ACCOUNT_ID  # moto's default account; LocalStack
 from typer.testing import CliRunner
 
 from tests.apigw import PDF, publication
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 EBOX = "/messageRegistry/v2/ebox"
@@ -22,15 +24,6 @@ def token(base_url: str, client_id: str, secret: str) -> str:
                            timeout=30)
     answer.raise_for_status()
     return str(answer.json()["access_token"])
-
-
-def eventually(check, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.2)
 
 
 def test_health_is_ready(base_url):
@@ -209,22 +202,32 @@ def test_archived_evidence_carries_a_time_stamp_that_openssl_verifies(base_url, 
                            headers={"Authorization": f"Bearer {sender}",
                                     "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}, timeout=30)
     message_id = answer.json()["messageId"]
+
+    def archived():
+        evidences = requests.get(f"{base_url}/messageRegistry/v3/ebox/messages/{message_id}/evidences",
+                                 headers={"Authorization": f"Bearer {sender}"}, timeout=30).json()
+        items = evidences["items"]
+        return items if all("timeStampToken" in i.get("archive", {}) for i in items) else None
+
+    items = eventually(archived, timeout=30)
+    assert items, "the evidence archive (the stream's consumer) time-stamps each batch within seconds"
+    archive = items[0]["archive"]
+    assert archive["object"].startswith("evidence/batches/")
     s3 = boto3.client("s3", endpoint_url=local_stack.aws_endpoint_url, region_name="eu-west-1",
                       aws_access_key_id=ACCOUNT_ID, aws_secret_access_key="testing")
     bucket = requests.get(f"{base_url}/health", timeout=10).json()["resources"]["EvidenceBucket"]
-    key = f"evidence/{message_id}/0001-SubmissionAcceptance.jws"
-
-    def archived():
-        listed = s3.list_objects_v2(Bucket=bucket, Prefix=key).get("Contents", [])
-        return {o["Key"] for o in listed} >= {key, key + ".tsr"}
-
-    assert eventually(archived, timeout=30)
-    (tmp_path / "record.jws").write_bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-    (tmp_path / "token.der").write_bytes(s3.get_object(Bucket=bucket, Key=key + ".tsr")["Body"].read())
+    lines = s3.get_object(Bucket=bucket, Key=archive["object"])["Body"].read().decode().splitlines()
+    assert lines[archive["line"] - 1] == items[0]["jws"]  # the record itself, in the Object Lock object
+    digests = [base64.urlsafe_b64encode(hashlib.sha256(line.encode()).digest()).rstrip(b"=").decode()
+               for line in lines]
+    assert digests == archive["digests"]  # what the API serves is the object's own digest list
+    stamped = "".join(f"{d}\n" for d in digests)
+    (tmp_path / "digests.txt").write_text(stamped)
+    (tmp_path / "token.der").write_bytes(s3.get_object(Bucket=bucket, Key=archive["object"] + ".tsr")["Body"].read())
     (tmp_path / "tsa.pem").write_bytes(requests.get(f"{base_url}/local/tsa/certificate", timeout=10).content)
     openssl = shutil.which("openssl")
     assert openssl, "openssl is needed to check time stamps as a third party would"
-    verified = subprocess.run([openssl, "ts", "-verify", "-token_in", "-in", "token.der", "-data", "record.jws",
+    verified = subprocess.run([openssl, "ts", "-verify", "-token_in", "-in", "token.der", "-data", "digests.txt",
                                "-CAfile", "tsa.pem"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert verified.returncode == 0 and "Verification: OK" in verified.stdout, verified.stderr
 

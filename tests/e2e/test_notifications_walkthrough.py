@@ -4,13 +4,13 @@ the scheduled jobs fired on demand as on those days."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import date, timedelta
 
 import pytest
 
 from tests.e2e.demo_cli import ANNA, BRUNO, SENDER
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -20,12 +20,6 @@ def test_preferences_digest_reminder_and_expiry_alert(ebox, notice_pdf):
 
     def mails(address: str, text: str) -> list[dict]:
         return [m for m in ebox.json("mail") if address in m["destinations"] and text in m["body"]]
-
-    def eventually(check, timeout: float = 20.0):
-        deadline = time.monotonic() + timeout
-        while not (found := check()) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        return found
 
     tag = uuid.uuid4().hex[:8]
     try:

@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from tests.apigw import PDF
-from tests.e2e.conftest import eventually
 from tests.e2e.demo_cli import BAKERY, ONSS, SENDER
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

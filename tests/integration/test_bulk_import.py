@@ -13,6 +13,7 @@ import pytest
 from tests.apigw import PDF
 from tests.bulk_batches import archive, line_for
 from tests.fakes import INACTIVE, OTHER, PAPER_ONLY, SENDER
+from tests.waiting import eventually
 
 SETTLE_SECONDS = 60  # bounds how long a failing test waits; a busy machine may need most of it
 
@@ -60,14 +61,14 @@ def drops_handled(stack, batch_id, count, sender=SENDER):
     sfn = stack.services.client("stepfunctions")
     machine = stack.provisioned.physical_id("BulkImportStateMachine")
     key = json.dumps(f"{sender}/{batch_id}.zip")
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while time.monotonic() < deadline:
+
+    def finished() -> bool:
         runs = [e for e in sfn.list_executions(stateMachineArn=machine)["executions"]
                 if key in sfn.describe_execution(executionArn=e["executionArn"])["input"]]
-        if len(runs) >= count and all(e["status"] != "RUNNING" for e in runs):
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"the state machine did not finish with {count} drops of {batch_id}")
+        return len(runs) >= count and all(e["status"] != "RUNNING" for e in runs)
+
+    assert eventually(finished, timeout=SETTLE_SECONDS, interval=0.05), (
+        f"the state machine did not finish with {count} drops of {batch_id}")
 
 
 def drop(stack, batch_id, data, sender=SENDER):
@@ -128,12 +129,12 @@ def test_dropping_the_same_batch_again_publishes_nothing_twice(stack, bulk, api,
     assert [r["messageId"] for r in again] == [r["messageId"] for r in first]
     assert all(r.get("alreadyPublished") for r in again) and state["alreadyPublished"] == 2
     # The e-Box's counters follow the messages table's stream (the outbox): a moment later on LocalStack.
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while (inbox := api.get(enterprise_token, "/messageRegistry/v2/ebox/messages").json()).get("totalItems") != 2:
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
-    assert inbox["totalItems"] == 2 and len(inbox["items"]) == 2
+    def inbox_of_two() -> dict | None:
+        inbox = api.get(enterprise_token, "/messageRegistry/v2/ebox/messages").json()
+        return inbox if inbox.get("totalItems") == 2 else None
+
+    inbox = eventually(inbox_of_two, timeout=SETTLE_SECONDS, interval=0.05)
+    assert inbox and len(inbox["items"]) == 2
 
 
 def test_a_manifest_naming_another_sender_is_refused_whole(stack, bulk):
@@ -203,15 +204,16 @@ def waiting_for_send_at(stack, bulk, batch_id):
     """The batch is scheduled and its execution has reached the wait for `sendAt` (LocalStack's Step
     Functions does not stop an execution told to stop while a task runs: it goes on into the wait)."""
     sfn = stack.services.client("stepfunctions")
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while time.monotonic() < deadline:
+
+    def waiting() -> bool:
         execution = batch_state(bulk, batch_id).get("execution")
-        if batch_state(bulk, batch_id).get("status") == "SCHEDULED" and execution:
-            events = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
-            if any(e["type"] == "WaitStateEntered" for e in events):
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"batch {batch_id} never waited for its sendAt: {batch_state(bulk, batch_id)}")
+        if batch_state(bulk, batch_id).get("status") != "SCHEDULED" or not execution:
+            return False
+        events = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
+        return any(e["type"] == "WaitStateEntered" for e in events)
+
+    assert eventually(waiting, timeout=SETTLE_SECONDS, interval=0.05), (
+        f"batch {batch_id} never waited for its sendAt: {batch_state(bulk, batch_id)}")
 
 
 def test_a_scheduled_batch_can_be_cancelled_before_its_time(stack, bulk, api, sender_token):
@@ -276,9 +278,7 @@ def test_a_bulk_line_is_placed_by_the_recipients_routing_rules(stack, bulk, api)
 
 def test_a_drop_while_the_batch_runs_is_refused_and_the_run_goes_on(stack, bulk):
     drop(stack, "busy", archive([line_for()]))
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while batch_state(bulk, "busy").get("status") != "RUNNING" and time.monotonic() < deadline:
-        time.sleep(0.05)
+    eventually(lambda: batch_state(bulk, "busy").get("status") == "RUNNING", timeout=SETTLE_SECONDS, interval=0.05)
     first_run = batch_state(bulk, "busy")["run"]
     drop(stack, "busy", archive([line_for(), line_for(OTHER)]))
     drops_handled(stack, "busy", 2)  # the second drop is decided while the first run waits for its worker

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 from ebox.adapters.callback_http import CallbackRequestSigner, HttpCallbackTransport, OneKey, OutgoingRequest
-from ebox.domain.callbacks import DELIVERED, FAILED, PENDING, PENDING_VERIFICATION, VERIFIED
+from ebox.domain.callbacks import DeliveryStatus, EndpointStatus
 from ebox.pipeline.callbacks import CallbackPorts, handle_message, redeliver, register_endpoint
 from http_message_signatures import InvalidSignature
 
+from tests import events as sample_events
 from tests.callback_fakes import LocalP256Key, MemoryCallbacks, QueuedRetries
 from tests.callback_receiver import running_receiver, verify_callback
 
@@ -34,10 +35,9 @@ def world():
 
 def bus_event(detail_type: str = "MessageRead", *, sender: str = SENDER, app: str = APP,
               event_id: str = "e-1") -> dict[str, Any]:
-    return {"id": event_id, "detail-type": detail_type, "source": "ebox.message-registry",
-            "time": "2026-11-30T08:00:00Z",
-            "detail": {"messageId": "m-1", "recipient": {"eboxType": "enterprise", "enterpriseNumber": "0852093431"},
-                       "senderOrganizationId": sender, "senderApplicationId": app, "readAt": "2026-11-30T08:00:00Z"}}
+    return sample_events.bus_event(detail_type, {
+        "messageId": "m-1", "recipient": {"eboxType": "enterprise", "enterpriseNumber": "0852093431"},
+        "senderOrganizationId": sender, "senderApplicationId": app, "readAt": "2026-11-30T08:00:00Z"}, id=event_id)
 
 
 def registered(ports, receiver, *, organization=SENDER, events=("message.read",), now=START):
@@ -47,13 +47,13 @@ def registered(ports, receiver, *, organization=SENDER, events=("message.read",)
 
 def test_an_endpoint_is_verified_by_its_challenge_then_receives_signed_cloudevents(world):
     ports, store, _, receiver, _ = world
-    assert registered(ports, receiver).status == VERIFIED
+    assert registered(ports, receiver).status == EndpointStatus.VERIFIED
     handle_message(bus_event(), ports, now=START)
     [event] = receiver.wait_for(1)
     assert event["specversion"] == "1.0" and event["type"] == "be.ebox.message.read"
     assert event["subject"] == "m-1" and event["data"]["readAt"] == "2026-11-30T08:00:00Z"
     [delivery] = store.listed(SENDER)
-    assert delivery.status == DELIVERED and delivery.attempts == 1
+    assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 1
     handle_message(bus_event(), ports, now=START)  # the bus delivered the event twice: sent once
     assert len(receiver.received) == 1
 
@@ -62,7 +62,7 @@ def test_an_endpoint_that_does_not_echo_the_challenge_receives_nothing(world):
     ports, store, _, receiver, _ = world
     receiver.echo_challenge = False
     endpoint = registered(ports, receiver)
-    assert endpoint.status == PENDING_VERIFICATION and "challenge" in (endpoint.last_error or "")
+    assert endpoint.status == EndpointStatus.PENDING_VERIFICATION and "challenge" in (endpoint.last_error or "")
     handle_message(bus_event(), ports, now=START)
     assert receiver.received == [] and store.listed(SENDER) == []
 
@@ -82,12 +82,12 @@ def test_an_outage_is_retried_with_growing_delays_until_the_endpoint_answers(wor
     handle_message(message, ports, now=now)  # the queue delivered that retry twice: no second attempt
     assert len(receiver.refused) == 4 and len(retries.queued) == 1
     [delivery] = store.listed(SENDER)
-    assert delivery.status == PENDING and delivery.last_error == "HTTP 503"
+    assert delivery.status == DeliveryStatus.PENDING and delivery.last_error == "HTTP 503"
     receiver.down = False
     message = retries.take()
     handle_message(message, ports, now=datetime.fromisoformat(message["retry"]["dueAt"].replace("Z", "+00:00")))
     assert [e["id"] for e in receiver.wait_for(1)] == ["e-1"]
-    assert store.listed(SENDER)[0].status == DELIVERED and store.listed(SENDER)[0].attempts == 5
+    assert store.listed(SENDER)[0].status == DeliveryStatus.DELIVERED and store.listed(SENDER)[0].attempts == 5
 
 
 def test_after_24_hours_of_failures_the_delivery_is_dead_lettered_with_its_last_error_then_redelivered(world):
@@ -102,27 +102,27 @@ def test_after_24_hours_of_failures_the_delivery_is_dead_lettered_with_its_last_
         now = max(now, datetime.fromisoformat(message["retry"]["dueAt"].replace("Z", "+00:00"))
                   if message["delay"] < 900 else now + timedelta(seconds=900))
         handle_message(message, ports, now=now)
-    [failed] = store.listed(SENDER, FAILED)
+    [failed] = store.listed(SENDER, DeliveryStatus.FAILED)
     assert failed.last_error == "HTTP 503" and failed.attempts > 10
     assert START + timedelta(hours=23) <= now < START + timedelta(hours=24)
     assert receiver.received == []
 
     receiver.down = False
     again = redeliver(SENDER, failed.delivery_id, ports, now=now)
-    assert again.status == PENDING
+    assert again.status == DeliveryStatus.PENDING
     handle_message(retries.take(), ports, now=now)
     assert receiver.wait_for(1)[0]["id"] == "e-1"
-    assert store.listed(SENDER)[0].status == DELIVERED
+    assert store.listed(SENDER)[0].status == DeliveryStatus.DELIVERED
 
 
 def test_an_unreachable_endpoint_is_retried_with_the_reason(world):
     ports, store, retries, receiver, _ = world
     registered(ports, receiver)
     store.save_endpoint(store.endpoint(SENDER, APP).__class__(  # the sender's server went away entirely
-        SENDER, APP, "http://127.0.0.1:9/gone", frozenset({"message.read"}), VERIFIED))
+        SENDER, APP, "http://127.0.0.1:9/gone", frozenset({"message.read"}), EndpointStatus.VERIFIED))
     handle_message(bus_event(), ports, now=START)
     [delivery] = store.listed(SENDER)
-    assert delivery.status == PENDING and delivery.last_error.startswith("unreachable: ")
+    assert delivery.status == DeliveryStatus.PENDING and delivery.last_error.startswith("unreachable: ")
     assert len(retries.queued) == 1
 
 

@@ -9,7 +9,8 @@ import pytest
 from tests.apigw import publication
 from tests.fakes import CITIZEN
 from tests.integration.test_notifications import deliver, mails_to, prefer
-from tests.integration.test_qualified_delivery import answer, awaiting, events_of, eventually
+from tests.integration.test_qualified_delivery import answer, awaiting, events_of
+from tests.waiting import eventually
 
 TO_CITIZEN = {"eboxType": "citizen", "ssin": CITIZEN}
 EBOX = "/messageRegistry/v2/ebox"

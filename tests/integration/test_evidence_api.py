@@ -1,12 +1,15 @@
 """Signed evidence of every message, on moto (KMS ECC key), read back as sender and recipient."""
 
 import json
+import os
 
+import pytest
 from ebox.domain.evidence import check_chain
 from joserfc import jws
 from joserfc.jwk import KeySet
 
 from tests.apigw import PDF, publication
+from tests.conftest import on_localstack, stream_held
 from tests.fakes import OTHER, b64url_sha256
 
 EBOX = "/messageRegistry/v2/ebox"
@@ -107,6 +110,8 @@ def test_the_docs_verifier_checks_a_chain_with_joserfc_and_openssl_alone(api, se
     checked = run(answer, "avis.pdf")
     assert checked.returncode == 0, checked.stderr
     assert "OK: 3 records" in checked.stdout
+    if not on_localstack():  # moto's stream reaches the evidence archive within the write
+        assert "3 archived" in checked.stdout
     dropped = run(dict(answer, items=answer["items"][:-1]))
     assert dropped.returncode != 0 and "dropped" in dropped.stderr
     (tmp_path / "other.pdf").write_bytes(b"%PDF-1.7 other")
@@ -139,3 +144,95 @@ def test_publication_signs_with_an_endorsed_key_not_kms_per_message(api, sender_
                for _ in range(3)]
     kids = {__import__("jwt").get_unverified_header(i["jws"])["kid"] for r in records for i in r["items"]}
     assert len(kids) == 1 and kids.pop().startswith("ek-")
+
+
+class _InProcessTsa:
+    """A requests-like session answering RFC 3161 queries with the local TSA, without a server."""
+
+    def __init__(self, tsa):
+        self.tsa = tsa
+
+    def post(self, url, data, headers, timeout):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(status_code=200, content=self.tsa.respond(data))
+
+
+@pytest.mark.skipif(on_localstack(), reason="holds moto's stream records to archive them with a local TSA")
+def test_archived_evidence_verifies_with_openssl_in_batches_and_as_archived_before(api, stack, sender_token,
+                                                                                   tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ebox.adapters.evidence_archive import S3EvidenceArchive
+    from ebox.adapters.timestamping import Rfc3161Timestamper
+    from ebox.domain.evidence_batches import single_record_key
+    from ebox.pipeline.evidence_archiving import ArchivingPorts, archive_batch
+    from ebox_cli.evidence_check import verify_records
+    from ebox_local.tsa import LocalTsa
+
+    svc, tsa = stack.services, LocalTsa()
+    stamper = Rfc3161Timestamper("http://tsa.test/tsa", session=_InProcessTsa(tsa))
+    with stream_held():
+        batched, other, before = (api.publish(sender_token, publication()).json()["messageId"] for _ in range(3))
+    archive_batch(svc.index.evidence(batched) + svc.index.evidence(other),
+                  ArchivingPorts(svc.evidence_archive, svc.archive_entries, stamper))
+    archive = S3EvidenceArchive(svc.client("s3"), bucket=svc.config.evidence_bucket)
+    for record in svc.index.evidence(before):  # archived as before batches: one object and token per record
+        key = single_record_key(record)
+        svc.client("s3").put_object(Bucket=svc.config.evidence_bucket, Key=key, Body=record.jws.encode(),
+                                    ChecksumAlgorithm="SHA256")
+        archive.put_token(key, stamper.timestamp(record.jws.encode()))
+    (tmp_path / "keys.json").write_text(json.dumps(api.call("GET", "/evidence/keys").json()))
+    (tmp_path / "tsa.pem").write_bytes(tsa.certificate_pem())
+    script = Path(__file__).resolve().parents[2] / "docs" / "verify-evidence.py"
+
+    def run(evidence):
+        (tmp_path / "evidences.json").write_text(json.dumps(evidence))
+        return subprocess.run([sys.executable, str(script), "evidences.json", "keys.json"], check=False,
+                              cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "TSA_CERT": "tsa.pem"})
+
+    for message_id, place in ((batched, "evidence/batches/"), (before, f"evidence/{before}/")):
+        answer = evidences(api, sender_token, message_id).json()
+        assert all(i["archive"]["object"].startswith(place) and i["archive"]["timeStampToken"]
+                   for i in answer["items"])
+        checked = run(answer)
+        assert checked.returncode == 0, checked.stderr
+        assert "2 archived" in checked.stdout
+        verdict = verify_records([i["jws"] for i in answer["items"]], api.call("GET", "/evidence/keys").json(), [],
+                                 head=answer["head"], archives=[i["archive"] for i in answer["items"]],
+                                 tsa_certificate=tsa.certificate_pem())
+        assert verdict.ok and sum("by the trusted TSA" in row[3] for row in verdict.rows) == 2, verdict
+    answer = evidences(api, sender_token, batched).json()
+    assert answer["items"][0]["archive"]["line"] == 1 and len(answer["items"][0]["archive"]["digests"]) == 4
+    moved = json.loads(json.dumps(answer))
+    moved["items"][0]["archive"]["line"] = 2
+    assert "not in its batch" in run(moved).stderr
+    forged = json.loads(json.dumps(answer))
+    forged["items"][0]["archive"]["digests"][3] = forged["items"][0]["archive"]["digests"][2]  # another batch
+    assert "does not hold" in run(forged).stderr
+
+
+def test_a_publication_writes_its_evidence_as_one_item_and_chains_written_before_still_verify(api, stack, sender_token,
+                                                                                             enterprise_token):
+    from ebox.adapters.tables.message_items import EvidenceBundleItem, EvidenceHeadItem, EvidenceItem
+    from ebox_cli.evidence_check import verify_records
+
+    bundled = _opened(api, sender_token, enterprise_token)
+    items = [(i.sk, i.records is not None) for i in EvidenceBundleItem.query(
+        f"MSG#{bundled}", EvidenceBundleItem.sk.startswith("EVIDENCE"))]
+    assert items == [("EVIDENCE#0001", True), ("EVIDENCE#0003", False), ("EVIDENCE_HEAD", False)]
+
+    before = api.publish(sender_token, publication()).json()["messageId"]  # rewritten as chains were before
+    records = stack.services.index.evidence(before)
+    EvidenceBundleItem(f"MSG#{before}", "EVIDENCE#0001").delete()
+    for record in records:
+        EvidenceItem(f"MSG#{before}", f"EVIDENCE#{record.sequence:04d}", evidence_id=record.evidence_id,
+                     sequence=record.sequence, event=record.event.value, jws=record.jws, archived=True).save()
+    assert EvidenceHeadItem.get(f"MSG#{before}", "EVIDENCE_HEAD").sequence == 2
+    keys = api.call("GET", "/evidence/keys").json()
+    for message_id, count in ((bundled, 3), (before, 2)):
+        answer = evidences(api, enterprise_token, message_id).json()
+        assert [i["sequence"] for i in answer["items"]] == list(range(1, count + 1))
+        assert verify_records([i["jws"] for i in answer["items"]], keys, [], head=answer["head"]).ok

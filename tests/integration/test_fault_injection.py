@@ -4,17 +4,20 @@ its evidence chain holds. docs/reliability.md is the table these cases produce (
 
 The path, one publication per case, its steps driven as their triggers drive them:
 - ``publish``: the API function; the client retries with the same Idempotency-Key on a 5xx or no answer;
-- ``outbox``: the messages table's stream → publish_outbox; a failed batch is delivered again;
-- ``notify`` / ``evidence``: the notification and evidence queues → notify / record_evidence; a record
-  that failed (reported, or its invocation died) is received again."""
+- ``outbox`` / ``archive``: the messages table's stream → publish_outbox / archive_evidence; a failed batch
+  is delivered again;
+- ``notify`` / ``evidence``: the notification and evidence queues → notify / record_evidence (the audit
+  trail); a record that failed (reported, or its invocation died) is received again."""
 
 from __future__ import annotations
 
 import functools
 import json
 import os
+import threading
 import uuid
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -28,6 +31,11 @@ pytestmark = pytest.mark.skipif(on_localstack(), reason="faults are injected int
 
 DOC = ROOT / "docs" / "reliability.md"
 REGENERATE = "EBOX_WRITE_RELIABILITY"
+STREAM_STEPS = {"PublishOutboxFunction": "outbox", "ArchiveEvidenceFunction": "archive"}
+"""The consumers of the messages table's stream, by the step name the matrix gives their calls."""
+REDELIVERED = {"ArchiveEvidenceFunction": "archive again"}
+"""Consumers whose batch is delivered a second time after it succeeded (Lambda's at-least-once delivery, e.g.
+after an answer lost): the archive's read-back path (the object there, its token there) is in the matrix."""
 ATTEMPTS = 4
 """Tries per step: the first, the one the fault spoils, and room for one more (a bug loops no further)."""
 _rows: dict[tuple[Call, str], str] = {}
@@ -102,8 +110,10 @@ class PublicationPath:
             for mapping in provisioned.stream_mappings:
                 if mapping.table_name == table:
                     function = provisioned.functions[mapping.function]
-                    self._retried(run, "outbox", lambda m=mapping, f=function, r=records: deliver_inline(
-                        m, f, r, "eu-west-1"))
+                    steps = [STREAM_STEPS[mapping.function], *filter(None, [REDELIVERED.get(mapping.function)])]
+                    for step in steps:
+                        self._retried(run, step, lambda m=mapping, f=function, r=records:
+                                      deliver_inline(m, f, r, "eu-west-1"))
 
     def _queue(self, run: Run, step: str, url: str) -> None:
         """Every message on the queue handled; a record that failed is received again."""
@@ -152,8 +162,44 @@ def faulty(world: Any) -> Any:
         moto_dynamodb.set_stream_listener(moto_bridges._stream_records)  # noqa: SLF001 - put back as it was
 
 
+class _TsaHandler(BaseHTTPRequestHandler):
+    tsa: Any
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        reply = self.tsa.respond(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/timestamp-reply")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+        pass
+
+
 @pytest.fixture(scope="module")
-def setting(world: Any, faulty: Any) -> Any:
+def tsa_certificate() -> Any:
+    """A time-stamping authority for the module (the local TSA over HTTP): the archive's tokens are on the path."""
+    from ebox_local.tsa import LocalTsa
+
+    tsa = LocalTsa()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_TsaHandler,), {"tsa": tsa}))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    before = os.environ.get("EBOX_TSA_URL")
+    os.environ["EBOX_TSA_URL"] = f"http://127.0.0.1:{httpd.server_address[1]}/tsa"
+    try:
+        yield tsa.certificate_pem()
+    finally:
+        if before is None:
+            os.environ.pop("EBOX_TSA_URL", None)
+        else:
+            os.environ["EBOX_TSA_URL"] = before
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def setting(world: Any, faulty: Any, tsa_certificate: Any) -> Any:
     """One stack for the module (each case publishes its own message, so that none resets it)."""
     from ebox.wiring import reset_services, services
     from ebox_local.functions import load_handler
@@ -170,7 +216,7 @@ def setting(world: Any, faulty: Any) -> Any:
                 "evidence": load_handler(ROOT / "functions" / "record_evidence", "app.handler")}
     stack = _Stack(svc, world)
     try:
-        yield stack, api, api.token("demo-sender", "demo-sender-secret"), handlers
+        yield stack, api, api.token("demo-sender", "demo-sender-secret"), handlers, tsa_certificate
     finally:
         finish(svc.client, world.baseline, before)
         reset_services()
@@ -199,7 +245,7 @@ class _Stack:
 
 
 def _path(setting: Any, faulty: Any, injector: Injector) -> PublicationPath:
-    stack, api, token, handlers = setting
+    stack, api, token, handlers, _ = setting
     path = PublicationPath(stack, api, token, handlers, injector)
     faulty.clear()
     path.streamed = faulty
@@ -233,7 +279,7 @@ def _outcome(setting: Any, run: Run) -> list[str]:
     """What a user would notice is wrong with the run's message: none means once, mailed once, chain holds."""
     from ebox_cli.evidence_check import verify_records
 
-    stack, api, token, _ = setting
+    stack, api, token, _, tsa_certificate = setting
     problems = list(run.problems)
     if run.message_id is None:
         return [*problems, "no message id was ever answered"]
@@ -247,16 +293,20 @@ def _outcome(setting: Any, run: Run) -> list[str]:
     if len(mails) != 1:
         problems.append(f"{len(mails)} e-mails")
     answer = api.get(token, f"/messageRegistry/v3/ebox/messages/{mid}/evidences").json()
-    records = [i["jws"] for i in answer["items"]]
-    verdict = verify_records(records, _keys(api), [], head=answer["head"])
+    records, archives = [i["jws"] for i in answer["items"]], [i.get("archive") for i in answer["items"]]
+    verdict = verify_records(records, _keys(api), [], head=answer["head"], archives=archives,
+                             tsa_certificate=tsa_certificate)
     if not verdict.ok:  # a function started cold signs with a key of its own: the published keys again
-        verdict = verify_records(records, _keys(api, fresh=True), [], head=answer["head"])
+        verdict = verify_records(records, _keys(api, fresh=True), [], head=answer["head"], archives=archives,
+                                 tsa_certificate=tsa_certificate)
     if not verdict.ok:
-        problems.append(f"evidence chain broken: {verdict.problems}")
-    archived = [v["Key"] for v in stack.services.client("s3").list_object_versions(
-        Bucket=stack.services.config.evidence_bucket, Prefix=f"evidence/{mid}/").get("Versions", [])]
-    if len(archived) != len(set(archived)) or len(archived) < len(answer["items"]):
-        problems.append(f"evidence archived {sorted(archived)}, records {len(answer['items'])}")
+        problems.append(f"evidence chain or archive broken: {verdict.problems} {verdict.rows}")
+    pages = stack.services.client("s3").get_paginator("list_object_versions").paginate(
+        Bucket=stack.services.config.evidence_bucket, Prefix="evidence/")
+    archived = [v["Key"] for page in pages for v in page.get("Versions", []) if mid in v["Key"]]
+    if len(archived) != len(set(archived)) or not all(a and a.get("timeStampToken") for a in archives):
+        problems.append(f"evidence archived {sorted(archived)}, records {len(answer['items'])}, "
+                        f"{sum(map(bool, archives))} of them archived")
     trail = [e["event"] for e in stack.services.audit.events(mid)]
     if trail.count("MessagePublished") != 1:
         problems.append(f"audit trail has MessagePublished {trail.count('MessagePublished')}×")

@@ -19,16 +19,18 @@ EBOX = "/messageRegistry/v2/ebox"
 
 @pytest.fixture
 def s3_writes(stack):
-    """The S3 writes made from now on (operation names), seen on the content store's own client."""
+    """The writes to the documents' bucket made from now on (operation names), seen on the content
+    store's own client (the evidence archive's writes of earlier tests' records go elsewhere)."""
     seen: list[str] = []
 
-    def record(model, **_):
-        if model.name in ("PutObject", "CreateMultipartUpload", "UploadPart", "CopyObject"):
+    def record(model, params, **_):
+        if model.name in ("PutObject", "CreateMultipartUpload", "UploadPart", "CopyObject") \
+                and params.get("Bucket") == stack.content_bucket:
             seen.append(model.name)
 
-    stack.s3.meta.events.register("before-call.s3", record)
+    stack.s3.meta.events.register("before-parameter-build.s3", record)
     yield seen
-    stack.s3.meta.events.unregister("before-call.s3", record)
+    stack.s3.meta.events.unregister("before-parameter-build.s3", record)
 
 
 def documents(count: int, *, announced: int | None = None, media_type: str = "application/pdf",

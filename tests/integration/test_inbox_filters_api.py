@@ -92,8 +92,19 @@ def test_hiding_and_showing_messages(api, enterprise_token, inbox):
     assert answer.status == 200
     assert api.get(enterprise_token, f"{MESSAGES}/{inbox['societe']}").json()["visible"] is False
     assert ids(api.get(enterprise_token, MESSAGES, {"visible": "false"})) == {inbox["societe"]}
+    assert ids(api.get(enterprise_token, MESSAGES, {"visible": "true"})) == {inbox["tax"], inbox["staff"]}
+    assert ids(api.get(enterprise_token, MESSAGES, {"visible": "false", "q": "societe"})) == {inbox["societe"]}
     patch(api, enterprise_token, {"items": [{"messageId": inbox["societe"], "visible": True}]})
     assert ids(api.get(enterprise_token, MESSAGES, {"visible": "false"})) == set()
+    assert ids(api.get(enterprise_token, MESSAGES, {"visible": "true"})) == set(inbox.values())
+
+
+def test_a_person_sees_the_hidden_and_visible_messages_of_their_partition_only(api, enterprise_token, inbox):
+    patch(api, enterprise_token, {"items": [{"messageId": inbox["tax"], "visible": False},
+                                            {"messageId": inbox["staff"], "visible": False}]})
+    bruno = api.token("user-bruno", "demo-secret")  # ACCOUNTING only: the tax notice
+    assert ids(api.get(bruno, MESSAGES, {"visible": "false"})) == {inbox["tax"]}
+    assert ids(api.get(bruno, MESSAGES, {"visible": "true"})) == set()
 
 
 def test_nobody_hides_a_message_they_cannot_see_and_nothing_changes(api, inbox):
@@ -140,15 +151,49 @@ def test_messages_from_before_the_filter_indexes_are_found_after_the_backfill(ap
     from ebox.pipeline.scheduled_notifications import backfill
 
     keys = [MessageItem.read_key, MessageItem.visibility_key, MessageItem.type_key, MessageItem.sender_key,
-            MessageItem.application_key, MessageItem.registered_ebox, MessageItem.expiration_key]
-    for message_id in inbox.values():  # as publication wrote them before the filter indexes
+            MessageItem.application_key, MessageItem.registered_ebox, MessageItem.expiration_key, MessageItem.inbox]
+    for message_id in inbox.values():  # as publication wrote them before the filter indexes and ByInbox
         MessageItem("EBOX#0852093431", f"MSG#{message_id}").update(actions=[key.remove() for key in keys])
     assert ids(api.get(enterprise_token, MESSAGES, {"messageTypeId": "demo-tax"})) == set()
+    assert ids(api.get(enterprise_token, MESSAGES, {"q": "societe generale"})) == set()
+    assert ids(api.get(enterprise_token, MESSAGES)) == set(inbox.values())  # listed and opened all along
 
     assert backfill(stack.services)["updated"] == 3
+    assert_found_again(api, enterprise_token, inbox)
+    assert backfill(stack.services)["updated"] == 0
+
+
+def assert_found_again(api, enterprise_token, inbox):
     for query, expected in [({"messageTypeId": "demo-tax"}, {"tax"}), ({"registeredMail": "true"}, {"tax"}),
                             ({"readStatus": "false"}, {"societe", "tax", "staff"}),
                             ({"senderApplicationId": "demo-basic"}, {"staff"}),
-                            ({"expiredBefore": "2999-01-01"}, {"societe", "tax", "staff"})]:
+                            ({"expiredBefore": "2999-01-01"}, {"societe", "tax", "staff"}),
+                            ({"q": "societe generale"}, {"societe"})]:
         assert ids(api.get(enterprise_token, MESSAGES, query)) == {inbox[name] for name in expected}
-    assert backfill(stack.services)["updated"] == 0
+
+
+def test_an_operator_backfills_the_index_keys_through_the_api_step_by_step(api, sender_token, enterprise_token,
+                                                                           inbox):
+    from ebox.adapters.tables.message_items import MessageItem
+
+    for message_id in inbox.values():  # as publication wrote them before ByInbox and the facet indexes
+        MessageItem("EBOX#0852093431", f"MSG#{message_id}").update(
+            actions=[MessageItem.inbox.remove(), MessageItem.type_key.remove(), MessageItem.registered_ebox.remove()])
+    assert ids(api.get(enterprise_token, MESSAGES, {"q": "societe generale"})) == set()
+
+    def step(token, body):
+        return api.call("POST", "/admin/v1/messages/index-backfill", body=json.dumps(body).encode(),
+                        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+
+    assert step(sender_token, {}).status == 403
+    assert step(api.token("ops-admin", "demo-secret"), {"resume": "not a cursor"}).status == 400
+    operator, updated, body = api.token("ops-admin", "demo-secret"), 0, {"items": 2}
+    for _ in range(1000):
+        answer = step(operator, body)
+        assert answer.status == 200, answer.body
+        updated += answer.json()["updated"]
+        if answer.json()["done"]:
+            break
+        body = {"items": 2, "resume": answer.json()["resume"]}
+    assert updated == 3 and answer.json()["resume"] is None
+    assert_found_again(api, enterprise_token, inbox)

@@ -12,7 +12,8 @@ from tests.apigw import PDF, multipart, part
 from tests.fakes import b64url_sha256, message_json
 from tests.integration.test_downloads_api import ask, builder, package, run_jobs  # noqa: F401 - fixture
 from tests.integration.test_notifications import deliver
-from tests.integration.test_qualified_delivery import answer, awaiting, events_of, eventually
+from tests.integration.test_qualified_delivery import answer, awaiting, events_of
+from tests.waiting import eventually
 
 EBOX = "/messageRegistry/v2/ebox"
 # Each withheld field carries its own word, so that a leak names the field it came from.

@@ -2,12 +2,12 @@
 real Lambda handlers): accept, refuse and the mistakes around them, within the template's window (15
 days: an answer never races it, however busy the machine). No answer: test_qualified_expiry."""
 
-import time
 
 import pytest
 
 from tests.apigw import publication
 from tests.fakes import OTHER
+from tests.waiting import eventually
 
 EBOX = "/messageRegistry/v2/ebox"
 
@@ -15,13 +15,6 @@ EBOX = "/messageRegistry/v2/ebox"
 def events_of(api, token, message_id):
     return [i["event"] for i in api.get(token, f"/messageRegistry/v3/ebox/messages/{message_id}/evidences")
             .json()["items"]]
-
-
-def eventually(check, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while not (result := check()) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return result
 
 
 def qualified(api, sender_token, **overrides):

@@ -3,8 +3,7 @@ in-process mock, with the runtime's bridges installed, as the local stack would 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +44,3 @@ def mocked(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             forget_handlers()
 
 
-def eventually(check: Callable[[], Any], timeout: float = 15.0, interval: float = 0.1) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(interval)

@@ -151,6 +151,9 @@ def test_route_matching_prefers_the_most_specific():
     assert match_route(routes, "DELETE", "/items/7").route.function == "delete"
     assert match_route(routes, "GET", "/a/b/c").path_parameters == {"proxy": "a/b/c"}
     assert match_route(routes, "GET", "/") is None
+    public = [ApiRoute("/{proxy+}", "ANY", "proxy"), ApiRoute("/oauth/jwks", "GET", "keys")]
+    assert match_route(public, "GET", "/oauth/jwks").route.function == "keys"
+    assert match_route(public, "POST", "/oauth/jwks") is None, "a resource without the method: not the proxy's"
 
 
 def test_status_is_json(gateway):

@@ -10,7 +10,7 @@ import zipfile
 import boto3
 from ebox_local.moto_bridges import normalised_event, target_input
 
-from tests.local.conftest import eventually
+from tests.waiting import eventually
 
 
 def _finished(sfn, arn: str) -> dict:

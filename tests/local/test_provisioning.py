@@ -142,10 +142,31 @@ def test_event_sources_and_api_routes(provisioned):
     assert {m.function: m.concurrency for m in provisioned.sqs_mappings} == {
         "NotifyFunction": 1, "RecordEvidenceFunction": 1, "BulkPublishFunction": 4,  # MaximumConcurrency 100, capped
         "BuildDownloadFunction": 1, "SendCallbacksFunction": 1, "RecordStatisticsFunction": 1}
-    assert {(r.path, r.method, r.function) for r in provisioned.api_routes} == {
-        ("/", "ANY", "ApiFunction"), ("/{proxy+}", "ANY", "ApiFunction"),
-        ("/oauth/token", "POST", "ApiFunction"), ("/admin/v1/sender-requests", "POST", "ApiFunction")}
+    routes = {(r.path, r.method): (r.function, r.api, r.authorizer, r.api_key_required) for r in provisioned.api_routes}
+    guarded = {route for route, auth in routes.items() if auth == ("ApiFunction", "EboxApi", "BearerToken", True)}
+    public = {route for route, auth in routes.items() if auth == ("ApiFunction", "EboxApi", None, False)}
+    assert guarded == {("/", "ANY"), ("/{proxy+}", "ANY"), ("/admin/v1/sender-requests", "GET")}
+    assert {("/oauth/token", "POST"), ("/admin/v1/sender-requests", "POST"), ("/evidence/keys/{kid}", "GET")} <= public
+    assert len(guarded) + len(public) == len(provisioned.api_routes)
     assert provisioned.binary_media_types == ["multipart/form-data", "application/octet-stream", "*/*"]
+
+
+def test_the_api_s_authorizer_usage_plans_and_gateway_responses(provisioned):
+    api = provisioned.apis["EboxApi"]
+    [authorizer] = api.authorizers.values()
+    assert (authorizer.function, authorizer.header) == ("AuthorizeFunction", "Authorization")
+    assert authorizer.ttl_seconds == 300
+    assert api.api_key_source == "AUTHORIZER" and api.default_authorizer == authorizer.name
+    denied = api.responses["ACCESS_DENIED"]
+    assert denied.status == 401 and '"environment": "development"' in (denied.template or "")
+    apigateway = boto3.client("apigateway")
+    plans = {p["name"]: p for p in apigateway.get_usage_plans()["items"]}
+    assert plans["ebox-dev-clients"]["throttle"] == {"rateLimit": 50.0, "burstLimit": 100}
+    assert plans["ebox-dev-clients"]["quota"]["limit"] == 200000
+    [shared] = apigateway.get_usage_plan_keys(usagePlanId=plans["ebox-dev-shared"]["id"])["items"]
+    assert shared["value"] == provisioned.functions["AuthorizeFunction"].environment["EBOX_SHARED_USAGE_KEY"]
+    registry = provisioned.functions["SenderRegistryFunction"].environment
+    assert registry["EBOX_USAGE_PLAN_ID"] == plans["ebox-dev-clients"]["id"]
 
 
 def test_parameters_can_be_overridden(aws_env):

@@ -9,7 +9,7 @@ import pytest
 from ebox_local.model import SqsMapping
 from ebox_local.sqs_pollers import SqsPoller, failed_message_ids
 
-from tests.local.conftest import eventually
+from tests.waiting import eventually
 
 
 def _poller(mocked, **changes) -> SqsPoller:

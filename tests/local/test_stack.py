@@ -14,7 +14,8 @@ import requests
 from ebox_local.errors import PortUnavailable, StackAlreadyRunning
 from ebox_local.stack import LocalStack
 
-from tests.local.conftest import ROOT_TEMPLATE, TEMPLATE, eventually
+from tests.local.conftest import ROOT_TEMPLATE, TEMPLATE
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -137,8 +138,9 @@ def test_a_busy_port_is_reported_and_nothing_is_left_running(clean_env):
 def test_the_real_template_with_its_demo_data(clean_env):
     with LocalStack(ROOT_TEMPLATE, port=0, moto_port=0) as stack:
         health = requests.get(f"{stack.api_url}/health", timeout=5).json()
-        assert health["status"] == "ok" and len(health["functions"]) == 14 and len(health["sqsPollers"]) == 9
-        assert health["streamPollers"] == ["PublishOutboxFunction"]  # the outbox
+        assert health["status"] == "ok" and len(health["functions"]) == 16 and len(health["sqsPollers"]) == 9
+        # the outbox and the evidence archive
+        assert sorted(health["streamPollers"]) == ["ArchiveEvidenceFunction", "PublishOutboxFunction"]
         schedules = requests.get(f"{stack.api_url}/local/schedules", timeout=5).json()
         assert [s["input"] for s in schedules] == [{"job": "digest"}, {"job": "reminders"}]
         refused = requests.post(f"{stack.api_url}/local/schedules", json={"today": "someday"}, timeout=5)

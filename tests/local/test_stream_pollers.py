@@ -60,3 +60,17 @@ def test_records_written_as_consumed_already_are_skipped_and_later_ones_delivere
         poller.stop()
         poller.join(10)
     assert delivered == ["before", "after"]
+
+
+def test_a_binary_attribute_reaches_the_function_as_lambda_sends_it_base64():
+    import base64
+    from datetime import UTC, datetime
+
+    from ebox_local.stream_pollers import stream_event
+
+    mapping = StreamMapping("F", "t", "arn:aws:dynamodb:eu-west-1:1:table/t/stream/x")
+    read = {"eventName": "INSERT", "dynamodb": {"ApproximateCreationDateTime": datetime(2026, 11, 30, tzinfo=UTC),
+                                                "NewImage": {"records": {"B": b"\x78\x9c\x00"}}}}  # as boto3 gives it
+    [record] = stream_event([read], mapping, "eu-west-1")["Records"]
+    assert base64.b64decode(record["dynamodb"]["NewImage"]["records"]["B"]) == b"\x78\x9c\x00"
+    assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], float)

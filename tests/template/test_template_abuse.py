@@ -29,7 +29,7 @@ def test_the_whole_stage_is_throttled(transformed):
 
 def test_routes_without_a_token_are_throttled_apart_as_resources_of_their_own(transformed):
     settings = _settings(transformed)
-    paths = transformed["Resources"]["ServerlessRestApi"]["Properties"]["Body"]["paths"]
+    paths = transformed["Resources"]["EboxApi"]["Properties"]["Body"]["paths"]
     stage_wide = settings[("/*", "*")]
     for path, burst in UNAUTHENTICATED.items():
         assert "post" in paths[path], f"{path} must be a resource of its own, or its method setting applies to nothing"

@@ -61,7 +61,7 @@ def test_the_api_has_an_alarm_on_its_5xx_answers(template, transformed):
     [alarm] = [a for a in _alarms(template).values() if a["Namespace"] == "AWS/ApiGateway"]
     assert (alarm["MetricName"], alarm["Statistic"], alarm["Threshold"]) == ("5XXError", "Sum", 0)
     # the dimensions name the API SAM makes for the API function's events: its title and its stage
-    api = transformed["Resources"]["ServerlessRestApi"]["Properties"]["Body"]["info"]["title"]
+    api = transformed["Resources"]["EboxApi"]["Properties"]["Body"]["info"]["title"]
     stages = {r["Properties"]["StageName"] for r in transformed["Resources"].values()
               if r["Type"] == "AWS::ApiGateway::Stage"}
     assert _watched(alarm, "ApiName") == api and _watched(alarm, "Stage") in stages

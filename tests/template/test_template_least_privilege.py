@@ -278,6 +278,13 @@ def test_each_function_reaches_only_its_own_log_group_and_queues_and_named_resou
                     text = str(statement["Resource"])
                     if ses != ["ses:SendRawEmail"] or ":identity/${MailFrom}" not in text:
                         problems.append(f"{where}: SES only to send as the MailFrom identity, not {text}")
+                elif [a for a in actions if a.startswith("apigateway:")]:
+                    # API keys (no resource of the template: made at run time) and a usage plan it declares;
+                    # who may do it: tests/template/test_template_usage_plans.py.
+                    text = str(statement["Resource"])
+                    plans = {n for n in named if resources.get(n, {}).get("Type") == "AWS::ApiGateway::UsagePlan"}
+                    if not (text.endswith("::/apikeys'}") or (plans and named == plans)):
+                        problems.append(f"{where}: API Gateway only on /apikeys or a declared usage plan, not {text}")
                 elif not named or not named <= declared_data:
                     problems.append(f"{where}: on {statement['Resource']}, not resources the template declares")
     assert not problems, "\n".join(problems)

@@ -6,9 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from ebox.domain.callbacks import (
-    FAILED,
-    PENDING,
     Delivery,
+    DeliveryStatus,
     check_url,
     parse_endpoint,
     retry_delay,
@@ -69,10 +68,10 @@ def test_a_delivery_is_dead_lettered_when_its_next_attempt_would_fall_after_24_h
     start = datetime(2026, 11, 30, tzinfo=UTC)
     delivery = Delivery("d", "o", "a", {}, window_start="2026-11-30T00:00:00Z", attempts=20)
     still, retry_in = delivery.failed(start + timedelta(hours=22), "HTTP 500", "t")
-    assert still.status == PENDING and retry_in == 3600
+    assert still.status == DeliveryStatus.PENDING and retry_in == 3600
     failed, retry_in = delivery.failed(start + timedelta(hours=23, minutes=30), "HTTP 500", "t")
-    assert failed.status == FAILED and retry_in is None and failed.last_error == "HTTP 500"
-    assert failed.redelivered("2026-12-01T00:00:00Z").status == PENDING
+    assert failed.status == DeliveryStatus.FAILED and retry_in is None and failed.last_error == "HTTP 500"
+    assert failed.redelivered("2026-12-01T00:00:00Z").status == DeliveryStatus.PENDING
     with pytest.raises(RequestStateConflict):
         still.redelivered("t")
 

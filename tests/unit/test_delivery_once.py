@@ -6,10 +6,12 @@ from ebox.adapters.mailer import SesMailer
 from ebox.domain.audit_entries import audit_entry
 from ebox.domain.errors import DeliveryUncertain, TransientError
 
+from tests import events as sample_events
+
 
 def bus_event(detail_type, event_id, time, **detail):
-    return {"detail-type": detail_type, "id": event_id, "time": time,
-            "detail": {"messageId": "m1", "receiptDate": "2026-11-30T02:00:00Z", **detail}}
+    return sample_events.bus_event(detail_type, {"messageId": "m1", "receiptDate": "2026-11-30T02:00:00Z", **detail},
+                                   id=event_id, time=time)
 
 
 def test_a_publication_announced_twice_is_one_audit_entry():

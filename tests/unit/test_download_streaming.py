@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 
 import pytest
+from botocore.exceptions import ClientError
 from ebox.adapters.package_store import PART_BYTES, S3DocumentReader, S3MultipartWriter
 from ebox.domain.consultation import Consultation
 from ebox.domain.documents import b64url_of_digest
 from ebox.domain.download_package import safe_file_name
 from ebox.domain.downloads import FAILED, READY, RUNNING, DownloadJob
+from ebox.domain.errors import TransientError
 from ebox.domain.message import StoredAttachment
 from ebox.pipeline.download_build import DownloadBuildPorts, build_download
 
@@ -203,3 +205,38 @@ def test_a_finished_job_delivered_again_is_not_rebuilt(world):
                                             ("rapport été 2026.pdf", "rapport _t_ 2026.pdf")])
 def test_file_names_stay_one_segment(name, safe):
     assert safe_file_name(name) == safe
+
+
+def _refusal(code: str, status: int) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}},
+                       "UploadPart")
+
+
+def test_a_bucket_that_refuses_the_package_fails_the_job_at_once_with_the_incident_logged(world, monkeypatch, caplog):
+    """Access denied is no reason to try again: the job ends FAILED at the first delivery, not RUNNING."""
+    def denied(**kwargs: object) -> dict[str, str]:
+        raise _refusal("AccessDenied", 403)
+
+    monkeypatch.setattr(world.s3, "upload_part", denied)
+    assert "FAILED" in build_download(_body(world), world.downloads, attempt=1)
+    assert (world.jobs.job.status, world.jobs.job.code) == (FAILED, "INTERNAL_ERROR")
+    assert world.s3.aborted and "AccessDenied" in caplog.text
+
+
+def test_a_throttled_part_leaves_the_job_to_its_queue(world, monkeypatch):
+    def throttled(**kwargs: object) -> dict[str, str]:
+        raise _refusal("SlowDown", 503)
+
+    monkeypatch.setattr(world.s3, "upload_part", throttled)
+    with pytest.raises(TransientError, match="SlowDown"):
+        build_download(_body(world), world.downloads, attempt=1)
+    assert world.jobs.job.status == RUNNING
+
+
+def test_a_document_the_service_may_not_read_fails_the_job_at_once(world, monkeypatch):
+    def denied(**kwargs: object) -> dict[str, str]:
+        raise _refusal("AccessDenied", 403)
+
+    monkeypatch.setattr(world.s3, "get_object", denied)
+    build_download(_body(world), world.downloads, attempt=1)
+    assert (world.jobs.job.status, world.jobs.job.code) == (FAILED, "INTERNAL_ERROR")

@@ -1,6 +1,7 @@
 """Imports go one way (docs/decisions/0001-composition-root-and-layers.md): routes and handlers → use
 cases (ebox.pipeline) → domain; adapters implement the domain's ports and only the composition root
-(ebox.wiring) builds them. This walks every import of the shared layer (nested ones too) with `ast`."""
+(ebox.wiring) builds them. This walks every import of the shared layer (nested ones too) with `ast`; the
+CLI's and the local stack's packages are walked for cycles too."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[2] / "layers" / "ebox" / "ebox"
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "layers" / "ebox" / "ebox"
+PACKAGES = {"ebox": PACKAGE, "ebox_cli": ROOT / "cli" / "ebox_cli", "ebox_local": ROOT / "infra" / "ebox_local"}
 AWS_AND_WEB = ("boto3", "botocore", "pynamodb", "chalice")
 # layer -> what it may never import (module-name prefixes)
 FORBIDDEN = {
@@ -20,8 +23,8 @@ FORBIDDEN = {
 }
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+def _module_name(path: Path, package: Path) -> str:
+    parts = path.relative_to(package.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -38,8 +41,8 @@ def _imports(path: Path, known: set[str]) -> set[str]:
     return found
 
 
-def _graph() -> dict[str, set[str]]:
-    files = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+def _graph(package: Path = PACKAGE) -> dict[str, set[str]]:
+    files = {_module_name(path, package): path for path in package.rglob("*.py")}
     return {name: _imports(path, set(files)) for name, path in files.items()}
 
 
@@ -63,8 +66,10 @@ def test_no_layer_imports_what_stands_above_it_or_an_aws_library(layer):
     assert wrong == []
 
 
-def test_no_import_cycle():
-    whole = _graph()
+@pytest.mark.parametrize("package", sorted(PACKAGES))
+def test_no_import_cycle(package):
+    whole = _graph(PACKAGES[package])
+    assert len(whole) > 10, f"the walk found no modules in {PACKAGES[package]}"
     graph = {module: imports & set(whole) for module, imports in whole.items()}  # the package's own modules
     cycles: list[list[str]] = []
     state: dict[str, int] = {}  # 1: on the current path, 2: done

@@ -3,9 +3,11 @@ CloudWatch EMF documents when the invocation ends."""
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import logging
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -28,6 +30,7 @@ def _records(out: io.StringIO) -> list[dict]:
     return [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
 
 
+FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 CONTEXT = SimpleNamespace(function_name="ebox-test-notify", aws_request_id="req-1")
 
 
@@ -98,3 +101,23 @@ def test_the_ids_are_found_where_each_event_holds_them():
     assert observability.api_message_id({"path": "/messageRegistry/v3/ebox/messages/abc/evidences"}) == "abc"
     assert observability.bus_event({"id": "e-1", "detail": {"messageId": "m"}}) == {
         "message_id": "m", "correlation_id": "e-1"}
+    assert observability.callback_keys({"id": "e-2", "detail-type": "MessageRead", "detail": {"messageId": "m"}}) == {
+        "message_id": "m", "correlation_id": "e-2"}
+    assert observability.callback_keys({"retry": {"organizationId": "o", "deliveryId": "d-1"}}) == {
+        "correlation_id": "d-1"}
+
+
+def test_every_function_is_observed_and_takes_its_dependencies():
+    """Each handler logs through the `ebox` logger with the invocation's keys and writes its metrics
+    (observability.observed), and takes ``deps`` so that a test passes fakes (the composition root)."""
+    unobserved = []
+    for app in sorted(FUNCTIONS.glob("*/app.py")):
+        [handler] = [node for node in ast.parse(app.read_text()).body
+                     if isinstance(node, ast.FunctionDef) and node.name == "handler"]
+        decorators = [ast.unparse(d) for d in handler.decorator_list]
+        if not any(d.startswith("observability.observed(") for d in decorators):
+            unobserved.append(f"{app.parent.name}: not observed")
+        if "deps" not in [a.arg for a in handler.args.args + handler.args.kwonlyargs]:
+            unobserved.append(f"{app.parent.name}: no deps")
+    assert len(list(FUNCTIONS.glob("*/app.py"))) > 10
+    assert unobserved == []

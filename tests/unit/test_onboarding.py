@@ -6,7 +6,7 @@ from copy import deepcopy
 
 import pytest
 from ebox.domain.errors import InvalidInput, RequestStateConflict
-from ebox.domain.onboarding import APPROVED, SenderRequest, parse_sender_request, registry_entries
+from ebox.domain.onboarding import RequestStatus, SenderRequest, parse_sender_request, registry_entries
 from ebox.domain.terms_of_use import current_terms
 from ebox_cli.registry_csv import registry_from_csv
 
@@ -31,9 +31,9 @@ def test_a_request_is_normalised_and_an_approval_writes_its_trio():
     assert organization.short_name == NAMES
     assert application.registered_mail_types == {"qualified"} and application.message_type_ids == {"tax"}
     assert message_type.audience == "citizens" and message_type.business_data_keys == {"taxYear"}
-    decided = request.decide(APPROVED, by="ops", at="t2", client_id="c")
+    decided = request.decide(RequestStatus.APPROVED, by="ops", at="t2", client_id="c")
     with pytest.raises(RequestStateConflict):
-        decided.decide(APPROVED, by="ops", at="t3")
+        decided.decide(RequestStatus.APPROVED, by="ops", at="t3")
 
 
 @pytest.mark.parametrize("path, value", [

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from ebox.adapters.sender_registry_function import LambdaSenderRegistry, SenderRegistryFailed
-from ebox.domain.errors import NotFound, RequestStateConflict, TransientError
+from ebox.adapters.sender_registry_function import LambdaSenderRegistry
+from ebox.domain.errors import NotFound, RequestStateConflict, SenderRegistryFailed, TransientError
 from ebox.pipeline.sender_registry import answer_command
 
 

@@ -73,6 +73,17 @@ export interface Evidence {
   /** The signed record; absent (`contentWithheld`) while qualified mail awaits its recipient's acceptance. */
   jws?: string;
   contentWithheld?: boolean;
+  /** Where the record is archived under Object Lock (absent until archived, seconds after): docs/evidence.md. */
+  archive?: EvidenceArchive;
+}
+
+/** A record's batch object and line, the batch's digest list, and the time stamp over that list (base64 DER);
+ *  a record archived before batches has its own object and no line. */
+export interface EvidenceArchive {
+  object: string;
+  line?: number;
+  digests?: string[];
+  timeStampToken?: string;
 }
 
 /** `GET …/messages/{id}/evidences`: the records in chain order and the chain's signed head. */

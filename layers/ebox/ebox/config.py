@@ -39,6 +39,10 @@ BULK_QUEUE_URL = "EBOX_BULK_QUEUE_URL"
 STATISTICS_TABLE = "EBOX_STATISTICS_TABLE"
 RATE_LIMITS_TABLE = "EBOX_RATE_LIMITS_TABLE"
 SENDER_REGISTRY_FUNCTION = "EBOX_SENDER_REGISTRY_FUNCTION"  # the API asks it for onboarding's writes (0014)
+# API Gateway's usage plans (decision 0024): the plan each client's key joins (the sender registry function), and
+# the key of clients without one of their own (the authorizer).
+USAGE_PLAN_ID = "EBOX_USAGE_PLAN_ID"
+SHARED_USAGE_KEY = "EBOX_SHARED_USAGE_KEY"
 # Fixed-window limits, "<count>/<seconds>" (docs/security.md, "Abuse").
 REPLY_RATE = "EBOX_REPLY_RATE"  # replies per e-Box
 ONBOARDING_RATE = "EBOX_ONBOARDING_RATE"  # sender requests per organisation, and per source address
@@ -101,6 +105,8 @@ class Config:
     sender_idp_client_id_claim: str = "client_id"
     rate_limits_table: str = ""
     sender_registry_function: str = ""
+    usage_plan_id: str = ""  # empty: no keys are issued (a stack without the API's usage plans)
+    shared_usage_key: str = ""
     reply_rate: tuple[int, int] = (30, 3600)
     """Replies an e-Box may send per window (count, seconds)."""
     onboarding_rate: tuple[int, int] = (5, 86400)
@@ -161,6 +167,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         sender_idp_client_id_claim=env.get(SENDER_IDP_CLIENT_ID_CLAIM) or "client_id",
         rate_limits_table=env.get(RATE_LIMITS_TABLE, ""),
         sender_registry_function=env.get(SENDER_REGISTRY_FUNCTION, ""),
+        usage_plan_id=env.get(USAGE_PLAN_ID, ""),
+        shared_usage_key=env.get(SHARED_USAGE_KEY, ""),
         reply_rate=_rate(env.get(REPLY_RATE), (30, 3600)),
         onboarding_rate=_rate(env.get(ONBOARDING_RATE), (5, 86400)),
         service_endpoints={name.removeprefix(AWS_ENDPOINT_URL_PREFIX): value for name, value in env.items()

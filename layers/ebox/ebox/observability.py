@@ -182,3 +182,11 @@ def _json_field(body: str, key: str) -> str | None:
 def bus_event(body: dict[str, Any]) -> dict[str, Any]:
     """The keys of an EventBridge event delivered through SQS: the message it is about, and its event id."""
     return {"message_id": (body.get("detail") or {}).get("messageId"), "correlation_id": body.get("id")}
+
+
+def callback_keys(body: dict[str, Any]) -> dict[str, Any]:
+    """A message of the callback queue: a bus event's keys, or a retry's delivery (its id ties its attempts)."""
+    retry = body.get("retry")
+    if isinstance(retry, dict):
+        return {"correlation_id": retry.get("deliveryId")}
+    return bus_event(body)

@@ -13,17 +13,17 @@ from playwright.sync_api import expect
 
 from tests.apigw import PDF
 from tests.e2e.browser.conftest import WebPage
-from tests.e2e.conftest import eventually
+from tests.waiting import eventually
 
 TEXT = {
     "fr": {"send": "Envoyer", "reply_text": "Votre réponse", "attach": "Joindre des documents",
            "sent": "réponse a été envoyée", "draft": "brouillon", "login": "Se connecter",
            "done": "Marquer comme fait", "action_done": "Action faite", "hide": "Masquer", "hidden": "Masqué",
-           "hidden_filter": "Masqués seulement", "overdue": "En retard"},
+           "unhide": "Afficher à nouveau", "hidden_filter": "Masqués seulement", "overdue": "En retard"},
     "nl": {"send": "Verzenden", "reply_text": "Uw antwoord", "attach": "Documenten toevoegen",
            "sent": "antwoord is verzonden", "draft": "concept", "login": "Aanmelden",
            "done": "Als gedaan markeren", "action_done": "Actie gedaan", "hide": "Verbergen", "hidden": "Verborgen",
-           "hidden_filter": "Alleen verborgen", "overdue": "Achterstallig"},
+           "unhide": "Opnieuw tonen", "hidden_filter": "Alleen verborgen", "overdue": "Achterstallig"},
 }
 SESSION_ENDED = json.dumps({"id": "x", "code": "UNAUTHORIZED", "message": "the access token has expired",
                             "environment": "development"})
@@ -71,6 +71,7 @@ def test_a_reply_is_kept_as_a_draft_when_the_session_ends_then_sent(web: WebPage
     page.get_by_role("button", name=words["done"]).click()
     page.get_by_text(words["action_done"]).first.wait_for()
     page.get_by_role("button", name=words["hide"]).click()
+    page.get_by_role("button", name=words["unhide"]).wait_for()  # hidden: leaving sooner would cancel it
     page.goto(f"{web.base_url}/#/inbox?q={tag}")
     expect(page.locator("li.row .badge", has_text=words["hidden"])).to_have_count(1)  # listed, marked hidden
     page.get_by_label(words["hidden_filter"]).check()

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.bulk_batches import archive, line_for
 from tests.e2e.browser.conftest import WebPage
-from tests.e2e.conftest import eventually
+from tests.waiting import eventually
 
 TEXT = {
     "fr": {"sent": "Envoyés", "sent_title": "Messages envoyés", "read": "Lu", "unread": "Pas encore lu",

@@ -12,7 +12,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.e2e.browser.conftest import WebPage
-from tests.e2e.conftest import eventually
+from tests.waiting import eventually
 
 TEXT = {
     "fr": {"title": "Les statistiques de l'e-Box", "own": "Les statistiques de votre organisation",

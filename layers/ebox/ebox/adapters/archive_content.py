@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from ebox.adapters.aws_errors import call
 from ebox.adapters.content_store import S3ContentStore
 from ebox.domain.archived_documents import MAX_KEPT_IN_ARCHIVE, ChunkArchive, entry_reference
-from ebox.domain.errors import TransientError
 from ebox.domain.message import ReceivedDocument
 
 
@@ -25,11 +23,9 @@ class ArchiveContentStore(S3ContentStore):
         if self._archive.kept_key is not None and document.size <= MAX_KEPT_IN_ARCHIVE:
             return entry_reference(self._archive.kept_key, location)
         key = f"messages/{message_id}/attachments/{attachment_id}"
-        try:
-            self._s3.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType=document.media_type,
-                                Metadata={"sha256": document.sha256_b64url}, **self._encryption())
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not store document {document.part_name}: {error}") from error
+        call(self._s3, "put_object", failure=f"could not store document {document.part_name}", Bucket=self._bucket,
+             Key=key, Body=data, ContentType=document.media_type, Metadata={"sha256": document.sha256_b64url},
+             **self._encryption())
         return key
 
     def discard_staged(self, documents: list[ReceivedDocument]) -> None:

@@ -4,26 +4,40 @@
   asked: each adapter turns it into its domain meaning (already recorded, already done, taken meanwhile);
 - throttling, a 5xx answer and a connection that failed or timed out are transient: a
   :class:`~ebox.domain.errors.TransientError` (retried by queues and state machines, 503 over HTTP);
-- anything else is a fault of ours and stays what it is (a 500 whose details go to the logs).
+- anything else (access denied, a missing table or bucket, a malformed request, no credentials) is a fault
+  of ours or of the deployment and stays what it is: a 500 whose details go to the logs, a state machine's
+  ``Catch``, a queue's dead letters; never a "try again" that hides it from the operator.
+
+Adapters call AWS through :func:`call` or inside ``with classified("what failed"):``; a test walks their
+source so that no ``except ClientError`` turns every failure into a TransientError again.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, HTTPClientError, IncompleteReadError
 from pynamodb.exceptions import PutError, PynamoDBException
 from pynamodb.models import Model
 
 from ebox.domain.errors import TransientError
 
 CONDITIONAL_FAILURES = frozenset({"ConditionalCheckFailedException", "ConditionalCheckFailed"})
+# botocore's own lists of throttling and transient codes (botocore.retries.standard), and a few more
 THROTTLING = frozenset({
     "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException",
     "ProvisionedThroughputExceededException", "RequestThrottled", "RequestThrottledException", "SlowDown",
     "TransactionConflict", "TransactionInProgressException", "LimitExceededException", "KMSThrottlingException",
+    "BandwidthLimitExceeded", "EC2ThrottledException", "PriorRequestNotComplete", "RequestTimeout",
+    "RequestTimeoutException",
+    "ProvisionedThroughputExceeded", "ThrottlingError",  # a cancelled transaction's reasons, with TransactionConflict
     "ServiceUnavailable", "ServiceUnavailableException", "InternalError", "InternalFailure", "InternalServerError",
 })
+NO_ANSWER = (ConnectionError, HTTPClientError, IncompleteReadError)
+"""botocore's failures without an answer: connection refused or closed, connect and read timeouts, a body cut
+short. Its other errors (no credentials, no region, a parameter the model refuses) are faults of ours."""
 
 
 def error_code(error: BaseException) -> str | None:
@@ -55,45 +69,68 @@ def is_conditional_failure(error: BaseException) -> bool:
 
 
 def is_transient(error: BaseException) -> bool:
-    """Throttling, a 5xx answer, or no answer at all: a retry may succeed."""
-    if isinstance(error, BotoCoreError):
-        return True
-    if error_code(error) in THROTTLING:
-        return True
+    """Throttling (a cancelled transaction's included), a 5xx answer, or no answer at all: a retry may succeed."""
     # PynamoDB keeps the botocore failure as ``cause`` (a timeout is raised inside its ``except``, so
     # ``__cause__`` is empty there)
     cause = (getattr(error, "cause", None) or error.__cause__) if isinstance(error, PynamoDBException) else error
-    if isinstance(cause, BotoCoreError):
-        return True
+    for failure in (error, cause):
+        if isinstance(failure, NO_ANSWER):
+            return True
+        if failure is not None and (error_code(failure) in THROTTLING
+                                    or any(reason in THROTTLING for reason in cancellation_reasons(failure))):
+            return True
     if not isinstance(cause, ClientError):
         return False
     status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    return isinstance(status, int) and status >= 500
+    return isinstance(status, int) and (status >= 500 or status == 429)
 
 
-def classify(error: Exception) -> Exception:
-    """``error`` as the domain sees it: a TransientError when a retry may cure it, else unchanged."""
+def classify(error: Exception, failure: str | None = None) -> Exception:
+    """``error`` as the domain sees it: a TransientError when a retry may cure it (saying ``failure``, what
+    could not be done, and the AWS code), else unchanged."""
     if isinstance(error, TransientError) or not is_transient(error):
         return error
-    transient = TransientError("a service the e-Box depends on is busy or unreachable; try again shortly")
+    what = failure or "a service the e-Box depends on is busy or unreachable; try again shortly"
+    transient = TransientError(f"{what} ({error_code(error) or type(error).__name__})")
     transient.__cause__ = error
     return transient
 
 
-def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
+@contextmanager
+def classified(failure: str | None = None) -> Iterator[None]:
+    """AWS failures in the block come out classified: a TransientError saying ``failure`` when a retry may
+    cure them; any other (a failed condition included) as it was raised, for the caller or the edge."""
+    try:
+        yield
+    except (ClientError, BotoCoreError, PynamoDBException) as error:
+        raise_classified(error, failure)
+
+
+def call(client: Any, operation: str, *, failure: str | None = None, **params: Any) -> dict[str, Any]:
     """The answer of ``client.<operation>(**params)`` (a boto3 client); a failure comes out classified."""
     try:
         return dict(getattr(client, operation)(**params))
     except (ClientError, BotoCoreError) as error:
-        raise classify(error) from error
+        raise_classified(error, failure)
+
+
+def raise_classified(error: Exception, failure: str | None = None) -> NoReturn:
+    """Raises ``error`` classified (inside an ``except`` that first picked out the failures it explains)."""
+    found = classify(error, failure)
+    if found is error:
+        raise error
+    raise found from error
 
 
 def put_if_absent(item: Model, *, failure: str) -> bool:
-    """Writes ``item`` unless its key is taken; False when it was (written before: the retry's answer)."""
+    """Writes ``item`` unless its key is taken; False when it was (written before: the retry's answer).
+    A transient failure is a TransientError saying ``failure``; any other stays what it is."""
     try:
         item.save(condition=type(item).pk.does_not_exist())  # type: ignore[attr-defined]
     except PutError as error:
         if is_conditional_failure(error):
             return False
-        raise TransientError(failure) from error
+        if is_transient(error):
+            raise classify(error, failure) from error
+        raise
     return True

@@ -15,10 +15,11 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
+from ebox.adapters.aws_errors import call, classified, error_code
 from ebox.domain.batch_plan import BatchRef
-from ebox.domain.errors import InvalidInput, TransientError
+from ebox.domain.errors import InvalidInput
 
 READERS = 8
 
@@ -45,21 +46,17 @@ class S3BatchFiles:
                 count += 1
                 lines += len(chunk["lines"])
             spool.seek(0)
-            try:
+            with classified(f"could not save the plan of batch {ref.batch_id}"):
                 self._s3.upload_fileobj(spool, self._work, f"{self._prefix(ref, run)}/plan.jsonl",
                                         ExtraArgs=self._encryption())
-            except (ClientError, BotoCoreError) as error:
-                raise TransientError(f"could not save the plan of batch {ref.batch_id}: {error}") from error
         return count, lines
 
     def plan(self, ref: BatchRef, run: str) -> Iterator[str]:
-        try:
+        with classified(f"could not read the plan of batch {ref.batch_id}"):
             body = self._s3.get_object(Bucket=self._work, Key=f"{self._prefix(ref, run)}/plan.jsonl")["Body"]
             for raw in body.iter_lines():
                 if raw:
                     yield raw.decode()
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read the plan of batch {ref.batch_id}: {error}") from error
 
     def save_chunk_results(self, ref: BatchRef, run: str, chunk: int, results: list[dict[str, Any]]) -> None:
         body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results).encode()
@@ -72,11 +69,9 @@ class S3BatchFiles:
             for data in pool.map(self._get, keys):
                 spool.write(data)
             spool.seek(0)
-            try:
+            with classified(f"could not write the report of batch {ref.batch_id}"):
                 self._s3.upload_fileobj(spool, self._report, ref.results_key,
                                         ExtraArgs={"ContentType": "application/x-ndjson", **self._encryption()})
-            except (ClientError, BotoCoreError) as error:
-                raise TransientError(f"could not write the report of batch {ref.batch_id}: {error}") from error
 
     def save_summary(self, summary_key: str, summary: dict[str, Any]) -> None:
         self._put(self._report, summary_key, json.dumps(summary, ensure_ascii=False, indent=1).encode(),
@@ -87,23 +82,18 @@ class S3BatchFiles:
         are not copied: a tag a lifecycle rule matches (``ebox-upload=pending``) would expire the copy."""
         source = {"Bucket": bucket, "Key": key, **({"VersionId": version} if version else {})}
         try:
-            self._s3.copy(source, self._work, kept_key,
-                          ExtraArgs={**self._encryption(), "TaggingDirective": "REPLACE"})
+            with classified(f"could not keep the archive of batch {key}"):
+                self._s3.copy(source, self._work, kept_key,
+                              ExtraArgs={**self._encryption(), "TaggingDirective": "REPLACE"})
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "NoSuchVersion", "404"):
+            if error_code(error) in ("NoSuchKey", "NoSuchVersion", "404"):
                 raise InvalidInput(f"the archive {key} was removed while it was imported") from None
-            raise TransientError(f"could not keep the archive of batch {key}: {error}") from error
-        except BotoCoreError as error:
-            raise TransientError(f"could not keep the archive of batch {key}: {error}") from error
+            raise
 
     def _get(self, key: str) -> bytes:
-        try:
+        with classified(f"could not read {key}"):
             return bytes(self._s3.get_object(Bucket=self._work, Key=key)["Body"].read())
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read {key}: {error}") from error
 
     def _put(self, bucket: str, key: str, body: bytes, content_type: str) -> None:
-        try:
-            self._s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type, **self._encryption())
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not write {key}: {error}") from error
+        call(self._s3, "put_object", failure=f"could not write {key}", Bucket=bucket, Key=key, Body=body,
+             ContentType=content_type, **self._encryption())

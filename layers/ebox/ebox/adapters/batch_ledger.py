@@ -29,7 +29,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.adapters.aws_errors import cancellation_reasons, is_conditional_failure
+from ebox.adapters.aws_errors import call, cancellation_reasons, classified, is_conditional_failure
 from ebox.domain.batch_plan import BatchRef
 from ebox.domain.batch_report import FINISHED, ChunkCounts
 from ebox.domain.bulk_ports import ChunkLease
@@ -77,29 +77,26 @@ class DynamoBatchLedger:
                                         "processed": 0, "accepted": 0, "alreadyPublished": 0, "rejected": 0,
                                         "rejectedByCode": {}, **fields})}
         try:
-            self._db.put_item(
-                TableName=self._table, Item=item,
+            call(
+                self._db, "put_item", failure=f"could not record batch {ref.batch_id}", TableName=self._table,
+                Item=item,
                 ConditionExpression="attribute_not_exists(pk) OR (#run <> :run AND #status IN (:f1, :f2, :f3))",
                 ExpressionAttributeNames={"#run": "run", "#status": "status"},
                 ExpressionAttributeValues=_values({":run": run, ":f1": FINISHED[0], ":f2": FINISHED[1],
                                                    ":f3": FINISHED[2]}))
         except ClientError as error:
             if not is_conditional_failure(error):
-                raise TransientError(f"could not record batch {ref.batch_id}: {error}") from error
+                raise
             current = self.get(ref) or {}
             if current.get("run") == run:
                 return False
             raise BatchInProgress(f"batch {ref.batch_id} is already being imported (status {current.get('status')}): "
                                   "drop it again once it is finished, or cancel it") from None
-        except BotoCoreError as error:
-            raise TransientError(f"could not record batch {ref.batch_id}: {error}") from error
         return True
 
     def get(self, ref: BatchRef) -> dict[str, Any] | None:
-        try:
-            raw = self._db.get_item(TableName=self._table, Key=_key(ref), ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read batch {ref.batch_id}: {error}") from error
+        raw = call(self._db, "get_item", failure=f"could not read batch {ref.batch_id}", TableName=self._table,
+                   Key=_key(ref), ConsistentRead=True).get("Item")
         return _item(raw) if raw else None
 
     def move(self, ref: BatchRef, run: str, *, expected: tuple[str, ...], status: str,
@@ -110,18 +107,16 @@ class DynamoBatchLedger:
         values = {f":v{i}": value for i, value in enumerate(fields.values())}
         expected_values = {f":e{i}": value for i, value in enumerate(expected)}
         try:
-            self._db.update_item(
-                TableName=self._table, Key=_key(ref),
-                UpdateExpression="SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))),
+            call(
+                self._db, "update_item", failure=f"could not update batch {ref.batch_id}", TableName=self._table,
+                Key=_key(ref), UpdateExpression="SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))),
                 ConditionExpression=f"#run = :run AND #status IN ({', '.join(expected_values)})",
                 ExpressionAttributeNames={**names, "#run": "run", "#status": "status"},
                 ExpressionAttributeValues=_values({**values, **expected_values, ":run": run}))
         except ClientError as error:
             if is_conditional_failure(error):
                 return False
-            raise TransientError(f"could not update batch {ref.batch_id}: {error}") from error
-        except BotoCoreError as error:
-            raise TransientError(f"could not update batch {ref.batch_id}: {error}") from error
+            raise
         return True
 
     def count_chunk(self, ref: BatchRef, run: str, chunk: int, counts: ChunkCounts) -> dict[str, Any] | None:
@@ -134,7 +129,8 @@ class DynamoBatchLedger:
         marker = {"pk": {"S": _run_key(ref, run)}, "sk": {"S": f"CHUNK#{chunk:06d}"},
                   "expires_at": {"N": str(int(time.time()) + CHUNK_TTL_SECONDS)}}
         try:
-            self._db.transact_write_items(TransactItems=[
+            call(self._db, "transact_write_items", failure=f"could not count a chunk of batch {ref.batch_id}",
+                 TransactItems=[
                 {"Put": {"TableName": self._table, "Item": marker, "ConditionExpression": "attribute_not_exists(pk)"}},
                 {"Update": {
                     "TableName": self._table, "Key": _key(ref), "UpdateExpression": update,
@@ -152,9 +148,7 @@ class DynamoBatchLedger:
         except ClientError as error:
             if "ConditionalCheckFailed" in cancellation_reasons(error):
                 return None
-            raise TransientError(f"could not count a chunk of batch {ref.batch_id}: {error}") from error
-        except BotoCoreError as error:
-            raise TransientError(f"could not count a chunk of batch {ref.batch_id}: {error}") from error
+            raise
         return self.get(ref)
 
     def lease_chunk(self, ref: BatchRef, run: str, chunk: int, *, seconds: int) -> ChunkLease | None:
@@ -164,7 +158,8 @@ class DynamoBatchLedger:
         token = uuid.uuid4().hex
         key = {"pk": {"S": _run_key(ref, run)}, "sk": {"S": f"LEASE#{chunk:06d}"}}
         try:
-            item = self._db.update_item(
+            item = call(
+                self._db, "update_item", failure=f"could not lease chunk {chunk} of batch {ref.batch_id}",
                 TableName=self._table, Key=key, ReturnValues="ALL_NEW",
                 UpdateExpression="SET received_ms = if_not_exists(received_ms, :now), lease_until = :until, "
                                  "holder = :token, expires_at = :ttl ADD attempts :one",
@@ -173,12 +168,10 @@ class DynamoBatchLedger:
                                            ":token": {"S": token}, ":one": {"N": "1"},
                                            ":ttl": {"N": str(now_ms // 1000 + CHUNK_TTL_SECONDS)}})["Attributes"]
         except ClientError as error:
-            if is_conditional_failure(error):
+            if is_conditional_failure(error):  # held: the delivery comes back once the lease has ended
                 raise TransientError(f"chunk {chunk} of batch {ref.batch_id} is being published by another "
                                      "delivery") from None
-            raise TransientError(f"could not lease chunk {chunk} of batch {ref.batch_id}: {error}") from error
-        except BotoCoreError as error:
-            raise TransientError(f"could not lease chunk {chunk} of batch {ref.batch_id}: {error}") from error
+            raise
         attempt = int(item["attempts"]["N"])
         if attempt > 1 and self._counted(ref, run, chunk):
             return None
@@ -195,20 +188,16 @@ class DynamoBatchLedger:
             return  # its lease ends by itself
 
     def _counted(self, ref: BatchRef, run: str, chunk: int) -> bool:
-        try:
-            return "Item" in self._db.get_item(
-                TableName=self._table, ConsistentRead=True,
-                Key={"pk": {"S": _run_key(ref, run)}, "sk": {"S": f"CHUNK#{chunk:06d}"}})
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read chunk {chunk} of batch {ref.batch_id}: {error}") from error
+        return "Item" in call(
+            self._db, "get_item", failure=f"could not read chunk {chunk} of batch {ref.batch_id}",
+            TableName=self._table, ConsistentRead=True,
+            Key={"pk": {"S": _run_key(ref, run)}, "sk": {"S": f"CHUNK#{chunk:06d}"}})
 
     def evidence_keys(self) -> list[dict[str, str]]:
         keys: list[dict[str, str]] = []
-        try:
+        with classified("could not list the evidence keys"):
             for page in self._db.get_paginator("query").paginate(
                     TableName=self._table, KeyConditionExpression="pk = :pk",
                     ExpressionAttributeValues={":pk": {"S": EVIDENCE_KEYS}}):
                 keys += [json.loads(item["jwk"]["S"]) for item in page["Items"]]
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not list the evidence keys: {error}") from error
         return keys

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from ebox.adapters.aws_errors import call
 from ebox.domain.errors import TransientError
 
 SEND_LIMIT = 10
@@ -32,10 +31,8 @@ class SqsBatchQueue:
     def _send(self, bodies: list[str]) -> int:
         entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies)]
         for _attempt in range(3):
-            try:
-                response = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries)
-            except (ClientError, BotoCoreError) as error:
-                raise TransientError(f"could not queue bulk lines: {error}") from error
+            response = call(self._sqs, "send_message_batch", failure="could not queue bulk lines", QueueUrl=self._url,
+                            Entries=entries)
             failed = {f["Id"] for f in response.get("Failed", [])}
             entries = [e for e in entries if e["Id"] in failed]
             if not entries:

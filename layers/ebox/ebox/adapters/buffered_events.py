@@ -10,6 +10,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ebox.adapters.aws_errors import call
 from ebox.adapters.message_events import SOURCE, EventBridgeMessageEvents
 from ebox.domain.errors import TransientError
 
@@ -60,9 +61,7 @@ class OutboxEvents(BufferedMessageEvents):
 
     def flush(self) -> None:
         for batch in self._batches():
-            try:
-                response = self._events.put_events(Entries=batch)
-            except (ClientError, BotoCoreError) as error:
-                raise TransientError(f"the bus refused {len(batch)} event(s): {error}") from error
+            response = call(self._events, "put_events", failure=f"the bus did not take {len(batch)} event(s)",
+                            Entries=batch)
             if response.get("FailedEntryCount"):
                 raise TransientError(f"the bus refused {response['FailedEntryCount']} of {len(batch)} event(s)")

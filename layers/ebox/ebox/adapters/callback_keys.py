@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from ebox.adapters.aws_errors import classify
+from ebox.adapters.aws_errors import raise_classified
 from ebox.adapters.kms_signer import KmsEs256Signer
 from ebox.domain.callback_keys import CallbackKey, published, signing_key
 from ebox.domain.encoding import b64url_encode
@@ -85,7 +85,7 @@ class DynamoCallbackKeys:
                 ExpressionAttributeValues={":pk": {"S": PARTITION}}, ConsistentRead=True)
             keys = [_key(item) for page in pages for item in page["Items"]]
         except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+            raise_classified(error)
         template = self._template.jwk()
         if all(k.kid != template["kid"] for k in keys):
             keys.append(CallbackKey(template["kid"], {**template, "alg": "ES256", "use": "sig"}, ""))
@@ -101,7 +101,7 @@ class DynamoCallbackKeys:
             wrapped = self._kms.encrypt(KeyId=self._wrapping_key_id, Plaintext=der,
                                         EncryptionContext={"purpose": PURPOSE, "kid": jwk["kid"]})["CiphertextBlob"]
         except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+            raise_classified(error)
         self._signers[jwk["kid"]] = LocalP256Signer(private, jwk)
         return CallbackKey(jwk["kid"], jwk, now.isoformat(timespec="seconds"), None, bytes(wrapped))
 
@@ -115,7 +115,7 @@ class DynamoCallbackKeys:
         try:
             self._db.put_item(TableName=self._table, Item=item)
         except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+            raise_classified(error)
         self._cached = None
 
     # ---- the signer's key ring
@@ -137,7 +137,7 @@ class DynamoCallbackKeys:
                 der = self._kms.decrypt(CiphertextBlob=key.wrapped, KeyId=self._wrapping_key_id,
                                         EncryptionContext={"purpose": PURPOSE, "kid": key.kid})["Plaintext"]
             except (ClientError, BotoCoreError) as error:
-                raise classify(error) from error
+                raise_classified(error)
             private = serialization.load_der_private_key(der, password=None)
             if not isinstance(private, ec.EllipticCurvePrivateKey):
                 raise RuntimeError(f"callback key {key.kid} is not an elliptic-curve key")

@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.adapters.aws_errors import classify
+from ebox.adapters.aws_errors import raise_classified
 
 
 class SqsCallbackRetries:
@@ -23,4 +23,4 @@ class SqsCallbackRetries:
             self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=json.dumps(body),
                                    DelaySeconds=max(0, min(900, delay_seconds)))
         except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+            raise_classified(error)

@@ -17,8 +17,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.adapters.aws_errors import call, classify, is_conditional_failure
-from ebox.domain.callbacks import CallbackEndpoint, Delivery
+from ebox.adapters.aws_errors import call, is_conditional_failure, raise_classified
+from ebox.domain.callbacks import CallbackEndpoint, Delivery, DeliveryStatus, EndpointStatus
 
 DELIVERY_TTL_SECONDS = 30 * 24 * 3600
 
@@ -56,7 +56,7 @@ class DynamoCallbackStore:
         except (ClientError, BotoCoreError) as error:
             if is_conditional_failure(error):
                 return False
-            raise classify(error) from error
+            raise_classified(error)
         return True
 
     def get(self, organization_id: str, delivery_id: str) -> Delivery | None:
@@ -79,7 +79,7 @@ class DynamoCallbackStore:
                     ExpressionAttributeValues={":p": {"S": f"CALLBACK#{organization_id}"}, ":s": {"S": prefix}}):
                 items.extend(page.get("Items", []))
         except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+            raise_classified(error)
         return items
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
@@ -93,7 +93,8 @@ def _key(organization_id: str, sk: str) -> dict[str, Any]:
 def _endpoint(item: dict[str, Any]) -> CallbackEndpoint:
     doc = json.loads(item["doc"]["S"])
     return CallbackEndpoint(doc["organizationId"], doc["applicationId"], doc["url"], frozenset(doc["events"]),
-                            doc["status"], doc.get("registeredAt", ""), doc.get("verifiedAt"), doc.get("lastError"))
+                            EndpointStatus(doc["status"]), doc.get("registeredAt", ""), doc.get("verifiedAt"),
+                            doc.get("lastError"))
 
 
 def _delivery_item(delivery: Delivery) -> dict[str, Any]:
@@ -108,6 +109,6 @@ def _delivery_item(delivery: Delivery) -> dict[str, Any]:
 
 def _delivery(item: dict[str, Any]) -> Delivery:
     doc = json.loads(item["doc"]["S"])
-    return Delivery(doc["deliveryId"], doc["organizationId"], doc["applicationId"], doc["cloudevent"], doc["status"],
-                    int(doc["attempts"]), doc["windowStart"], doc.get("lastAttemptAt"), doc.get("lastError"),
-                    doc.get("deliveredAt"))
+    return Delivery(doc["deliveryId"], doc["organizationId"], doc["applicationId"], doc["cloudevent"],
+                    DeliveryStatus(doc["status"]), int(doc["attempts"]), doc["windowStart"], doc.get("lastAttemptAt"),
+                    doc.get("lastError"), doc.get("deliveredAt"))

@@ -18,20 +18,13 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PynamoDBException
 
+from ebox.adapters.aws_errors import call, classified
+from ebox.adapters.evidence_chain import evidence_items
 from ebox.adapters.inbox_pages import to_message
-from ebox.adapters.message_index import (
-    IDEMPOTENCY_TTL_SECONDS,
-    DynamoMessageIndex,
-    ebox_key,
-    evidence_items,
-    idempotency_key,
-    message_item,
-    message_key,
-)
+from ebox.adapters.item_keys import ebox_key, idempotency_key, message_key
+from ebox.adapters.message_index import IDEMPOTENCY_TTL_SECONDS, DynamoMessageIndex, message_item
 from ebox.adapters.tables.message_items import IdempotencyItem, MessageItem
 from ebox.domain.bulk_ports import EarlierWrites, Publication
 from ebox.domain.errors import TransientError
@@ -52,22 +45,18 @@ class DynamoChunkWrites:
 
     def claimed(self, claims: list[IdempotencyClaim]) -> dict[str, IdempotencyRecord]:
         by_pk = {idempotency_key(claim): claim.key for claim in claims}
-        try:
+        with classified("could not read the chunk's idempotency claims"):
             items = list(IdempotencyItem.batch_get([(pk, "CLAIM") for pk in by_pk], consistent_read=True))
-        except (PynamoDBException, ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read the chunk's idempotency claims: {error}") from error
         return {by_pk[item.pk]: IdempotencyRecord(item.message_id, item.expiration_date, item.request_fingerprint)
                 for item in items if item.pk in by_pk}
 
     def earlier(self, messages: list[tuple[str, str]]) -> EarlierWrites:
-        try:
+        with classified("could not read what an earlier delivery wrote"):
             items = MessageItem.batch_get([(ebox_key(ebox), message_key(mid)) for ebox, mid in messages],
                                           consistent_read=True)
             found = {m.message_id: m for m in map(to_message, items)}
             chains = {mid: chain for _, mid in messages if mid not in found
                       for chain in [self._index.evidence(mid)] if chain}
-        except (PynamoDBException, ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read what an earlier delivery wrote: {error}") from error
         return EarlierWrites(found, chains)
 
     def write(self, publications: list[Publication], rejections: list[SignedEvidence], *,
@@ -94,10 +83,8 @@ class DynamoChunkWrites:
         table = MessageItem.Meta.table_name
         pending = requests
         for attempt in range(ATTEMPTS):
-            try:
-                answer = self._connection.client.batch_write_item(RequestItems={table: pending})
-            except (ClientError, BotoCoreError) as error:
-                raise TransientError(f"could not write {len(pending)} items of a bulk chunk: {error}") from error
+            answer = call(self._connection.client, "batch_write_item", RequestItems={table: pending},
+                          failure=f"could not write {len(pending)} items of a bulk chunk")
             pending = answer.get("UnprocessedItems", {}).get(table, [])
             if not pending:
                 return

@@ -18,8 +18,9 @@ from typing import IO, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ebox.adapters.aws_errors import call, classified
 from ebox.domain.archived_documents import ArchivedEntry, archived_entry, open_entry
-from ebox.domain.errors import InvalidInput, TransientError
+from ebox.domain.errors import ContentIntegrityError, InvalidInput
 from ebox.domain.message import ReceivedDocument, StoredAttachment
 from ebox.domain.uploads import UPLOAD_PREFIX
 
@@ -37,7 +38,7 @@ class S3ContentStore:
 
     def stage(self, key: str, stream: IO[bytes], *, media_type: str, size: int) -> None:
         """Puts a received document at its key: its final one, once it matches the announcement (decision 0010)."""
-        try:
+        with classified("could not store a received document"):
             if size > MULTIPART_THRESHOLD:
                 self._s3.upload_fileobj(
                     stream, self._bucket, key, ExtraArgs={"ContentType": media_type, **self._encryption()}
@@ -46,8 +47,6 @@ class S3ContentStore:
                 self._s3.put_object(
                     Bucket=self._bucket, Key=key, Body=stream, ContentType=media_type, **self._encryption()
                 )
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not store a received document: {error}") from error
 
     def promote(self, message_id: str, attachment_id: str, document: ReceivedDocument) -> str:
         if document.staged_key.startswith(UPLOAD_PREFIX):  # already at its final key: kept, not copied
@@ -56,7 +55,7 @@ class S3ContentStore:
         # A document stored anywhere else is copied to the message. The API's documents are put at their
         # final key (store_content does not call this for them) and bulk's come from ArchiveContentStore.
         key = f"messages/{message_id}/attachments/{attachment_id}"
-        try:
+        with classified(f"could not store document {document.part_name}"):
             self._s3.copy_object(
                 Bucket=self._bucket,
                 Key=key,
@@ -66,26 +65,20 @@ class S3ContentStore:
                 Metadata={"sha256": document.sha256_b64url},
                 **self._encryption(),
             )
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not store document {document.part_name}: {error}") from error
         return key
 
     def _keep_upload(self, document: ReceivedDocument) -> None:
-        try:
-            self._s3.put_object_tagging(Bucket=self._bucket, Key=document.staged_key,
-                                        Tagging={"TagSet": [{"Key": "ebox-upload", "Value": "published"}]})
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not keep uploaded document {document.part_name}: {error}") from error
+        call(self._s3, "put_object_tagging", failure=f"could not keep uploaded document {document.part_name}",
+             Bucket=self._bucket, Key=document.staged_key,
+             Tagging={"TagSet": [{"Key": "ebox-upload", "Value": "published"}]})
 
     def open_document(self, attachment: StoredAttachment) -> bytes:
         entry = archived_entry(attachment.content_key)
         if entry is not None:
             return read_archived(self._s3, self._bucket, entry, attachment)
-        try:
+        with classified(f"could not read document {attachment.attachment_id}"):
             response = self._s3.get_object(Bucket=self._bucket, Key=attachment.content_key)
             return bytes(response["Body"].read())
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read document {attachment.attachment_id}: {error}") from error
 
     def discard_staged(self, documents: list[ReceivedDocument]) -> None:
         """Staged file parts go at once; uploads stay for the sender to retry (they expire by themselves)."""
@@ -106,12 +99,10 @@ class S3ContentStore:
 def read_archived(s3: Any, bucket: str, entry: ArchivedEntry, attachment: StoredAttachment) -> bytes:
     """A document kept inside its batch's archive: one ranged GET, inflated, its SHA-256 checked."""
     where = entry.location
-    try:
+    with classified(f"could not read document {attachment.attachment_id}"):
         response = s3.get_object(Bucket=bucket, Key=entry.archive_key, Range=f"bytes={where.start}-{where.end - 1}")
         data = bytes(response["Body"].read())
-    except (ClientError, BotoCoreError) as error:
-        raise TransientError(f"could not read document {attachment.attachment_id}: {error}") from error
     try:
         return open_entry(entry, data, where.start, attachment.sha256_b64url)
-    except InvalidInput as damaged:  # not the reader's mistake: the stored archive is damaged
-        raise TransientError(f"document {attachment.attachment_id}: {damaged.message}") from None
+    except InvalidInput as damaged:  # not the reader's mistake, nor one a retry cures: the stored archive is damaged
+        raise ContentIntegrityError(f"document {attachment.attachment_id}: {damaged.message}") from None

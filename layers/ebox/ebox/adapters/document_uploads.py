@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
+from ebox.adapters.aws_errors import call, classified, error_code
 from ebox.domain.documents import HEAD_BYTES, b64url_of_digest
-from ebox.domain.errors import DigestDoNotMatch, InvalidInput, TransientError
+from ebox.domain.errors import DigestDoNotMatch, InvalidInput
 from ebox.domain.message import ReceivedDocument
 from ebox.domain.uploads import UPLOAD_URL_SECONDS, DocumentToUpload
 
@@ -40,24 +41,22 @@ class S3DocumentUploads:
         """What was uploaded under ``key``, its SHA-256 computed here from the bytes themselves (S3
         checked them already on AWS; emulators do not)."""
         try:
-            response = self._s3.get_object(Bucket=self._bucket, Key=key)
+            response = call(self._s3, "get_object", failure=f"could not read upload {key}", Bucket=self._bucket,
+                            Key=key)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+            if error_code(error) in ("NoSuchKey", "404", "NotFound"):
                 raise InvalidInput(f"attachment '{part_name}': no upload {key.rsplit('/', 1)[-1]} of yours "
                                    "(never uploaded, or expired)") from None
-            raise TransientError(f"could not read upload {key}: {error}") from error
-        except BotoCoreError as error:
-            raise TransientError(f"could not read upload {key}: {error}") from error
+            raise
         digest, size, head = hashlib.sha256(), 0, b""
         body = response["Body"]
         try:
-            for chunk in iter(lambda: body.read(READ_CHUNK), b""):
-                digest.update(chunk)
-                size += len(chunk)
-                if len(head) < HEAD_BYTES:
-                    head += chunk[: HEAD_BYTES - len(head)]  # its first bytes: its type's magic, checked at publishing
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read upload {key}: {error}") from error
+            with classified(f"could not read upload {key}"):
+                for chunk in iter(lambda: body.read(READ_CHUNK), b""):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    if len(head) < HEAD_BYTES:
+                        head += chunk[: HEAD_BYTES - len(head)]  # its type's magic, checked at publishing
         finally:
             body.close()
         metadata = response.get("Metadata") or {}

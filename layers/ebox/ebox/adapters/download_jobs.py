@@ -18,9 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
-from ebox.adapters.aws_errors import is_conditional_failure
+from ebox.adapters.aws_errors import call, is_conditional_failure
 from ebox.domain.downloads import (
     FAILED,
     MAY_FAIL,
@@ -31,7 +31,6 @@ from ebox.domain.downloads import (
     RUNNING,
     DownloadJob,
 )
-from ebox.domain.errors import TransientError
 
 TTL_SECONDS = (PACKAGE_DAYS + 1) * 24 * 3600
 _serializer, _deserializer = TypeSerializer(), TypeDeserializer()
@@ -58,10 +57,8 @@ class SqsDownloadQueue:
 
     def enqueue(self, job: DownloadJob) -> None:
         body = json.dumps({"enterpriseNumber": job.enterprise_number, "downloadId": job.download_id})
-        try:
-            self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=body)
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not queue download {job.download_id}: {error}") from error
+        call(self._sqs, "send_message", failure=f"could not queue download {job.download_id}",
+             QueueUrl=self._queue_url, MessageBody=body)
 
 
 class DynamoDownloadJobs:
@@ -125,9 +122,8 @@ class DynamoDownloadJobs:
         wanted = {f":s{i}": status for i, status in enumerate(statuses)}
         try:
             self._update(job, values, condition=f"#status IN ({', '.join(wanted)})", condition_values=wanted)
-        except TransientError as error:
-            cause = error.__cause__
-            if cause is not None and is_conditional_failure(cause):
+        except ClientError as error:
+            if is_conditional_failure(error):
                 return False
             raise
         return True
@@ -148,7 +144,5 @@ class DynamoDownloadJobs:
             ExpressionAttributeValues={k: _serializer.serialize(v) for k, v in updates.items()}, **extra)
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
-        try:
-            return getattr(self._db, operation)(**kwargs)
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"the downloads table failed ({operation}): {error}") from error
+        """Classified once (ebox.adapters.aws_errors): a failed condition is the caller's to explain."""
+        return call(self._db, operation, failure=f"the downloads table failed ({operation})", **kwargs)

@@ -1,5 +1,6 @@
-"""Evidence records archived once in the Object Lock bucket (compliance mode: nobody, root included,
-can delete or overwrite them before their retention ends), with their RFC 3161 time-stamp tokens."""
+"""Evidence objects in the Object Lock bucket (compliance mode: nobody, root included, can delete or overwrite
+them before their retention ends): one object per stream batch of records and its RFC 3161 time-stamp token
+(ebox.domain.evidence_batches); the objects of one record each, archived before batches, are read as they are."""
 
 from __future__ import annotations
 
@@ -8,14 +9,10 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ebox.domain.errors import TransientError
-from ebox.domain.evidence import SignedEvidence
 
 ALREADY_THERE = ("PreconditionFailed",)
 """S3's answer to a conditional put whose key exists."""
-
-
-def archive_key(record: SignedEvidence) -> str:
-    return f"evidence/{record.message_id}/{record.sequence:04d}-{record.event.value}.jws"
+NOT_THERE = ("NoSuchKey", "404", "NotFound")
 
 
 class S3EvidenceArchive:
@@ -23,24 +20,53 @@ class S3EvidenceArchive:
         self._s3 = s3_client
         self._bucket = bucket
 
-    def archive(self, record: SignedEvidence, timestamp_token: bytes | None) -> str:
-        """Each object written once: a retry after a put whose answer was lost (or whose function died
-        before the record was marked archived) finds it there and leaves it, rather than locking a
-        second version of it for years."""
-        key = archive_key(record)
-        try:
-            self._put_once(key, record.jws.encode("ascii"), "application/jose", {"event": record.event.value})
-            if timestamp_token is not None:
-                self._put_once(key + ".tsr", timestamp_token, "application/timestamp-reply", {})
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not archive evidence {record.evidence_id}: {error}") from error
-        return key
+    def put_batch(self, key: str, body: bytes) -> bytes | None:
+        """Each object written once: a retry after a put whose answer was lost (or whose function died before
+        it finished) finds the object there and gets it back, rather than locking a second version for years."""
+        if self._put_once(key, body, "text/plain; charset=us-ascii"):
+            return None
+        existing = self.read(key)
+        if existing is None:
+            raise TransientError(f"evidence batch {key} was there a moment ago and cannot be read")
+        return existing
 
-    def _put_once(self, key: str, body: bytes, content_type: str, metadata: dict[str, str]) -> None:
+    def put_token(self, key: str, token: bytes) -> None:
+        self._put_once(f"{key}.tsr", token, "application/timestamp-reply")
+
+    def has_token(self, key: str) -> bool:
+        return self.exists(f"{key}.tsr")
+
+    def read(self, key: str) -> bytes | None:
+        try:
+            return bytes(self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read())
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in NOT_THERE:
+                return None
+            raise TransientError(f"could not read evidence object {key}: {error}") from error
+        except BotoCoreError as error:
+            raise TransientError(f"could not read evidence object {key}: {error}") from error
+
+    def exists(self, key: str) -> bool:
+        try:
+            self._s3.head_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in NOT_THERE:
+                return False
+            raise TransientError(f"could not look for evidence object {key}: {error}") from error
+        except BotoCoreError as error:
+            raise TransientError(f"could not look for evidence object {key}: {error}") from error
+        return True
+
+    def _put_once(self, key: str, body: bytes, content_type: str) -> bool:
+        """True when written, False when the key was there already."""
         try:
             # Object Lock requires an integrity checksum on every upload.
             self._s3.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type,
-                                Metadata=metadata, ChecksumAlgorithm="SHA256", IfNoneMatch="*")
+                                ChecksumAlgorithm="SHA256", IfNoneMatch="*")
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") not in ALREADY_THERE:
-                raise
+            if error.response.get("Error", {}).get("Code") in ALREADY_THERE:
+                return False
+            raise TransientError(f"could not archive evidence {key}: {error}") from error
+        except BotoCoreError as error:
+            raise TransientError(f"could not archive evidence {key}: {error}") from error
+        return True

@@ -1,7 +1,7 @@
 """Inbox pages with filters and partitions: each page is one bounded read (docs/decisions/0020-inbox-indexes.md).
 
-``plan_page`` picks the index whose key answers the filter (tables/message_items.py: ByReadState, ByVisibility,
-ByRegistered, ByApplication, ByType, BySender, ByExpiration, ByAction, ByPartition; the table itself
+``plan_page`` picks the index whose key answers the filter (tables/message_items.py: ByReadState, ByVisibility
+(hidden messages), ByRegistered, ByApplication, ByType, BySender, ByExpiration, ByAction, ByPartition; the table itself
 without a filter), narrows receipt dates on the UUIDv7 sort key, and leaves the other filters and the
 reader's partitions to a FilterExpression. ``read_keys`` then reads the matching keys in order: the
 page's depth when counters give totalItems (no filter, readStatus, partitions), else up to
@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ebox.adapters.item_keys import day_key, ebox_partition_key, facet_keys, read_key, visibility_key
+from ebox.adapters.item_keys import day_key, ebox_partition_key, facet_keys, hidden_key, read_key
+from ebox.adapters.stored_document import message_record
 from ebox.adapters.tables.message_items import MessageItem, ReplyLinkItem
 from ebox.domain.message import Message
 from ebox.domain.message_action import TODO
@@ -78,7 +79,7 @@ def _action_attributes(message: Message) -> dict[str, Any]:
 
 
 def to_message(item: MessageItem) -> Message:
-    return message_from_record(item.document, read_status=bool(item.read_status), visible=bool(item.visible),
+    return message_from_record(message_record(item), read_status=bool(item.read_status), visible=bool(item.visible),
                                delivery_state=item.delivery_state,
                                action_status={"status": item.action_status, "done_at": item.action_done_at,
                                               "done_by": item.action_done_by})
@@ -154,12 +155,14 @@ class Plan:
 _FACETS: tuple[tuple[str, Any, Callable[[str, Any], str]], ...] = (
     # (filter, index, its hash key for the e-Box and the value): the first one present drives the page
     ("read_status", MessageItem.by_read_state, read_key),
-    ("visible", MessageItem.by_visibility, visibility_key),
+    ("visible", MessageItem.by_visibility, lambda ebox, v: hidden_key(ebox)),
     ("registered_mail", MessageItem.by_registered, lambda ebox, v: f"EBOX#{ebox}"),
     ("sender_application_id", MessageItem.by_application, lambda ebox, v: f"EBOX#{ebox}#{v}"),
     ("message_type_id", MessageItem.by_type, lambda ebox, v: f"EBOX#{ebox}#{v}"),
     ("sender_organization_id", MessageItem.by_sender, lambda ebox, v: f"EBOX#{ebox}#{v}"),
 )
+# Sparse facet indexes hold one value only: registered mail, hidden messages.
+_SPARSE_FACETS = {"registered_mail": True, "visible": False}
 _COUNTED_FILTERS = frozenset({"read_status", "partition"})
 
 
@@ -189,19 +192,19 @@ def plan_page(enterprise_number: str, scope: frozenset[str] | None, wanted: Mess
     if "text" not in conditions:
         for name, index, hash_key in _FACETS:
             value = getattr(wanted, name)
-            if value is not None and (name != "registered_mail" or value):
+            if value is not None and (name not in _SPARSE_FACETS or value == _SPARSE_FACETS[name]):
                 return Plan(index, (hash_key(enterprise_number, value),), received, rest(name), counted=counted)
         if wanted.expired_after or wanted.expired_before:
             return Plan(MessageItem.by_expiration, (ebox,), _expiring(wanted), rest("expired_after", "expired_before"))
     if scope is not None and len(scope) == 1:
         return Plan(MessageItem.by_partition, (ebox_partition_key(enterprise_number, next(iter(scope))),), received,
                     rest(partition_answered=True), counted=counted)
-    if "text" in conditions:  # the search texts are projected in ByEbox (and ByPartition, ByAction) only
-        return Plan(MessageItem.by_ebox, (ebox,), received, rest(), counted=counted)
-    if not conditions and first_page:  # the whole e-Box, or a person's partitions (read from ByEbox, filtered)
+    if "text" in conditions or wanted.visible:  # ByInbox projects the search texts and ``visible``
+        return Plan(MessageItem.by_inbox, (ebox,), received, rest(), counted=counted)
+    if not conditions and first_page:  # the whole e-Box, or a person's partitions (read from ByInbox, filtered)
         if scope is None:
             return Plan(MessageItem, (ebox,), MessageItem.sk.startswith("MSG#"), counted=counted)
-        return Plan(MessageItem.by_ebox, (ebox,), None, rest(), counted=counted)
+        return Plan(MessageItem.by_inbox, (ebox,), None, rest(), counted=counted)
     # The whole e-Box (or several partitions) deeper than the first page, or over receipt dates: the slim
     # entries of ByReadState, both halves.
     return Plan(MessageItem.by_read_state, (read_key(enterprise_number, False), read_key(enterprise_number, True)),

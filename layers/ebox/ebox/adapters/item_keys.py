@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from ebox.domain.message import Message
+from ebox.domain.ports import IdempotencyClaim
 
 DAY_SHARDS = 8
 
@@ -27,16 +28,19 @@ def read_key(enterprise_number: str, read: bool) -> str:
     return f"EBOX#{enterprise_number}#{'READ' if read else 'UNREAD'}"
 
 
-def visibility_key(enterprise_number: str, visible: bool) -> str:
-    return f"EBOX#{enterprise_number}#{'VISIBLE' if visible else 'HIDDEN'}"
+def hidden_key(enterprise_number: str) -> str:
+    """ByVisibility's key, which hidden messages alone carry (sparse; items written before decision 0023 may
+    still carry ``EBOX#<n>#VISIBLE``, which nothing reads)."""
+    return f"EBOX#{enterprise_number}#HIDDEN"
 
 
 def facet_keys(message: Message) -> dict[str, Any]:
-    """The facet indexes' keys (tables/message_items.py): one per v2.1 filter, each beginning with the e-Box."""
+    """ByInbox's key (the e-Box, on message items only) and the facet indexes' keys (tables/message_items.py):
+    one per v2.1 filter, each beginning with the e-Box."""
     ebox = f"EBOX#{message.recipient}"
     keys = {
+        "inbox": ebox,
         "read_key": read_key(message.recipient, message.read_status),
-        "visibility_key": visibility_key(message.recipient, message.visible),
         "type_key": f"{ebox}#{message.message_type_id}",
         "sender_key": f"{ebox}#{message.sender_organization_id}",
         "application_key": f"{ebox}#{message.sender_application_id}",
@@ -44,4 +48,20 @@ def facet_keys(message: Message) -> dict[str, Any]:
     }
     if message.is_registered_mail:
         keys["registered_ebox"] = ebox
+    if not message.visible:
+        keys["visibility_key"] = hidden_key(message.recipient)
     return keys
+
+
+def ebox_key(enterprise_number: str) -> str:
+    """An e-Box's partition in the messages table (its messages, counters and downloads)."""
+    return f"EBOX#{enterprise_number}"
+
+
+def message_key(message_id: str) -> str:
+    """A message's sort key under its e-Box, and the partition of its evidence, replies and audit lines."""
+    return f"MSG#{message_id}"
+
+
+def idempotency_key(claim: IdempotencyClaim) -> str:
+    return f"IDEMPOTENCY#{claim.organization_id}#{claim.application_id}#{claim.key}"

@@ -15,10 +15,8 @@ import json
 import time
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from ebox.adapters.aws_errors import call, classified
 from ebox.adapters.endorsed_signer import key_day
-from ebox.domain.errors import TransientError
 
 EVIDENCE_KEYS = "EVIDENCE_KEYS"
 CURRENT_DAYS = 2
@@ -30,27 +28,20 @@ class DynamoKeyDirectory:
         self._table = table
 
     def publish_key(self, jwk: dict[str, str]) -> None:
-        try:
-            self._db.put_item(TableName=self._table, Item={"pk": {"S": EVIDENCE_KEYS}, "sk": {"S": jwk["kid"]},
-                                                           "jwk": {"S": json.dumps(jwk)}})
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not publish evidence key {jwk['kid']}: {error}") from error
+        call(self._db, "put_item", failure=f"could not publish evidence key {jwk['kid']}", TableName=self._table,
+             Item={"pk": {"S": EVIDENCE_KEYS}, "sk": {"S": jwk["kid"]}, "jwk": {"S": json.dumps(jwk)}})
 
     def current_keys(self, now: float | None = None) -> list[dict[str, str]]:
         """The keys made in the last CURRENT_DAYS days (those that may still sign, and yesterday's)."""
         since = key_day((time.time() if now is None else now) - CURRENT_DAYS * 86400)
-        try:
+        with classified("could not list the evidence keys"):
             pages = self._db.get_paginator("query").paginate(
                 TableName=self._table, KeyConditionExpression="pk = :pk AND sk >= :since",
                 ExpressionAttributeValues={":pk": {"S": EVIDENCE_KEYS}, ":since": {"S": f"ek-{since}"}})
             return [json.loads(item["jwk"]["S"]) for page in pages for item in page["Items"]]
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not list the evidence keys: {error}") from error
 
     def key(self, kid: str) -> dict[str, str] | None:
         """Any key ever published, current or archived."""
-        try:
-            item = self._db.get_item(TableName=self._table, Key={"pk": {"S": EVIDENCE_KEYS}, "sk": {"S": kid}})
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read evidence key {kid}: {error}") from error
+        item = call(self._db, "get_item", failure=f"could not read evidence key {kid}", TableName=self._table,
+                    Key={"pk": {"S": EVIDENCE_KEYS}, "sk": {"S": kid}})
         return json.loads(item["Item"]["jwk"]["S"]) if "Item" in item else None

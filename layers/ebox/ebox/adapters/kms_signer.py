@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from ebox.adapters.aws_errors import call
 from ebox.domain.encoding import b64url_encode
-from ebox.domain.errors import TransientError
 
 
 class KmsEs256Signer:
@@ -23,10 +22,7 @@ class KmsEs256Signer:
     def jwk(self) -> dict[str, str]:
         """The public key as a JWK (RFC 7517), ``kid`` being the KMS key id."""
         if self._jwk is None:
-            try:
-                response = self._kms.get_public_key(KeyId=self._key_id)
-            except (ClientError, BotoCoreError) as error:
-                raise TransientError(f"could not read the signing key: {error}") from error
+            response = call(self._kms, "get_public_key", failure="could not read the signing key", KeyId=self._key_id)
             key = serialization.load_der_public_key(response["PublicKey"])
             if not isinstance(key, ec.EllipticCurvePublicKey):
                 raise RuntimeError("the token signing key is not an elliptic-curve key")
@@ -56,10 +52,7 @@ class KmsEs256Signer:
 
     def sign_bytes(self, data: bytes) -> bytes:
         """An ECDSA P-256 SHA-256 signature of ``data``: ``r || s``, 32 bytes each (JWS and RFC 9421 alike)."""
-        try:
-            response = self._kms.sign(KeyId=self._key_id, Message=data, MessageType="RAW",
-                                      SigningAlgorithm="ECDSA_SHA_256")
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"KMS could not sign: {error}") from error
+        response = call(self._kms, "sign", failure="KMS could not sign", KeyId=self._key_id, Message=data,
+                        MessageType="RAW", SigningAlgorithm="ECDSA_SHA_256")
         r, s = decode_dss_signature(response["Signature"])
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")

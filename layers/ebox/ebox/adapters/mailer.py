@@ -35,5 +35,8 @@ class SesMailer:
         except (ReadTimeoutError, ConnectionClosedError) as error:
             raise DeliveryUncertain(f"SES took the e-mail to {to}, its answer was lost: {error}") from error
         except (ClientError, BotoCoreError) as error:
+            # Kept on purpose, not classified: whatever SES answered (throttled, MessageRejected, an address or
+            # domain not verified, sending paused), the e-mail was not sent: the notification step releases its
+            # claim, reports it and its job comes back (claim-then-send: the e-mails already sent stay sent).
             raise TransientError(f"SES did not accept the e-mail to {to}: {error}") from error
         return str(response["MessageId"])

@@ -8,6 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ebox.adapters.aws_errors import raise_classified
 from ebox.domain.errors import TransientError
 from ebox.domain.message import Message
 from ebox.domain.recipients import event_recipient
@@ -129,7 +130,7 @@ class EventBridgeMessageEvents:
             response = self._events.put_events(Entries=[entry])
         except (ClientError, BotoCoreError) as error:
             if strict:
-                raise TransientError(f"event {detail_type} was not put") from error
+                raise_classified(error, f"event {detail_type} was not put")
             # The message is already published and visible; the event is what is lost. Logged
             # loudly so the alarm on this log line lets ops replay it (see docs/operations.md, "On call").
             logger.exception("event %s for %s was not delivered", detail_type,

@@ -11,6 +11,7 @@ from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteEr
 from pynamodb.transactions import TransactWrite
 
 from ebox.adapters.aws_errors import classify, is_conditional_failure
+from ebox.adapters.evidence_chain import append_evidence, evidence_query, signed_record
 from ebox.adapters.inbox_pages import (
     KeysRead,
     counted_total,
@@ -21,11 +22,11 @@ from ebox.adapters.inbox_pages import (
     read_keys,
     readable_partitions,
     replies_page,
-    search_attributes,
     summary_keys,
     to_message,
-    visibility_key,
 )
+from ebox.adapters.item_keys import ebox_key, hidden_key, idempotency_key, message_key
+from ebox.adapters.stored_document import stored_document
 from ebox.adapters.tables.message_items import (
     EboxSummaryItem,
     EvidenceHeadItem,
@@ -36,31 +37,17 @@ from ebox.adapters.tables.message_items import (
 )
 from ebox.domain.consultation import MAX_PAGE_DEPTH
 from ebox.domain.errors import TransientError
-from ebox.domain.evidence import ChainHead, EvidenceEvent, SignedEvidence
+from ebox.domain.evidence import ChainHead, SignedEvidence
 from ebox.domain.message import Message
 from ebox.domain.message_action import DONE, TODO
 from ebox.domain.message_filter import MessageFilter
 from ebox.domain.ports import EboxSummary, IdempotencyClaim, IdempotencyRecord, ReplyLink
 from ebox.domain.publication import check_idempotency
-from ebox.domain.qualified_delivery import Delivery
-from ebox.domain.records import message_to_record
 from ebox.domain.validity import parse_timestamp
 
 IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600
 # Expired messages stay a while for the sender's status queries before DynamoDB's TTL removes them.
 EXPIRED_MESSAGE_GRACE_SECONDS = 30 * 24 * 3600
-
-
-def ebox_key(enterprise_number: str) -> str:
-    return f"EBOX#{enterprise_number}"
-
-
-def message_key(message_id: str) -> str:
-    return f"MSG#{message_id}"
-
-
-def idempotency_key(claim: IdempotencyClaim) -> str:
-    return f"IDEMPOTENCY#{claim.organization_id}#{claim.application_id}#{claim.key}"
 
 
 class DynamoMessageIndex:
@@ -82,7 +69,7 @@ class DynamoMessageIndex:
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item, condition=MessageItem.pk.does_not_exist())
-                _append_evidence(transaction, message.message_id, ChainHead.empty(), evidence)
+                append_evidence(transaction, message.message_id, ChainHead.empty(), evidence)
                 if claim is not None:
                     transaction.save(
                         IdempotencyItem(
@@ -248,9 +235,9 @@ class DynamoMessageIndex:
             with TransactWrite(connection=self._connection) as transaction:
                 for message_id, visible in changes.items():
                     transaction.update(MessageItem(ebox_key(enterprise_number), message_key(message_id)),
-                                       actions=[MessageItem.visible.set(visible),
-                                                MessageItem.visibility_key.set(visibility_key(enterprise_number,
-                                                                                              visible))],
+                                       actions=[MessageItem.visible.set(visible),  # ByVisibility: hidden ones
+                                                MessageItem.visibility_key.remove() if visible
+                                                else MessageItem.visibility_key.set(hidden_key(enterprise_number))],
                                        condition=MessageItem.pk.exists())
         except TransactWriteError as error:
             raise TransientError("the e-Box index could not change the messages' visibility; try again") from error
@@ -273,7 +260,7 @@ class DynamoMessageIndex:
                     transaction.update(EboxSummaryItem(ebox_key(enterprise_number), partition_summary_key(partition)),
                                        actions=[EboxSummaryItem.number_of_unread_messages.add(-1)])
                 if head is not None:
-                    _append_evidence(transaction, message_id, head, evidence)
+                    append_evidence(transaction, message_id, head, evidence)
         except TransactWriteError as error:
             if is_conditional_failure(error):
                 return False
@@ -303,7 +290,7 @@ class DynamoMessageIndex:
         """A refused submission's only record, under the message id it would have had."""
         try:
             with TransactWrite(connection=self._connection) as transaction:
-                _append_evidence(transaction, record.message_id, ChainHead.empty(), [record])
+                append_evidence(transaction, record.message_id, ChainHead.empty(), [record])
         except TransactWriteError as error:
             raise TransientError("could not record the rejection's evidence") from error
 
@@ -317,7 +304,7 @@ class DynamoMessageIndex:
         return ChainHead(int(item.sequence), item.record_hash)
 
     def unarchived_evidence(self, message_id: str) -> list[SignedEvidence]:
-        return [_signed(message_id, item) for item in _evidence_items(message_id) if not item.archived]
+        return [signed_record(message_id, item) for item in evidence_query(message_id) if not item.archived]
 
     def mark_archived(self, record: SignedEvidence) -> None:
         EvidenceItem(message_key(record.message_id), f"EVIDENCE#{record.sequence:04d}").update(
@@ -326,7 +313,7 @@ class DynamoMessageIndex:
     def evidence(self, message_id: str) -> list[SignedEvidence]:
         """The chain in order, the last record carrying the chain's signed head (when it has one)."""
         try:
-            records = [_signed(message_id, item) for item in _evidence_items(message_id)]
+            records = [signed_record(message_id, item) for item in evidence_query(message_id)]
             head = EvidenceHeadItem.get(message_key(message_id), "EVIDENCE_HEAD", consistent_read=True) \
                 if records else None
         except DoesNotExist:
@@ -354,15 +341,6 @@ def _summed(parts: list[EboxSummary]) -> EboxSummary:
                        sum(p.ebox_size_bytes for p in parts), max(receipts) if receipts else None, None)
 
 
-def _evidence_items(message_id: str) -> Any:
-    """A message's evidence items in chain order (one Query)."""
-    return EvidenceItem.query(message_key(message_id), EvidenceItem.sk.startswith("EVIDENCE#"), consistent_read=True)
-
-
-def _signed(message_id: str, item: EvidenceItem) -> SignedEvidence:
-    return SignedEvidence(item.evidence_id, message_id, int(item.sequence), EvidenceEvent(item.event), item.jws)
-
-
 def message_item(message: Message) -> MessageItem:
     """A new message's item: its record and the keys of every inbox index it belongs to."""
     expires = int(parse_timestamp(message.expiration_date, field_name="expirationDate").timestamp())
@@ -370,7 +348,7 @@ def message_item(message: Message) -> MessageItem:
         ebox_key(message.recipient),
         message_key(message.message_id),
         message_id=message.message_id,
-        document=message_to_record(message),
+        document=stored_document(message),
         read_status=False,
         visible=True,
         delivery_state=message.delivery_state,
@@ -379,86 +357,5 @@ def message_item(message: Message) -> MessageItem:
     )
 
 
-def evidence_items(message_id: str, evidence: list[SignedEvidence]) -> list[EvidenceItem | EvidenceHeadItem]:
-    """The records' items, then the chain head's item (after the last record)."""
-    if not evidence:
-        return []
-    items: list[EvidenceItem | EvidenceHeadItem] = [
-        EvidenceItem(message_key(message_id), f"EVIDENCE#{record.sequence:04d}", evidence_id=record.evidence_id,
-                     sequence=record.sequence, event=record.event.value, jws=record.jws)
-        for record in evidence]
-    last = evidence[-1]
-    items.append(EvidenceHeadItem(message_key(message_id), "EVIDENCE_HEAD", sequence=last.sequence,
-                                  record_hash=last.record_hash, head_jws=last.head_jws))
-    return items
-
-
-def _append_evidence(transaction: TransactWrite, message_id: str, head: ChainHead,
-                     evidence: list[SignedEvidence]) -> None:
-    """Adds the records and moves the chain head, on condition that nobody moved it meanwhile."""
-    items = evidence_items(message_id, evidence)
-    if not items:
-        return
-    for record in items[:-1]:
-        transaction.save(record, condition=EvidenceItem.pk.does_not_exist())
-    condition = (EvidenceHeadItem.pk.does_not_exist() if head.sequence == 0
-                 else EvidenceHeadItem.sequence == head.sequence)
-    transaction.save(items[-1], condition=condition)
-
-
-def _action_keys(message: Message) -> dict[str, Any]:
-    keys = filtered_attributes(message)
-    return {name: keys.get(name) for name in ("action_ebox", "action_due") if message.action is not None}
-
-
 def _to_message(item: MessageItem) -> Message:
     return to_message(item)
-
-
-class DynamoDeliveryStates:
-    """Qualified mail's delivery state on the message item, moved together with its evidence."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    def move(self, enterprise_number: str, message_id: str, *, expected: str, new: str,  # noqa: PLR0913
-             evidence: list[SignedEvidence], task_token: str | None = None, revealed: Message | None = None,
-             answer: str | None = None, execution: str | None = None) -> bool:
-        """Moves the state from ``expected`` to ``new`` with the records; False if it was not ``expected``
-        (or another execution than ``execution`` waits for the message). ``revealed``: the message in its
-        new state, whose searchable text and action keys the item now takes."""
-        item = MessageItem(ebox_key(enterprise_number), message_key(message_id))
-        actions: list[Any] = [
-            MessageItem.delivery_state.set(new),
-            MessageItem.task_token.set(task_token) if task_token else MessageItem.task_token.remove(),
-        ]
-        if answer is not None:
-            actions.append(MessageItem.delivery_answer.set(answer))
-        condition = MessageItem.delivery_state == expected
-        if execution is not None:
-            actions.append(MessageItem.delivery_execution.set(execution))
-            condition &= (MessageItem.delivery_execution.does_not_exist()
-                          | (MessageItem.delivery_execution == execution))
-        if revealed is not None:
-            shown = {**search_attributes(revealed), **_action_keys(revealed)}
-            actions.extend(getattr(MessageItem, name).set(value) if value is not None
-                           else getattr(MessageItem, name).remove() for name, value in shown.items())
-        try:
-            with TransactWrite(connection=self._connection) as transaction:
-                transaction.update(item, actions=actions, condition=condition)
-                if evidence:
-                    _append_evidence(transaction, message_id, ChainHead(evidence[0].sequence - 1, None), evidence)
-        except TransactWriteError as error:
-            if is_conditional_failure(error):
-                return False
-            raise TransientError(f"could not record the delivery of {message_id}") from error
-        return True
-
-    def current(self, enterprise_number: str, message_id: str) -> Delivery:
-        try:
-            item = MessageItem.get(ebox_key(enterprise_number), message_key(message_id), consistent_read=True)
-        except DoesNotExist:
-            return Delivery(None)
-        except PynamoDBException as error:
-            raise classify(error) from error
-        return Delivery(item.delivery_state, item.task_token, item.delivery_answer, item.delivery_execution)

@@ -8,9 +8,9 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PynamoDBException
+from pynamodb.exceptions import DoesNotExist, PynamoDBException
 
-from ebox.adapters.aws_errors import put_if_absent
+from ebox.adapters.aws_errors import classified, put_if_absent
 from ebox.adapters.tables.message_items import NotificationSentItem
 from ebox.adapters.tables.registry_items import NotificationPreferenceItem
 from ebox.domain.errors import TransientError
@@ -22,11 +22,8 @@ CLAIM_TTL_SECONDS = 400 * 24 * 3600
 
 class DynamoNotificationPreferences:
     def preference(self, enterprise_number: str, person: str) -> NotificationPreference | None:
-        try:
-            item = NotificationPreferenceItem.get(f"ENT#{enterprise_number}", f"NOTIFY#{person}")
-        except DoesNotExist:
-            return None
-        return _preference(item)
+        item = NotificationPreferenceItem.find(f"ENT#{enterprise_number}", f"NOTIFY#{person}")
+        return None if item is None else _preference(item)
 
     def preferences(self, enterprise_number: str) -> list[NotificationPreference]:
         items = NotificationPreferenceItem.query(f"ENT#{enterprise_number}",
@@ -83,10 +80,8 @@ class DynamoNotificationClaims:
             raise
 
     def release(self, kind: Kind, subject: str, recipient: str) -> None:
-        try:
+        with classified(f"could not release the {kind.value} claim of {subject}"):
             NotificationSentItem(*claim_key(kind, subject, recipient)).delete()
-        except DeleteError as error:
-            raise TransientError(f"could not release the {kind.value} claim of {subject}") from error
 
     def sent(self, kind: Kind, subject: str, recipient: str, mail_id: str) -> None:
         with contextlib.suppress(PynamoDBException):  # the e-mail went; its id is only for the record

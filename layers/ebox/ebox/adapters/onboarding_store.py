@@ -11,8 +11,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.adapters.aws_errors import classify, is_conditional_failure
-from ebox.domain.onboarding import PENDING, SenderRequest
+from ebox.adapters.aws_errors import is_conditional_failure, raise_classified
+from ebox.domain.onboarding import RequestStatus, SenderRequest
 
 PARTITION = "SENDER_REQUEST"
 
@@ -27,14 +27,14 @@ class DynamoSenderRequests:
             self._db.put_item(TableName=self._table, Item=_item(request),
                               ConditionExpression="attribute_not_exists(pk)")
         except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+            raise_classified(error)
 
     def get(self, request_id: str) -> SenderRequest | None:
         try:
             found = self._db.get_item(TableName=self._table, ConsistentRead=True,
                                       Key={"pk": {"S": PARTITION}, "sk": {"S": request_id}}).get("Item")
         except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+            raise_classified(error)
         return SenderRequest.from_dict(json.loads(found["doc"]["S"])) if found else None
 
     def listed(self, status: str | None = None) -> list[SenderRequest]:
@@ -49,18 +49,18 @@ class DynamoSenderRequests:
             for page in self._db.get_paginator("query").paginate(**query):
                 found.extend(SenderRequest.from_dict(json.loads(i["doc"]["S"])) for i in page.get("Items", []))
         except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+            raise_classified(error)
         return sorted(found, key=lambda r: r.submitted_at)
 
     def decide(self, request: SenderRequest) -> bool:
         try:
             self._db.put_item(TableName=self._table, Item=_item(request), ConditionExpression="#s = :pending",
                               ExpressionAttributeNames={"#s": "status"},
-                              ExpressionAttributeValues={":pending": {"S": PENDING}})
+                              ExpressionAttributeValues={":pending": {"S": RequestStatus.PENDING}})
         except (ClientError, BotoCoreError) as error:
             if is_conditional_failure(error):
                 return False
-            raise classify(error) from error
+            raise_classified(error)
         return True
 
 

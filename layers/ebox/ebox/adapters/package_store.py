@@ -10,16 +10,18 @@ from __future__ import annotations
 import hashlib
 import stat
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from stream_zip import ZIP_AUTO, stream_zip
 
+from ebox.adapters.aws_errors import classified, error_code
 from ebox.adapters.content_store import read_archived
 from ebox.domain.archived_documents import archived_entry
 from ebox.domain.download_package import PackageMember
-from ebox.domain.errors import TransientError
+from ebox.domain.errors import DependencyRefused
 from ebox.domain.message import StoredAttachment
 
 READ_CHUNK_BYTES = 1024 * 1024
@@ -41,14 +43,23 @@ class S3DocumentReader:
 
     def document_chunks(self, attachment: StoredAttachment) -> Iterator[bytes]:
         entry = archived_entry(attachment.content_key)
-        if entry is not None:  # a bulk document inside its kept archive (at most 4 MiB): read whole
-            yield read_archived(self._s3, self._bucket, entry, attachment)
-            return
-        try:
+        with _package_step(f"could not read document {attachment.attachment_id}"):
+            if entry is not None:  # a bulk document inside its kept archive (at most 4 MiB): read whole
+                yield read_archived(self._s3, self._bucket, entry, attachment)
+                return
             body = self._s3.get_object(Bucket=self._bucket, Key=attachment.content_key)["Body"]
             yield from body.iter_chunks(chunk_size=self._chunk_bytes)
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read document {attachment.attachment_id}: {error}") from error
+
+
+@contextmanager
+def _package_step(failure: str) -> Iterator[None]:
+    """A transient failure is a TransientError (the job is delivered again); any other AWS failure a
+    DependencyRefused, for the build to end the job FAILED at once instead of leaving it RUNNING."""
+    try:
+        with classified(failure):
+            yield
+    except (ClientError, BotoCoreError) as refused:
+        raise DependencyRefused(f"{failure} ({error_code(refused) or type(refused).__name__})") from refused
 
 
 def zipped(members: Iterable[PackageMember], modified_at: datetime | None = None) -> Iterable[bytes]:
@@ -130,7 +141,5 @@ class S3MultipartWriter:
         self._parts.append({"PartNumber": number, "ETag": answer["ETag"]})
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
-        try:
+        with _package_step(f"could not write the package ({operation})"):
             return getattr(self._s3, operation)(**kwargs)
-        except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not write the package ({operation}): {error}") from error

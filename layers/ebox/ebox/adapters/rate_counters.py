@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.adapters.aws_errors import CONDITIONAL_FAILURES, classify, error_code
+from ebox.adapters.aws_errors import CONDITIONAL_FAILURES, error_code, raise_classified
 
 
 class DynamoRateCounters:
@@ -28,5 +28,5 @@ class DynamoRateCounters:
         except (ClientError, BotoCoreError) as error:
             if error_code(error) in CONDITIONAL_FAILURES:
                 return False
-            raise classify(error) from error
+            raise_classified(error)
         return True

@@ -6,9 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import DoesNotExist, PutError, PynamoDBException
-
+from ebox.adapters.aws_errors import classified, put_if_absent
 from ebox.adapters.tables.registry_items import (
     CitizenItem,
     ConsentItem,
@@ -23,7 +21,6 @@ from ebox.adapters.tables.registry_items import (
     SenderOrganizationItem,
     SenderSuspensionItem,
 )
-from ebox.domain.errors import TransientError
 from ebox.domain.partitions import GENERAL, EboxUser, Partition, RoutingRule, rules_from_dicts
 from ebox.domain.providers import Consent, MessageProvider
 from ebox.domain.recipients import CITIZEN, ebox_type_of
@@ -69,27 +66,23 @@ class DynamoRegistry:
         self._cache = _ReferenceCache(reference_ttl)
 
     def enterprise(self, enterprise_number: str) -> Enterprise | None:
-        try:
-            item = EnterpriseItem.get(f"ENT#{enterprise_number}", "ENTERPRISE")
-        except DoesNotExist:
+        item = EnterpriseItem.find(f"ENT#{enterprise_number}", "ENTERPRISE")
+        if item is None:
             return None
         return _enterprise(enterprise_number, item)
 
     def enterprises(self, enterprise_numbers: list[str]) -> dict[str, Enterprise | None]:
         """Many enterprises in one BatchGetItem per hundred (a bulk chunk's recipients); absent ones None."""
         found: dict[str, Enterprise | None] = dict.fromkeys(enterprise_numbers)
-        try:
+        with classified(f"could not read {len(enterprise_numbers)} enterprises"):
             for item in EnterpriseItem.batch_get([(f"ENT#{n}", "ENTERPRISE") for n in enterprise_numbers]):
                 number = item.pk.removeprefix("ENT#")
                 found[number] = _enterprise(number, item)
-        except (PynamoDBException, ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read {len(enterprise_numbers)} enterprises: {error}") from error
         return found
 
     def citizen(self, ssin: str) -> Citizen | None:
-        try:
-            item = CitizenItem.get(f"CITIZEN#{ssin}", "CITIZEN")
-        except DoesNotExist:
+        item = CitizenItem.find(f"CITIZEN#{ssin}", "CITIZEN")
+        if item is None:
             return None
         return Citizen(ssin=ssin, name=item.name, ebox_activated=item.ebox_activated,
                        contact_email=item.contact_email, exclusively_ebox=bool(item.exclusively_ebox))
@@ -105,9 +98,8 @@ class DynamoRegistry:
                 for i in MessageProviderItem.by_kind.query("PROVIDER")]
 
     def message_provider(self, provider_id: str) -> MessageProvider | None:
-        try:
-            item = MessageProviderItem.get(f"PROVIDER#{provider_id}", "PROVIDER")
-        except DoesNotExist:
+        item = MessageProviderItem.find(f"PROVIDER#{provider_id}", "PROVIDER")
+        if item is None:
             return None
         return MessageProvider(provider_id, dict(item.description))
 
@@ -116,9 +108,8 @@ class DynamoRegistry:
                             ref_kind="PROVIDER", ref_id=provider.provider_id).save()
 
     def consent(self, ssin: str, provider_id: str) -> Consent | None:
-        try:
-            item = ConsentItem.get(f"CITIZEN#{ssin}", f"CONSENT#{provider_id}")
-        except DoesNotExist:
+        item = ConsentItem.find(f"CITIZEN#{ssin}", f"CONSENT#{provider_id}")
+        if item is None:
             return None
         return Consent(ssin, provider_id, item.granted_at)
 
@@ -137,9 +128,8 @@ class DynamoRegistry:
                                lambda: self._read_sender_application(organization_id, application_id))
 
     def _read_sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None:
-        try:
-            item = SenderApplicationItem.get(f"ORG#{organization_id}", f"APP#{application_id}")
-        except DoesNotExist:
+        item = SenderApplicationItem.find(f"ORG#{organization_id}", f"APP#{application_id}")
+        if item is None:
             return None
         return SenderApplication(
             organization_id=organization_id,
@@ -153,19 +143,14 @@ class DynamoRegistry:
         return self._cache.get(("org", organization_id), lambda: self._read_sender_organization(organization_id))
 
     def _read_sender_organization(self, organization_id: str) -> SenderOrganization | None:
-        try:
-            item = SenderOrganizationItem.get(f"ORG#{organization_id}", "ORGANIZATION")
-        except DoesNotExist:
+        item = SenderOrganizationItem.find(f"ORG#{organization_id}", "ORGANIZATION")
+        if item is None:
             return None
         return SenderOrganization(organization_id, item.short_name, item.long_name)
 
     def sender_suspended(self, organization_id: str) -> bool:
         """Never cached: a suspension stops the sender's publications at once, in every container."""
-        try:
-            SenderSuspensionItem.get(f"ORG#{organization_id}", "SUSPENSION", consistent_read=True)
-        except DoesNotExist:
-            return False
-        return True
+        return SenderSuspensionItem.find(f"ORG#{organization_id}", "SUSPENSION", consistent_read=True) is not None
 
     def suspend_sender(self, organization_id: str, *, reason: str, since: str, by: str) -> None:
         SenderSuspensionItem(f"ORG#{organization_id}", "SUSPENSION", reason=reason, since=since, by=by).save()
@@ -180,17 +165,15 @@ class DynamoRegistry:
         return self._read_message_type(message_type_id)
 
     def _read_message_type(self, message_type_id: str) -> MessageType | None:
-        try:
-            item = MessageTypeItem.get(f"MSGTYPE#{message_type_id}", "MESSAGE_TYPE")
-        except DoesNotExist:
+        item = MessageTypeItem.find(f"MSGTYPE#{message_type_id}", "MESSAGE_TYPE")
+        if item is None:
             return None
         return MessageType(message_type_id, item.name, ValidityPeriod(int(item.validity_number), item.validity_unit),
                            item.audience or "enterprises", frozenset(item.business_data_keys or ()))
 
     def oauth_client(self, client_id: str) -> OAuthClient | None:
-        try:
-            item = OAuthClientItem.get(f"CLIENT#{client_id}", "OAUTH_CLIENT")
-        except DoesNotExist:
+        item = OAuthClientItem.find(f"CLIENT#{client_id}", "OAUTH_CLIENT")
+        if item is None:
             return None
         return OAuthClient(client_id, item.secret_hash, item.enterprise_number, frozenset(item.scopes or ()),
                            item.ssin, item.message_provider_id)
@@ -203,22 +186,15 @@ class DynamoRegistry:
         return found
 
     def _read_external_client(self, client_id: str) -> ExternalClient | None:
-        try:
-            item = ExternalClientItem.get(f"IDP_CLIENT#{client_id}", "SENDER")
-        except DoesNotExist:
+        item = ExternalClientItem.find(f"IDP_CLIENT#{client_id}", "SENDER")
+        if item is None:
             return None
         return ExternalClient(client_id, item.issuer, item.enterprise_number, frozenset(item.scopes or ()))
 
     def add_external_client(self, client: ExternalClient) -> bool:
-        try:
-            ExternalClientItem(f"IDP_CLIENT#{client.client_id}", "SENDER", issuer=client.issuer,
-                               enterprise_number=client.enterprise_number, scopes=set(client.allowed_scopes),
-                               ).save(condition=ExternalClientItem.pk.does_not_exist())
-        except PutError as error:
-            if _condition_failed(error):
-                return False
-            raise
-        return True
+        item = ExternalClientItem(f"IDP_CLIENT#{client.client_id}", "SENDER", issuer=client.issuer,
+                                  enterprise_number=client.enterprise_number, scopes=set(client.allowed_scopes))
+        return put_if_absent(item, failure=f"could not add the external client {client.client_id}")
 
     # ---- reference data, listed through the sparse ByKind index (one Query per kind, cached)
 
@@ -242,9 +218,8 @@ class DynamoRegistry:
     # ---- an e-Box's organisation: partitions, users, routing rules, digital-only preference
 
     def ebox_user(self, enterprise_number: str, ssin: str) -> EboxUser | None:
-        try:
-            item = EboxUserItem.get(f"ENT#{enterprise_number}", f"USER#{ssin}")
-        except DoesNotExist:
+        item = EboxUserItem.find(f"ENT#{enterprise_number}", f"USER#{ssin}")
+        if item is None:
             return None
         return EboxUser(ssin, frozenset(item.roles or ()), frozenset(item.partitions or ()))
 
@@ -327,13 +302,7 @@ class DynamoRegistry:
         ).save()
 
     def add_oauth_client(self, client: OAuthClient) -> bool:
-        try:
-            self._oauth_item(client).save(condition=OAuthClientItem.pk.does_not_exist())
-        except PutError as error:
-            if _condition_failed(error):
-                return False
-            raise
-        return True
+        return put_if_absent(self._oauth_item(client), failure=f"could not add the OAuth client {client.client_id}")
 
     def _oauth_item(self, client: OAuthClient) -> OAuthClientItem:
         return OAuthClientItem(
@@ -348,11 +317,6 @@ class DynamoRegistry:
 
     def save_oauth_client(self, client: OAuthClient) -> None:
         self._oauth_item(client).save()
-
-
-def _condition_failed(error: PutError) -> bool:
-    cause = getattr(error, "cause_response_code", None)
-    return cause == "ConditionalCheckFailedException"
 
 
 def _enterprise(enterprise_number: str, item: EnterpriseItem) -> Enterprise:

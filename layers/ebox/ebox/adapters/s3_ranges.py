@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
-from ebox.domain.errors import InvalidInput, TransientError
+from ebox.adapters.aws_errors import call, classified, error_code
+from ebox.domain.errors import InvalidInput
 
 READ_AHEAD = 4 * 1024 * 1024
 
@@ -22,15 +23,13 @@ def fetch_range(s3: Any, bucket: str, key: str, start: int, end: int, *, version
         return b""
     extra = {"VersionId": version} if version else ({"IfMatch": f'"{etag}"'} if etag else {})
     try:
-        response = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes={start}-{end - 1}", **extra)
-        return bytes(response["Body"].read())
+        with classified(f"could not read the archive {key}"):
+            response = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes={start}-{end - 1}", **extra)
+            return bytes(response["Body"].read())
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "NoSuchVersion", "PreconditionFailed", "412",
-                                                            "InvalidRange"):
+        if error_code(error) in ("NoSuchKey", "NoSuchVersion", "PreconditionFailed", "412", "InvalidRange"):
             raise InvalidInput(f"the archive {key} was removed or replaced while it was imported") from None
-        raise TransientError(f"could not read the archive {key}: {error}") from error
-    except BotoCoreError as error:
-        raise TransientError(f"could not read the archive {key}: {error}") from error
+        raise
 
 
 class S3ObjectReader(io.RawIOBase):
@@ -40,13 +39,12 @@ class S3ObjectReader(io.RawIOBase):
         super().__init__()
         self._s3, self._bucket, self._key, self.version = s3, bucket, key, version
         try:
-            head = s3.head_object(Bucket=bucket, Key=key, **({"VersionId": version} if version else {}))
+            head = call(s3, "head_object", failure=f"could not read the archive {key}", Bucket=bucket, Key=key,
+                        **({"VersionId": version} if version else {}))
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound", "NoSuchVersion"):
+            if error_code(error) in ("404", "NoSuchKey", "NotFound", "NoSuchVersion"):
                 raise InvalidInput(f"the archive {key} is not in the import bucket") from None
-            raise TransientError(f"could not read the archive {key}: {error}") from error
-        except BotoCoreError as error:
-            raise TransientError(f"could not read the archive {key}: {error}") from error
+            raise
         self.size = int(head["ContentLength"])
         self.etag = str(head.get("ETag", "")).strip('"')
         self._position = 0
@@ -74,10 +72,6 @@ class S3ObjectReader(io.RawIOBase):
         buffer[: len(data)] = data
         self._position += len(data)
         return len(data)
-
-
-def open_object(s3: Any, bucket: str, key: str, *, version: str | None = None) -> io.BufferedReader:
-    return io.BufferedReader(S3ObjectReader(s3, bucket, key, version=version), buffer_size=READ_AHEAD)
 
 
 class S3ArchiveReader:

@@ -8,12 +8,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.adapters.aws_errors import classify
+from ebox.adapters.aws_errors import raise_classified
 from ebox.domain import errors
-
-
-class SenderRegistryFailed(RuntimeError):
-    """The sender registry function failed on a fault of ours (not a domain error): a 500, logged."""
+from ebox.domain.errors import SenderRegistryFailed
 
 
 class LambdaSenderRegistry:
@@ -27,7 +24,7 @@ class LambdaSenderRegistry:
             answer = self._lambda.invoke(FunctionName=self._function, InvocationType="RequestResponse",
                                          Payload=json.dumps(command).encode())
         except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+            raise_classified(error)
         payload = json.loads(answer["Payload"].read() or b"null")
         if answer.get("FunctionError") or not isinstance(payload, dict):
             raise SenderRegistryFailed(f"the sender registry function failed: {payload!r}"[:500])

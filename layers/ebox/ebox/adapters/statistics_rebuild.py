@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.adapters.aws_errors import classify, is_conditional_failure
+from ebox.adapters.aws_errors import is_conditional_failure, raise_classified
 from ebox.adapters.inbox_pages import to_message
 from ebox.adapters.tables.message_items import MessageItem
 from ebox.domain.statistics_backfill import REBUILT_COUNTERS, REBUILT_MARKERS, BackfillProgress, StoredMessage
@@ -35,7 +35,7 @@ def _scan(db: Any, table: str, cursor: str | None, limit: int, **params: Any) ->
     try:
         page = db.scan(**request)
     except (ClientError, BotoCoreError) as error:
-        raise classify(error) from error
+        raise_classified(error)
     return page.get("Items", []), _cursor(page.get("LastEvaluatedKey"))
 
 
@@ -67,7 +67,7 @@ class DynamoStatisticsRebuild:
         try:
             item = self._db.get_item(TableName=self._table, Key=PROGRESS_KEY, ConsistentRead=True).get("Item")
         except (ClientError, BotoCoreError) as error:
-            raise classify(error) from error
+            raise_classified(error)
         return None if item is None else BackfillProgress(**json.loads(item["progress"]["S"]))
 
     def save_progress(self, progress: BackfillProgress, *, seen_version: int | None) -> bool:
@@ -80,7 +80,7 @@ class DynamoStatisticsRebuild:
         except (ClientError, BotoCoreError) as error:
             if is_conditional_failure(error):
                 return False
-            raise classify(error) from error
+            raise_classified(error)
         return True
 
     def wipe_page(self, cursor: str | None, limit: int) -> tuple[int, str | None]:
@@ -98,6 +98,6 @@ class DynamoStatisticsRebuild:
                 else:
                     continue
             except (ClientError, BotoCoreError) as error:
-                raise classify(error) from error
+                raise_classified(error)
             removed += 1
         return removed, next_cursor

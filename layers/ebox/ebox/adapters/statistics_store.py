@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.adapters.aws_errors import CONDITIONAL_FAILURES, call, cancellation_reasons, classify, error_code
+from ebox.adapters.aws_errors import CONDITIONAL_FAILURES, call, cancellation_reasons, error_code, raise_classified
 from ebox.domain.errors import TransientError
 from ebox.domain.statistics import (
     EBOXES,
@@ -160,10 +160,10 @@ class DynamoStatistics:
             self._db.transact_write_items(TransactItems=items)
         except ClientError as error:
             if error_code(error) != "TransactionCanceledException":
-                raise classify(error) from error
+                raise_classified(error)
             return cancellation_reasons(error) or [None] * len(items)
         except BotoCoreError as error:
-            raise classify(error) from error
+            raise_classified(error)
         return None
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ebox.domain.errors import AcceptanceClosed, TransientError
+from ebox.adapters.aws_errors import error_code, raise_classified
+from ebox.domain.errors import AcceptanceClosed
 
 REFUSED_ERROR = "MessageRefused"
 CLOSED = {"TaskTimedOut", "TaskDoesNotExist", "InvalidToken"}
@@ -25,11 +26,11 @@ class StepFunctionsWorkflow:
                 self._sfn.send_task_failure(taskToken=task_token, error=REFUSED_ERROR,
                                             cause="the recipient refused the message")
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in CLOSED:
+            if error_code(error) in CLOSED:
                 raise AcceptanceClosed("the acceptance window of this message has closed") from None
-            raise TransientError(f"the delivery workflow did not take the answer: {error}") from error
+            raise_classified(error, "the delivery workflow did not take the answer")
         except BotoCoreError as error:
-            raise TransientError(f"the delivery workflow is unreachable: {error}") from error
+            raise_classified(error, "the delivery workflow is unreachable")
 
     def stop(self, execution_arn: str, *, cause: str) -> bool:
         """Stops a running execution; False when Step Functions could not be told (the caller decides)."""

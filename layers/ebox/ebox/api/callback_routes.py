@@ -12,7 +12,7 @@ from ebox.api.requests import CurrentRequest
 from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
 from ebox.domain.callback_keys import parse_rotation
-from ebox.domain.callbacks import FAILED, PENDING
+from ebox.domain.callbacks import DeliveryStatus
 from ebox.domain.clock import now
 from ebox.domain.errors import InvalidInput, NotFound
 from ebox.pipeline import callbacks
@@ -22,7 +22,6 @@ from ebox.wiring import Services, services
 CALLBACKS = "/messageRegistry/v3/callbacks"
 KEYS = "/.well-known/ebox-callback-keys"
 OPERATOR_KEYS = "/admin/v1/callback-keys"
-STATUSES = (PENDING, "DELIVERED", FAILED)
 
 
 def register(app: Chalice) -> None:
@@ -90,8 +89,8 @@ def register(app: Chalice) -> None:
         """The sender's deliveries of the last 30 days; ``?status=FAILED``: the dead-lettered ones."""
         organization = _sender()
         status = current.params().get("status")
-        if status is not None and status not in STATUSES:
-            raise InvalidInput(f"status is one of {', '.join(STATUSES)}")
+        if status is not None and status not in tuple(DeliveryStatus):
+            raise InvalidInput(f"status is one of {', '.join(DeliveryStatus)}")
         items = [d.view() for d in services().senders.callbacks.listed(organization, status)]
         return json_response({"items": items, "totalItems": len(items)})
 

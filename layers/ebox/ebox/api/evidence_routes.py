@@ -15,6 +15,7 @@ from ebox.api.routing import guarded_routes, json_response
 from ebox.domain import access
 from ebox.domain.errors import NotFound
 from ebox.domain.evidence_access import evidence_answer, sent_by
+from ebox.pipeline.evidence_archiving import archive_proofs
 from ebox.wiring import services
 
 
@@ -46,4 +47,5 @@ def register(app: Chalice) -> None:
         stored = svc.index.evidence(messageId)
         if principal.ssin is not None and not sent_by(principal, stored):  # a reader: only partitions they may read
             consultation(request.headers(), svc, access.MESSAGES_FULL).message(messageId)
-        return json_response(evidence_answer(principal, messageId, stored))
+        return json_response(evidence_answer(principal, messageId, stored, archived=lambda: archive_proofs(
+            stored, svc.evidence_archive, svc.archive_entries)))

@@ -17,7 +17,7 @@ from ebox.domain import access
 from ebox.domain.clock import now, now_timestamp
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidInput
-from ebox.domain.onboarding import STATUSES, parse_approval, parse_reason
+from ebox.domain.onboarding import RequestStatus, parse_approval, parse_reason
 from ebox.domain.rate_limits import RateLimit, check_rate
 from ebox.domain.terms_of_use import current_terms
 from ebox.pipeline import onboarding
@@ -61,8 +61,8 @@ def register(app: Chalice) -> None:
     def list_requests() -> Response:
         _operator()
         status = current.params().get("status")
-        if status is not None and status not in STATUSES:
-            raise InvalidInput(f"status is one of {', '.join(STATUSES)}")
+        if status is not None and status not in tuple(RequestStatus):
+            raise InvalidInput(f"status is one of {', '.join(RequestStatus)}")
         items = [r.to_dict() for r in services().senders.requests.listed(status)]
         return json_response({"items": items, "totalItems": len(items)})
 

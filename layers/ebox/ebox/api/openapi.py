@@ -151,6 +151,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                                                         errors=(400, 409, 413), request="Backfill",
                                                         answer="BackfillProgress",
                                                         body_required=False),
+    ("POST", ADMIN + "/messages/index-backfill"): Operation("Give messages written before an index existed its "
+                                                           "keys (one bounded step per call)", _OPS, body=JSON,
+                                                           errors=(400, 413), request="IndexBackfill",
+                                                           answer="IndexBackfillProgress", body_required=False),
     ("GET", ADMIN + "/statistics/sender"): Operation("A sender's own figures (an operator: any sender's)", _PUB,
                                                      errors=(400, 403, 404), query=("organizationId",)),
     ("GET", "/.well-known/ebox-callback-keys"): Operation("The keys that verify callbacks' signatures", None),

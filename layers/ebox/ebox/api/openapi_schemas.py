@@ -96,7 +96,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "uploadId": _STRING, "fileName": _STRING, "size": _INT, "uploadUrl": _STRING,
             "method": {"type": "string", "enum": ["PUT"]}, "headers": {"type": "object"}, "expiresIn": _INT})}}),
     "Evidences": _object(["items", "totalItems"], {
-        "items": {"type": "array", "items": {"type": "object", "description": "a signed evidence record"}},
+        "items": {"type": "array", "items": {"type": "object", "description": (
+            "a signed evidence record; once archived, its `archive`: the Object Lock object, the record's line and "
+            "the batch's digest list (what `timeStampToken`, base64 DER RFC 3161, covers; docs/evidence.md)")}},
         "totalItems": _INT, "head": {**_STRING, "description": "the chain head, a compact JWS"},
         "contentWithheld": _BOOL}),
     "Backfill": {"type": "object", "additionalProperties": False, "properties": {
@@ -105,6 +107,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "BackfillProgress": _object(["phase", "done"], {
         "phase": {"type": "string", "enum": ["wipe", "replay", "done"]}, "startedAt": _STRING, "removed": _INT,
         "messages": _INT, "pages": _INT, "done": _BOOL}),
+    "IndexBackfill": {"type": "object", "additionalProperties": False, "properties": {
+        "resume": {**_STRING, "description": "where the last step stopped (its answer's resume); absent: the start"},
+        "items": {"type": "integer", "minimum": 1, "maximum": 5000, "description": "items read this step "
+                                                                                   "(default 1000)"}}},
+    "IndexBackfillProgress": _object(["updated", "done"], {
+        "updated": _INT, "done": _BOOL,
+        "resume": {"type": ["string", "null"], "description": "pass it to the next step; null when done"}}),
     "Rotation": {"type": "object", "additionalProperties": False, "properties": {"graceDays": {
         "type": "integer", "minimum": 0, "maximum": 90,
         "description": "how long the replaced key stays published (default 7; 0: withdrawn at once)"}}},

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,11 +29,24 @@ EVENTS = {
 CLOUDEVENT_TYPE_PREFIX = "be.ebox."
 VERIFICATION_TYPE = "be.ebox.callback.verification"
 SOURCE = "/messageRegistry/v3"
-PENDING_VERIFICATION, VERIFIED = "PENDING_VERIFICATION", "VERIFIED"
-PENDING, DELIVERED, FAILED = "PENDING", "DELIVERED", "FAILED"
 RETRY_WINDOW = timedelta(hours=24)
 FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS = 30, 3600
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class EndpointStatus(StrEnum):
+    """An endpoint is called back only once it has answered its challenge."""
+
+    PENDING_VERIFICATION = "PENDING_VERIFICATION"
+    VERIFIED = "VERIFIED"
+
+
+class DeliveryStatus(StrEnum):
+    """A delivery is retried while PENDING; FAILED is dead-lettered (the sender may ask for it again)."""
+
+    PENDING = "PENDING"
+    DELIVERED = "DELIVERED"
+    FAILED = "FAILED"
 
 
 @dataclass(frozen=True)
@@ -41,13 +55,13 @@ class CallbackEndpoint:
     application_id: str
     url: str
     events: frozenset[str]
-    status: str = PENDING_VERIFICATION
+    status: EndpointStatus = EndpointStatus.PENDING_VERIFICATION
     registered_at: str = ""
     verified_at: str | None = None
     last_error: str | None = None
 
     def wants(self, event: str) -> bool:
-        return self.status == VERIFIED and event in self.events
+        return self.status == EndpointStatus.VERIFIED and event in self.events
 
     def view(self) -> dict[str, Any]:
         view: dict[str, Any] = {"applicationId": self.application_id, "url": self.url, "events": sorted(self.events),
@@ -78,7 +92,7 @@ class Delivery:
     organization_id: str
     application_id: str
     cloudevent: dict[str, Any]
-    status: str = PENDING
+    status: DeliveryStatus = DeliveryStatus.PENDING
     attempts: int = 0
     window_start: str = ""  # the 24 hours of retries count from here (reset by a redelivery)
     last_attempt_at: str | None = None
@@ -95,8 +109,8 @@ class Delivery:
         return view
 
     def succeeded(self, at: str) -> Delivery:
-        return replace(self, status=DELIVERED, attempts=self.attempts + 1, last_attempt_at=at, delivered_at=at,
-                       last_error=None)
+        return replace(self, status=DeliveryStatus.DELIVERED, attempts=self.attempts + 1, last_attempt_at=at,
+                       delivered_at=at, last_error=None)
 
     def failed(self, at: datetime, error: str, at_text: str) -> tuple[Delivery, int | None]:
         """The delivery after a failed attempt, and the seconds until the next one (None: dead-lettered)."""
@@ -104,17 +118,19 @@ class Delivery:
         retry_in = retry_delay(attempts)
         start = datetime.fromisoformat(self.window_start.replace("Z", "+00:00"))
         if at + timedelta(seconds=retry_in) >= start + RETRY_WINDOW:
-            return replace(self, status=FAILED, attempts=attempts, last_attempt_at=at_text, last_error=error), None
+            failed = replace(self, status=DeliveryStatus.FAILED, attempts=attempts, last_attempt_at=at_text,
+                             last_error=error)
+            return failed, None
         return replace(self, attempts=attempts, last_attempt_at=at_text, last_error=error), retry_in
 
     def abandoned(self, at: str, error: str) -> Delivery:
         """Dead-lettered without an attempt (its endpoint is gone or no longer verified)."""
-        return replace(self, status=FAILED, last_attempt_at=at, last_error=error)
+        return replace(self, status=DeliveryStatus.FAILED, last_attempt_at=at, last_error=error)
 
     def redelivered(self, at: str) -> Delivery:
-        if self.status != FAILED:
+        if self.status != DeliveryStatus.FAILED:
             raise RequestStateConflict(f"delivery {self.delivery_id} is {self.status}: only a failed one is resent")
-        return replace(self, status=PENDING, window_start=at)
+        return replace(self, status=DeliveryStatus.PENDING, window_start=at)
 
 
 def retry_delay(attempts: int) -> int:

@@ -201,5 +201,16 @@ class NotificationIncomplete(Exception):
     """Some e-mails could not be sent; their claims were released, so a retry sends them (and only them)."""
 
 
+class DependencyRefused(Exception):
+    """An AWS service refused a call in a way no retry cures (access denied, a missing bucket, key or table, a
+    request it finds malformed): a fault of ours or of the deployment, for the operator to see. Raised where a
+    step must end in a state all the same (a download job FAILED); elsewhere the service's own error goes up
+    (a 500, logged with its stack)."""
+
+
 class ContentIntegrityError(Exception):
     """A stored document no longer has the digest recorded at publication (server-side fault)."""
+
+
+class SenderRegistryFailed(RuntimeError):
+    """The sender registry function failed on a fault of ours (not a domain error): a 500, logged."""

@@ -4,12 +4,14 @@ client) and its recipient, nobody else."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ebox.domain.access import MESSAGES_FULL, PUBLISH, Principal
 from ebox.domain.encoding import b64url_decode
 from ebox.domain.errors import NotFound
 from ebox.domain.evidence import EvidenceEvent, SignedEvidence
+from ebox.domain.evidence_batches import ArchiveProof
 from ebox.domain.message import REPLY_APPLICATION_ID
 from ebox.domain.recipients import ebox_id_of
 
@@ -73,12 +75,18 @@ def evidence_view(record: SignedEvidence, *, sealed: bool = False) -> dict[str, 
     return view
 
 
-def evidence_answer(principal: Principal, message_id: str, records: list[SignedEvidence]) -> dict[str, Any]:
+def evidence_answer(principal: Principal, message_id: str, records: list[SignedEvidence],
+                    archived: Callable[[], dict[int, ArchiveProof]] | None = None) -> dict[str, Any]:
     """The /evidences answer: what ``principal`` may see of the records, in chain order,
     and the chain's signed head (policy v2). The head signs the hash of the last record, which binds the
-    content's digests: withheld with the records' signed forms while the content is sealed."""
+    content's digests: withheld with the records' signed forms while the content is sealed. ``archived``:
+    where each record is archived (ebox.domain.evidence_batches), asked only of a reader who sees the records."""
     sealed = evidence_reader(principal, message_id, records) == "recipient" and content_sealed(records)
     items = [evidence_view(r, sealed=sealed) for r in records]
+    proofs = archived() if archived is not None and not sealed else {}
+    for item, record in zip(items, records, strict=True):
+        if record.sequence in proofs:
+            item["archive"] = proofs[record.sequence].view()
     answer: dict[str, Any] = {"items": items, "totalItems": len(items)}
     if sealed:
         answer["contentWithheld"] = True

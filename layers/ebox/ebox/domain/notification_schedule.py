@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from ebox.domain.errors import InvalidInput
 from ebox.domain.validity import parse_timestamp
@@ -31,6 +32,24 @@ class DueMessage:
 class BackfillPage:
     updated: int
     more: bool  # stopped at its budget: run it again (what is done no longer matches its filter)
+    resume: str | None = None  # where a paged run goes on (backfill_index_keys_page); None: nothing left
+
+
+BACKFILL_SCAN_MAX = 5000
+
+
+def parse_index_backfill(data: Any) -> tuple[str | None, int]:
+    """An index backfill step's body: none, or ``{"resume": "<from the last step>", "items": 1..5000}`` →
+    (where to start, items scanned this step; default 1,000)."""
+    if data is None or data == {}:
+        return None, 1000
+    if not isinstance(data, dict) or not set(data) <= {"resume", "items"}:
+        raise InvalidInput('an index backfill\'s body is empty or {"resume": "...", "items": 1..5000}')
+    resume, items = data.get("resume"), data.get("items", 1000)
+    if not (resume is None or isinstance(resume, str) and 0 < len(resume) <= 2048) \
+            or not isinstance(items, int) or isinstance(items, bool) or not 1 <= items <= BACKFILL_SCAN_MAX:
+        raise InvalidInput(f"resume is what the last step answered, items 1 to {BACKFILL_SCAN_MAX}")
+    return resume, items
 
 
 def day_of(timestamp: str) -> date:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 from ebox.domain.enterprise_number import normalise_enterprise_number
@@ -18,8 +19,6 @@ from ebox.domain.recipients import AUDIENCES
 from ebox.domain.registry import MessageType, SenderApplication, SenderOrganization, ValidityPeriod
 from ebox.domain.terms_of_use import TermsOfUse, accepted_terms
 
-PENDING, APPROVED, REFUSED = "PENDING", "APPROVED", "REFUSED"
-STATUSES = (PENDING, APPROVED, REFUSED)
 NAME_LANGUAGES = ("fr", "nl", "de")
 LEVELS = ("simple", "registered", "qualified")
 VALIDITY_UNITS = ("day", "month", "year")
@@ -28,6 +27,14 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _BUSINESS_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 # A client id at an external IdP: Cognito's 26 alphanumerics, Keycloak's names, FAS's URNs or UUIDs.
 _EXTERNAL_CLIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$")
+
+
+class RequestStatus(StrEnum):
+    """A request waits (PENDING) for one decision: APPROVED or REFUSED."""
+
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REFUSED = "REFUSED"
 
 
 @dataclass(frozen=True)
@@ -40,15 +47,15 @@ class SenderRequest:
     submitted_at: str
     terms_version: str
     terms_evidence: str  # a JWS signed by the evidence key: who accepted which terms, when
-    status: str = PENDING
+    status: RequestStatus = RequestStatus.PENDING
     decided_at: str | None = None
     decided_by: str | None = None
     reason: str | None = None
     client_id: str | None = None
 
-    def decide(self, status: str, *, by: str, at: str, reason: str | None = None,
+    def decide(self, status: RequestStatus, *, by: str, at: str, reason: str | None = None,
                client_id: str | None = None) -> SenderRequest:
-        if self.status != PENDING:
+        if self.status != RequestStatus.PENDING:
             raise RequestStateConflict(f"request {self.request_id} was already {self.status.lower()}")
         return replace(self, status=status, decided_by=by, decided_at=at, reason=reason, client_id=client_id)
 
@@ -68,7 +75,7 @@ class SenderRequest:
         document = {k: v for k, v in data.items() if k in ("organization", "contact", "messageTypes", "applications")}
         return cls(request_id=data["requestId"], organization_id=data["organizationId"], document=document,
                    submitted_at=data["submittedAt"], terms_version=data["termsOfUse"]["version"],
-                   terms_evidence=data["termsOfUse"]["evidence"], status=data["status"],
+                   terms_evidence=data["termsOfUse"]["evidence"], status=RequestStatus(data["status"]),
                    decided_at=data.get("decidedAt"), decided_by=data.get("decidedBy"), reason=data.get("reason"),
                    client_id=data.get("clientId"))
 

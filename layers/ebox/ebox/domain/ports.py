@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from ebox.domain.evidence import ChainHead, SignedEvidence
+from ebox.domain.evidence_batches import ArchiveEntry
 from ebox.domain.message import Message, ReceivedDocument, StoredAttachment
 from ebox.domain.message_filter import MessageFilter
 from ebox.domain.notification_preferences import Kind, NotificationPreference
@@ -188,17 +189,37 @@ class MessageReader(Protocol):
 
 
 class EvidenceLog(Protocol):
-    """A message's evidence records, and which of them are archived yet."""
+    """A message's evidence records, in chain order."""
 
     def evidence(self, message_id: str) -> list[SignedEvidence]: ...
 
-    def unarchived_evidence(self, message_id: str) -> list[SignedEvidence]: ...
-
-    def mark_archived(self, record: SignedEvidence) -> None: ...
-
 
 class EvidenceArchive(Protocol):
-    def archive(self, record: SignedEvidence, timestamp_token: bytes | None) -> str: ...
+    """The Object Lock bucket's evidence objects (ebox.domain.evidence_batches): each written once."""
+
+    def put_batch(self, key: str, body: bytes) -> bytes | None:
+        """Writes a batch object; None when written, or the object already there (a retried batch)."""
+        ...
+
+    def put_token(self, key: str, token: bytes) -> None:
+        """Writes the time-stamp token of the object ``key`` (``key.tsr``), unless it is there already."""
+        ...
+
+    def has_token(self, key: str) -> bool: ...
+
+    def read(self, key: str) -> bytes | None:
+        """An object (a batch, a record archived on its own, a ``.tsr``), None if there is none."""
+        ...
+
+    def exists(self, key: str) -> bool: ...
+
+
+class ArchiveEntries(Protocol):
+    """Where each message's records were archived (one entry per message and batch)."""
+
+    def record(self, entries: list[ArchiveEntry]) -> None: ...
+
+    def entries(self, message_id: str) -> list[ArchiveEntry]: ...
 
 
 class Timestamper(Protocol):
@@ -255,3 +276,5 @@ class DueMessages(Protocol):
     def expiring_on(self, day: date) -> list[DueMessage]: ...
 
     def backfill_index_keys(self, max_items: int) -> BackfillPage: ...
+
+    def backfill_index_keys_page(self, resume: str | None, scanned: int) -> BackfillPage: ...

@@ -12,7 +12,6 @@ from ebox.domain.ssin import SSIN_LENGTH
 
 ENTERPRISE = "enterprise"
 CITIZEN = "citizen"
-EBOX_TYPES = (ENTERPRISE, CITIZEN)
 # Message types say who may receive them (ebox.domain.registry.MessageType.audience).
 AUDIENCES = {"enterprises": frozenset({ENTERPRISE}), "citizens": frozenset({CITIZEN}),
              "both": frozenset({ENTERPRISE, CITIZEN})}

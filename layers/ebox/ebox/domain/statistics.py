@@ -20,14 +20,12 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 SHARDS = 8
-SOURCE_MESSAGES = "ebox.message-registry"
 SOURCE_EBOXES = "ebox.ebox-registry"  # e-Box events: not the audit trail's (message events only)
 EBOX_ACTIVATED = "EboxActivated"
 EBOX_PREFERENCE_CHANGED = "EboxPreferenceChanged"
 LEVELS = ("simple", "registered", "qualified")
 OUTCOMES = {"RegisteredMessageAccepted": "accepted", "RegisteredMessageRefused": "refused",
             "RegisteredMessageExpired": "expired", "RegisteredMessageFailed": "failed"}
-DETAIL_TYPES = ("MessagePublished", "MessageRead", *OUTCOMES, EBOX_ACTIVATED, EBOX_PREFERENCE_CHANGED)
 
 # Counter keys: <kind>#<dimensions>; each is one item per shard, its attributes are the counts.
 EBOXES = "EBOXES"  # activated, activated_enterprise, activated_citizen, exclusively

@@ -21,7 +21,6 @@ from ebox.domain.errors import InvalidInput
 from ebox.domain.statistics import OUTCOMES, Fact, facts_of
 
 WIPE, REPLAY, DONE = "wipe", "replay", "done"
-PHASES = (WIPE, REPLAY, DONE)
 REBUILT_COUNTERS = ("YEAR#", "SENDER#", "ACTIVE#")
 REBUILT_MARKERS = ("MARK#PUBLISHED#", "MARK#READ#", "MARK#OUTCOME#")
 MAX_PAGES = 20

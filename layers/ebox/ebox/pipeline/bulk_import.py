@@ -103,8 +103,15 @@ def prepare(state: dict[str, Any], bulk: BulkImportPorts) -> dict[str, Any]:
                                                      "etag": etag, "code": busy.code, "message": busy.message},
                                      source=EVENT_SOURCE)
         return {"action": "refused", "code": busy.code}
-    if not new and (bulk.ledger.get(ref) or {}).get("status") != BatchStatus.PREPARING:
-        return {"action": "ignore"}  # the same event, delivered again (a retried Prepare goes on)
+    if not new:
+        current = bulk.ledger.get(ref) or {}
+        if current.get("status") != BatchStatus.PREPARING:
+            if current.get("execution") == state.get("execution") and current.get("status") in (
+                    BatchStatus.READY, BatchStatus.SCHEDULED):
+                # This execution's Prepare again, its last write applied but its answer lost: answer as it would
+                # have (ending here would leave the batch READY for ever, nothing queued).
+                return _planned(ref, run, current.get("sendAt"))
+            return {"action": "ignore"}  # the same event, delivered again to another execution
     try:
         archive = BatchArchive(archive_file)
         settings = settings_from(archive.settings(), now=now())
@@ -124,9 +131,14 @@ def prepare(state: dict[str, Any], bulk: BulkImportPorts) -> dict[str, Any]:
     status = BatchStatus.SCHEDULED if settings.send_at else BatchStatus.READY
     bulk.ledger.move(ref, run, expected=(BatchStatus.PREPARING,), status=status, fields={
         "totalLines": lines, "chunks": chunks, "dryRun": settings.dry_run, "sendAt": settings.send_at})
-    answer = {"action": "schedule" if settings.send_at else "release", "sender": ref.sender,
-              "batchId": ref.batch_id, "run": run}
-    return {**answer, "sendAt": settings.send_at} if settings.send_at else answer
+    return _planned(ref, run, settings.send_at)
+
+
+def _planned(ref: BatchRef, run: str, send_at: str | None) -> dict[str, Any]:
+    """What the state machine does with a planned batch: release it now, or at ``send_at``."""
+    answer = {"action": "schedule" if send_at else "release", "sender": ref.sender, "batchId": ref.batch_id,
+              "run": run}
+    return {**answer, "sendAt": send_at} if send_at else answer
 
 
 def release(state: dict[str, Any], bulk: BulkImportPorts) -> dict[str, Any]:
@@ -162,7 +174,7 @@ def publish_chunk(body: str, bulk: BulkImportPorts) -> None:
         return
     try:
         _publish_leased(chunk, lease, bulk)
-    except TransientError:
+    except Exception:  # whatever failed, the next delivery may take the chunk at once
         bulk.ledger.release_chunk(ref, run, number, lease)
         raise
 

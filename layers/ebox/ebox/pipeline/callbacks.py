@@ -16,11 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ebox.domain.callbacks import (
-    PENDING,
-    PENDING_VERIFICATION,
-    VERIFIED,
     CallbackEndpoint,
     Delivery,
+    DeliveryStatus,
+    EndpointStatus,
     cloudevent,
     delivery_id,
     occurrence_id,
@@ -67,7 +66,8 @@ def verify_endpoint(endpoint: CallbackEndpoint, ports: CallbackPorts, *, now: da
             error = 'the challenge was not echoed: answer {"challenge": "<the challenge received>"}'
     except CallbackUnreachable as unreachable:
         error = f"the endpoint could not be reached: {unreachable}"
-    checked = replace(endpoint, status=VERIFIED if error is None else PENDING_VERIFICATION,
+    status = EndpointStatus.VERIFIED if error is None else EndpointStatus.PENDING_VERIFICATION
+    checked = replace(endpoint, status=status,
                       verified_at=format_timestamp(now) if error is None else None, last_error=error)
     ports.endpoints.save_endpoint(checked)
     return checked
@@ -107,7 +107,7 @@ def fan_out(event: dict[str, Any], ports: CallbackPorts, *, now: datetime) -> No
                             window_start=format_timestamp(now))
         if not ports.deliveries.add(delivery):
             found = ports.deliveries.get(delivery.organization_id, delivery.delivery_id)
-            if found is None or found.status != PENDING or found.attempts:
+            if found is None or found.status != DeliveryStatus.PENDING or found.attempts:
                 continue  # a duplicate of a bus event already handled: its own retries carry on
             delivery = found
         attempt(delivery, endpoint, ports, now=now)
@@ -138,13 +138,13 @@ def attempt_again(organization_id: str, delivery_id_: str, due_at: str, after_at
                   *, now: datetime) -> None:
     due = datetime.fromisoformat(due_at.replace("Z", "+00:00"))
     delivery = ports.deliveries.get(organization_id, delivery_id_)
-    if delivery is None or delivery.status != PENDING or delivery.attempts != after_attempts:
+    if delivery is None or delivery.status != DeliveryStatus.PENDING or delivery.attempts != after_attempts:
         return  # delivered, dead-lettered, forgotten, or a duplicate of a retry already made
     if due > now + timedelta(seconds=1):
         _retry_later(delivery, ports, now=now, due=due)  # a wait longer than one SQS delay: the next link
         return
     endpoint = ports.endpoints.endpoint(organization_id, delivery.application_id)
-    if endpoint is None or endpoint.status != VERIFIED:
+    if endpoint is None or endpoint.status != EndpointStatus.VERIFIED:
         ports.deliveries.save(delivery.abandoned(format_timestamp(now), "the endpoint was removed or is not verified"))
         return
     attempt(delivery, endpoint, ports, now=now)

@@ -18,7 +18,7 @@ from ebox.domain.clock import now_timestamp
 from ebox.domain.consultation import Consultation
 from ebox.domain.download_package import DocumentReader, PackageWriter, package_members
 from ebox.domain.downloads import DownloadJob, DownloadJobs
-from ebox.domain.errors import ContentIntegrityError, EboxError, TransientError
+from ebox.domain.errors import ContentIntegrityError, DependencyRefused, EboxError, TransientError
 from ebox.domain.evidence_access import recipient_evidence_views
 from ebox.domain.message_views import message_view
 from ebox.domain.ports import EvidenceLog
@@ -69,6 +69,11 @@ def build_download(body: str, ports: DownloadBuildPorts, *, attempt: int = 1) ->
         jobs.fail(job, code="INTERNAL_ERROR", message="a stored document failed its digest check; the incident is "
                   "logged", now=_now())
         return f"download {job.download_id}: FAILED (integrity)"
+    except DependencyRefused as error:  # no retry cures it: the operator is told by the log, the requester by FAILED
+        logger.error("download %s: %s", job.download_id, error, exc_info=error)
+        jobs.fail(job, code="INTERNAL_ERROR", message="the package could not be built; the incident is logged",
+                  now=_now())
+        return f"download {job.download_id}: FAILED (refused by a service)"
     if not jobs.finish(job, key=writer.key, size=writer.size, sha256=writer.sha256, now=_now()):
         return f"download {job.download_id}: another delivery finished it first"
     return f"download {job.download_id}: READY, {writer.size} bytes"

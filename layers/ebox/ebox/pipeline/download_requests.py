@@ -41,8 +41,9 @@ def request_download(reader: EboxReader, consultation: Consultation, wanted: Dow
     ports.jobs.create(job)
     try:
         ports.queue.enqueue(job)
-    except TransientError as error:
-        ports.jobs.fail(job, code=error.code, message="the job could not be queued", now=now_timestamp())
+    except Exception as error:  # whatever the failure, a job that no build will take is FAILED, not QUEUED
+        code = error.code if isinstance(error, TransientError) else "INTERNAL_ERROR"
+        ports.jobs.fail(job, code=code, message="the job could not be queued", now=now_timestamp())
         raise
     return job
 

@@ -15,8 +15,7 @@ from typing import Any
 from ebox.domain.access import PUBLISH, REFERENCE_DATA, hash_secret
 from ebox.domain.errors import InvalidInput, NotFound, RequestStateConflict
 from ebox.domain.onboarding import (
-    APPROVED,
-    REFUSED,
+    RequestStatus,
     SenderRequest,
     acceptance_payload,
     parse_sender_request,
@@ -86,7 +85,7 @@ def approve_request(request_id: str, ports: OnboardingPorts, *, operator: str, n
                            "approve without externalClientId")
     request = found_request(request_id, ports.requests)
     client_id = external_client_id or f"sender-{request.organization_id}-{request.request_id[:8]}"
-    decided = request.decide(APPROVED, by=operator, at=now, client_id=client_id)
+    decided = request.decide(RequestStatus.APPROVED, by=operator, at=now, client_id=client_id)
     organization, applications, types = registry_entries(request)
     for message_type in types:
         if ports.registry.stored_message_type(message_type.message_type_id) is not None:
@@ -113,7 +112,8 @@ def approve_request(request_id: str, ports: OnboardingPorts, *, operator: str, n
 
 
 def refuse_request(request_id: str, reason: str, ports: OnboardingPorts, *, operator: str, now: str) -> SenderRequest:
-    decided = found_request(request_id, ports.requests).decide(REFUSED, by=operator, at=now, reason=reason)
+    request = found_request(request_id, ports.requests)
+    decided = request.decide(RequestStatus.REFUSED, by=operator, at=now, reason=reason)
     if not ports.requests.decide(decided):
         raise RequestStateConflict(f"request {request_id} was decided meanwhile")
     return decided

@@ -15,6 +15,7 @@ from ebox.domain.message import Message
 from ebox.domain.notification import digest_email, message_facts, reminders_email
 from ebox.domain.notification_preferences import Kind, Mode, Recipient
 from ebox.domain.notification_schedule import alert_expiration_day, digest_day, reminder_receipt_day
+from ebox.domain.ports import DueMessages
 from ebox.domain.recipients import ebox_holder
 from ebox.pipeline.notification_steps import (
     EboxAudience,
@@ -54,6 +55,13 @@ def backfill(ports: NotificationPorts, max_items: int = BACKFILL_PER_RUN) -> dic
     {"job": "backfill"} again)."""
     page = ports.due_messages.backfill_index_keys(max_items)
     return {"job": "backfill", "updated": page.updated, "more": page.more}
+
+
+def backfill_step(due_messages: DueMessages, resume: str | None, scanned: int) -> dict[str, Any]:
+    """The same backfill a bounded step at a time, for an operator through the API (``ebox admin
+    index-backfill``): call again with ``resume`` until ``done``."""
+    page = due_messages.backfill_index_keys_page(resume, scanned)
+    return {"updated": page.updated, "done": not page.more, "resume": page.resume}
 
 
 def _by_ebox(keys: list[tuple[str, str]], ports: NotificationPorts) -> dict[str, list[Message]]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ebox.domain.publication import PublicationPorts
-from ebox.wiring.message_services import MessageServices
+from ebox.wiring.message_services import AreaServices
 
 if TYPE_CHECKING:
     from ebox.adapters.archive_content import ArchiveContentStore
@@ -27,44 +26,41 @@ if TYPE_CHECKING:
 BULK_URL_SECONDS = 900  # pre-signed URLs of the import bucket (upload, per-line report)
 
 
-@dataclass
-class BulkServices:
+class BulkServices(AreaServices):
     """The adapters of bulk imports (built only in the functions and routes that import batches)."""
-
-    base: MessageServices
 
     @cached_property
     def ledger(self) -> DynamoBatchLedger:
         from ebox.adapters.batch_ledger import DynamoBatchLedger
 
-        return DynamoBatchLedger(self.base.client("dynamodb"), table=self.base.config.bulk_table)
+        return DynamoBatchLedger(self.client("dynamodb"), table=self.config.bulk_table)
 
     @cached_property
     def files(self) -> S3BatchFiles:
         from ebox.adapters.batch_files import S3BatchFiles
 
-        config = self.base.config
-        return S3BatchFiles(self.base.client("s3"), work_bucket=config.content_bucket,
+        config = self.config
+        return S3BatchFiles(self.client("s3"), work_bucket=config.content_bucket,
                             report_bucket=config.import_bucket, kms_key_id=config.content_key_id)
 
     @cached_property
     def queue(self) -> SqsBatchQueue:
         from ebox.adapters.batch_queue import SqsBatchQueue
 
-        return SqsBatchQueue(self.base.client("sqs"), queue_url=self.base.config.bulk_queue_url)
+        return SqsBatchQueue(self.client("sqs"), queue_url=self.config.bulk_queue_url)
 
     @cached_property
     def archives(self) -> S3ArchiveReader:
         from ebox.adapters.s3_ranges import S3ArchiveReader
 
-        return S3ArchiveReader(self.base.client("s3"))
+        return S3ArchiveReader(self.client("s3"))
 
     @cached_property
     def urls(self) -> S3PresignedUrls:
         """Pre-signed URLs of the import bucket: a batch's upload, its per-line report."""
         from ebox.adapters.presigned_urls import S3PresignedUrls
 
-        return S3PresignedUrls(self.base.client("s3"), bucket=self.base.config.import_bucket,
+        return S3PresignedUrls(self.client("s3"), bucket=self.config.import_bucket,
                                expires_in=BULK_URL_SECONDS)
 
     @cached_property
@@ -76,8 +72,8 @@ class BulkServices:
         """A content store for one chunk: its documents named inside the run's kept archive."""
         from ebox.adapters.archive_content import ArchiveContentStore
 
-        config = self.base.config
-        return ArchiveContentStore(self.base.client("s3"), bucket=config.content_bucket,
+        config = self.config
+        return ArchiveContentStore(self.client("s3"), bucket=config.content_bucket,
                                    kms_key_id=config.content_key_id, archive=archive)
 
     @cached_property
@@ -91,7 +87,7 @@ class BulkServices:
         the chunk is delivered again and its refusals and completion are announced at least once."""
         from ebox.adapters.buffered_events import OutboxEvents
 
-        return OutboxEvents(self.base.client("events"), bus_name=self.base.config.event_bus)
+        return OutboxEvents(self.client("events"), bus_name=self.config.event_bus)
 
     def publication_ports(self, events: BufferedEvents, archive: ChunkArchive) -> PublicationPorts:
         """What publishing one chunk's lines needs: the archive's documents, the chunk's event buffer."""

@@ -14,9 +14,11 @@ from ebox.domain.publication import PublicationPorts
 if TYPE_CHECKING:
     from pynamodb.connection import Connection
 
+    from ebox.adapters.archive_entries import DynamoArchiveEntries
     from ebox.adapters.audit_trail import DynamoAuditTrail
     from ebox.adapters.buffered_events import BufferedMessageEvents, OutboxEvents
     from ebox.adapters.content_store import S3ContentStore
+    from ebox.adapters.delivery_states import DynamoDeliveryStates
     from ebox.adapters.document_uploads import S3DocumentUploads
     from ebox.adapters.due_messages import DynamoDueMessages
     from ebox.adapters.endorsed_signer import EndorsedKeySigner
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from ebox.adapters.kms_signer import KmsEs256Signer
     from ebox.adapters.mailer import SesMailer
     from ebox.adapters.message_events import EventBridgeMessageEvents
-    from ebox.adapters.message_index import DynamoDeliveryStates, DynamoMessageIndex
+    from ebox.adapters.message_index import DynamoMessageIndex
     from ebox.adapters.notification_store import DynamoNotificationClaims, DynamoNotificationPreferences
     from ebox.adapters.rate_counters import DynamoRateCounters
     from ebox.adapters.registry import DynamoRegistry
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from ebox.domain.consultation import Consultation
     from ebox.pipeline.audit_steps import AuditPorts
     from ebox.pipeline.delivery_steps import DeliveryPorts
+    from ebox.pipeline.evidence_archiving import ArchivingPorts
     from ebox.pipeline.notification_steps import NotificationPorts
     from ebox.pipeline.outbox import OutboxPorts
     from ebox.pipeline.statistics_backfill import BackfillPorts
@@ -185,7 +188,7 @@ class MessageServices:
 
     @cached_property
     def delivery_states(self) -> DynamoDeliveryStates:
-        from ebox.adapters.message_index import DynamoDeliveryStates
+        from ebox.adapters.delivery_states import DynamoDeliveryStates
 
         return DynamoDeliveryStates(self._tables)
 
@@ -247,8 +250,19 @@ class MessageServices:
     def audit_ports(self) -> AuditPorts:
         from ebox.pipeline.audit_steps import AuditPorts
 
-        return AuditPorts(index=self.index, evidence_archive=self.evidence_archive, timestamper=self.timestamper,
-                          audit=self.audit)
+        return AuditPorts(audit=self.audit)
+
+    @cached_property
+    def archive_entries(self) -> DynamoArchiveEntries:
+        from ebox.adapters.archive_entries import DynamoArchiveEntries
+
+        return DynamoArchiveEntries(self.client("dynamodb"), table=self.config.messages_table)
+
+    def archiving_ports(self) -> ArchivingPorts:
+        from ebox.pipeline.evidence_archiving import ArchivingPorts
+
+        return ArchivingPorts(archive=self.evidence_archive, entries=self.archive_entries,
+                              timestamper=self.timestamper)
 
     def delivery_ports(self) -> DeliveryPorts:
         from ebox.pipeline.delivery_steps import DeliveryPorts
@@ -293,6 +307,22 @@ class MessageServices:
         return BackfillPorts(messages=DynamoStoredMessages(db, table=self.config.messages_table),
                              rebuild=DynamoStatisticsRebuild(db, table=self.config.statistics_table),
                              counters=self.statistics)
+
+
+@dataclass
+class AreaServices:
+    """An area's adapters (bulk imports, downloads, senders), built on the message registry's: the same
+    configuration and clients, and the adapters the areas share (``base``)."""
+
+    base: MessageServices
+
+    @property
+    def config(self) -> Config:
+        return self.base.config
+
+    def client(self, service: str) -> object:
+        """The boto3 client of ``service`` (see :meth:`MessageServices.client`)."""
+        return self.base.client(service)
 
 
 @functools.cache

@@ -46,7 +46,12 @@ Messages table (one partition per e-Box):
 |             |                                 |              | REMINDER, EXPIRY) and recipient; deleted if SES  |
 |             |                                 |              | refuses, so a retry sends it                     |
 | digest sent | DIGEST#<number>#<YYYY-MM-DD>    | NOTIFIED#DIGEST#<ssin> | the same, per person and digest day    |
-| evidence    | MSG#<messageId>                 | EVIDENCE#<seq:04> | Query: the message's chain, in order        |
+| evidence    | MSG#<messageId>                 | EVIDENCE#<seq:04> | Query: the message's chain, in order; a new |
+|             |                                 |              | chain's records in one bundle item (compressed   |
+|             |                                 |              | JWS, adapters/evidence_chain.py), later ones one |
+|             |                                 |              | item each                                        |
+| archive     | MSG#<messageId>                 | ARCHIVE#<seq:04> | where the records from <seq> were archived   |
+|             |                                 |              | (batch object, lines): adapters/archive_entries  |
 | chain head  | MSG#<messageId>                 | EVIDENCE_HEAD | GetItem; conditional on `sequence` in the     |
 |             |                                 |              | transaction that appends, so chains never fork   |
 | reply link  | MSG#<originalId>                | REPLY#<replyId> | Query begins_with REPLY#: the replies sent to |

@@ -34,6 +34,7 @@ MESSAGE_MODELS: tuple[type[Model], ...] = (
     message_items.NotificationSentItem,
     message_items.EvidenceItem,
     message_items.EvidenceHeadItem,
+    message_items.EvidenceBundleItem,
     message_items.ReplyLinkItem,
 )
 

@@ -12,9 +12,9 @@ project only those (never the document), so a filtered page reads small items:
 |------------------|-------------------|--------------|------------------------------------------------|
 | (table)          | pk = EBOX#<n>     | sk           | inbox page, whole e-Box, no filter: one Query  |
 |                  |                   |              | of page x pageSize keys, newest first          |
-| ByEbox           | pk = EBOX#<n>     | sk           | whole e-Box with filters: one Query, receipt   |
-|                  |                   |              | dates narrowed on sk (UUIDv7), the rest in a   |
-|                  |                   |              | FilterExpression, read to its end (totalItems) |
+| ByInbox          | inbox = EBOX#<n>  | sk           | whole e-Box with filters: one Query, receipt   |
+|                  | (message items    |              | dates narrowed on sk (UUIDv7), the rest in a   |
+|                  | only: sparse)     |              | FilterExpression, read to its end (totalItems) |
 | ByPartition      | ebox_partition    | sk           | a person's inbox: one Query per partition they |
 |                  |                   |              | hold rights on (a bounded few), merged by sk   |
 | ByAction         | action_ebox       | action_due   | messages "for action" still TODO (sparse: the  |
@@ -29,7 +29,8 @@ never changes (FACET_ATTRIBUTES; ByReadState also ``visible``):
 |------------------|----------------------------------------|------------------------------------------|
 | ByReadState      | read_key = EBOX#<n>#READ or #UNREAD    | readStatus (mark_read moves it); both    |
 |                  |                                        | halves merged: the whole e-Box, slim     |
-| ByVisibility     | visibility_key = EBOX#<n>#VISIBLE|HIDDEN | visible (set_visibility moves it)      |
+| ByVisibility     | visibility_key = EBOX#<n>#HIDDEN       | visible=false (sparse: hidden messages   |
+|                  |                                        | only; visible=true reads ByInbox)        |
 | ByRegistered     | registered_ebox = EBOX#<n> (sparse)    | registeredMail=true                      |
 | ByApplication    | application_key = EBOX#<n>#<appId>     | senderApplicationId                      |
 | ByType           | type_key = EBOX#<n>#<typeId>           | messageTypeId                            |
@@ -67,7 +68,10 @@ A sender's published messages (``GET /messageRegistry/v3/sentMessages``):
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
+import json
+from typing import Any
+
+from pynamodb.attributes import BinaryAttribute, BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 
 from ebox.adapters.tables.base_items import MessagesTableItem
@@ -77,12 +81,16 @@ FILTERED_ATTRIBUTES = ["partition", "read_status", "visible", "receipt_date", "e
                        "search_fr", "search_de"]
 
 
-class ByEboxIndex(GlobalSecondaryIndex["MessageItem"]):
+class ByInboxIndex(GlobalSecondaryIndex["MessageItem"]):
+    """Every message of an e-Box, newest first. Keyed on ``inbox``, which only message items carry, so that
+    the table's other items (evidence, claims, counters, audit lines) are not copied into it
+    (docs/decisions/0023-message-item-cost.md)."""
+
     class Meta:
-        index_name = "ByEbox"
+        index_name = "ByInbox"
         projection = IncludeProjection(FILTERED_ATTRIBUTES)
 
-    pk = UnicodeAttribute(hash_key=True)
+    inbox = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
 
 
@@ -204,9 +212,17 @@ class SentByIndex(GlobalSecondaryIndex["MessageItem"]):
     sk = UnicodeAttribute(range_key=True)
 
 
+class CompactJSONAttribute(JSONAttribute):
+    """JSON without spaces and with its text as UTF-8 (an accent is 2 bytes, not a 6-byte escape): what an
+    item weighs is what its write costs. Read back by any JSON reader, the older releases' too."""
+
+    def serialize(self, value: Any) -> str | None:
+        return None if value is None else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 class MessageItem(MessagesTableItem):
     message_id = UnicodeAttribute()
-    document = JSONAttribute()  # the Message, as ebox.adapters.message_codec writes it
+    document = CompactJSONAttribute()  # the Message less what the other attributes hold (ebox.adapters.stored_document)
     read_status = BooleanAttribute(default=False)
     visible = BooleanAttribute(default=True)
     read_at = UnicodeAttribute(null=True)
@@ -216,6 +232,7 @@ class MessageItem(MessagesTableItem):
     delivery_answer = UnicodeAttribute(null=True)  # qualified mail: the recipient's answer, once given
     delivery_execution = UnicodeAttribute(null=True)  # qualified mail: the execution that waits for it
     # What the inbox filters on, beside the document (see the indexes above).
+    inbox = UnicodeAttribute(null=True)  # EBOX#<n>: ByInbox's key (older items: backfill_index_keys)
     partition = UnicodeAttribute(null=True)
     ebox_partition = UnicodeAttribute(null=True)
     receipt_date = UnicodeAttribute(null=True)
@@ -235,7 +252,7 @@ class MessageItem(MessagesTableItem):
     action_due = UnicodeAttribute(null=True)
     receipt_day = UnicodeAttribute(null=True)  # <YYYY-MM-DD>#<shard>: the scheduled notifications' indexes
     expiration_day = UnicodeAttribute(null=True)
-    # The facet indexes' keys (see FACET_ATTRIBUTES): EBOX#<n>#READ|UNREAD, EBOX#<n>#VISIBLE|HIDDEN,
+    # The facet indexes' keys (see FACET_ATTRIBUTES): EBOX#<n>#READ|UNREAD, EBOX#<n>#HIDDEN on hidden ones only,
     # EBOX#<n>#<messageTypeId>, EBOX#<n>#<senderOrganizationId>, EBOX#<n>#<senderApplicationId>, EBOX#<n> on
     # registered mail only (sparse), <expirationDate>#<messageId>.
     read_key = UnicodeAttribute(null=True)
@@ -245,7 +262,7 @@ class MessageItem(MessagesTableItem):
     application_key = UnicodeAttribute(null=True)
     registered_ebox = UnicodeAttribute(null=True)
     expiration_key = UnicodeAttribute(null=True)
-    by_ebox = ByEboxIndex()
+    by_inbox = ByInboxIndex()
     by_partition = ByPartitionIndex()
     by_action = ByActionIndex()
     by_receipt_day = ByReceiptDayIndex()
@@ -308,3 +325,16 @@ class EvidenceHeadItem(MessagesTableItem):
     sequence = NumberAttribute()
     record_hash = UnicodeAttribute()
     head_jws = UnicodeAttribute(null=True)  # the signed head (policy v2); absent on older chains
+
+
+class EvidenceBundleItem(MessagesTableItem):
+    """A chain's first records (a publication's, a rejection's) in one item, ``EVIDENCE#<first sequence>``: their
+    compact JWS packed and compressed (ebox.adapters.evidence_chain); later records are EvidenceItems beside it.
+    Its attributes are EvidenceItem's too, all optional, so that one Query reads either kind."""
+
+    records = BinaryAttribute(null=True, legacy_encoding=False)
+    evidence_id = UnicodeAttribute(null=True)
+    sequence = NumberAttribute(null=True)
+    event = UnicodeAttribute(null=True)
+    jws = UnicodeAttribute(null=True)
+    archived = BooleanAttribute(null=True)
