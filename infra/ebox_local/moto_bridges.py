@@ -9,6 +9,7 @@
   nameless execution shares one ARN).
 - TransactWriteItems backs up only the items it touches, one transaction at a time (moto_dynamodb);
   EventBridge's JSONPath expressions are parsed once (moto_jsonpath).
+- DynamoDB Streams forget the records every reader has passed, and expire iterators (moto_streams).
 - A rule with a ScheduleExpression and no EventPattern only fires on its schedule (moto matches every
   event against a missing pattern, so that each S3 upload ran the scheduled jobs).
 - S3's EventBridge notifications (moto sends them to every rule with one fixed event id and a
@@ -33,7 +34,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import get_backend as stepfunctions_backend
 from moto.utilities.arns import parse_arn
 
-from ebox_local import moto_dynamodb, moto_jsonpath
+from ebox_local import moto_dynamodb, moto_jsonpath, moto_streams
 from ebox_local.functions import invoke
 from ebox_local.invocations import answer_invoke, in_background
 from ebox_local.model import Provisioned
@@ -57,6 +58,7 @@ def install(provisioned: Provisioned, *, inline_streams: bool = False) -> None:
     Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign]
     StepFunctionsParserBackend.start_execution = _start_execution  # type: ignore[method-assign, assignment]
     moto_dynamodb.install()
+    moto_streams.install()
     moto_jsonpath.install()
     if inline_streams:
         moto_dynamodb.set_stream_listener(_stream_records)
@@ -79,6 +81,7 @@ def uninstall() -> None:
     Rule.send_to_targets = _ORIGINAL_SEND  # type: ignore[method-assign]
     StepFunctionsParserBackend.start_execution = _ORIGINAL_START  # type: ignore[method-assign]
     moto_dynamodb.uninstall()
+    moto_streams.uninstall()
     moto_jsonpath.uninstall()
 
 

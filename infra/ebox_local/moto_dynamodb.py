@@ -25,7 +25,8 @@ from __future__ import annotations
 import copy
 import threading
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from moto.dynamodb import models as dynamodb_models
@@ -43,6 +44,7 @@ _ORIGINAL_SORTED = Table.sorted_items
 _TRANSACTIONS = threading.RLock()
 _ORIGINAL_STREAM_ADD = StreamShard.add
 _ORIGINAL_STREAM_GET = StreamShard.get
+_SHARDS = threading.Lock()  # a stream record's sequence number is its place in its shard: one add at a time
 _STREAMED = threading.local()  # .pending: the stream records of the transaction under way in this thread
 StreamListener = Callable[[Table, list[dict[str, Any]]], None]
 _listener: StreamListener | None = None
@@ -90,10 +92,18 @@ def uninstall() -> None:
     set_stream_listener(None)
 
 
+@contextmanager
+def stream_lock() -> Iterator[None]:
+    """Held to read or trim a stream (ebox_local.moto_streams): no transaction under way, no record being added."""
+    with _TRANSACTIONS, _SHARDS:
+        yield
+
+
 def _stream_add(self: StreamShard, old: Any, new: Any) -> None:
-    before = len(self.items)
-    _ORIGINAL_STREAM_ADD(self, old, new)
-    added = self.items[before:]
+    with _SHARDS:
+        before = len(self.items)
+        _ORIGINAL_STREAM_ADD(self, old, new)
+        added = self.items[before:]
     pending = getattr(_STREAMED, "pending", None)
     if pending is not None:
         pending.extend((self, record) for record in added)

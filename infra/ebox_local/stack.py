@@ -30,7 +30,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from ebox_local import moto_bridges
+from ebox_local import moto_bridges, moto_instances, moto_spool
 from ebox_local.errors import PortUnavailable, StackAlreadyRunning
 from ebox_local.functions import forget_handlers
 from ebox_local.gateway import Gateway
@@ -176,6 +176,10 @@ class LocalStack:
         self._moto_config = requests.get(f"{self.aws_endpoint_url}/moto-api/config", timeout=10).json()
         requests.post(f"{self.aws_endpoint_url}/moto-api/reset", timeout=10).raise_for_status()
         requests.post(f"{self.aws_endpoint_url}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
+        # memory that grows with what is stored, not with every request: idle items and stream records on
+        # disk, no reference kept to each model object moto ever made
+        moto_instances.install()
+        moto_spool.install()
 
     def _provision_external(self, parameters: dict[str, str]) -> Provisioned:
         """An emulator that keeps its state between runs: names of this run's own, invocations sent here."""
@@ -196,6 +200,7 @@ class LocalStack:
         for stream_poller in self._stream_pollers:
             stream_poller.stop()
         moto_bridges.uninstall()
+        moto_stopped = self._moto is not None
         if self._moto is not None:
             self._stop_moto(self._moto)
             self._moto = None
@@ -212,6 +217,9 @@ class LocalStack:
         for stream_poller in self._stream_pollers:
             stream_poller.join(timeout=10)
         self._stream_pollers.clear()
+        if moto_stopped:  # once no poller's handler may still be in a request to moto
+            moto_spool.uninstall()
+            moto_instances.uninstall()
         self._restore_environment()
         reset_process_caches()
         with LocalStack._guard:
