@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-REFRESH_SECONDS = 1.0  # an unknown key is looked up again at most this often (a key made a moment ago)
 KNOWN_KEYS_SECONDS = 5.0  # known keys are read again this often: an operator disables (a suspension) or enables them
 
 
@@ -63,8 +62,9 @@ class UsagePlans:
             return self._count(key_id, plan), key_id
 
     def _find(self, value: str) -> tuple[str | None, Plan | None]:
-        since = self._clock() - self._looked_up
-        if since >= KNOWN_KEYS_SECONDS or (value not in self._keys and since >= REFRESH_SECONDS):
+        # A key not seen yet is looked up at once (one made a moment ago by an approval must work at its first
+        # request; with the template's AUTHORIZER key source the value comes from the registry, not a caller).
+        if self._clock() - self._looked_up >= KNOWN_KEYS_SECONDS or value not in self._keys:
             self._looked_up = self._clock()
             client = self._client()
             for page in client.get_paginator("get_api_keys").paginate(includeValues=True):

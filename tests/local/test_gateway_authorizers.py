@@ -150,6 +150,14 @@ def test_a_disabled_key_is_refused_and_an_enabled_one_admitted_again(apigateway)
         assert client.get("/m", headers={"Authorization": "Bearer good"}).status_code == status
 
 
+def test_a_key_made_a_moment_ago_is_admitted_at_its_first_request(apigateway):
+    world = World("key-of-new-client-000001")
+    client, _ = _client(world, apigateway, clock=lambda: 1000.0)  # no time passes: no periodic refresh
+    assert client.get("/m", headers={"Authorization": "Bearer good"}).status_code == 403  # no key yet
+    _plan(apigateway, world.key_value, throttle={"rateLimit": 100.0, "burstLimit": 100})  # an approval makes it
+    assert client.get("/m", headers={"Authorization": "Bearer good"}).status_code == 200
+
+
 @pytest.mark.parametrize(("statements", "allowed"), [
     ([{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:r:1:api/stage/*"}], True),
     ([{"Effect": "Allow", "Action": "execute-api:Invoke",
