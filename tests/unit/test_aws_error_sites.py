@@ -27,12 +27,6 @@ AWS_MODULES = ("botocore.exceptions", "pynamodb.exceptions")
 KEPT = {
     "adapters/aws_errors.py": "the one classification",
     "adapters/mailer.py": "whatever SES answered, the e-mail was not sent: the notification step releases its claim",
-    # swept by the helpers who own these files (the evidence archive, the message index and items)
-    "adapters/evidence_archive.py": "owned by the evidence archive's branch",
-    "adapters/archive_entries.py": "owned by the evidence archive's branch",
-    "adapters/message_index.py": "owned by the message item's branch",
-    "adapters/delivery_states.py": "owned by the message item's branch",
-    "adapters/due_messages.py": "owned by the message item's branch",
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ebox.adapters.aws_errors import raise_classified
 from ebox.domain.errors import TransientError
 from ebox.domain.evidence_batches import ArchiveEntry
 
@@ -43,7 +44,7 @@ class DynamoArchiveEntries:
             try:
                 answer = self._db.batch_write_item(RequestItems={self._table: requests})
             except (ClientError, BotoCoreError) as error:
-                raise TransientError(f"could not record where evidence was archived: {error}") from error
+                raise_classified(error, "could not record where evidence was archived")
             requests = answer.get("UnprocessedItems", {}).get(self._table, [])
             if not requests:
                 return
@@ -57,7 +58,7 @@ class DynamoArchiveEntries:
                 ExpressionAttributeValues={":pk": {"S": f"MSG#{message_id}"}, ":prefix": {"S": PREFIX}})
             items = [item for page in pages for item in page["Items"]]
         except (ClientError, BotoCoreError) as error:
-            raise TransientError(f"could not read where {message_id}'s evidence was archived: {error}") from error
+            raise_classified(error, f"could not read where {message_id}'s evidence was archived")
         return [ArchiveEntry(message_id, item["batch"]["S"],
                              {int(seq): int(line["N"]) for seq, line in item["lines"]["M"].items()})
                 for item in items]

@@ -68,6 +68,13 @@ def is_conditional_failure(error: BaseException) -> bool:
     return error_code(error) in CONDITIONAL_FAILURES
 
 
+def any_condition_failed(error: BaseException) -> bool:
+    """A conditional write whose condition did not hold, or a transaction with any such item (not only its
+    first): for a transaction appending evidence, another writer moved the chain meanwhile."""
+    return error_code(error) in CONDITIONAL_FAILURES or any(
+        reason in CONDITIONAL_FAILURES for reason in cancellation_reasons(error))
+
+
 def is_transient(error: BaseException) -> bool:
     """Throttling (a cancelled transaction's included), a 5xx answer, or no answer at all: a retry may succeed."""
     # PynamoDB keeps the botocore failure as ``cause`` (a timeout is raised inside its ``except``, so

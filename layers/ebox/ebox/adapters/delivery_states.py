@@ -10,7 +10,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from ebox.adapters.aws_errors import classify, is_conditional_failure
+from ebox.adapters.aws_errors import any_condition_failed, classify, is_conditional_failure, raise_classified
 from ebox.adapters.evidence_chain import append_evidence
 from ebox.adapters.inbox_pages import filtered_attributes, search_attributes
 from ebox.adapters.item_keys import ebox_key, message_key
@@ -57,7 +57,9 @@ class DynamoDeliveryStates:
         except TransactWriteError as error:
             if is_conditional_failure(error):
                 return False
-            raise TransientError(f"could not record the delivery of {message_id}") from error
+            if any_condition_failed(error):  # its evidence chain moved meanwhile: a retry appends after it
+                raise TransientError(f"could not record the delivery of {message_id}") from error
+            raise_classified(error, f"could not record the delivery of {message_id}")
         return True
 
     def current(self, enterprise_number: str, message_id: str) -> Delivery:

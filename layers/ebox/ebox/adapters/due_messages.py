@@ -11,12 +11,13 @@ from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
 
+from ebox.adapters.aws_errors import raise_classified
 from ebox.adapters.inbox_pages import to_message
 from ebox.adapters.item_keys import DAY_SHARDS, day_key, facet_keys
 from ebox.adapters.stored_document import message_record
 from ebox.adapters.tables.message_items import MessageItem
 from ebox.domain.encoding import b64url_decode, b64url_encode
-from ebox.domain.errors import InvalidInput, TransientError
+from ebox.domain.errors import InvalidInput
 from ebox.domain.notification_schedule import BackfillPage, DueMessage, day_of
 
 
@@ -35,7 +36,7 @@ class DynamoDueMessages:
                     yield DueMessage(item.pk.removeprefix("EBOX#"), item.sk.removeprefix("MSG#"),
                                      item.partition or "GENERAL", bool(item.read_status))
         except PynamoDBException as error:
-            raise TransientError(f"could not read the messages of {day.isoformat()}") from error
+            raise_classified(error, f"could not read the messages of {day.isoformat()}")
 
     @staticmethod
     def backfill_index_keys(max_items: int) -> BackfillPage:
@@ -52,7 +53,7 @@ class DynamoDueMessages:
                 if updated >= max_items:
                     return BackfillPage(updated, more=True)
         except PynamoDBException as error:
-            raise TransientError("the index backfill stopped; run it again: it goes on where it was") from error
+            raise_classified(error, "the index backfill stopped; run it again: it goes on where it was")
         return BackfillPage(updated, more=False)
 
     @staticmethod
@@ -72,7 +73,7 @@ class DynamoDueMessages:
             page = next(results.page_iter)
             updated = sum(_backfilled(MessageItem.from_raw_data(raw)) for raw in page.get("Items", []))
         except PynamoDBException as error:
-            raise TransientError("the index backfill step failed; run it again from the same point") from error
+            raise_classified(error, "the index backfill step failed; run it again from the same point")
         last = page.get("LastEvaluatedKey")
         return BackfillPage(updated, more=last is not None,
                             resume=b64url_encode(json.dumps(last).encode()) if last else None)

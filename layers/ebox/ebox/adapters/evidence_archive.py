@@ -8,6 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ebox.adapters.aws_errors import raise_classified
 from ebox.domain.errors import TransientError
 
 ALREADY_THERE = ("PreconditionFailed",)
@@ -42,9 +43,9 @@ class S3EvidenceArchive:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in NOT_THERE:
                 return None
-            raise TransientError(f"could not read evidence object {key}: {error}") from error
+            raise_classified(error, f"could not read evidence object {key}")
         except BotoCoreError as error:
-            raise TransientError(f"could not read evidence object {key}: {error}") from error
+            raise_classified(error, f"could not read evidence object {key}")
 
     def exists(self, key: str) -> bool:
         try:
@@ -52,9 +53,9 @@ class S3EvidenceArchive:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in NOT_THERE:
                 return False
-            raise TransientError(f"could not look for evidence object {key}: {error}") from error
+            raise_classified(error, f"could not look for evidence object {key}")
         except BotoCoreError as error:
-            raise TransientError(f"could not look for evidence object {key}: {error}") from error
+            raise_classified(error, f"could not look for evidence object {key}")
         return True
 
     def _put_once(self, key: str, body: bytes, content_type: str) -> bool:
@@ -66,7 +67,7 @@ class S3EvidenceArchive:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ALREADY_THERE:
                 return False
-            raise TransientError(f"could not archive evidence {key}: {error}") from error
+            raise_classified(error, f"could not archive evidence {key}")
         except BotoCoreError as error:
-            raise TransientError(f"could not archive evidence {key}: {error}") from error
+            raise_classified(error, f"could not archive evidence {key}")
         return True

@@ -10,7 +10,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from ebox.adapters.aws_errors import classify, is_conditional_failure
+from ebox.adapters.aws_errors import any_condition_failed, classify, is_conditional_failure, raise_classified
 from ebox.adapters.evidence_chain import append_evidence, evidence_query, signed_record
 from ebox.adapters.inbox_pages import (
     KeysRead,
@@ -107,8 +107,8 @@ class DynamoMessageIndex:
                     | (EboxSummaryItem.counted_through < first),
                 )
             except UpdateError as error:
-                if error.cause_response_code != "ConditionalCheckFailedException":
-                    raise TransientError(f"could not count the messages of e-Box {enterprise_number}") from error
+                if not is_conditional_failure(error):  # a failed condition: these records were counted (a replay)
+                    raise_classified(error, f"could not count the messages of e-Box {enterprise_number}")
 
     def link_replies(self, replies: list[Message]) -> None:
         """Each reply listed under the message it answers (an idempotent put)."""
@@ -120,7 +120,9 @@ class DynamoMessageIndex:
         reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
         if claim is not None and "ConditionalCheckFailed" in reasons:
             check_idempotency(claim, self)  # the domain decides: the same publication, or the key reused
-        raise TransientError(f"the e-Box index refused the write ({', '.join(map(str, reasons))})") from error
+        if any_condition_failed(error):  # written meanwhile (the message, its evidence chain): a retry decides
+            raise TransientError(f"the e-Box index refused the write ({', '.join(map(str, reasons))})") from error
+        raise_classified(error, f"the e-Box index refused the write ({', '.join(map(str, reasons))})")
 
     def get(self, enterprise_number: str, message_id: str) -> Message | None:
         try:
@@ -239,7 +241,9 @@ class DynamoMessageIndex:
                                                 else MessageItem.visibility_key.set(hidden_key(enterprise_number))],
                                        condition=MessageItem.pk.exists())
         except TransactWriteError as error:
-            raise TransientError("the e-Box index could not change the messages' visibility; try again") from error
+            if any_condition_failed(error):  # a message gone meanwhile (its retention ended)
+                raise TransientError("the e-Box index could not change the messages' visibility; try again") from error
+            raise_classified(error, "the e-Box index could not change the messages' visibility")
 
     def mark_read(self, enterprise_number: str, message_id: str, when: str, evidence: list[SignedEvidence],
                   partition: str | None = None) -> bool:
@@ -263,7 +267,9 @@ class DynamoMessageIndex:
         except TransactWriteError as error:
             if is_conditional_failure(error):
                 return False
-            raise TransientError("the e-Box index could not record the reading; try again") from error
+            if any_condition_failed(error):  # its evidence chain moved meanwhile: a retry appends after it
+                raise TransientError("the e-Box index could not record the reading; try again") from error
+            raise_classified(error, "the e-Box index could not record the reading")
         return True
 
     def mark_action_done(self, enterprise_number: str, message_id: str, *, when: str, by: str) -> bool:
@@ -277,7 +283,7 @@ class DynamoMessageIndex:
         except UpdateError as error:
             if is_conditional_failure(error):
                 return False
-            raise TransientError(f"could not record the action of {message_id} as done") from error
+            raise_classified(error, f"could not record the action of {message_id} as done")
         return True
 
     def replies(self, message_id: str) -> list[ReplyLink]:
@@ -291,7 +297,9 @@ class DynamoMessageIndex:
             with TransactWrite(connection=self._connection) as transaction:
                 append_evidence(transaction, record.message_id, ChainHead.empty(), [record])
         except TransactWriteError as error:
-            raise TransientError("could not record the rejection's evidence") from error
+            if any_condition_failed(error):  # its evidence chain moved meanwhile: a retry appends after it
+                raise TransientError("could not record the rejection's evidence") from error
+            raise_classified(error, "could not record the rejection's evidence")
 
     def evidence_head(self, message_id: str) -> ChainHead:
         try:
