@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
+from ebox.adapters.archive_entries import DynamoArchiveEntries
 from ebox.adapters.batch_ledger import DynamoBatchLedger
 from ebox.adapters.content_store import S3ContentStore
 from ebox.adapters.download_jobs import DynamoDownloadJobs
+from ebox.adapters.evidence_archive import S3EvidenceArchive
 from ebox.adapters.kms_signer import KmsEs256Signer
 from ebox.adapters.onboarding_store import DynamoSenderRequests
 from ebox.adapters.workflow import StepFunctionsWorkflow
@@ -110,6 +112,8 @@ AREAS: dict[str, Callable[[Any], Any]] = {
     "evidence signing": lambda client: KmsEs256Signer(client, key_id="k").sign_bytes(b"data"),
     "qualified delivery": lambda client: StepFunctionsWorkflow(client).answer("token", accept=True),
     "senders": lambda client: DynamoSenderRequests(client, table="t").get("request-1"),
+    "evidence archive": lambda client: S3EvidenceArchive(client, bucket="b").put_batch("batches/1", b"records"),
+    "archive entries": lambda client: DynamoArchiveEntries(client, table="t").entries("message-1"),
 }
 
 
