@@ -7,6 +7,7 @@ keys, give clients made before usage plans an API key of their own."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -236,18 +237,13 @@ def index_backfill(
     """Give the messages written before an index of the messages table existed its keys (docs/operations.md,
     "Adding indexes to a deployed table"): calls until the table is read to its end. Run it again to check:
     it then updates nothing. Operator only."""
-    client = _operator(api, client_id, client_secret)
     updated = 0
     with options.reported():
-        while True:
-            step = client.call("POST", f"{ADMIN}/messages/index-backfill",
-                               {"items": items, **({"resume": resume} if resume else {})})
+        for step in _resumable(_operator(api, client_id, client_secret), f"{ADMIN}/messages/index-backfill",
+                               items, resume):
             updated += step["updated"]
-            resume = step.get("resume")
             if not as_json:
-                output.console().print(f"{updated} messages updated" + ("" if step["done"] else f" (resume {resume})"))
-            if step["done"]:
-                break
+                output.console().print(f"{updated} messages updated" + _resume_hint(step))
     if as_json:
         options.print_json({"updated": updated, "done": True})
 
@@ -262,17 +258,25 @@ def issue_usage_keys(
     """Give each client made before usage plans (decision 0024) an API key of its own in the clients' usage plan
     (docs/operations.md): calls until the registry is read to its end. Run it again to check: it then issues
     nothing, or only the keys that failed. Operator only."""
-    client = _operator(api, client_id, client_secret)
     issued = failed = 0
     with options.reported():
-        while True:
-            step = client.call("POST", f"{ADMIN}/usage-keys/issue",
-                               {"items": items, **({"resume": resume} if resume else {})})
-            issued, failed, resume = issued + step["issued"], failed + step["failed"], step.get("resume")
+        for step in _resumable(_operator(api, client_id, client_secret), f"{ADMIN}/usage-keys/issue", items, resume):
+            issued, failed = issued + step["issued"], failed + step["failed"]
             if not as_json:
-                output.console().print(f"{issued} keys issued, {failed} failed"
-                                       + ("" if step["done"] else f" (resume {resume})"))
-            if step["done"]:
-                break
+                output.console().print(f"{issued} keys issued, {failed} failed" + _resume_hint(step))
     if as_json:
         options.print_json({"issued": issued, "failed": failed, "done": True})
+
+
+def _resumable(client: EboxClient, path: str, items: int, resume: str | None) -> Iterator[dict[str, Any]]:
+    """Each step of a bounded, resumable operator run (``items`` read per call), until the answer says done."""
+    while True:
+        step: dict[str, Any] = client.call("POST", path, {"items": items, **({"resume": resume} if resume else {})})
+        yield step
+        if step["done"]:
+            return
+        resume = step.get("resume")
+
+
+def _resume_hint(step: dict[str, Any]) -> str:
+    return "" if step["done"] else f" (resume {step.get('resume')})"

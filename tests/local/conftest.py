@@ -25,6 +25,24 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def moto_server(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """moto's threaded server (DynamoDB Streams need it), the AWS endpoint for the test: its URL. Reset, then
+    stopped after the test (and after the fixtures that use it)."""
+    import requests
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{server._server.server_port}"  # noqa: SLF001 - the port it took
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    try:
+        yield endpoint
+    finally:
+        requests.post(f"{endpoint}/moto-api/reset", timeout=10)
+        server.stop()
+
+
+@pytest.fixture
 def mocked(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """fixtures/template.yaml provisioned in moto's mock, handlers run by the bridges."""
     from ebox_local import moto_bridges

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import boto3
 import pytest
-import requests
 from ebox_local import moto_spool
 from moto.dynamodb.models import dynamodb_backends
-from moto.server import ThreadedMotoServer
 
 
 @pytest.fixture
-def db(aws_env, monkeypatch):
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)  # streams: the server only
-    server.start()
-    endpoint = f"http://127.0.0.1:{server._server.server_port}"
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+def db(moto_server):
     moto_spool.install()
     try:
         client = boto3.client("dynamodb")
@@ -31,9 +25,7 @@ def db(aws_env, monkeypatch):
             StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
         yield client
     finally:
-        requests.post(f"{endpoint}/moto-api/reset", timeout=10)
         moto_spool.uninstall()
-        server.stop()
 
 
 ITEM = {"pk": {"S": "MSG#1"}, "sk": {"S": "MSG"}, "kind": {"S": "message"}, "n": {"N": "1.5"},

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import boto3
 import pytest
-import requests
 from ebox_local import moto_dynamodb, moto_streams
 from moto.dynamodb.models import dynamodb_backends
-from moto.server import ThreadedMotoServer
 
 
 @pytest.fixture
-def stream(aws_env, monkeypatch):
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)  # streams: the server only
-    server.start()
-    endpoint = f"http://127.0.0.1:{server._server.server_port}"
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+def stream(moto_server):
     moto_dynamodb.install()
     moto_streams.install()
     try:
@@ -31,8 +25,6 @@ def stream(aws_env, monkeypatch):
     finally:
         moto_streams.uninstall()
         moto_dynamodb.uninstall()
-        requests.post(f"{endpoint}/moto-api/reset", timeout=10)
-        server.stop()
 
 
 def write(db, *keys):

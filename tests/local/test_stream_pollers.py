@@ -11,25 +11,18 @@ import boto3
 import pytest
 from ebox_local.model import LocalFunction, StreamMapping
 from ebox_local.stream_pollers import StreamPoller, consumed_already
-from moto.server import ThreadedMotoServer
 
 
 @pytest.fixture
-def stream(aws_env, monkeypatch):
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)  # streams: the server only
-    server.start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server._server.server_port}")
-    try:
-        db = boto3.client("dynamodb")
-        arn = db.create_table(
-            TableName="t", BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
-        )["TableDescription"]["LatestStreamArn"]
-        yield db, arn
-    finally:
-        server.stop()
+def stream(moto_server):
+    db = boto3.client("dynamodb")
+    arn = db.create_table(
+        TableName="t", BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )["TableDescription"]["LatestStreamArn"]
+    return db, arn
 
 
 def test_records_written_as_consumed_already_are_skipped_and_later_ones_delivered(stream):
