@@ -14,7 +14,8 @@ def test_old_and_formatted_forms_are_normalised(raw, expected):
     assert normalise_enterprise_number(raw) == expected
 
 
-@pytest.mark.parametrize("number", ["0123456789", "0852093432", "2406798006", "04067980", "abcdefghij", ""])
+@pytest.mark.parametrize("number", ["0123456789", "0852093432", "2406798006", "04067980", "abcdefghij", "",
+                                    "0¹²³⁴⁵⁶⁷⁸⁹"])
 def test_invalid_numbers_are_refused_with_invalid_input(number):
     with pytest.raises(InvalidInput):
         normalise_enterprise_number(number)

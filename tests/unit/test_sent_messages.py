@@ -68,7 +68,7 @@ def test_each_message_says_what_became_of_it():
 
 
 @pytest.mark.parametrize("params", [{"pageSize": "0"}, {"pageSize": "101"}, {"pageSize": "ten"},
-                                    {"before": "01a2"}])
+                                    {"pageSize": "³"}, {"before": "01a2"}])
 def test_bad_paging_is_refused(params):
     with pytest.raises(InvalidInput):
         parse_sent_query(params)

@@ -12,6 +12,7 @@ from ebox.api.multipart_upload import PublicationUpload, read_publication
 from ebox.domain.access import Principal
 from ebox.domain.clock import now
 from ebox.domain.documents import match_documents
+from ebox.domain.encoding import ascii_digits
 from ebox.domain.errors import EboxError, InvalidInput, PayloadTooLarge
 from ebox.domain.ids import document_key, new_attachment_id, new_message_id
 from ebox.domain.limits import check_idempotency_key
@@ -45,7 +46,7 @@ def receive_upload(headers: Mapping[str, str], body: bytes | None, services: Ser
     will be put at under the message id, nothing written yet (see stage_upload)."""
     config = services.config
     declared = headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > config.max_request_bytes:
+    if declared and ascii_digits(declared) and int(declared) > config.max_request_bytes:
         raise PayloadTooLarge(f"a publication may not exceed {config.max_request_bytes} bytes")
     upload = PublicationUpload()
     try:

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from ebox.domain.encoding import ascii_digits
 from ebox.domain.enterprise_number import normalise_enterprise_number
 from ebox.domain.errors import InvalidClient, InvalidScope, MissingScope, Unauthenticated
 from ebox.domain.partitions import EboxUser
@@ -69,7 +70,7 @@ class Principal:
 def principal_from_claims(claims: dict[str, object], *, ssin_claim: str = DEFAULT_SSIN_CLAIM) -> Principal:
     number = claims.get("enterpriseNumber")
     ssin = claims.get(ssin_claim)
-    if ssin is not None and (not isinstance(ssin, str) or not (len(ssin) == 11 and ssin.isdigit())):
+    if ssin is not None and (not isinstance(ssin, str) or not (len(ssin) == 11 and ascii_digits(ssin))):
         raise Unauthenticated(f"the access token's {ssin_claim} claim is not an SSIN (11 digits)")
     normalised: str | None = None
     provider = claims.get("messageProviderId")

@@ -1,4 +1,4 @@
-"""Base64url without padding (RFC 7515 §2), as JWS, JWK and the e-Box's digests write it."""
+"""Base64url without padding (RFC 7515 §2), as JWS, JWK and the e-Box's digests write it; ASCII digits."""
 
 from __future__ import annotations
 
@@ -17,3 +17,8 @@ def b64url_decode(text: str) -> bytes:
 def b64url_to_standard(text: str) -> str:
     """The same bytes in standard, padded base64 (as HTTP's Repr-Digest writes a digest)."""
     return base64.b64encode(b64url_decode(text)).decode("ascii")
+
+
+def ascii_digits(text: str) -> bool:
+    """``text`` is made of 0-9 only (``str.isdigit`` also takes "³" or "٣", which ``int`` refuses or reads)."""
+    return text.isascii() and text.isdigit()

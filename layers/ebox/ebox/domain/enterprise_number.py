@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ebox.domain.encoding import ascii_digits
 from ebox.domain.errors import InvalidInput
 
 _SEPARATORS = re.compile(r"[\s.\-/]")
@@ -15,9 +16,9 @@ def normalise_enterprise_number(raw: str) -> str:
     Raises :class:`InvalidInput` when ``raw`` is not a well-formed number with a valid check.
     """
     digits = _SEPARATORS.sub("", raw or "")
-    if len(digits) == 9 and digits.isdigit():
+    if len(digits) == 9 and ascii_digits(digits):
         digits = "0" + digits
-    if len(digits) != 10 or not digits.isdigit() or digits[0] not in "01":
+    if len(digits) != 10 or not ascii_digits(digits) or digits[0] not in "01":
         raise InvalidInput(f"'{raw}' is not an enterprise number: 10 digits starting with 0 or 1")
     if 97 - int(digits[:8]) % 97 != int(digits[8:]):
         raise InvalidInput(f"'{raw}' is not a valid enterprise number: its check digits are wrong")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
+from ebox.domain.encoding import ascii_digits
 from ebox.domain.errors import InvalidInput, NotFound
 from ebox.domain.ids import first_message_id_at
 from ebox.domain.message import Message
@@ -88,7 +89,7 @@ def _choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> s
 def parse_sent_query(params: Mapping[str, str] | None) -> SentQuery:
     params = params or {}
     size_text = params.get("pageSize", str(DEFAULT_PAGE_SIZE))
-    if not size_text.isdigit() or not 1 <= int(size_text) <= MAX_PAGE_SIZE:
+    if not ascii_digits(size_text) or not 1 <= int(size_text) <= MAX_PAGE_SIZE:
         raise InvalidInput(f"pageSize is a number from 1 to {MAX_PAGE_SIZE}")
     before = params.get("before") or None
     if before is not None and not _MESSAGE_ID.match(before):

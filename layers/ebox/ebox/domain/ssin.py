@@ -4,13 +4,14 @@ by the first nine, mod 97)."""
 
 from __future__ import annotations
 
+from ebox.domain.encoding import ascii_digits
 from ebox.domain.errors import InvalidInput
 
 SSIN_LENGTH = 11
 
 
 def is_valid_ssin(value: str) -> bool:
-    if len(value) != SSIN_LENGTH or not value.isdigit():
+    if len(value) != SSIN_LENGTH or not ascii_digits(value):
         return False
     check = int(value[9:])
     return check in (97 - int(value[:9]) % 97, 97 - int("2" + value[:9]) % 97)
