@@ -8,7 +8,7 @@ import zlib
 from dataclasses import replace
 
 import pytest
-from ebox.adapters.evidence_chain import first_item, records_of_bundle
+from ebox.adapters.evidence_chain import evidence_items, first_item, records_of_bundle
 from ebox.adapters.evidence_packing import (
     pack_chain,
     pack_head,
@@ -75,3 +75,11 @@ def test_the_stream_brings_a_new_chains_records_once_and_never_its_head():
                           _stream_record("INSERT", later)])
     assert [(r.sequence, r.jws) for r in found] == [(1, publication[0].jws), (2, publication[1].jws),
                                                     (3, record("m1", 3).jws)]
+
+
+def test_a_bulk_line_writes_its_chain_as_the_same_one_item():
+    publication = [record("m1", 1), replace(record("m1", 2), head_jws=HEAD)]
+    (item,) = evidence_items("m1", publication)  # the chunk's BatchWriteItem puts it as it is
+    assert item.serialize() == first_item("m1", publication).serialize()
+    assert (item.sk, item.head_sequence, unpack_head(item.head)) == ("EVIDENCE#0001", 2, HEAD)
+    assert unpack_records(item.records) == [r.jws for r in publication]
