@@ -16,8 +16,6 @@ from bench.cost import item_size
 from tests.apigw import publication
 from tests.conftest import on_localstack
 
-pytestmark = pytest.mark.skipif(on_localstack(), reason="reads and rewrites the table's items directly")
-
 EBOX = "/messageRegistry/v2/ebox"
 RECIPIENT = "0852093431"
 
@@ -122,6 +120,7 @@ def test_a_chain_written_before_reads_takes_an_append_and_verifies(api, stack, s
     _verified(api, enterprise_token, message_id, 3)
 
 
+@pytest.mark.skipif(on_localstack(), reason="moto delivers the stream to the archive before the answer")
 def test_each_record_of_a_chain_is_archived_once(api, stack, sender_token, enterprise_token):
     """The first item's insert brings the publication's records to the archive (not its head); the append's
     update of that item brings nothing again, the new record's own item brings the new record."""
