@@ -212,31 +212,3 @@ def test_archived_evidence_verifies_with_openssl_in_batches_and_as_archived_befo
     forged = json.loads(json.dumps(answer))
     forged["items"][0]["archive"]["digests"][3] = forged["items"][0]["archive"]["digests"][2]  # another batch
     assert "does not hold" in run(forged).stderr
-
-
-def test_a_publication_writes_its_evidence_as_one_item_and_chains_written_before_still_verify(api, stack, sender_token,
-                                                                                             enterprise_token):
-    from ebox.adapters.tables.message_items import EvidenceBundleItem, EvidenceHeadItem, EvidenceItem
-    from ebox_cli.evidence_check import verify_records
-
-    bundled = _opened(api, sender_token, enterprise_token)
-    items = [(i.sk, i.records is not None) for i in EvidenceBundleItem.query(
-        f"MSG#{bundled}", EvidenceBundleItem.sk.startswith("EVIDENCE"))]
-    assert items == [("EVIDENCE#0001", True), ("EVIDENCE#0003", False), ("EVIDENCE_HEAD", False)]
-
-    before = api.publish(sender_token, publication()).json()["messageId"]  # rewritten as chains were before
-    records = stack.services.index.evidence(before)
-    EvidenceBundleItem(f"MSG#{before}", "EVIDENCE#0001").delete()
-    for record in records:
-        EvidenceItem(f"MSG#{before}", f"EVIDENCE#{record.sequence:04d}", evidence_id=record.evidence_id,
-                     sequence=record.sequence, event=record.event.value, jws=record.jws).save()
-        stack.services.client("dynamodb").update_item(  # the mark older items carry, which nothing reads now
-            TableName=EvidenceItem.Meta.table_name, UpdateExpression="SET archived = :t",
-            Key={"pk": {"S": f"MSG#{before}"}, "sk": {"S": f"EVIDENCE#{record.sequence:04d}"}},
-            ExpressionAttributeValues={":t": {"BOOL": True}})
-    assert EvidenceHeadItem.get(f"MSG#{before}", "EVIDENCE_HEAD").sequence == 2
-    keys = api.call("GET", "/evidence/keys").json()
-    for message_id, count in ((bundled, 3), (before, 2)):
-        answer = evidences(api, enterprise_token, message_id).json()
-        assert [i["sequence"] for i in answer["items"]] == list(range(1, count + 1))
-        assert verify_records([i["jws"] for i in answer["items"]], keys, [], head=answer["head"]).ok

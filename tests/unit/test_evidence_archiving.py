@@ -166,7 +166,8 @@ def test_the_proof_carries_digests_only():
 
 
 def test_a_bundle_gives_back_the_very_jws_it_was_given():
-    from ebox.adapters.evidence_chain import pack_records, records_of_bundle, unpack_records
+    from ebox.adapters.evidence_chain import records_of_bundle
+    from ebox.adapters.evidence_packing import pack_records, unpack_records
 
     signed = [record("m1", 1).jws, record("m1", 2).jws]
     padded = signed[0].replace(".sig", ".sig=")  # not canonical base64url: kept as it is

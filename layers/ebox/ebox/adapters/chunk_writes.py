@@ -4,7 +4,8 @@ growing pause. BatchWriteItem takes no condition: what a transaction's condition
 the chunk's lease (one delivery at a time, ebox.adapters.batch_ledger), its one read of the claims and the
 order of the writes do for the chunk:
 
-1. the evidence records and chain heads (invisible: nobody reads a message's chain before the message);
+1. the evidence chains, one item each with its head (invisible: nobody reads a message's chain before the
+   message; ebox.adapters.evidence_chain.first_item, as a publication's transaction writes it);
 2. the message items, which make the messages visible and announce them (the table's stream: the outbox);
 3. the idempotency claims, which tell a later drop of the batch that the lines are published.
 

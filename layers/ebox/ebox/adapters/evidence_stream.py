@@ -13,8 +13,11 @@ RECORD_PREFIX = "EVIDENCE#"
 
 
 def new_evidence(records: list[dict[str, Any]]) -> list[SignedEvidence]:
-    """The new evidence record items among the stream records, in stream order; other items and updates
-    are skipped (the event source's filter lets only these through already)."""
+    """The records the new evidence items among the stream records hold, in stream order: a new chain's first
+    item (its packed records, not the signed head packed beside them), or a later record's item. Other items
+    and updates are skipped (the event source's filter lets only inserts of ``EVIDENCE#…`` through already):
+    an append that moves the head a first item holds modifies it, and its records were archived when it was
+    inserted."""
     found = []
     for record in records:
         image = record.get("dynamodb", {}).get("NewImage")
@@ -23,7 +26,7 @@ def new_evidence(records: list[dict[str, Any]]) -> list[SignedEvidence]:
         if not image.get("sk", {}).get("S", "").startswith(RECORD_PREFIX):
             continue
         message_id = image["pk"]["S"].removeprefix("MSG#")
-        if "records" in image:  # a new chain's bundle (ebox.adapters.evidence_chain)
+        if "records" in image:  # a new chain's first item (ebox.adapters.evidence_chain)
             found += records_of_bundle(message_id, _binary(image["records"]["B"]))
         elif "jws" in image:
             found.append(SignedEvidence(image["evidence_id"]["S"], message_id, int(image["sequence"]["N"]),

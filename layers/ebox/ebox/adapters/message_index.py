@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -11,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteEr
 from pynamodb.transactions import TransactWrite
 
 from ebox.adapters.aws_errors import any_condition_failed, classify, is_conditional_failure, raise_classified
-from ebox.adapters.evidence_chain import append_evidence, evidence_query, signed_record
+from ebox.adapters.evidence_chain import append_evidence, chain_head, read_chain
 from ebox.adapters.inbox_pages import (
     KeysRead,
     counted_total,
@@ -29,7 +28,6 @@ from ebox.adapters.item_keys import ebox_key, hidden_key, idempotency_key, messa
 from ebox.adapters.stored_document import stored_document
 from ebox.adapters.tables.message_items import (
     EboxSummaryItem,
-    EvidenceHeadItem,
     IdempotencyItem,
     MessageItem,
     ReplyLinkItem,
@@ -302,27 +300,14 @@ class DynamoMessageIndex:
             raise_classified(error, "could not record the rejection's evidence")
 
     def evidence_head(self, message_id: str) -> ChainHead:
-        try:
-            item = EvidenceHeadItem.get(message_key(message_id), "EVIDENCE_HEAD", consistent_read=True)
-        except DoesNotExist:
-            return ChainHead.empty()
-        except PynamoDBException as error:
-            raise classify(error) from error
-        return ChainHead(int(item.sequence), item.record_hash)
+        return chain_head(message_id)
 
     def evidence(self, message_id: str) -> list[SignedEvidence]:
         """The chain in order, the last record carrying the chain's signed head (when it has one)."""
         try:
-            records = [signed_record(message_id, item) for item in evidence_query(message_id)]
-            head = EvidenceHeadItem.get(message_key(message_id), "EVIDENCE_HEAD", consistent_read=True) \
-                if records else None
-        except DoesNotExist:
-            return records
+            return read_chain(message_id)
         except PynamoDBException as error:
             raise classify(error) from error
-        if head is not None and head.head_jws and int(head.sequence) == records[-1].sequence:
-            records[-1] = replace(records[-1], head_jws=head.head_jws)
-        return records
 
 
 def _summary_of(item: EboxSummaryItem) -> EboxSummary:

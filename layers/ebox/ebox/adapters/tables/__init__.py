@@ -47,12 +47,15 @@ Messages table (one partition per e-Box):
 |             |                                 |              | refuses, so a retry sends it                     |
 | digest sent | DIGEST#<number>#<YYYY-MM-DD>    | NOTIFIED#DIGEST#<ssin> | the same, per person and digest day    |
 | evidence    | MSG#<messageId>                 | EVIDENCE#<seq:04> | Query: the message's chain, in order; a new |
-|             |                                 |              | chain's records in one bundle item (compressed   |
-|             |                                 |              | JWS, adapters/evidence_chain.py), later ones one |
-|             |                                 |              | item each                                        |
+|             |                                 |              | chain is one item, EVIDENCE#0001: its records    |
+|             |                                 |              | and its signed head, compressed, and             |
+|             |                                 |              | head_sequence, updated on condition when a later |
+|             |                                 |              | record (one item each) moves the head            |
+|             |                                 |              | (adapters/evidence_chain.py, decision 0025)      |
 | archive     | MSG#<messageId>                 | ARCHIVE#<seq:04> | where the records from <seq> were archived   |
 |             |                                 |              | (batch object, lines): adapters/archive_entries  |
-| chain head  | MSG#<messageId>                 | EVIDENCE_HEAD | GetItem; conditional on `sequence` in the     |
+| chain head  | MSG#<messageId>                 | EVIDENCE_HEAD | chains written before decision 0025 only:     |
+|             |                                 |              | GetItem; conditional on `sequence` in the        |
 |             |                                 |              | transaction that appends, so chains never fork   |
 | reply link  | MSG#<originalId>                | REPLY#<replyId> | Query begins_with REPLY#: the replies sent to |
 |             |                                 |              | a message (its view lists them; the inbox filter |

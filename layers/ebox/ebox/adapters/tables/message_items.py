@@ -321,17 +321,28 @@ class ReplyLinkItem(MessagesTableItem):
 
 
 class EvidenceHeadItem(MessagesTableItem):
+    """The head of a chain written before decision 0025 (``EVIDENCE_HEAD``); newer chains keep it in their first
+    item (EvidenceBundleItem)."""
+
     sequence = NumberAttribute()
     record_hash = UnicodeAttribute()
     head_jws = UnicodeAttribute(null=True)  # the signed head (policy v2); absent on older chains
 
 
 class EvidenceBundleItem(MessagesTableItem):
-    """A chain's first records (a publication's, a rejection's) in one item, ``EVIDENCE#<first sequence>``: their
-    compact JWS packed and compressed (ebox.adapters.evidence_chain); later records are EvidenceItems beside it.
-    Its attributes are EvidenceItem's too, all optional, so that one Query reads either kind."""
+    """A chain's first records (a publication's, a rejection's) in one item, ``EVIDENCE#0001``: their compact JWS
+    packed and compressed (ebox.adapters.evidence_packing); later records are EvidenceItems beside it. Its
+    attributes are EvidenceItem's too, all optional, so that one Query reads either kind.
+
+    Written since decision 0025, it also holds the chain's head: ``head_sequence`` and the signed head, packed
+    (``head``; the last record's hash is in its claims), or for a chain without a signed head the last record's
+    hash (``head_hash``); an append moves the head by setting these alone. Bundles written before (decision
+    0022) have none of them: their head is an EvidenceHeadItem."""
 
     records = BinaryAttribute(null=True, legacy_encoding=False)
+    head_sequence = NumberAttribute(null=True)
+    head = BinaryAttribute(null=True, legacy_encoding=False)
+    head_hash = UnicodeAttribute(null=True)
     evidence_id = UnicodeAttribute(null=True)
     sequence = NumberAttribute(null=True)
     event = UnicodeAttribute(null=True)
