@@ -6,7 +6,8 @@ table streams each new message item; this consumer, one batch at a time:
 - puts `MessagePublished` on the bus, ten entries per PutEvents (a failure fails the batch: Lambda
   delivers it again, so a crash between the write and the announcement loses nothing);
 - adds the messages to their e-Box's and partition's counters, once: each counter remembers the last
-  stream sequence number it counted, and an update for records it already counted is refused;
+  stream sequence number it counted, and an update for records it already counted is refused (read back,
+  the counter then adds only the records after its mark: a batch may start before it);
 - counts the publications in the statistics (documents per year and per sender), once: each statistics
   counter remembers, per stream shard, the last record it counted (no marker per message);
 - links a reply to the message it answers.
