@@ -25,7 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.cost import PRICES, Meter
+from bench.bulk_cost import bulk_cost_rows, count_function_call, metered_functions, wait_until_idle
+from bench.cost import PRICES, Meter, total
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.4\n% e-Box bulk benchmark notice\n%%EOF\n"
@@ -44,7 +45,9 @@ def make_batch(count: int, folder: Path) -> Path:
     return out
 
 
-def run_bulk(count: int, *, profile: str | None = None) -> dict[str, Any]:
+def run_bulk(count: int, *, profile: str | None = None, cost_timeout: float | None = None) -> dict[str, Any]:
+    """The import of ``count`` generated lines, timed from the drop to its report; with ``cost_timeout``,
+    then also everything it set going, counted and priced, until nothing is left to do (at most that long)."""
     import boto3
     from ebox.domain.batch_plan import batch_of_key
     from ebox_local.stack import LocalStack
@@ -61,8 +64,9 @@ def run_bulk(count: int, *, profile: str | None = None) -> dict[str, Any]:
         ledger = services().bulk.ledger
         # the floor first, on the same emulator, while nothing else runs in it
         floor_rate = floor(min(count, FLOOR_SAMPLE), environment, stack.aws_endpoint_url, workers=worker_count(stack))
-        worker = Meter()
-        with counted_calls(worker) as calls, profiled_chunks(profile):
+        worker, everything = Meter(), Meter()
+        idle: bool | None = None
+        with counted_calls(worker, everything) as calls, profiled_chunks(profile), metered_functions() as use:
             started = time.perf_counter()
             s3.upload_file(str(archive), environment["EBOX_IMPORT_BUCKET"], key)
             batch: dict[str, Any] = {}
@@ -70,19 +74,24 @@ def run_bulk(count: int, *, profile: str | None = None) -> dict[str, Any]:
                 time.sleep(0.5)
                 batch = ledger.get(ref) or {}
             elapsed = time.perf_counter() - started
+            report_calls = Counter(calls)
+            if cost_timeout is not None:
+                idle = wait_until_idle(stack, session.client("sqs", endpoint_url=stack.aws_endpoint_url),
+                                       cost_timeout)
         return {"count": count, "elapsed": elapsed, "rate": count / elapsed, "floor": floor_rate,
                 "batch": batch, "archive_bytes": archive.stat().st_size, "workers": worker_count(stack),
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "calls": calls,
-                "worker": worker}
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "calls": report_calls,
+                "worker": worker, "everything": everything, "functions": use, "idle": idle}
 
 
 _IN_CHUNK = threading.local()
 
 
 @contextmanager
-def counted_calls(worker: Meter | None = None) -> Iterator[Counter[str]]:
+def counted_calls(worker: Meter | None = None, everything: Meter | None = None) -> Iterator[Counter[str]]:
     """Every AWS call any thread of the process makes (workers, consumers, pollers), by "service:Operation";
-    with ``worker``, also what the bulk worker's own calls cost (those made inside publish_chunk)."""
+    with ``worker``, also what the bulk worker's own calls cost (those made inside publish_chunk); with
+    ``everything``, what every thread's calls cost but the bench's own (its upload and its polls)."""
     from botocore.client import BaseClient
     from ebox.pipeline import bulk_import
 
@@ -90,6 +99,7 @@ def counted_calls(worker: Meter | None = None) -> Iterator[Counter[str]]:
     lock = threading.Lock()
     original = BaseClient._make_api_call
     original_chunk = bulk_import.publish_chunk
+    bench_thread = threading.get_ident()
 
     def make_api_call(client: Any, operation: str, params: Any) -> Any:
         service = client.meta.service_model.service_name
@@ -97,6 +107,9 @@ def counted_calls(worker: Meter | None = None) -> Iterator[Counter[str]]:
             calls[f"{service}:{operation}"] += 1
             if worker is not None and getattr(_IN_CHUNK, "on", False):
                 worker.observe(service, operation, params)
+            if everything is not None and threading.get_ident() != bench_thread:
+                everything.observe(service, operation, params)
+        count_function_call()
         return original(client, operation, params)
 
     def publish_chunk(body: str, bulk: Any) -> None:
@@ -189,10 +202,15 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100_000, help="lines in the generated batch")
     parser.add_argument("--json", action="store_true", help="end with one line of JSON (the figures)")
     parser.add_argument("--profile", metavar="FILE", help="cProfile the bulk worker's chunks into FILE (pstats)")
+    parser.add_argument("--cost", action="store_true",
+                        help="after the report, wait until everything the import set going is done (outbox, "
+                             "evidence archive, statistics, e-mail, audit) and price what every function did")
+    parser.add_argument("--cost-timeout", type=float, default=1800.0, metavar="SECONDS",
+                        help="with --cost, how long to wait for that at most")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     load_start = os.getloadavg()[0]
-    result = run_bulk(args.messages, profile=args.profile)
+    result = run_bulk(args.messages, profile=args.profile, cost_timeout=args.cost_timeout if args.cost else None)
     load_end = os.getloadavg()[0]
     batch = result["batch"]
     calls = result["calls"]
@@ -218,8 +236,11 @@ def main() -> None:
           f"({', '.join(f'{k} {v * per:.3f}' for k, v in worker.calls.most_common())}); "
           f"DynamoDB write units {worker.wru * per:.2f} "
           f"({', '.join(f'{k} {v * per:.2f}' for k, v in worker.units.most_common())})")
+    figures: dict[str, Any] = {}
+    if args.cost:
+        figures = print_cost(result)
     if args.json:
-        print(json.dumps({
+        print(json.dumps({**figures,
             "messages": result["count"], "seconds": round(result["elapsed"], 1), "per_s": round(result["rate"], 1),
             "floor_per_s": round(result["floor"], 1), "peak_mb": round(result["peak_rss_mb"]),
             "accepted": batch.get("accepted"), "rejected": batch.get("rejected"),
@@ -228,6 +249,32 @@ def main() -> None:
             "worker_wru_per_line": round(worker.wru * per, 2),
             "worker_dynamodb_usd_per_million": round(worker.wru * per * PRICES["dynamodb_wru"] * 1e6, 2),
             "load_start": round(load_start, 1), "load_end": round(load_end, 1)}))
+
+
+def print_cost(result: dict[str, Any]) -> dict[str, Any]:
+    """The campaign's cost table (bench.bulk_cost); returns its figures for the JSON line."""
+    from rich.console import Console
+    from rich.table import Table
+
+    lines, use, everything = result["count"], result["functions"], result["everything"]
+    rows = bulk_cost_rows(everything, use, lines)
+    done = "everything it set going done" if result["idle"] else "NOT everything done within --cost-timeout"
+    table = Table(title=f"Cost per million lines of a bulk campaign before e-mail, from the counted calls of "
+                        f"{lines} lines ({done}; eu-west-1 list prices, bench/cost.py)")
+    for column in ("what, per line", "count", "unit price $", "per million $"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row.what, f"{row.per_message:.3g}", f"{row.unit_price:.3g}", f"{row.per_million:.2f}")
+    table.add_row("total", "", "", f"{total(rows):.2f}")
+    Console(width=140).print(table)
+    per = 1 / lines
+    print("  DynamoDB write units per line, by operation and item: " + ", ".join(
+        f"{k} {v * per:.3g}" for k, v in sorted(everything.units.items())))
+    print(f"  functions: {use.invocations} invocations, {use.cpu_seconds:.1f} s of CPU, {use.calls} AWS calls")
+    return {"cost_per_million_before_email_usd": round(total(rows), 2), "cost_complete": bool(result["idle"]),
+            "wru_per_line": round(everything.wru * per, 2),
+            "lambda_invocations_per_line": round(use.invocations * per, 4),
+            "function_cpu_seconds_per_line": round(use.cpu_seconds * per, 4)}
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from ebox_local import moto_bridges, moto_instances, moto_spool
+from ebox_local import moto_bridges, moto_instances, moto_spool, moto_sqs
 from ebox_local.errors import PortUnavailable, StackAlreadyRunning
 from ebox_local.functions import forget_handlers
 from ebox_local.gateway import Gateway
@@ -177,9 +177,11 @@ class LocalStack:
         requests.post(f"{self.aws_endpoint_url}/moto-api/reset", timeout=10).raise_for_status()
         requests.post(f"{self.aws_endpoint_url}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
         # memory that grows with what is stored, not with every request: idle items and stream records on
-        # disk, no reference kept to each model object moto ever made
+        # disk, no reference kept to each model object moto ever made; SQS calls that do not slow down
+        # with a queue's backlog
         moto_instances.install()
         moto_spool.install()
+        moto_sqs.install()
 
     def _provision_external(self, parameters: dict[str, str]) -> Provisioned:
         """An emulator that keeps its state between runs: names of this run's own, invocations sent here."""
@@ -218,6 +220,7 @@ class LocalStack:
             stream_poller.join(timeout=10)
         self._stream_pollers.clear()
         if moto_stopped:  # once no poller's handler may still be in a request to moto
+            moto_sqs.uninstall()
             moto_spool.uninstall()
             moto_instances.uninstall()
         self._restore_environment()

@@ -69,7 +69,7 @@ class DynamoRegistry:
         item = EnterpriseItem.find(f"ENT#{enterprise_number}", "ENTERPRISE")
         if item is None:
             return None
-        return _enterprise(enterprise_number, item)
+        return enterprise_of(enterprise_number, item)
 
     def enterprises(self, enterprise_numbers: list[str]) -> dict[str, Enterprise | None]:
         """Many enterprises in one BatchGetItem per hundred (a bulk chunk's recipients); absent ones None."""
@@ -77,15 +77,12 @@ class DynamoRegistry:
         with classified(f"could not read {len(enterprise_numbers)} enterprises"):
             for item in EnterpriseItem.batch_get([(f"ENT#{n}", "ENTERPRISE") for n in enterprise_numbers]):
                 number = item.pk.removeprefix("ENT#")
-                found[number] = _enterprise(number, item)
+                found[number] = enterprise_of(number, item)
         return found
 
     def citizen(self, ssin: str) -> Citizen | None:
         item = CitizenItem.find(f"CITIZEN#{ssin}", "CITIZEN")
-        if item is None:
-            return None
-        return Citizen(ssin=ssin, name=item.name, ebox_activated=item.ebox_activated,
-                       contact_email=item.contact_email, exclusively_ebox=bool(item.exclusively_ebox))
+        return None if item is None else citizen_of(ssin, item)
 
     def save_citizen(self, citizen: Citizen) -> None:
         CitizenItem(f"CITIZEN#{citizen.ssin}", "CITIZEN", name=citizen.name, ebox_activated=citizen.ebox_activated,
@@ -319,7 +316,12 @@ class DynamoRegistry:
         self._oauth_item(client).save()
 
 
-def _enterprise(enterprise_number: str, item: EnterpriseItem) -> Enterprise:
+def citizen_of(ssin: str, item: CitizenItem) -> Citizen:
+    return Citizen(ssin=ssin, name=item.name, ebox_activated=item.ebox_activated,
+                   contact_email=item.contact_email, exclusively_ebox=bool(item.exclusively_ebox))
+
+
+def enterprise_of(enterprise_number: str, item: EnterpriseItem) -> Enterprise:
     return Enterprise(
         enterprise_number=enterprise_number,
         name=item.name,

@@ -174,5 +174,5 @@ def _publish(headers: Mapping[str, str], body: bytes | None, principal: Principa
         claim=claim,
         message_id=message_id,
         received=now(),
-        ports=services.publication_ports(),
+        ports=services.publication_ports((request.sender.enterprise_number, request.recipient)),
     )

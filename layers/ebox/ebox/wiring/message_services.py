@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from ebox.adapters.workflow import StepFunctionsWorkflow
     from ebox.domain.access import EboxReader
     from ebox.domain.consultation import Consultation
+    from ebox.domain.message import Recipient
+    from ebox.domain.ports import Registry
     from ebox.pipeline.audit_steps import AuditPorts
     from ebox.pipeline.delivery_steps import DeliveryPorts
     from ebox.pipeline.evidence_archiving import ArchivingPorts
@@ -237,9 +239,17 @@ class MessageServices:
         return JwtVerifier(issuer=config.sender_idp_issuer, audience=config.sender_idp_audience or None,
                            jwks_url=config.sender_idp_jwks_url)
 
-    def publication_ports(self) -> PublicationPorts:
-        """What publishing a message through the API needs (a publication or a reply)."""
-        return PublicationPorts(self.registry, self.content, self.index, self.events, self.record_signer)
+    def publication_ports(self, parties: tuple[str, Recipient] | None = None) -> PublicationPorts:
+        """What publishing a message through the API needs (a publication or a reply). Given its sender
+        organisation and recipient, the two registry reads every publication makes are one call."""
+        registry: Registry = self.registry
+        if parties is not None:
+            from ebox.adapters.publication_registry import PublicationRegistry
+
+            organization_id, recipient = parties
+            registry = PublicationRegistry(self.registry, self._tables, organization_id=organization_id,
+                                           recipient=recipient)
+        return PublicationPorts(registry, self.content, self.index, self.events, self.record_signer)
 
     def consultation(self, reader: EboxReader) -> Consultation:
         """Everything that reads a message of an e-Box for ``reader`` goes through it."""
