@@ -9,7 +9,8 @@ endorsed container key), the consultation's first read, the qualified delivery's
 
 A past year is loaded as a migration would load it: its events go to the statistics' own counting code
 (`record_events`, what RecordStatisticsFunction runs, into the same table), not onto the bus, so that the
-stack does not e-mail a year of old messages nor time-stamp their audit trail again.
+stack does not e-mail a year of old messages nor time-stamp their audit trail again. (The publications
+themselves are counted by the stack's outbox, from the messages table's stream, as every publication is.)
 """
 
 from __future__ import annotations

@@ -50,6 +50,7 @@ class StreamMapping:
     stream_arn: str
     batch_size: int = 100
     filters: tuple[Any, ...] = ()  # FilterCriteria patterns, parsed
+    tumbling_window_seconds: int = 0  # TumblingWindowInSeconds: the event names its shard, the answer a state
 
 
 @dataclass(frozen=True)

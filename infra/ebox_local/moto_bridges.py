@@ -71,7 +71,13 @@ def _stream_records(table: Any, records: list[dict[str, Any]]) -> None:
     for mapping in provisioned.stream_mappings:
         if mapping.table_name == table.name:
             deliver_inline(mapping, provisioned.functions[mapping.function], records,
-                           getattr(table, "region_name", "eu-west-1"))
+                           getattr(table, "region_name", "eu-west-1"), shard_id=stream_shard_id(table))
+
+
+def stream_shard_id(table: Any) -> str | None:
+    """The id of the moto table's stream shard (moto keeps one per table), as Lambda names it in the event."""
+    shard = getattr(table, "stream_shard", None)
+    return getattr(shard, "id", None)
 
 
 def uninstall() -> None:

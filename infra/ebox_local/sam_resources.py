@@ -82,7 +82,8 @@ def _function_event(ctx: ProvisioningContext, logical_id: str, arn: str, event_n
         table_name = stream_arn.split(":table/", 1)[-1].split("/stream/", 1)[0]
         filters = tuple(json.loads(f["Pattern"]) for f in (props.get("FilterCriteria") or {}).get("Filters", []))
         ctx.result.stream_mappings.append(StreamMapping(
-            logical_id, table_name, stream_arn, int(props.get("BatchSize", 100)), filters))
+            logical_id, table_name, stream_arn, int(props.get("BatchSize", 100)), filters,
+            int(props.get("TumblingWindowInSeconds", 0))))
     elif kind == "Api":
         rest_api = (event.get("Properties") or {}).get("RestApiId")
         api = rest_api.get("Ref") if isinstance(rest_api, dict) else None

@@ -12,8 +12,10 @@ import base64
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from ebox_local.functions import invoke
@@ -49,13 +51,37 @@ def wanted(mapping: StreamMapping, record: dict[str, Any]) -> bool:
     return not mapping.filters or any(matches(f, record) for f in mapping.filters)
 
 
-def stream_event(records: list[dict[str, Any]], mapping: StreamMapping, region: str) -> dict[str, Any]:
-    """The event Lambda builds from GetRecords' answer."""
-    return {"Records": [{
+class WindowAnswerMissing(RuntimeError):
+    """A function under a tumbling window answered without a ``state``: Lambda counts the batch as failed."""
+
+
+def stream_event(records: list[dict[str, Any]], mapping: StreamMapping, region: str,
+                 shard_id: str | None = None) -> dict[str, Any]:
+    """The event Lambda builds from GetRecords' answer. Under a tumbling window (TumblingWindowInSeconds) it
+    also names the records' shard, the window and the state the last invocation answered (here always
+    empty: the window's final invocation, records-free, is not emulated)."""
+    event: dict[str, Any] = {"Records": [{
         "eventID": r.get("eventID"), "eventName": r.get("eventName"), "eventVersion": r.get("eventVersion", "1.1"),
         "eventSource": "aws:dynamodb", "awsRegion": region, "dynamodb": _plain(r.get("dynamodb", {})),
         "eventSourceARN": mapping.stream_arn,
     } for r in records]}
+    if mapping.tumbling_window_seconds:
+        seconds = mapping.tumbling_window_seconds
+        start = int(time.time()) // seconds * seconds
+        event.update({"shardId": shard_id, "eventSourceARN": mapping.stream_arn, "state": {},
+                      "window": {"start": _iso(start), "end": _iso(start + seconds)},
+                      "isFinalInvokeForWindow": False, "isWindowTerminatedEarly": False})
+    return event
+
+
+def _iso(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _deliver(invoker: Invoker, function: LocalFunction, mapping: StreamMapping, event: dict[str, Any]) -> None:
+    answer = invoker(function, event)
+    if mapping.tumbling_window_seconds and not (isinstance(answer, dict) and "state" in answer):
+        raise WindowAnswerMissing(f"{mapping.function} answered no state under a tumbling window: {answer!r}")
 
 
 def _plain(dynamodb: dict[str, Any]) -> dict[str, Any]:
@@ -154,7 +180,8 @@ class StreamPoller(threading.Thread):
             batch = [r for r in records if wanted(self.mapping, r)]
             if batch:
                 self.invocations += 1
-                self._invoke(self._function, stream_event(batch, self.mapping, self._region))
+                _deliver(self._invoke, self._function, self.mapping,
+                         stream_event(batch, self.mapping, self._region, shard))
             self._iterators[shard] = answer.get("NextShardIterator")
             read += len(records)
         return read
@@ -176,10 +203,10 @@ def consumed_already(pollers: Iterable[StreamPoller]) -> Iterator[None]:
 
 
 def deliver_inline(mapping: StreamMapping, function: LocalFunction, records: list[dict[str, Any]], region: str,
-                   invoker: Invoker = invoke) -> None:
+                   invoker: Invoker = invoke, *, shard_id: str | None = None) -> None:
     batch = [r for r in records if wanted(mapping, r)]
     if batch:
-        invoker(function, stream_event(batch, mapping, region))
+        _deliver(invoker, function, mapping, stream_event(batch, mapping, region, shard_id))
 
 
 def start_stream_pollers(provisioned: Any, region: str, *, endpoint_url: str | None = None,

@@ -135,6 +135,11 @@ def test_dropping_the_same_batch_again_publishes_nothing_twice(stack, bulk, api,
 
     inbox = eventually(inbox_of_two, timeout=SETTLE_SECONDS, interval=0.05)
     assert inbox and len(inbox["items"]) == 2
+    # So do the statistics' publications: each line counted once, the batch dropped twice.
+    def documents() -> int:
+        return sum(c.counts.get("published", 0) for c in stack.services.statistics.counters("YEAR#"))
+
+    assert eventually(lambda: documents() == 2, timeout=SETTLE_SECONDS, interval=0.05), documents()
 
 
 def test_a_manifest_naming_another_sender_is_refused_whole(stack, bulk):

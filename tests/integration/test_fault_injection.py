@@ -52,6 +52,8 @@ class Run:
     marker: str = field(default_factory=lambda: f"fault-case-{uuid.uuid4()}")
     """In the message's subject: a second publication of the same request would show it twice."""
     message_id: str | None = None
+    documents_before: int = 0
+    """The publications the statistics counted before the run: the run adds one."""
     retries: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -61,7 +63,7 @@ class PublicationPath:
 
     def __init__(self, stack: Any, api: Any, token: str, handlers: dict[str, Any], injector: Injector) -> None:
         self.stack, self.api, self.token, self.handlers, self.injector = stack, api, token, handlers, injector
-        self.streamed: list[tuple[str, list[dict[str, Any]]]] = []
+        self.streamed: list[tuple[str, list[dict[str, Any]], str | None]] = []
 
     def run(self, *, cold: bool = False) -> Run:
         """``cold``: as the first invocations of fresh functions (no cached key, token or client)."""
@@ -71,6 +73,7 @@ class PublicationPath:
         for url in (self.stack.notification_queue, self.stack.evidence_queue):
             self.stack.sqs.purge_queue(QueueUrl=url)
         body = publication(subject={"fr": run.marker, "nl": run.marker})
+        run.documents_before = _documents(self.stack)
         key = str(uuid.uuid4())
         run.message_id = self._retried(run, "publish", lambda: self._publish(key, body))
         self._outbox(run)
@@ -106,14 +109,14 @@ class PublicationPath:
 
         provisioned = self.stack.provisioned
         while self.streamed:
-            table, records = self.streamed.pop(0)
+            table, records, shard = self.streamed.pop(0)
             for mapping in provisioned.stream_mappings:
                 if mapping.table_name == table:
                     function = provisioned.functions[mapping.function]
                     steps = [STREAM_STEPS[mapping.function], *filter(None, [REDELIVERED.get(mapping.function)])]
                     for step in steps:
-                        self._retried(run, step, lambda m=mapping, f=function, r=records:
-                                      deliver_inline(m, f, r, "eu-west-1"))
+                        self._retried(run, step, lambda m=mapping, f=function, r=records, s=shard:
+                                      deliver_inline(m, f, r, "eu-west-1", shard_id=s))
 
     def _queue(self, run: Run, step: str, url: str) -> None:
         """Every message on the queue handled; a record that failed is received again."""
@@ -154,8 +157,9 @@ def faulty(world: Any) -> Any:
     would run the outbox inside the publication's own write)."""
     from ebox_local import moto_bridges, moto_dynamodb
 
-    held: list[tuple[str, list[dict[str, Any]]]] = []
-    moto_dynamodb.set_stream_listener(lambda table, records: held.append((table.name, records)))
+    held: list[tuple[str, list[dict[str, Any]], str | None]] = []
+    moto_dynamodb.set_stream_listener(
+        lambda table, records: held.append((table.name, records, moto_bridges.stream_shard_id(table))))
     try:
         yield held
     finally:
@@ -310,7 +314,14 @@ def _outcome(setting: Any, run: Run) -> list[str]:
     trail = [e["event"] for e in stack.services.audit.events(mid)]
     if trail.count("MessagePublished") != 1:
         problems.append(f"audit trail has MessagePublished {trail.count('MessagePublished')}×")
+    if (counted := _documents(stack) - run.documents_before) != 1:
+        problems.append(f"the statistics count it {counted}×")
     return problems
+
+
+def _documents(stack: Any) -> int:
+    """Every publication the statistics counted (the operator's documents per year, summed)."""
+    return sum(c.counts.get("published", 0) for c in stack.services.statistics.counters("YEAR#"))
 
 
 def _inbox(api: Any) -> list[dict[str, Any]]:

@@ -94,3 +94,20 @@ def test_evidence_is_archived_once_per_batch_under_object_lock(stack, handlers, 
 def other_messages_records_not_in(archive, records):
     """The verifier of one message gets the batch's digests, not the other messages' records."""
     return not any(r.jws in json.dumps(archive) for r in records)
+
+
+def test_the_ebox_counters_count_what_a_batch_starting_before_their_mark_adds(stack):
+    """Lambda may hand the outbox records it already counted followed by new ones (a checkpoint lost, a
+    shard read again): each counter adds the new ones, and a batch delivered again adds nothing."""
+    from tests.fakes import message_in
+
+    ebox = "0999999992"
+    index = stack.services.index
+    messages = [message_in(f"0192d3a0-0000-7000-8000-{n:012d}", "GENERAL", recipient=ebox) for n in range(4)]
+    sequence = [str(10**30 + n) for n in range(4)]
+    index.count_published([(sequence[0], messages[0]), (sequence[1], messages[1])])
+    index.count_published([(sequence[1], messages[1]), (sequence[2], messages[2]), (sequence[3], messages[3])])
+    assert index.summary(ebox).number_of_messages == 4
+    index.count_published([(sequence[2], messages[2]), (sequence[3], messages[3])])  # delivered again
+    assert index.summary(ebox).number_of_messages == 4
+    assert index.summary(ebox, frozenset({"GENERAL"})).number_of_messages == 4

@@ -1,6 +1,7 @@
 """The statistics are exact: a random platform's events, produced by the real event adapter, delivered
-out of order and a fifth of them twice, through the real handler into the real counter store (moto),
-give the same tables as a recomputation from scratch of what happened."""
+out of order and a fifth of them twice, through the real handler into the real counter store (moto), and
+its publications counted from three stream shards whose batches come again (whole, or starting before what
+was counted), give the same tables as a recomputation from scratch of what happened."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ import boto3
 import pytest
 from ebox.adapters.message_events import EventBridgeMessageEvents
 from ebox.adapters.statistics_store import DynamoStatistics
+from ebox.adapters.streamed_counters import DynamoStreamedCounters
 from ebox.domain.ids import new_message_id
 from ebox.domain.message import Message
 from ebox.domain.qualified_delivery import OUTCOME_DETAIL_TYPES
+from ebox.domain.statistics import facts_of
 from ebox.domain.statistics_tables import last_months, platform_statistics, sender_statistics
 from ebox.domain.validity import format_timestamp
 from moto import mock_aws
@@ -149,6 +152,7 @@ def _recomputed(platform: dict[str, Any], names: dict[str, str]) -> dict[str, An
 
 @pytest.fixture
 def store(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The statistics table (moto): the bus consumer's store, with the outbox's counting as ``.streamed``."""
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                         "AWS_DEFAULT_REGION": "eu-west-1"}.items():
         monkeypatch.setenv(name, value)
@@ -164,20 +168,46 @@ def store(monkeypatch: pytest.MonkeyPatch) -> Any:
                                                   {"AttributeName": "sk", "AttributeType": "S"}],
                             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
                                        {"AttributeName": "sk", "KeyType": "RANGE"}])
-        yield DynamoStatistics(client, table=TABLE)
+        store = DynamoStatistics(client, table=TABLE)
+        store.streamed = DynamoStreamedCounters(client, table=TABLE)  # type: ignore[attr-defined]
+        yield store
     moto_dynamodb.uninstall()
 
 
 def _deliver(bodies: list[dict[str, Any]], store: Any, rng: random.Random) -> None:
-    """As SQS would: any order, some twice, in batches of up to ten."""
+    """The publications as the outbox gets them from the stream; the other events as SQS would: any order,
+    some twice, in batches of up to ten (a MessagePublished among them too: the bus still carries it)."""
     from ebox_local.functions import load_handler
 
+    _stream(bodies, store.streamed, rng)
     handler = load_handler(ROOT / "functions" / "record_statistics", "app.handler")
     delivered = bodies + rng.sample(bodies, len(bodies) // 5)
     rng.shuffle(delivered)
     for start in range(0, len(delivered), 10):
         records = [{"messageId": str(i), "body": json.dumps(b)} for i, b in enumerate(delivered[start : start + 10])]
         assert handler({"Records": records}, None, deps=store) == {"batchItemFailures": []}
+
+
+def _stream(bodies: list[dict[str, Any]], streamed: Any, rng: random.Random) -> None:
+    """Each publication a record of one of three shards, in order within its shard; a shard's batches are
+    delivered in order, some again, some starting a few records before the last batch's end."""
+    shards: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for body in bodies:
+        if body["detail-type"] == "MessagePublished":
+            shard = f"shardId-00000001764460800000-{rng.randrange(3):08x}"
+            [fact] = facts_of(body)
+            sequence = 4_000_000_000_000_000_000 + len(shards[shard]) * 1000 + rng.randrange(1000)  # growing
+            shards[shard].append((str(sequence), fact))
+    for shard, records in shards.items():
+        start = 0
+        while start < len(records):
+            end = min(len(records), start + rng.randrange(1, 8))
+            first = max(0, start - rng.choice((0, 0, 2)))  # a batch that starts before what was counted
+            streamed.count_streamed(shard, records[first:end])
+            if rng.random() < 0.2:  # delivered again (an answer lost), or its first half (bisected)
+                size = rng.choice((end - first, 1 + (end - first) // 2))
+                streamed.count_streamed(shard, records[first : first + size])
+            start = end
 
 
 def test_counters_equal_a_recomputation_from_scratch(store: Any) -> None:

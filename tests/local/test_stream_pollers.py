@@ -67,3 +67,34 @@ def test_a_binary_attribute_reaches_the_function_as_lambda_sends_it_base64():
     [record] = stream_event([read], mapping, "eu-west-1")["Records"]
     assert base64.b64decode(record["dynamodb"]["NewImage"]["records"]["B"]) == b"\x78\x9c\x00"
     assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], float)
+
+
+def test_under_a_tumbling_window_the_event_names_its_shard_and_an_answer_without_state_is_delivered_again(stream):
+    db, arn = stream
+    events: list[dict[str, Any]] = []
+    answered = threading.Event()
+
+    def invoke(function: Any, event: dict[str, Any]) -> dict[str, Any]:
+        events.append(event)
+        if len(events) == 1:
+            return {"messages": 1}  # no state: Lambda counts the batch as failed, and delivers it again
+        answered.set()
+        return {"state": {}}
+
+    function = LocalFunction("Outbox", "outbox", "arn:aws:lambda:eu-west-1:123456789012:function:outbox",
+                             Path("."), "app.handler", {})
+    mapping = StreamMapping("Outbox", "t", arn, tumbling_window_seconds=900)
+    poller = StreamPoller(mapping, function, boto3.client("dynamodbstreams"), "eu-west-1", interval=0.01,
+                          invoker=invoke)
+    db.put_item(TableName="t", Item={"pk": {"S": "one"}})
+    shard = boto3.client("dynamodbstreams").describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
+    poller.start()
+    try:
+        assert answered.wait(10)
+    finally:
+        poller.stop()
+        poller.join(10)
+    first, again = events[:2]
+    assert first["shardId"] == again["shardId"] == shard["ShardId"] and first["state"] == {}
+    assert first["window"]["start"] < first["window"]["end"] and first["isFinalInvokeForWindow"] is False
+    assert [r["dynamodb"]["NewImage"]["pk"]["S"] for r in again["Records"]] == ["one"]

@@ -140,3 +140,45 @@ def test_a_stored_message_makes_the_facts_its_events_made():
     unread = StoredMessage(message_id, "0852093431", "2025-12-31T23:30:00Z", "0406798006", "simple",
                            delivery_state="awaiting_acceptance")
     assert message_facts(unread) == facts_of({"detail-type": "MessagePublished", "detail": {**common}})
+
+
+def test_a_message_received_once_the_backfill_started_is_left_to_the_outbox():
+    from ebox.domain.statistics_backfill import StoredMessage, message_facts
+
+    stored = StoredMessage("01a22ae0-f8d3-71e8-b08c-7048fb37f145", "0852093431", "2026-11-30T10:00:00Z",
+                           "0406798006", "simple", read_at="2026-11-30T11:00:00Z")
+    assert [f.marker for f in message_facts(stored, published_before="2026-11-30T10:00:00Z")
+            if isinstance(f, CountOnce)] == ["PUBLISHED#01a22ae0-f8d3-71e8-b08c-7048fb37f145",
+                                              "READ#01a22ae0-f8d3-71e8-b08c-7048fb37f145"]
+    assert [f.marker for f in message_facts(stored, published_before="2026-11-29T23:00:00Z")
+            if isinstance(f, CountOnce)] == ["READ#01a22ae0-f8d3-71e8-b08c-7048fb37f145"]
+
+
+class _Counted:
+    def __init__(self) -> None:
+        self.markers: list[str] = []
+
+    def count_once(self, facts: list[CountOnce]) -> int:
+        self.markers += [f.marker for f in facts]
+        return len(facts)
+
+
+def test_the_bus_copy_of_a_publication_is_not_counted_the_outbox_counts_it_from_the_stream():
+    from ebox.domain.statistics import record_events
+
+    detail = {"messageId": MESSAGE, "senderOrganizationId": "0406798006", "receiptDate": "2025-12-31T23:00:00Z"}
+    store = _Counted()
+    changed = record_events([{"detail-type": "MessagePublished", "detail": detail},
+                             {"detail-type": "RegisteredMessageExpired", "detail": detail}], store)  # type: ignore[arg-type]
+    assert changed == 1 and store.markers == [f"OUTCOME#{MESSAGE}"]
+
+
+def test_a_message_publication_is_the_fact_its_event_makes():
+    from ebox.domain.statistics import published_fact
+
+    from tests.fakes import message_in
+
+    message = message_in(MESSAGE, "GENERAL", receipt_date="2025-12-31T23:00:00Z", registered_mail_type="registered")
+    assert published_fact(message) == facts_of({"detail-type": "MessagePublished", "detail": {
+        "messageId": MESSAGE, "senderOrganizationId": message.sender_organization_id,
+        "receiptDate": "2025-12-31T23:00:00Z", "registeredMailType": "registered"}})[0]

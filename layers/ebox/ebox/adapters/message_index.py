@@ -45,6 +45,7 @@ from ebox.domain.validity import parse_timestamp
 IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600
 # Expired messages stay a while for the sender's status queries before DynamoDB's TTL removes them.
 EXPIRED_MESSAGE_GRACE_SECONDS = 30 * 24 * 3600
+COUNT_ATTEMPTS = 4  # an e-Box counter's update, refused, read back and tried again with what is left
 
 
 class DynamoMessageIndex:
@@ -90,7 +91,14 @@ class DynamoMessageIndex:
             for summary_key in ("SUMMARY", partition_summary_key(message.partition)):
                 groups.setdefault((message.recipient, summary_key), []).append((sequence.zfill(40), message))
         for (enterprise_number, summary_key), entries in groups.items():
-            first = min(s for s, _ in entries)
+            self._count_summary(enterprise_number, summary_key, sorted(entries, key=lambda e: e[0]))
+
+    def _count_summary(self, enterprise_number: str, summary_key: str, entries: list[tuple[str, Message]]) -> None:
+        """One counter's update; refused, it reads what the counter counted through and counts the records
+        after it (a batch that starts before: Lambda's checkpoint lost, a shard read again), or nothing."""
+        for _ in range(COUNT_ATTEMPTS):
+            if not entries:
+                return
             messages = [m for _, m in entries]
             try:
                 EboxSummaryItem(ebox_key(enterprise_number), summary_key).update(
@@ -99,14 +107,29 @@ class DynamoMessageIndex:
                         EboxSummaryItem.number_of_unread_messages.add(len(messages)),
                         EboxSummaryItem.ebox_size_bytes.add(sum(m.total_size for m in messages)),
                         EboxSummaryItem.last_receipt_date.set(max(m.receipt_date for m in messages)),
-                        EboxSummaryItem.counted_through.set(max(s for s, _ in entries)),
+                        EboxSummaryItem.counted_through.set(entries[-1][0]),
                     ],
                     condition=EboxSummaryItem.counted_through.does_not_exist()
-                    | (EboxSummaryItem.counted_through < first),
+                    | (EboxSummaryItem.counted_through < entries[0][0]),
                 )
+                return
             except UpdateError as error:
-                if not is_conditional_failure(error):  # a failed condition: these records were counted (a replay)
+                if not is_conditional_failure(error):
                     raise_classified(error, f"could not count the messages of e-Box {enterprise_number}")
+            counted = self._counted_through(enterprise_number, summary_key)
+            entries = [(s, m) for s, m in entries if counted is None or s > counted]
+        raise TransientError(f"the counters of e-Box {enterprise_number} kept moving; the batch will be retried")
+
+    @staticmethod
+    def _counted_through(enterprise_number: str, summary_key: str) -> str | None:
+        try:
+            item = EboxSummaryItem.get(ebox_key(enterprise_number), summary_key, consistent_read=True,
+                                       attributes_to_get=["counted_through"])
+        except DoesNotExist:
+            return None
+        except PynamoDBException as error:
+            raise classify(error) from error
+        return item.counted_through
 
     def link_replies(self, replies: list[Message]) -> None:
         """Each reply listed under the message it answers (an idempotent put)."""

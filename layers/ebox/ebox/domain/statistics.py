@@ -1,10 +1,14 @@
 """The platform's statistics, kept as counters: what each event of the bus adds to which counter.
 
-Every fact is counted once. A fact that happens once per message or per e-Box (a publication, a first
-read, a qualified outcome, an activation) carries a *marker* (its identity); the store writes the marker
-and the counter increments in one transaction, so an event delivered twice counts once. Two facts are
-states that change (an e-Box's digital-only preference, the month of its last read): they move a counter
-from one value to another, conditioned on the state they saw (see :class:`StatisticsStore`).
+Every fact is counted once. A publication is counted by the outbox from the messages table's stream
+(:class:`StreamedPublications`): each counter remembers, per stream shard, the last stream record it
+counted, so a batch delivered again counts nothing twice and no marker is written per message; the bus's
+``MessagePublished`` is not counted again (:func:`record_events`). A fact that happens once per message or
+per e-Box and reaches the statistics by the bus (a first read, a qualified outcome, an activation) carries a
+*marker* (its identity); the store writes the marker and the counter increments in one transaction, so an
+event delivered twice counts once. Two facts are states that change (an e-Box's digital-only preference,
+the month of its last read): they move a counter from one value to another, conditioned on the state they
+saw (see :class:`StatisticsStore`).
 
 Counters are spread over ``SHARDS`` partitions (by message or e-Box id) so that a busy hour writes to
 several; reading the statistics reads every shard: a bounded number of small items, whatever the number
@@ -19,7 +23,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from ebox.domain.message import Message
+
 SHARDS = 8
+MESSAGE_PUBLISHED = "MessagePublished"
+COUNTED_FROM_THE_STREAM = frozenset({MESSAGE_PUBLISHED})  # the outbox counts these; the bus's copy is not counted
 SOURCE_EBOXES = "ebox.ebox-registry"  # e-Box events: not the audit trail's (message events only)
 EBOX_ACTIVATED = "EboxActivated"
 EBOX_PREFERENCE_CHANGED = "EboxPreferenceChanged"
@@ -88,6 +96,16 @@ class Activity:
 Fact = CountOnce | PreferenceChange | Activity
 
 
+class StreamedPublications(Protocol):
+    """The publications of one batch of the messages table's stream, counted once per counter and stream shard."""
+
+    def count_streamed(self, stream_shard: str | None, publications: list[tuple[str, CountOnce]]) -> int:
+        """Adds each publication (its stream sequence number, its fact) that the counters it touches have not
+        counted yet from ``stream_shard``; returns how many publications were new to at least one counter.
+        Without a shard id (a stream consumer invoked without one), each is counted by its marker instead."""
+        ...
+
+
 class StatisticsStore(Protocol):
     def count_once(self, facts: list[CountOnce]) -> int:
         """Writes each fact whose marker is new, with its increments, atomically; returns how many were new."""
@@ -143,7 +161,7 @@ def _ebox_id(detail: dict[str, Any]) -> str:
 def facts_of(event: dict[str, Any]) -> list[Fact]:
     """What an EventBridge event (as SQS delivers its body) adds to the statistics; [] for the others."""
     kind, detail = event.get("detail-type"), event.get("detail") or {}
-    if kind == "MessagePublished":
+    if kind == MESSAGE_PUBLISHED:
         return [_published(detail)]
     if kind == "MessageRead":
         read_at = _instant(str(detail["readAt"]))
@@ -155,6 +173,13 @@ def facts_of(event: dict[str, Any]) -> list[Fact]:
     if kind == EBOX_PREFERENCE_CHANGED:
         return [PreferenceChange(str(detail["eboxId"]), bool(detail["exclusivelyEbox"]), str(detail["changedAt"]))]
     return []
+
+
+def published_fact(message: Message) -> CountOnce:
+    """What a message's publication adds (as its ``MessagePublished`` event would)."""
+    return _published({"messageId": message.message_id, "receiptDate": message.receipt_date,
+                       "senderOrganizationId": message.sender_organization_id,
+                       "registeredMailType": message.registered_mail_type})
 
 
 def _published(detail: dict[str, Any]) -> CountOnce:
@@ -213,5 +238,7 @@ def merge_increments(facts: list[CountOnce]) -> list[Increment]:
 
 
 def record_events(events: list[dict[str, Any]], store: StatisticsStore) -> int:
-    """Counts a batch of bus events (as their SQS bodies hold them); returns how many changed a counter."""
-    return record_facts([fact for event in events for fact in facts_of(event)], store)
+    """Counts a batch of bus events (as their SQS bodies hold them); returns how many changed a counter. A
+    publication is not counted here: the outbox counts it from the stream (``COUNTED_FROM_THE_STREAM``)."""
+    return record_facts([fact for event in events if event.get("detail-type") not in COUNTED_FROM_THE_STREAM
+                         for fact in facts_of(event)], store)

@@ -9,16 +9,18 @@ A run has two phases, each done a bounded page at a time and resumable from a sa
    stay: the registry keeps no activation date to rebuild them from.
 2. **replay**: each stored message becomes the facts its events made (:func:`message_facts`), counted by
    the statistics' own code (``record_facts``). Markers make a page replayed twice, or a live event of the
-   same message, count once.
+   same message, count once. A publication is replayed only for a message received before the run started
+   (or in its first second): the outbox counts the later ones from the stream, where no marker is left.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from ebox.domain.errors import InvalidInput
-from ebox.domain.statistics import OUTCOMES, Fact, facts_of
+from ebox.domain.statistics import MESSAGE_PUBLISHED, OUTCOMES, Fact, facts_of
 
 WIPE, REPLAY, DONE = "wipe", "replay", "done"
 REBUILT_COUNTERS = ("YEAR#", "SENDER#", "ACTIVE#")
@@ -40,18 +42,26 @@ class StoredMessage:
     delivery_state: str | None = None  # a qualified delivery's outcome, once concluded
 
 
-def message_facts(message: StoredMessage) -> list[Fact]:
+def message_facts(message: StoredMessage, *, published_before: str | None = None) -> list[Fact]:
     """The facts the message's bus events made (MessagePublished, its first MessageRead, a qualified outcome),
-    derived from the same events so that a rebuilt counter equals the one kept incrementally."""
+    derived from the same events so that a rebuilt counter equals the one kept incrementally. The publication
+    is left out for a message received after ``published_before`` (the outbox counts it; timestamps are to
+    the second, so a message of the run's first second is the replay's)."""
     detail: dict[str, Any] = {"messageId": message.message_id, "receiptDate": message.receipt_date,
                               "senderOrganizationId": message.sender_organization_id,
                               "registeredMailType": message.level, "eboxId": message.ebox_id}
-    events = [{"detail-type": "MessagePublished", "detail": detail}]
+    events = []
+    if published_before is None or _instant(message.receipt_date) <= _instant(published_before):
+        events.append({"detail-type": MESSAGE_PUBLISHED, "detail": detail})
     if message.read_at:
         events.append({"detail-type": "MessageRead", "detail": {**detail, "readAt": message.read_at}})
     if message.delivery_state in _OUTCOME_EVENT:
         events.append({"detail-type": _OUTCOME_EVENT[message.delivery_state], "detail": detail})
     return [fact for event in events for fact in facts_of(event)]
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,8 @@ def _page(ports: BackfillPorts, progress: BackfillProgress, page_items: int) -> 
         return progress.advanced(removed=progress.removed + removed, cursor=cursor,
                                  phase=WIPE if cursor else REPLAY)
     messages, cursor = ports.messages.page(progress.cursor, page_items)
-    record_facts([fact for message in messages for fact in message_facts(message)], ports.counters)
+    record_facts([fact for message in messages
+                  for fact in message_facts(message, published_before=progress.started_at)], ports.counters)
     return progress.advanced(messages=progress.messages + len(messages), cursor=cursor,
                              phase=REPLAY if cursor else DONE)
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ebox.adapters.rate_counters import DynamoRateCounters
     from ebox.adapters.registry import DynamoRegistry
     from ebox.adapters.statistics_store import DynamoStatistics
+    from ebox.adapters.streamed_counters import DynamoStreamedCounters
     from ebox.adapters.timestamping import Rfc3161Timestamper
     from ebox.adapters.token_verifier import JwtVerifier
     from ebox.adapters.workflow import StepFunctionsWorkflow
@@ -284,7 +285,15 @@ class MessageServices:
         from ebox.adapters.message_stream import DynamoMessageStream
         from ebox.pipeline.outbox import OutboxPorts
 
-        return OutboxPorts(stream=DynamoMessageStream(), index=self.index, events=self.outbox_events)
+        return OutboxPorts(stream=DynamoMessageStream(), index=self.index, events=self.outbox_events,
+                           statistics=self.streamed_publications)
+
+    @cached_property
+    def streamed_publications(self) -> DynamoStreamedCounters:
+        """The statistics' publication counters, kept by the outbox from the stream (docs/statistics.md)."""
+        from ebox.adapters.streamed_counters import DynamoStreamedCounters
+
+        return DynamoStreamedCounters(self.client("dynamodb"), table=self.config.statistics_table)
 
     def notification_ports(self) -> NotificationPorts:
         from ebox.pipeline.notification_steps import NotificationPorts
