@@ -136,6 +136,20 @@ def test_without_preferences_the_contact_address_is_notified_as_before(api, stac
     assert message_id in stack.sent_mail()[0]["body"]
 
 
+def test_each_email_s_ses_id_is_in_the_log_and_its_claim_is_written_once(api, stack, handlers, sender_token,
+                                                                           caplog):
+    message_id = general(api, sender_token)
+    caplog.set_level("INFO", logger="ebox.pipeline.notification_steps")
+    deliver(stack, handlers)
+    [mail] = stack.sent_mail()
+    logged = [r for r in caplog.records if getattr(r, "ses_message_id", None)]
+    assert [(r.ses_message_id, r.subject) for r in logged] == [(mail["id"], message_id)]
+    claim = stack.services.client("dynamodb").get_item(
+        TableName=stack.services.config.messages_table,
+        Key={"pk": {"S": f"MSG#{message_id}"}, "sk": {"S": "NOTIFIED"}})["Item"]
+    assert set(claim) == {"pk", "sk", "sent_at", "expires_at", "claimed_by"}  # the claim as it was put, no update
+
+
 def test_the_email_is_plain_text_and_accessible_html_in_the_persons_language_leading_to_the_message(
         api, stack, handlers, sender_token, anna):
     prefer(api, anna, {"mode": "PER_MESSAGE", "email": "anna@bakery.example", "language": "fr"})

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
 import uuid
 from datetime import UTC, datetime
@@ -82,8 +81,3 @@ class DynamoNotificationClaims:
     def release(self, kind: Kind, subject: str, recipient: str) -> None:
         with classified(f"could not release the {kind.value} claim of {subject}"):
             NotificationSentItem(*claim_key(kind, subject, recipient)).delete()
-
-    def sent(self, kind: Kind, subject: str, recipient: str, mail_id: str) -> None:
-        with contextlib.suppress(PynamoDBException):  # the e-mail went; its id is only for the record
-            NotificationSentItem(*claim_key(kind, subject, recipient)).update(
-                actions=[NotificationSentItem.mail_id.set(mail_id)])

@@ -60,8 +60,9 @@ class Outcome:
 
 
 def send_once(ports: NotificationPorts, kind: Kind, subject: str, recipient: Recipient, email: Email) -> Outcome:
-    """Claim, send, record; a failed send releases the claim (a later run sends it) and is reported. A send
-    whose answer was lost (SES may have taken it) keeps its claim: an e-mail is sent at most once."""
+    """Claim, send, log; a failed send releases the claim (a later run sends it) and is reported. A send
+    whose answer was lost (SES may have taken it) keeps its claim: an e-mail is sent at most once. SES's id of
+    the e-mail goes to the log, not back to the claim (a write per e-mail that nothing read)."""
     claims = ports.notification_claims
     if not claims.claim(kind, subject, recipient.key):
         return Outcome(already_sent=1)
@@ -75,7 +76,8 @@ def send_once(ports: NotificationPorts, kind: Kind, subject: str, recipient: Rec
         claims.release(kind, subject, recipient.key)
         logger.warning("%s e-mail of %s to %s not sent: %s", kind.value, subject, recipient.key, error)
         return Outcome(failed=[f"{kind.value} {subject} {recipient.key}"])
-    claims.sent(kind, subject, recipient.key, mail_id)
+    logger.info("%s e-mail of %s to %s sent", kind.value, subject, recipient.key,
+                extra={"ses_message_id": mail_id, "kind": kind.value, "subject": subject})
     observability.count(observability.EMAILS_SENT)
     return Outcome(sent=1)
 

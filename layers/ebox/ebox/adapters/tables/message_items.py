@@ -303,7 +303,6 @@ class AuditEventItem(MessagesTableItem):
 
 class NotificationSentItem(MessagesTableItem):
     sent_at = UnicodeAttribute()
-    mail_id = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
     claimed_by = UnicodeAttribute(null=True)
     """The claim's own random id: a claim whose write's answer was lost is known again by it."""
