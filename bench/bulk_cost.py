@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.cost import API_SECONDS_PER_CALL, PRICES, S3_PUT_OPERATIONS, CostRow, Meter
+from bench.emulator import messages_held
 
 _IN_FUNCTION = threading.local()
 
@@ -88,12 +89,7 @@ def wait_until_idle(stack: Any, sqs: Any, timeout: float) -> bool:
         for poller in stack.stream_pollers:
             if not poller.caught_up.wait(max(0.0, deadline - time.monotonic())):
                 return False
-        busy = 0
-        for url in queues:
-            attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
-                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
-            busy += sum(int(v) for v in attributes.values())
-        quiet = quiet + 1 if busy == 0 else 0
+        quiet = quiet + 1 if messages_held(sqs, queues) == 0 else 0
         time.sleep(0.5)
     return True
 

@@ -26,6 +26,16 @@ def wait_for_outbox(timeout: float = 120.0) -> int:
     return sum(p.invocations for p in STREAM_POLLERS)
 
 
+def messages_held(sqs: Any, queue_urls: list[str]) -> int:
+    """The messages the queues hold, visible or in flight."""
+    busy = 0
+    for url in queue_urls:
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        busy += sum(int(v) for v in attributes.values())
+    return busy
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

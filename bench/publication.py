@@ -10,6 +10,7 @@ from typing import Any
 
 from bench.calls import counting_calls
 from bench.cost import Meter
+from bench.emulator import messages_held
 from tests.apigw import ApiCaller, publication
 
 
@@ -120,9 +121,4 @@ def _drained(sqs: Any, queue_urls: list[str], timeout: float = 300.0) -> None:
     deadline, quiet = time.monotonic() + timeout, 0
     while quiet < 2 and time.monotonic() < deadline:
         time.sleep(0.5)
-        busy = 0
-        for url in queue_urls:
-            attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
-                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
-            busy += sum(int(v) for v in attributes.values())
-        quiet = quiet + 1 if busy == 0 else 0
+        quiet = quiet + 1 if messages_held(sqs, queue_urls) == 0 else 0

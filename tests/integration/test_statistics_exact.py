@@ -6,7 +6,6 @@ was counted), give the same tables as a recomputation from scratch of what happe
 from __future__ import annotations
 
 import json
-import os
 import random
 import uuid
 from collections import Counter, defaultdict
@@ -14,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from ebox.adapters.message_events import EventBridgeMessageEvents
 from ebox.adapters.statistics_store import DynamoStatistics
@@ -25,13 +23,14 @@ from ebox.domain.qualified_delivery import OUTCOME_DETAIL_TYPES
 from ebox.domain.statistics import facts_of
 from ebox.domain.statistics_tables import last_months, platform_statistics, sender_statistics
 from ebox.domain.validity import format_timestamp
-from moto import mock_aws
+
+from tests.statistics_table import TABLE, statistics_table
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 30)
 START = datetime(2025, 1, 1, tzinfo=UTC)
 END = datetime(2026, 11, 29, tzinfo=UTC)
-TABLE = "statistics"
+
 
 
 class CapturedEvents:
@@ -153,21 +152,10 @@ def _recomputed(platform: dict[str, Any], names: dict[str, str]) -> dict[str, An
 @pytest.fixture
 def store(monkeypatch: pytest.MonkeyPatch) -> Any:
     """The statistics table (moto): the bus consumer's store, with the outbox's counting as ``.streamed``."""
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "eu-west-1"}.items():
-        monkeypatch.setenv(name, value)
-    for name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL")]:  # in-process moto, on either tier
-        monkeypatch.delenv(name)
     from ebox_local import moto_dynamodb  # moto's transactions back up only the items they touch
 
     moto_dynamodb.install()
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-west-1")
-        client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-                            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                                  {"AttributeName": "sk", "AttributeType": "S"}],
-                            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                                       {"AttributeName": "sk", "KeyType": "RANGE"}])
+    with statistics_table(monkeypatch) as client:
         store = DynamoStatistics(client, table=TABLE)
         store.streamed = DynamoStreamedCounters(client, table=TABLE)  # type: ignore[attr-defined]
         yield store

@@ -5,24 +5,21 @@ the counting fails in each way of tests.faults; no marker per message, and the c
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import boto3
 import pytest
 from ebox.adapters.streamed_counters import MARK, MARK_LIFETIME_SECONDS, DynamoStreamedCounters, mark_of
 from ebox.domain.errors import TransientError
 from ebox.domain.statistics import CountOnce, StatisticsStore, published_fact, shard_of, year_key
 from ebox.domain.statistics_tables import platform_statistics
-from moto import mock_aws
 
 from tests.conftest import on_localstack
 from tests.fakes import message_in
 from tests.faults import FAULTS, Call, Fault, InjectedCrash, Injector, injected
+from tests.statistics_table import TABLE, statistics_table
 
-TABLE = "statistics"
 TODAY = date(2026, 11, 30)
 SHARD_A = "shardId-00000001764460800000-aaaaaaaa"
 Batch = list[tuple[str, CountOnce]]
@@ -30,18 +27,7 @@ Batch = list[tuple[str, CountOnce]]
 
 @pytest.fixture
 def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "eu-west-1"}.items():
-        monkeypatch.setenv(name, value)
-    for name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL")]:  # in-process moto, on either tier
-        monkeypatch.delenv(name)
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-west-1")
-        client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-                            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                                  {"AttributeName": "sk", "AttributeType": "S"}],
-                            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                                       {"AttributeName": "sk", "KeyType": "RANGE"}])
+    with statistics_table(monkeypatch) as client:
         yield client
 
 

@@ -13,11 +13,13 @@ from typing import Any
 from pynamodb.connection import Connection
 
 from ebox.adapters.aws_errors import classified
-from ebox.adapters.registry import DynamoRegistry, citizen_of, enterprise_of
+from ebox.adapters.registry import citizen_of, enterprise_of
 from ebox.adapters.tables.registry_items import CitizenItem, EnterpriseItem, RegistryItem
 from ebox.domain.message import Recipient
+from ebox.domain.ports import Registry
 from ebox.domain.recipients import CITIZEN, ENTERPRISE
-from ebox.domain.registry import Citizen, Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
+from ebox.domain.registry import Citizen, Enterprise
+from ebox.domain.registry_view import RegistryView
 
 BATCH_ATTEMPTS = 2
 
@@ -28,10 +30,10 @@ class _Parties:
     holder: Enterprise | Citizen | None
 
 
-class PublicationRegistry:
-    def __init__(self, registry: DynamoRegistry, connection: Connection, *, organization_id: str,
+class PublicationRegistry(RegistryView):
+    def __init__(self, registry: Registry, connection: Connection, *, organization_id: str,
                  recipient: Recipient) -> None:
-        self._registry = registry
+        super().__init__(registry)
         self._connection = connection
         self._organization_id = organization_id
         self._recipient = recipient
@@ -96,19 +98,6 @@ class PublicationRegistry:
             return self._registry.citizen(ssin)
         holder = self._parties().holder
         return holder if isinstance(holder, Citizen) else None
-
-    # ---- the registry's own answers (cached reference data)
-    def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None:
-        return self._registry.sender_application(organization_id, application_id)
-
-    def sender_organization(self, organization_id: str) -> SenderOrganization | None:
-        return self._registry.sender_organization(organization_id)
-
-    def message_type(self, message_type_id: str) -> MessageType | None:
-        return self._registry.message_type(message_type_id)
-
-    def oauth_client(self, client_id: str) -> OAuthClient | None:
-        return self._registry.oauth_client(client_id)
 
 
 def _holder_key(recipient: Recipient) -> tuple[str, str] | None:

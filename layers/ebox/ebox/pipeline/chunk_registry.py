@@ -7,12 +7,13 @@ from __future__ import annotations
 from ebox.domain.bulk_ports import RegisterReads
 from ebox.domain.ports import Registry
 from ebox.domain.recipients import CITIZEN, ebox_type_of
-from ebox.domain.registry import Citizen, Enterprise, MessageType, OAuthClient, SenderApplication, SenderOrganization
+from ebox.domain.registry import Citizen, Enterprise
+from ebox.domain.registry_view import RegistryView
 
 
-class ChunkRegistry:
+class ChunkRegistry(RegistryView):
     def __init__(self, registry: Registry, reads: RegisterReads, recipients: list[str]) -> None:
-        self._registry = registry
+        super().__init__(registry)
         enterprises = sorted({r for r in recipients if ebox_type_of(r) != CITIZEN})
         self._enterprises: dict[str, Enterprise | None] = reads.enterprises(enterprises) if enterprises else {}
         self._citizens: dict[str, Citizen | None] = {}
@@ -32,15 +33,3 @@ class ChunkRegistry:
         if organization_id not in self._suspended:
             self._suspended[organization_id] = self._registry.sender_suspended(organization_id)
         return self._suspended[organization_id]
-
-    def sender_application(self, organization_id: str, application_id: str) -> SenderApplication | None:
-        return self._registry.sender_application(organization_id, application_id)
-
-    def sender_organization(self, organization_id: str) -> SenderOrganization | None:
-        return self._registry.sender_organization(organization_id)
-
-    def message_type(self, message_type_id: str) -> MessageType | None:
-        return self._registry.message_type(message_type_id)
-
-    def oauth_client(self, client_id: str) -> OAuthClient | None:
-        return self._registry.oauth_client(client_id)
