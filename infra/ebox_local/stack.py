@@ -30,7 +30,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from ebox_local import moto_bridges, moto_instances, moto_spool, moto_sqs
+from ebox_local import moto_bridges, moto_instances, moto_spool, moto_sqs, process_memory
 from ebox_local.errors import PortUnavailable, StackAlreadyRunning
 from ebox_local.functions import forget_handlers
 from ebox_local.gateway import Gateway
@@ -113,6 +113,7 @@ class LocalStack:
         return self
 
     def _start(self) -> None:
+        process_memory.install()  # before the stack's threads and sessions are made
         self.port, self.moto_port = self._requested_ports
         self._gateway = Gateway(status=self.status, mail=self.mail, tsa=LocalTsa())
         self._http = _serve(self._gateway, self.host, self.port)  # answers 503 until ready
@@ -225,6 +226,7 @@ class LocalStack:
             moto_instances.uninstall()
         self._restore_environment()
         reset_process_caches()
+        process_memory.uninstall()
         with LocalStack._guard:
             if LocalStack._running is self:
                 LocalStack._running = None

@@ -81,3 +81,19 @@ def test_an_item_in_use_stays_in_memory(db):
     db.get_item(TableName="t", Key={"pk": ITEM["pk"], "sk": ITEM["sk"]})
     moto_spool.sweep()
     assert len(in_memory()) == 1
+
+
+def test_the_items_of_a_partition_share_its_key_and_read_back_each_their_own(db):
+    for sk in ("EVIDENCE#0001", "AUDIT#1", "NOTIFIED#NEW"):
+        db.put_item(TableName="t", Item={**ITEM, "sk": {"S": sk}})
+    db.update_item(TableName="t", Key={"pk": ITEM["pk"], "sk": {"S": "ARCHIVE#1"}}, UpdateExpression="SET n = :n",
+                   ExpressionAttributeValues={":n": {"N": "3"}})
+    spool_everything()
+    table = dynamodb_backends["123456789012"]["eu-west-1"].tables["t"]
+    partition = table.items[next(iter(table.items))]
+    assert len({id(item.hash_key) for item in partition.values()}) == 1
+    found = db.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": ITEM["pk"]})
+    assert [i["sk"]["S"] for i in found["Items"]] == ["ARCHIVE#1", "AUDIT#1", "EVIDENCE#0001", "NOTIFIED#NEW"]
+    assert found["Items"][0]["n"] == {"N": "3"}
+    assert db.get_item(TableName="t", Key={"pk": ITEM["pk"], "sk": {"S": "AUDIT#1"}})["Item"] == {
+        **ITEM, "sk": {"S": "AUDIT#1"}}
