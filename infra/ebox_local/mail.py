@@ -2,8 +2,9 @@
 whichever emulator sent them (`body` the plain text, or the HTML when there is none; a MIME message's
 parts also as `text` and `html`):
 
-- moto keeps them in memory without a time: `install_capture` makes its backend's list stamp each one
-  as it is sent; `captured_mail` lists them;
+- moto keeps every one in memory without a time: `install_capture` makes its backend's list stamp each
+  one as it is sent and keep the newest KEPT_MAIL (a bulk run of 100,000 lines sends as many e-mails, a
+  few kB each); `captured_mail` lists them;
 - LocalStack keeps them, stamped, behind its `/_aws/ses` endpoint: `localstack_mail` lists them and
   `forget_localstack_mail` empties it."""
 
@@ -20,16 +21,19 @@ import requests
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+KEPT_MAIL = 1000  # the newest e-mails moto keeps for `GET /local/mail`, as a local mail catcher does
 _SENT_AT = "_ebox_local_sent_at"
 _DESCRIBED = "_ebox_local_described"
 
 
 class _StampedMessages(list[Any]):
-    """moto's `sent_messages`, stamping each message with the time it was appended (sent)."""
+    """moto's `sent_messages`, stamping each message with the time it was appended (sent), the newest
+    KEPT_MAIL of them."""
 
     def append(self, message: Any) -> None:
         setattr(message, _SENT_AT, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
         super().append(message)
+        del self[:-KEPT_MAIL]
 
 
 def install_capture(region: str, account_id: str = DEFAULT_ACCOUNT_ID) -> None:

@@ -26,3 +26,15 @@ def test_simple_and_raw_mail_are_listed_newest_first(mocked):
     assert (oldest["subject"], oldest["destinations"], oldest["timestamp"]) == (
         "before capture", ["a@x.example", "b@x.example"], None)
     assert captured_mail("us-west-2") == []
+
+
+def test_the_newest_mail_is_kept_and_the_oldest_beyond_the_limit_forgotten(mocked, monkeypatch):
+    from ebox_local import mail
+
+    monkeypatch.setattr(mail, "KEPT_MAIL", 3)
+    install_capture("eu-west-1")
+    ses = boto3.client("ses")
+    for n in range(5):
+        ses.send_email(Source="robot@local.example", Destination={"ToAddresses": ["a@x.example"]},
+                       Message={"Subject": {"Data": f"e-mail {n}"}, "Body": {"Text": {"Data": "one"}}})
+    assert [m["subject"] for m in captured_mail("eu-west-1")] == ["e-mail 4", "e-mail 3", "e-mail 2"]
