@@ -43,7 +43,7 @@ def trim_freed_memory() -> None:
 @functools.cache
 def _shared_loader(search_path_string: str | None = None) -> Any:
     loader = _ORIGINAL_CREATE_LOADER(search_path_string)
-    loader._search_paths = _SearchPaths(loader.search_paths)  # noqa: SLF001 - the list boto3 appends to
+    loader._search_paths = _SearchPaths(dict.fromkeys(loader.search_paths))  # noqa: SLF001 - boto3 appends to it
     return loader
 
 
