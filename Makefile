@@ -82,9 +82,11 @@ sam-build:
 	test -x .venv-sam/bin/sam || { $(SAM_PYTHON) -m venv .venv-sam && .venv-sam/bin/pip install --quiet aws-sam-cli==1.170.0; }
 	PATH="$(dir $(SAM_PYTHON)):$$PATH" SAM_CLI_TELEMETRY=0 .venv-sam/bin/sam build
 
-## make bench-localstack: publication throughput and calls per message on LocalStack + DynamoDB Local
+## make bench-localstack: publication throughput and calls per message on LocalStack + DynamoDB Local; then,
+## with INBOX_MESSAGES=N, the inbox pages in an e-Box of N messages on DynamoDB Local (`INBOX_MESSAGES=1000000`)
+INBOX_MESSAGES ?= 0
 bench-localstack: $(STAMP) node_modules/.installed
-	$(BIN)/ebox-localstack -- $(BIN)/python -m bench.localstack
+	$(BIN)/ebox-localstack -- $(BIN)/python -m bench.localstack --inbox-messages $(INBOX_MESSAGES)
 
 # SAM's makefile build method for the API function: only the Chalice app, the layer has the rest.
 build-ApiFunction:

@@ -55,30 +55,51 @@ def _message(number: int, millis: int) -> Any:
 
 def fill_ebox(count: int, stream_pollers: Iterable[Any] = ()) -> None:
     """``count`` messages, one per second of receipt, with the e-Box's and partitions' counters: what
-    publication and its outbox leave. The outbox's ``stream_pollers`` skip these writes: relaying 10,000
-    publications again would count them twice and keep the process busy while the pages are timed."""
+    publication and its outbox leave, written by FILL_WRITERS threads. The outbox's ``stream_pollers`` skip
+    these writes: relaying them again would count them twice and keep the process busy while the pages are
+    timed."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from ebox.adapters.inbox_pages import partition_summary_key
-    from ebox.adapters.message_index import message_item
-    from ebox.adapters.tables.message_items import EboxSummaryItem, MessageItem
+    from ebox.adapters.tables.message_items import EboxSummaryItem
     from ebox_local.stream_pollers import consumed_already
 
     with consumed_already(stream_pollers):
         start = int(time.time() * 1000) - count * 1000
+        slices = [range(first, min(first + FILL_SLICE, count)) for first in range(0, count, FILL_SLICE)]
         per_partition: Counter[str] = Counter()
         unread: Counter[str] = Counter()
-        with MessageItem.batch_write() as batch:
-            for number in range(count):
-                message = _message(number, start + number * 1000)
-                per_partition[message.partition] += 1
-                unread[message.partition] += not message.read_status
-                item = message_item(message)  # as publication writes it, then read or hidden as the case is
-                item.read_status, item.visible = message.read_status, message.visible
-                batch.save(item)
+        with ThreadPoolExecutor(FILL_WRITERS) as writers:
+            for written, not_read in writers.map(lambda numbers: _write_messages(numbers, start), slices):
+                per_partition.update(written)
+                unread.update(not_read)
         for key, number, not_read in [("SUMMARY", count, sum(unread.values())),
                                       *((partition_summary_key(p), n, unread[p]) for p, n in per_partition.items())]:
             EboxSummaryItem(f"EBOX#{RECIPIENT}", key).update(actions=[
                 EboxSummaryItem.number_of_messages.add(number), EboxSummaryItem.number_of_unread_messages.add(not_read),
                 EboxSummaryItem.ebox_size_bytes.add(number * 2800)])
+
+
+FILL_WRITERS = 8
+FILL_SLICE = 5000
+
+
+def _write_messages(numbers: range, start: int) -> tuple[Counter[str], Counter[str]]:
+    """Messages ``numbers`` in one batch writer: how many each partition got, and how many of them unread."""
+    from ebox.adapters.message_index import message_item
+    from ebox.adapters.tables.message_items import MessageItem
+
+    written: Counter[str] = Counter()
+    unread: Counter[str] = Counter()
+    with MessageItem.batch_write() as batch:
+        for number in numbers:
+            message = _message(number, start + number * 1000)
+            written[message.partition] += 1
+            unread[message.partition] += not message.read_status
+            item = message_item(message)  # as publication writes it, then read or hidden as the case is
+            item.read_status, item.visible = message.read_status, message.visible
+            batch.save(item)
+    return written, unread
 
 
 def _measure(call: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
@@ -106,7 +127,8 @@ def _measure(call: Callable[[], Any], repeat: int) -> tuple[float, float, float]
 def floor_ms(environment: dict[str, str], repeat: int) -> float:
     import boto3
 
-    dynamodb = boto3.client("dynamodb", endpoint_url=environment["AWS_ENDPOINT_URL"])
+    endpoint = environment.get("AWS_ENDPOINT_URL_DYNAMODB") or environment["AWS_ENDPOINT_URL"]
+    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint)
     table = environment["EBOX_MESSAGES_TABLE"]
 
     def query() -> None:

