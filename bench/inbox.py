@@ -18,6 +18,8 @@ from bench.calls import counting_calls
 from tests.apigw import ApiCaller
 
 RECIPIENT = "0852093431"
+FILL_WRITERS = 8  # threads filling the e-Box, FILL_SLICE messages per batch writer
+FILL_SLICE = 5000
 PARTITIONS = (("GENERAL", 5), ("ACCOUNTING", 3), ("HR", 2))  # weights: half GENERAL, 30 % ACCOUNTING, 20 % HR
 WORDS = ("cotisation", "attestation", "rappel", "décompte", "avis", "régularisation", "déclaration", "bilan")
 
@@ -78,10 +80,6 @@ def fill_ebox(count: int, stream_pollers: Iterable[Any] = ()) -> None:
             EboxSummaryItem(f"EBOX#{RECIPIENT}", key).update(actions=[
                 EboxSummaryItem.number_of_messages.add(number), EboxSummaryItem.number_of_unread_messages.add(not_read),
                 EboxSummaryItem.ebox_size_bytes.add(number * 2800)])
-
-
-FILL_WRITERS = 8
-FILL_SLICE = 5000
 
 
 def _write_messages(numbers: range, start: int) -> tuple[Counter[str], Counter[str]]:
