@@ -32,7 +32,6 @@ START = datetime(2025, 1, 1, tzinfo=UTC)
 END = datetime(2026, 11, 29, tzinfo=UTC)
 
 
-
 class CapturedEvents:
     """An EventBridge client that keeps what is put, as SQS would deliver it (the event's envelope)."""
 
